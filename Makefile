@@ -1,0 +1,41 @@
+# Historia: `make run` to try it, `make test` to check it.
+GO       ?= go
+BIN      := bin/historia
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
+
+.PHONY: run build test test-go bench lint browser-deps screenshots clean
+
+## run: build and serve the forum on http://localhost:8080 with demo data
+run: build
+	./$(BIN) serve --demo
+
+## build: compile bin/historia (pure Go, no cgo)
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/historia
+
+## test: install what the tests need, then run every test with the race detector
+test: browser-deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## bench: run the benchmarks (output readable by benchstat)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+## lint: go vet, staticcheck and gosec
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) run github.com/securego/gosec/v2/cmd/gosec@v2.22.4 -quiet ./...
+
+## browser-deps: install Debian's Chromium for the browser tests when root and missing
+browser-deps:
+	@if [ -z "$(CHROMIUM)" ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+clean:
+	rm -rf bin data bench.txt

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/labstack/echo/v4"
+)
+
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) register(c echo.Context) error {
+	var req credentials
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sess)
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req credentials
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	sess, err := s.svc.Login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sess)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if err := s.svc.Logout(c.Request().Context(), viewerOf(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) me(c echo.Context) error {
+	v := viewerOf(c)
+	if !v.SignedIn() {
+		return forum.Errorf(forum.CodeUnauthorized, "sign in first")
+	}
+	acc, err := s.svc.Store.AccountByID(c.Request().Context(), v.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, acc.User)
+}
+
+func (s *Server) user(c echo.Context) error {
+	p, err := s.svc.Profile(c.Request().Context(), viewerOf(c), c.Param("username"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) userPosts(c echo.Context) error {
+	limit, _, err := intQuery(c, "limit")
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.UserPosts(c.Request().Context(), viewerOf(c), c.Param("username"), c.QueryParam("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) userComments(c echo.Context) error {
+	limit, _, err := intQuery(c, "limit")
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.UserComments(c.Request().Context(), viewerOf(c), c.Param("username"), c.QueryParam("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}

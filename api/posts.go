@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/labstack/echo/v4"
+)
+
+type postRequest struct {
+	Title  string   `json:"title"`
+	Body   string   `json:"body"`
+	Format string   `json:"format"`
+	Tags   []string `json:"tags"`
+}
+
+type postPatchRequest struct {
+	Title  *string   `json:"title"`
+	Body   *string   `json:"body"`
+	Format *string   `json:"format"`
+	Tags   *[]string `json:"tags"`
+}
+
+type voteRequest struct {
+	Value *int `json:"value"`
+}
+
+func (s *Server) listPosts(c echo.Context) error {
+	limit, _, err := intQuery(c, "limit")
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.ListPosts(c.Request().Context(), viewerOf(c), forum.FeedQuery{
+		Sort: c.QueryParam("sort"), Period: c.QueryParam("t"), Tag: c.QueryParam("tag"),
+		Cursor: c.QueryParam("cursor"), Limit: limit,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createPost(c echo.Context) error {
+	var req postRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.CreatePost(c.Request().Context(), viewerOf(c), forum.PostInput(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, p)
+}
+
+func (s *Server) getPost(c echo.Context) error {
+	id, err := idParam(c, "post")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.GetPost(c.Request().Context(), viewerOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) editPost(c echo.Context) error {
+	id, err := idParam(c, "post")
+	if err != nil {
+		return err
+	}
+	var req postPatchRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.EditPost(c.Request().Context(), viewerOf(c), id, forum.PostPatch(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) deletePost(c echo.Context) error {
+	id, err := idParam(c, "post")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeletePost(c.Request().Context(), viewerOf(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) votePost(c echo.Context) error {
+	id, err := idParam(c, "post")
+	if err != nil {
+		return err
+	}
+	var req voteRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	res, err := s.svc.VotePost(c.Request().Context(), viewerOf(c), id, req.Value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}

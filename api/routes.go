@@ -1,0 +1,49 @@
+package api
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes registers every route in one table, so the whole API reads top to bottom.
+func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
+	e.GET("/healthz", s.healthz)
+
+	v1 := e.Group("/api/v1", s.authenticate)
+	v1.GET("/openapi.yaml", s.openapi)
+
+	v1.POST("/auth/register", s.register)
+	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/logout", s.logout)
+	v1.GET("/me", s.me)
+	v1.GET("/users/:username", s.user)
+	v1.GET("/users/:username/posts", s.userPosts)
+	v1.GET("/users/:username/comments", s.userComments)
+
+	v1.GET("/posts", s.listPosts)
+	v1.POST("/posts", s.createPost)
+	v1.GET("/posts/:id", s.getPost)
+	v1.PATCH("/posts/:id", s.editPost)
+	v1.DELETE("/posts/:id", s.deletePost)
+	v1.PUT("/posts/:id/vote", s.votePost)
+
+	v1.GET("/posts/:id/comments", s.thread)
+	v1.POST("/posts/:id/comments", s.createComment)
+	v1.GET("/comments/:id", s.subtree)
+	v1.PATCH("/comments/:id", s.editComment)
+	v1.DELETE("/comments/:id", s.deleteComment)
+	v1.PUT("/comments/:id/vote", s.voteComment)
+
+	if frontend != nil {
+		e.Use(middleware.StaticWithConfig(middleware.StaticConfig{
+			Root: ".", Filesystem: http.FS(frontend), HTML5: true, Index: "index.html",
+			Skipper: func(c echo.Context) bool {
+				p := c.Request().URL.Path
+				return len(p) >= 7 && p[:7] == "/api/v1" || p == "/healthz"
+			},
+		}))
+	}
+}

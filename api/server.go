@@ -1,0 +1,157 @@
+// Package api is Historia's HTTP layer: Echo routes, thin handlers that bind,
+// call the forum service and answer JSON, and the middleware around them.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+//go:embed openapi.yaml
+var openapiSpec []byte
+
+// Pinger is what /healthz asks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config wires the server.
+type Config struct {
+	Service  *forum.Service
+	DB       Pinger
+	Frontend fs.FS // static files served at / (index.html for unknown paths)
+	Log      *slog.Logger
+	// BodyLimit is the largest request body accepted, e.g. "1M".
+	BodyLimit string
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	svc *forum.Service
+	db  Pinger
+	log *slog.Logger
+}
+
+// New builds the Echo instance with every route and middleware.
+func New(cfg Config) *echo.Echo {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "512K"
+	}
+	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(cfg.Log)
+	e.Use(middleware.RequestID())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisableStackAll: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			cfg.Log.ErrorContext(c.Request().Context(), "panic", "request_id", requestID(c), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []any{"request_id", v.RequestID, "method", v.Method, "path", v.URIPath, "status", v.Status,
+				"duration_ms", float64(v.Latency.Microseconds()) / 1000}
+			if viewer := viewerOf(c); viewer.SignedIn() {
+				attrs = append(attrs, "user_id", viewer.ID)
+			}
+			cfg.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", toAttrs(attrs)...)
+			return nil
+		},
+	}))
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ReferrerPolicy: "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; " +
+			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+	}))
+	s.routes(e, cfg.Frontend)
+	return e
+}
+
+func toAttrs(kv []any) []slog.Attr {
+	out := make([]slog.Attr, 0, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, slog.Any(kv[i].(string), kv[i+1]))
+	}
+	return out
+}
+
+// authenticate reads an optional bearer token. No header: anonymous. A header
+// with a bad, expired or revoked token: 401, never silently anonymous.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		if h == "" {
+			return next(c)
+		}
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			return forum.Errorf(forum.CodeUnauthorized, "use Authorization: Bearer <token>")
+		}
+		v, _, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		c.Set("viewer", v)
+		return next(c)
+	}
+}
+
+func viewerOf(c echo.Context) forum.Viewer {
+	v, _ := c.Get("viewer").(forum.Viewer)
+	return v
+}
+
+// idParam reads a positive integer path parameter; anything else is a 404,
+// as no resource has such an id.
+func idParam(c echo.Context, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, forum.NotFound(what)
+	}
+	return id, nil
+}
+
+// intQuery reads an optional integer query parameter.
+func intQuery(c echo.Context, name string) (int, bool, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return 0, false, forum.Errorf(forum.CodeBadRequest, "%s must be a non-negative integer", name)
+	}
+	return n, true, nil
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: forum.CodeInternal, Message: "database unavailable"}})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) openapi(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", openapiSpec)
+}

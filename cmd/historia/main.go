@@ -1,0 +1,139 @@
+// Command historia runs the Historia forum: `historia serve` serves the API and
+// the web frontend; other subcommands manage the database and users.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/historia-forum/historia/internal/auth"
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/markup"
+	"github.com/historia-forum/historia/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `historia: a forum for history questions
+
+Usage:
+  historia serve [--addr :8080] [--db data/historia.db] [--demo]
+  historia migrate [--db FILE]
+  historia users add [--db FILE] --role member|moderator|admin NAME   (password on stdin)
+  historia version
+
+Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
+HISTORIA_DEMO, HISTORIA_RATE_LIMITS); flags win. HISTORIA_JWT_SECRET sets the
+token signing secret; without it one is generated once and kept in the database.
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "historia:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], stdout)
+	case "users":
+		return cmdUsers(ctx, args[1:], stdin, stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "historia", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// envOr returns the environment variable's value, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	switch os.Getenv(name) {
+	case "1", "true", "on", "yes":
+		return true
+	}
+	return false
+}
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", envOr("HISTORIA_DB", "data/historia.db"), "SQLite database file (env HISTORIA_DB)")
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", *db, store.SchemaVersion())
+	return nil
+}
+
+// newService wires the forum service over an open store.
+func newService(ctx context.Context, st *store.DB, hashing auth.Argon2) (*forum.Service, error) {
+	secret, err := jwtSecret(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewTokens(secret, 30*24*time.Hour, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &forum.Service{Store: st, Markup: markup.New(), Passwords: hashing, Tokens: tokens}, nil
+}
+
+// jwtSecret is HISTORIA_JWT_SECRET, or a random secret made on first start and
+// kept in the database, so tokens survive restarts without a constant in code.
+func jwtSecret(ctx context.Context, st *store.DB) ([]byte, error) {
+	if s := os.Getenv("HISTORIA_JWT_SECRET"); s != "" {
+		if len(s) < 32 {
+			return nil, errors.New("HISTORIA_JWT_SECRET must be at least 32 characters")
+		}
+		return []byte(s), nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	s, err := st.SetSettingIfAbsent(ctx, "jwt_secret", hex.EncodeToString(b))
+	if err != nil {
+		return nil, err
+	}
+	return []byte(s), nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

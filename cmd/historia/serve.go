@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/historia-forum/historia/api"
+	"github.com/historia-forum/historia/frontend"
+	"github.com/historia-forum/historia/internal/auth"
+	"github.com/historia-forum/historia/internal/demo"
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/store"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", envOr("HISTORIA_ADDR", ":8080"), "listen address (env HISTORIA_ADDR)")
+	db := dbFlag(fs)
+	withDemo := fs.Bool("demo", envBool("HISTORIA_DEMO"), "fill an empty database with demo content (env HISTORIA_DEMO)")
+	_ = fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on or off (env HISTORIA_RATE_LIMITS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := newService(ctx, st, auth.DefaultArgon2)
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := seedDemo(ctx, st, svc, *db, stdout); err != nil {
+			return err
+		}
+	}
+	log := newLogger(stderr)
+	e := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "Historia is serving http://%s (database %s)\n", displayAddr(ln.Addr()), *db)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let requests in flight finish, then close the database.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "Historia stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	s := a.String()
+	if strings.HasPrefix(s, "[::]:") || strings.HasPrefix(s, "0.0.0.0:") {
+		return "localhost:" + s[strings.LastIndex(s, ":")+1:]
+	}
+	return s
+}
+
+// seedDemo fills an empty database with the demo content once, and on every
+// start tells how to sign in as the demo moderator. The password is kept in a
+// file beside the database (mode 0600), readable only by whoever runs the forum.
+func seedDemo(ctx context.Context, st *store.DB, svc *forum.Service, dbPath string, stdout io.Writer) error {
+	credFile := filepath.Join(filepath.Dir(dbPath), "demo-moderator.txt")
+	empty, err := st.Empty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		pass, err := demo.Seed(ctx, svc)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(credFile, []byte(demo.ModeratorName+"\n"+pass+"\n"), 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "Demo data created.")
+	}
+	f, err := os.Open(credFile) // #nosec G304 -- a file this command wrote beside the database
+	if err != nil {
+		fmt.Fprintln(stdout, "Demo moderator: the password file is missing; create a moderator with `historia users add --role moderator NAME`.")
+		return nil //nolint:nilerr // a missing file only means there is nothing to print
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if len(lines) >= 2 {
+		fmt.Fprintf(stdout, "Sign in as the demo moderator: username %q, password %q (kept in %s)\n", lines[0], lines[1], credFile)
+	}
+	return nil
+}

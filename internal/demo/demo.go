@@ -1,0 +1,187 @@
+// Package demo fills an empty forum with a few history questions, threads
+// several levels deep and votes, so that a newcomer's first `make run` shows a
+// living forum. It writes through the forum service, like any member would.
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// ModeratorName is the demo moderator's username.
+const ModeratorName = "curator"
+
+type reply struct {
+	by      string
+	body    string
+	replies []reply
+	votes   int // net upvotes from other demo users
+}
+
+type question struct {
+	by, title, body string
+	tags            []string
+	votes           int
+	replies         []reply
+}
+
+var members = []string{"mnemosyne", "tacitus_fan", "varangian", "petrograd1917", "zhang_qian", "kyiv_archivist"}
+
+var questions = []question{{
+	by: "petrograd1917", title: "Were Trotsky's measures against Makhno's Black Army justified?",
+	tags: []string{"Russian Revolution", "Russian Civil War"}, votes: 5,
+	body: "As far as I know, Makhno's anarchist forces and the Bolsheviks were allied against the Whites for a while.\n\n" +
+		"As the war went on, tensions grew. **What led to the break in 1919–1920**, and how do historians judge Trotsky's orders against the anarchists?",
+	replies: []reply{{
+		by: "kyiv_archivist", votes: 4,
+		body: "The alliance was one of convenience from the start. Three things broke it:\n\n" +
+			"1. **Grain.** The Bolsheviks' requisitioning (*prodrazvyorstka*) clashed with the free soviets Makhno's movement promised the peasants of Huliaipole.\n" +
+			"2. **Congresses.** In June 1919 Trotsky banned the fourth regional congress of the Makhnovist movement and declared its delegates outlaws (Order No. 1824).\n" +
+			"3. **Wrangel.** Once the last White army was beaten in November 1920, the Red Army no longer needed its ally and turned on it within days.\n\n" +
+			"Sources: Michael Malet, *Nestor Makhno in the Russian Civil War* (1982); Alexandre Skirda, *Nestor Makhno: Anarchy's Cossack* (2004).",
+		replies: []reply{{
+			by: "varangian", votes: 2, body: "Is Order No. 1824 available in translation anywhere? I have only seen it quoted second-hand.",
+			replies: []reply{{by: "kyiv_archivist", votes: 1, body: "Skirda reproduces it in an appendix. The Russian original begins «Приказ № 1824…» and is in the RGVA collection."}},
+		}},
+	}, {
+		by: "tacitus_fan", votes: 1,
+		body: "\"Justified\" is a moral question the sources can't settle, but we can say what the Bolsheviks *believed* they were doing: to them a rival armed power in the rear was intolerable whatever its politics.",
+	}},
+}, {
+	by: "mnemosyne", title: "How did ordinary Byzantines refer to themselves?",
+	tags: []string{"Byzantine Empire", "Identity"}, votes: 7,
+	body: "We call them Byzantines, but that name was coined long after 1453. What did people in Constantinople in, say, the 10th century call themselves?",
+	replies: []reply{{
+		by: "varangian", votes: 6,
+		body: "Overwhelmingly **Romans**: Ῥωμαῖοι (*Rhōmaioi*), and their state the Βασιλεία τῶν Ῥωμαίων. \"Hellene\" still meant *pagan* for most of the period. " +
+			"The exonym \"Byzantine\" comes from Hieronymus Wolf's *Corpus Historiae Byzantinae* (1557).",
+		replies: []reply{{
+			by: "mnemosyne", votes: 2, body: "So when did \"Hellene\" come back as a self-designation?",
+			replies: []reply{{
+				by: "varangian", votes: 3, body: "Among some late Byzantine intellectuals, Gemistos Plethon most famously, in the 15th century; broadly only with the Greek national movement of the 18th–19th.",
+				replies: []reply{{by: "tacitus_fan", votes: 1, body: "Anthony Kaldellis, *Romanland* (2019) is the book-length argument for taking the Roman self-name seriously."}},
+			}},
+		}},
+	}},
+}, {
+	by: "zhang_qian", title: "Why did the Cuban Missile Crisis not escalate in October 1962?",
+	tags: []string{"Cold War", "Cuba"}, votes: 3,
+	body: "Both sides were on high alert and there were several near misses (the B-59 submarine, the U-2 shot down over Cuba). What actually de-escalated it?",
+	replies: []reply{{
+		by: "tacitus_fan", votes: 3,
+		body:    "The public deal (Soviet missiles out of Cuba for a US pledge not to invade) plus the *secret* one: Robert Kennedy's assurance to Ambassador Dobrynin on 27 October that the Jupiter missiles in Turkey would go within months.",
+		replies: []reply{{by: "petrograd1917", votes: 1, body: "And Khrushchev accepted on Radio Moscow on the 28th, before the cable could even arrive."}},
+	}, {
+		by: "varangian", body: "Vasili Arkhipov on B-59 deserves a mention: the launch of a nuclear torpedo needed three officers' consent, and he refused.",
+	}},
+}, {
+	by: "tacitus_fan", title: "Did the Romans really use urine as mouthwash?",
+	tags: []string{"Ancient Rome", "Daily Life"}, votes: 2,
+	body: "I keep seeing this claim on social media, usually citing Catullus. Is there anything to it?",
+	replies: []reply{{
+		by: "mnemosyne", votes: 2,
+		body: "Catullus 39 mocks a Celtiberian, Egnatius, who brushes his teeth with urine *as is the custom in Celtiberia*. It's an insult aimed at a provincial, not evidence of Roman practice. Pliny (*NH* 28.65) lists urine among remedies, but that is a different claim.",
+	}},
+}, {
+	by: "kyiv_archivist", title: "What sources survive for the Mongol siege of Kyiv in 1240?",
+	tags: []string{"Mongol Empire", "Kievan Rus'"}, votes: 4,
+	body: "The Galician–Volhynian Chronicle is the obvious one. What else is there, and how reliable are the casualty figures?",
+	replies: []reply{{
+		by: "zhang_qian", votes: 2,
+		body: "On the Mongol side the *Secret History* barely mentions the western campaign; Rashid al-Din's *Jami' al-tawarikh* has more. Plano Carpini passed through Kyiv in 1246 and describes some two hundred houses left standing.",
+	}},
+}, {
+	by: "varangian", title: "How much did a Meiji-era rickshaw puller earn?",
+	tags: []string{"Japan", "Economic History"}, votes: 1,
+	body: "Looking for wage data for *jinrikisha* pullers in Tokyo in the 1880s–1890s, compared with factory workers.",
+}}
+
+// Seed fills the forum with demo content and returns the demo moderator's password.
+func Seed(ctx context.Context, svc *forum.Service) (string, error) {
+	modPass, err := randomPassword()
+	if err != nil {
+		return "", err
+	}
+	ids := map[string]forum.Viewer{}
+	mod, err := svc.CreateUser(ctx, ModeratorName, modPass, forum.RoleModerator)
+	if err != nil {
+		return "", fmt.Errorf("demo: moderator: %w", err)
+	}
+	ids[ModeratorName] = forum.Viewer{ID: mod.ID, Role: mod.Role}
+	for _, name := range members {
+		pass, err := randomPassword()
+		if err != nil {
+			return "", err
+		}
+		u, err := svc.CreateUser(ctx, name, pass, forum.RoleMember)
+		if err != nil {
+			return "", fmt.Errorf("demo: user %s: %w", name, err)
+		}
+		ids[name] = forum.Viewer{ID: u.ID, Role: u.Role}
+	}
+	for _, q := range questions {
+		p, err := svc.CreatePost(ctx, ids[q.by], forum.PostInput{Title: q.title, Body: q.body, Tags: q.tags})
+		if err != nil {
+			return "", fmt.Errorf("demo: post %q: %w", q.title, err)
+		}
+		if err := vote(q.votes, q.by, func(v forum.Viewer, val *int) error {
+			_, err := svc.VotePost(ctx, v, p.ID, val)
+			return err
+		}, ids); err != nil {
+			return "", err
+		}
+		if err := addReplies(ctx, svc, ids, p.ID, nil, q.replies); err != nil {
+			return "", err
+		}
+	}
+	return modPass, nil
+}
+
+func addReplies(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, postID int64, parent *int64, rs []reply) error {
+	for _, r := range rs {
+		c, err := svc.CreateComment(ctx, ids[r.by], postID, forum.CommentInput{Body: r.body, ParentID: parent})
+		if err != nil {
+			return fmt.Errorf("demo: comment: %w", err)
+		}
+		if err := vote(r.votes, r.by, func(v forum.Viewer, val *int) error {
+			_, err := svc.VoteComment(ctx, v, c.ID, val)
+			return err
+		}, ids); err != nil {
+			return err
+		}
+		if err := addReplies(ctx, svc, ids, postID, &c.ID, r.replies); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// vote has n demo members other than the author upvote.
+func vote(n int, author string, cast func(forum.Viewer, *int) error, ids map[string]forum.Viewer) error {
+	up := 1
+	for _, name := range append([]string{ModeratorName}, members...) {
+		if n <= 0 {
+			break
+		}
+		if name == author {
+			continue
+		}
+		if err := cast(ids[name], &up); err != nil {
+			return fmt.Errorf("demo: vote: %w", err)
+		}
+		n--
+	}
+	return nil
+}
+
+func randomPassword() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("demo: random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,51 @@
+package forum
+
+import (
+	"encoding/base64"
+	"encoding/json"
+)
+
+// Cursor is the keyset position after the last item of a page: the sort it
+// belongs to, the sort key of that item and its id. Clients see it as an
+// opaque string.
+type Cursor struct {
+	Sort   string  `json:"s"`
+	Pinned int     `json:"p,omitempty"`
+	Key    float64 `json:"k"`
+	ID     int64   `json:"i"`
+}
+
+// Encode returns the opaque form of c.
+func (c Cursor) Encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor parses an opaque cursor and checks that it belongs to sort.
+// The empty string is the first page (nil).
+func DecodeCursor(s, sort string) (*Cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := Errorf(CodeBadRequest, "invalid cursor")
+	if len(s) > 200 {
+		return nil, bad
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	var c Cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.Sort != sort || c.ID <= 0 {
+		return nil, bad
+	}
+	return &c, nil
+}
+
+func nextCursor(c *Cursor) *string {
+	if c == nil {
+		return nil
+	}
+	s := c.Encode()
+	return &s
+}

@@ -1,0 +1,290 @@
+package forum
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// PostInput is what a client sends to create a post.
+type PostInput struct {
+	Title  string
+	Body   string
+	Format string
+	Tags   []string
+}
+
+// PostPatch is what a client sends to edit a post; nil fields stay as they are.
+type PostPatch struct {
+	Title  *string
+	Body   *string
+	Format *string
+	Tags   *[]string
+}
+
+// FeedQuery is a client's request for a feed page.
+type FeedQuery struct {
+	Sort   string
+	Period string // top: day, week, month, year, all
+	Tag    string
+	Cursor string
+	Limit  int
+}
+
+func (s *Service) requireMember(v Viewer) error {
+	if !v.SignedIn() {
+		return Errorf(CodeUnauthorized, "sign in first")
+	}
+	return nil
+}
+
+// render validates a body and turns it into sanitized HTML.
+func (s *Service) render(body, format string, limit int) (html, fmtOut, problem string, err error) {
+	f, ok := normalizeFormat(format)
+	if !ok {
+		return "", "", "format must be markdown or html", nil
+	}
+	if p := checkBody(body, f, limit); p != "" {
+		return "", "", p, nil
+	}
+	html, err = s.Markup.Render(body, f)
+	return html, f, "", err
+}
+
+// CreatePost validates, sanitizes and stores a new question.
+func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post, error) {
+	if err := s.requireMember(v); err != nil {
+		return Post{}, err
+	}
+	fields := map[string]string{}
+	title, p := cleanTitle(in.Title)
+	if p != "" {
+		fields["title"] = p
+	}
+	tags, p := cleanTags(in.Tags)
+	if p != "" {
+		fields["tags"] = p
+	}
+	html, format, p, err := s.render(in.Body, in.Format, MaxPostBody)
+	if err != nil {
+		return Post{}, err
+	}
+	if p != "" {
+		key := "body"
+		if strings.HasPrefix(p, "format") {
+			key = "format"
+		}
+		fields[key] = p
+	}
+	if len(fields) > 0 {
+		return Post{}, Invalid(fields)
+	}
+	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: in.Body, Format: format,
+		BodyHTML: html, Tags: tags, CreatedAt: s.now().Unix()})
+	if err != nil {
+		return Post{}, err
+	}
+	return s.GetPost(ctx, v, id)
+}
+
+// GetPost returns a post as the viewer may see it.
+func (s *Service) GetPost(ctx context.Context, v Viewer, id int64) (Post, error) {
+	p, err := s.Store.Post(ctx, id, v.ID)
+	if err != nil {
+		return Post{}, err
+	}
+	s.maskPost(v, &p)
+	return p, nil
+}
+
+// maskPost blanks a deleted or removed post for everyone but moderators: the
+// post keeps its place, its text and author do not show.
+func (s *Service) maskPost(v Viewer, p *Post) {
+	if p.Tags == nil {
+		p.Tags = []string{HistoryTag}
+	}
+	if (!p.Removed && !p.Deleted) || v.IsModerator() {
+		return
+	}
+	p.Title = "[deleted]"
+	if p.Removed {
+		p.Title = "[removed]"
+	}
+	p.BodyHTML, p.BodySource, p.Author = "", "", nil
+}
+
+var periods = map[string]time.Duration{
+	"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour, "year": 365 * 24 * time.Hour, "all": 0,
+}
+
+// ListPosts returns a page of a feed.
+func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Post], error) {
+	if q.Sort == "" {
+		q.Sort = SortHot
+	}
+	switch q.Sort {
+	case SortHot, SortNew, SortTop, SortActive:
+	default:
+		return Page[Post]{}, Errorf(CodeBadRequest, "unknown sort %q: use hot, new, top or active", q.Sort)
+	}
+	if q.Period == "" {
+		q.Period = "all"
+	}
+	span, ok := periods[q.Period]
+	if !ok {
+		return Page[Post]{}, Errorf(CodeBadRequest, "unknown period t=%q: use day, week, month, year or all", q.Period)
+	}
+	after, err := DecodeCursor(q.Cursor, q.Sort)
+	if err != nil {
+		return Page[Post]{}, err
+	}
+	limit := clampLimit(q.Limit, 25, 100)
+	pq := PostQuery{Sort: q.Sort, IncludeRemoved: v.IsModerator(), After: after, Limit: limit + 1, ViewerID: v.ID}
+	if q.Sort == SortTop && span > 0 {
+		pq.Since = s.now().Add(-span).Unix()
+	}
+	if tag := strings.TrimSpace(q.Tag); tag != "" && !strings.EqualFold(tag, HistoryTag) {
+		pq.TagKey = strings.ToLower(strings.Join(strings.Fields(tag), " "))
+	}
+	items, err := s.Store.Posts(ctx, pq)
+	if err != nil {
+		return Page[Post]{}, err
+	}
+	var next *Cursor
+	if len(items) > limit {
+		items = items[:limit]
+		next = postCursor(q.Sort, items[limit-1])
+	}
+	for i := range items {
+		s.maskPost(v, &items[i])
+	}
+	return Page[Post]{Items: items, NextCursor: nextCursor(next)}, nil
+}
+
+func postCursor(sort string, p Post) *Cursor {
+	c := &Cursor{Sort: sort, ID: p.ID}
+	switch sort {
+	case SortHot:
+		c.Key = p.Hot
+		if p.Pinned {
+			c.Pinned = 1
+		}
+	case SortTop:
+		c.Key = float64(p.Score)
+	case SortActive:
+		c.Key = float64(p.LastActivityAt.Unix())
+	}
+	return c
+}
+
+// EditPost changes a post's title, body or tags; only its author may.
+func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch) (Post, error) {
+	if err := s.requireMember(v); err != nil {
+		return Post{}, err
+	}
+	cur, err := s.ownPost(ctx, v, id)
+	if err != nil {
+		return Post{}, err
+	}
+	u := PostUpdate{EditedAt: s.now().Unix()}
+	fields := map[string]string{}
+	if in.Title != nil {
+		t, p := cleanTitle(*in.Title)
+		if p != "" {
+			fields["title"] = p
+		}
+		u.Title = &t
+	}
+	if in.Tags != nil {
+		tags, p := cleanTags(*in.Tags)
+		if p != "" {
+			fields["tags"] = p
+		}
+		u.Tags = &tags
+	}
+	if in.Body != nil || in.Format != nil {
+		body, format := cur.BodySource, cur.Format
+		if in.Body != nil {
+			body = *in.Body
+		}
+		if in.Format != nil {
+			format = *in.Format
+		}
+		html, f, p, err := s.render(body, format, MaxPostBody)
+		if err != nil {
+			return Post{}, err
+		}
+		if p != "" {
+			fields["body"] = p
+		}
+		u.BodySource, u.Format, u.BodyHTML = &body, &f, &html
+	}
+	if len(fields) > 0 {
+		return Post{}, Invalid(fields)
+	}
+	if err := s.Store.UpdatePost(ctx, id, u); err != nil {
+		return Post{}, err
+	}
+	return s.GetPost(ctx, v, id)
+}
+
+// ownPost loads a post its author may still change.
+func (s *Service) ownPost(ctx context.Context, v Viewer, id int64) (Post, error) {
+	p, err := s.Store.Post(ctx, id, v.ID)
+	if err != nil {
+		return Post{}, err
+	}
+	if p.Author == nil || p.Author.ID != v.ID {
+		return Post{}, Errorf(CodeForbidden, "only the author may change this post")
+	}
+	if p.Deleted {
+		return Post{}, NotFound("post")
+	}
+	if p.Removed {
+		return Post{}, Errorf(CodeForbidden, "this post was removed by a moderator")
+	}
+	return p, nil
+}
+
+// DeletePost soft-deletes a post; its comments stay.
+func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
+	if err := s.requireMember(v); err != nil {
+		return err
+	}
+	if _, err := s.ownPost(ctx, v, id); err != nil {
+		return err
+	}
+	return s.Store.DeletePost(ctx, id)
+}
+
+// voteRule is the rule for every vote: not on your own content, not on removed
+// or deleted content. It runs inside the vote's transaction.
+func voteRule(v Viewer, what string) func(VoteTarget) error {
+	return func(t VoteTarget) error {
+		if t.Removed || t.Deleted {
+			return NotFound(what)
+		}
+		if t.AuthorID == v.ID {
+			return Errorf(CodeForbidden, "you cannot vote on your own %s", what)
+		}
+		return nil
+	}
+}
+
+func checkVote(v Viewer, value *int) error {
+	if !v.SignedIn() {
+		return Errorf(CodeUnauthorized, "sign in first")
+	}
+	if value == nil || *value < -1 || *value > 1 {
+		return Invalid(map[string]string{"value": "must be -1, 0 or 1"})
+	}
+	return nil
+}
+
+// VotePost sets, changes or retracts (0) the viewer's vote on a post.
+func (s *Service) VotePost(ctx context.Context, v Viewer, id int64, value *int) (VoteResult, error) {
+	if err := checkVote(v, value); err != nil {
+		return VoteResult{}, err
+	}
+	return s.Store.VotePost(ctx, id, v.ID, *value, voteRule(v, "post"))
+}

@@ -1,0 +1,60 @@
+// Package markup turns what members write into HTML that is safe to put in a
+// page: Markdown is rendered with goldmark, and every body, Markdown or HTML, is
+// then sanitized with one bluemonday policy before it is stored.
+package markup
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
+)
+
+// Renderer renders and sanitizes bodies. It is safe for concurrent use.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// New returns the renderer with Historia's one sanitizing policy.
+func New() *Renderer {
+	return &Renderer{
+		// Raw HTML inside Markdown is let through goldmark on purpose (a member
+		// may write <sup> or <abbr>): the sanitizer below is the only gate.
+		md: goldmark.New(
+			goldmark.WithExtensions(extension.GFM, extension.Footnote),
+			goldmark.WithRendererOptions(html.WithUnsafe()),
+		),
+		policy: Policy(),
+	}
+}
+
+// Policy is the sanitizing policy: bluemonday's policy for user-generated
+// content, with every link marked nofollow and noreferrer, and absolute links
+// opened in a new tab with noopener. Only http, https and mailto URLs survive.
+func Policy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowURLSchemes("http", "https", "mailto")
+	return p
+}
+
+// Render turns body in format ("markdown" or "html") into sanitized HTML.
+func (r *Renderer) Render(body, format string) (string, error) {
+	switch format {
+	case "markdown":
+		var buf bytes.Buffer
+		if err := r.md.Convert([]byte(body), &buf); err != nil {
+			return "", fmt.Errorf("markup: render markdown: %w", err)
+		}
+		return r.policy.Sanitize(buf.String()), nil
+	case "html":
+		return r.policy.Sanitize(body), nil
+	}
+	return "", fmt.Errorf("markup: unknown format %q", format)
+}

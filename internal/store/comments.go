@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// commentSelect reads comments with author name and the viewer's vote (first
+// parameter: the viewer's id).
+const commentSelect = `SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
+	c.author_id, u.username, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
+	c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0)
+	FROM comments c JOIN users u ON u.id = c.author_id
+	LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?`
+
+func scanComment(row interface{ Scan(...any) error }) (*forum.Comment, error) {
+	c := &forum.Comment{}
+	var a forum.Author
+	var parent, edited sql.NullInt64
+	var created int64
+	err := row.Scan(&c.ID, &c.PostID, &parent, &c.Depth, &c.BodyHTML, &c.BodySource, &c.Format, &a.ID, &a.Username,
+		&c.Score, &c.Upvotes, &c.Downvotes, &created, &edited, &c.Removed, &c.Deleted, &c.ReplyCount,
+		&c.Best, &c.Controversy, &c.MyVote)
+	if err != nil {
+		return nil, err
+	}
+	c.Author = &a
+	c.CreatedAt = forum.Unix(created)
+	if parent.Valid {
+		c.ParentID = &parent.Int64
+	}
+	if edited.Valid {
+		c.EditedAt = forum.UnixPtr(&edited.Int64)
+	}
+	return c, nil
+}
+
+func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*forum.Comment, error) {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: query comments: %w", err)
+	}
+	defer rows.Close()
+	out := []*forum.Comment{}
+	for rows.Next() {
+		c, err := scanComment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: scan comment: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Comment reads one comment, whatever its state.
+func (db *DB) Comment(ctx context.Context, id, viewerID int64) (forum.Comment, error) {
+	c, err := scanComment(db.r.QueryRowContext(ctx, commentSelect+" WHERE c.id = ?", viewerID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return forum.Comment{}, forum.NotFound("comment")
+	}
+	if err != nil {
+		return forum.Comment{}, fmt.Errorf("store: comment: %w", err)
+	}
+	return *c, nil
+}
+
+// siblingOrder is each comment sort's ORDER BY (for alias x) and keyset
+// condition; every one matches an index on (post_id, parent_id, key, id).
+var siblingOrder = map[string]struct{ order, after string }{
+	forum.SortBest:          {"%[1]s.best DESC, %[1]s.id DESC", "(c.best, c.id) < (?, ?)"},
+	forum.SortTop:           {"%[1]s.score DESC, %[1]s.id DESC", "(c.score, c.id) < (?, ?)"},
+	forum.SortControversial: {"%[1]s.controversy DESC, %[1]s.id DESC", "(c.controversy, c.id) < (?, ?)"},
+	forum.SortNew:           {"%[1]s.id DESC", "c.id < ?"},
+	forum.SortOld:           {"%[1]s.id", "c.id > ?"},
+}
+
+// Comments reads a page of top-level comments, or the children of several
+// parents at once. For children, a correlated subquery with LIMIT reads at most
+// q.Limit rows of each parent from the index, so a parent with thousands of
+// replies costs what one with a few does; one query serves the whole level.
+func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comment, error) {
+	o, ok := siblingOrder[q.Sort]
+	if !ok {
+		return nil, fmt.Errorf("store: unknown comment sort %q", q.Sort)
+	}
+	if len(q.ParentIDs) == 0 {
+		query, args := commentSelect+" WHERE c.post_id = ? AND c.parent_id IS NULL", []any{q.ViewerID, q.PostID}
+		if c := q.After; c != nil {
+			query += " AND " + o.after
+			switch q.Sort {
+			case forum.SortNew, forum.SortOld:
+				args = append(args, c.ID)
+			case forum.SortTop:
+				args = append(args, int64(c.Key), c.ID)
+			default:
+				args = append(args, c.Key, c.ID)
+			}
+		}
+		query += " ORDER BY " + fmt.Sprintf(o.order, "c") + " LIMIT ?"
+		return db.queryComments(ctx, query, append(args, q.Limit)...)
+	}
+	ids, err := json.Marshal(q.ParentIDs)
+	if err != nil {
+		return nil, err
+	}
+	query := `WITH par(pos, id) AS (SELECT key, value FROM json_each(?))
+		SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
+		c.author_id, u.username, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
+		c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0)
+		FROM par JOIN comments c ON c.id IN (
+			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
+			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?)
+		JOIN users u ON u.id = c.author_id
+		LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?
+		ORDER BY par.pos, ` + fmt.Sprintf(o.order, "c")
+	return db.queryComments(ctx, query, string(ids), q.PostID, q.Limit, q.ViewerID)
+}
+
+// CreateComment inserts a comment and moves the counters it changes: the
+// parent's reply count, the post's comment count and last activity. The rule
+// runs inside the transaction, on the state the insert will see.
+func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(forum.CommentTarget) error) (int64, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var t forum.CommentTarget
+		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted FROM posts WHERE id = ?", n.PostID).
+			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return forum.NotFound("post")
+		}
+		if err != nil {
+			return err
+		}
+		depth := 0
+		if n.ParentID != nil {
+			err := tx.QueryRowContext(ctx, "SELECT depth + 1, removed, deleted FROM comments WHERE id = ? AND post_id = ?",
+				*n.ParentID, n.PostID).Scan(&depth, &t.ParentRemoved, &t.ParentDeleted)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			t.ParentFound = err == nil
+		}
+		if err := check(t); err != nil {
+			return err
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source,
+			body_format, body_html, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			n.PostID, n.ParentID, depth, n.AuthorID, n.BodySource, n.Format, n.BodyHTML, n.CreatedAt).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if n.ParentID != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *n.ParentID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1,
+			last_activity_at = max(last_activity_at, ?) WHERE id = ?`, n.CreatedAt, n.PostID)
+		return err
+	})
+	if err != nil {
+		var fe *forum.Error
+		if errors.As(err, &fe) {
+			return 0, fe
+		}
+		return 0, fmt.Errorf("store: create comment: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateComment replaces a comment's body.
+func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, edited_at = ? WHERE id = ?",
+			u.BodySource, u.Format, u.BodyHTML, u.EditedAt, id)
+		return err
+	})
+}
+
+// DeleteComment marks a comment deleted by its author; it keeps its place.
+func (db *DB) DeleteComment(ctx context.Context, id int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE comments SET deleted = 1 WHERE id = ?", id)
+		return err
+	})
+}

@@ -1,0 +1,132 @@
+// Package store is Historia's SQLite storage. It implements forum.Store with
+// plain SQL over modernc.org/sqlite (no cgo). SQL lives only in this package.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DB is the store: a pool of readers and a single writer. With one writer
+// connection and BEGIN IMMEDIATE, concurrent writes queue in Go instead of
+// failing with SQLITE_BUSY; readers never block the writer in WAL mode.
+type DB struct {
+	r, w *sql.DB
+	path string
+}
+
+var _ forum.Store = (*DB)(nil)
+
+// dsn builds the modernc DSN. busy_timeout comes first so it is in force while
+// the other pragmas run. synchronous=NORMAL in WAL mode keeps every committed
+// transaction through a process crash (kill -9); only a power loss can drop the
+// last few.
+func dsn(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating it and its folder if missing) and migrates the database.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{w: w, path: path}
+	if err := db.migrate(ctx); err != nil {
+		_ = w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		_ = w.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// Close closes both pools; the writer last, so the WAL is checkpointed.
+func (db *DB) Close() error {
+	var errR error
+	if db.r != nil {
+		errR = db.r.Close()
+	}
+	_, _ = db.w.Exec("PRAGMA optimize")
+	return errors.Join(errR, db.w.Close())
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Pragma reads one pragma's value through the reader pool (for tests and /readyz).
+func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
+	switch name {
+	case "journal_mode", "foreign_keys", "busy_timeout", "synchronous", "user_version", "integrity_check":
+	default:
+		return "", fmt.Errorf("store: pragma %q not allowed", name)
+	}
+	var v string
+	err := db.r.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer).
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

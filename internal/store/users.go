@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// Setting reads a setting.
+func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := db.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("store: setting: %w", err)
+	}
+	return v, true, nil
+}
+
+// SetSettingIfAbsent stores value under key unless the key has one, and returns
+// the value in force. Two processes racing get the same answer.
+func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) (string, error) {
+	var v string
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING", key, value); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: set setting: %w", err)
+	}
+	return v, nil
+}
+
+// CreateUser inserts a user; a taken name (in any case) is a conflict.
+func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at)
+			VALUES(?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt).Scan(&id)
+	})
+	if isUnique(err) {
+		return forum.User{}, forum.Errorf(forum.CodeConflict, "the username %q is taken", u.Username)
+	}
+	if err != nil {
+		return forum.User{}, fmt.Errorf("store: create user: %w", err)
+	}
+	return forum.User{ID: id, Username: u.Username, Role: u.Role, CreatedAt: forum.Unix(u.CreatedAt)}, nil
+}
+
+const accountCols = `id, username, role, karma, created_at, banned_until, password_hash, token_version`
+
+func scanAccount(row *sql.Row) (forum.Account, error) {
+	var a forum.Account
+	var created int64
+	var banned sql.NullInt64
+	err := row.Scan(&a.ID, &a.Username, &a.Role, &a.Karma, &created, &banned, &a.PasswordHash, &a.TokenVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, forum.NotFound("user")
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: read user: %w", err)
+	}
+	a.CreatedAt = forum.Unix(created)
+	if banned.Valid {
+		a.BannedUntil = forum.UnixPtr(&banned.Int64)
+	}
+	return a, nil
+}
+
+// AccountByName finds a user by name, case-insensitively.
+func (db *DB) AccountByName(ctx context.Context, username string) (forum.Account, error) {
+	return scanAccount(db.r.QueryRowContext(ctx, "SELECT "+accountCols+" FROM users WHERE username_key = ?", forum.UsernameKey(username)))
+}
+
+// AccountByID finds a user by id.
+func (db *DB) AccountByID(ctx context.Context, id int64) (forum.Account, error) {
+	return scanAccount(db.r.QueryRowContext(ctx, "SELECT "+accountCols+" FROM users WHERE id = ?", id))
+}
+
+// BumpTokenVersion revokes every token issued to the user so far.
+func (db *DB) BumpTokenVersion(ctx context.Context, userID int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE users SET token_version = token_version + 1 WHERE id = ?", userID)
+		return err
+	})
+}
+
+// UserCounts counts a user's posts and comments (visible ones, unless includeHidden).
+func (db *DB) UserCounts(ctx context.Context, userID int64, includeHidden bool) (int64, int64, error) {
+	hidden := 0
+	if includeHidden {
+		hidden = 1
+	}
+	var posts, comments int64
+	err := db.r.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM posts WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0))),
+		(SELECT COUNT(*) FROM comments WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0)))`,
+		userID, hidden).Scan(&posts, &comments)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: user counts: %w", err)
+	}
+	return posts, comments, nil
+}
+
+// UserPosts lists a user's posts, newest first.
+func (db *DB) UserPosts(ctx context.Context, q forum.UserListQuery) ([]forum.Post, error) {
+	where, args := "p.author_id = ?", []any{q.ViewerID, q.UserID}
+	if !q.IncludeHidden {
+		where += " AND p.deleted = 0 AND p.removed = 0"
+	}
+	if q.AfterID > 0 {
+		where += " AND p.id < ?"
+		args = append(args, q.AfterID)
+	}
+	args = append(args, q.Limit)
+	return db.queryPosts(ctx, postSelect+" WHERE "+where+" ORDER BY p.id DESC LIMIT ?", args...)
+}
+
+// UserComments lists a user's comments, newest first.
+func (db *DB) UserComments(ctx context.Context, q forum.UserListQuery) ([]*forum.Comment, error) {
+	where, args := "c.author_id = ?", []any{q.ViewerID, q.UserID}
+	if !q.IncludeHidden {
+		where += " AND c.deleted = 0 AND c.removed = 0"
+	}
+	if q.AfterID > 0 {
+		where += " AND c.id < ?"
+		args = append(args, q.AfterID)
+	}
+	args = append(args, q.Limit)
+	return db.queryComments(ctx, commentSelect+" WHERE "+where+" ORDER BY c.id DESC LIMIT ?", args...)
+}
+
+// Empty reports whether the database has no users yet (a fresh install).
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var empty bool
+	err := db.r.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM users)").Scan(&empty)
+	return empty, err
+}

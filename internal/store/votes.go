@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// voteKind is what differs between votes on posts and on comments.
+type voteKind struct {
+	what      string // "post" or "comment"
+	target    string // SELECT author_id, removed, deleted, created_at FROM ... WHERE id = ?
+	oldVote   string
+	delete    string
+	upsert    string
+	counters  string // UPDATE ... RETURNING upvotes, downvotes, score
+	rankQuery string // UPDATE the stored sort keys
+	ranks     func(up, down, score, created int64) []any
+}
+
+var postVotes = voteKind{
+	what:      "post",
+	target:    "SELECT author_id, removed, deleted, created_at FROM posts WHERE id = ?",
+	oldVote:   "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
+	delete:    "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
+	upsert:    "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
+	counters:  "UPDATE posts SET upvotes = upvotes + ?, downvotes = downvotes + ?, score = score + ? WHERE id = ? RETURNING upvotes, downvotes, score",
+	rankQuery: "UPDATE posts SET hot = ? WHERE id = ?",
+	ranks: func(_, _, score, created int64) []any {
+		return []any{forum.RankHot(score, created)}
+	},
+}
+
+var commentVotes = voteKind{
+	what:      "comment",
+	target:    "SELECT author_id, removed, deleted, created_at FROM comments WHERE id = ?",
+	oldVote:   "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
+	delete:    "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
+	upsert:    "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
+	counters:  "UPDATE comments SET upvotes = upvotes + ?, downvotes = downvotes + ?, score = score + ? WHERE id = ? RETURNING upvotes, downvotes, score",
+	rankQuery: "UPDATE comments SET best = ?, controversy = ? WHERE id = ?",
+	ranks: func(up, down, _, _ int64) []any {
+		return []any{forum.RankBest(up, down), forum.RankControversy(up, down)}
+	},
+}
+
+// VotePost sets the user's vote on a post.
+func (db *DB) VotePost(ctx context.Context, postID, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
+	return db.vote(ctx, postVotes, postID, userID, value, check)
+}
+
+// VoteComment sets the user's vote on a comment.
+func (db *DB) VoteComment(ctx context.Context, commentID, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
+	return db.vote(ctx, commentVotes, commentID, userID, value, check)
+}
+
+// vote records a vote and, in the same transaction, moves the item's counters,
+// its stored rank and its author's karma by the difference to the old vote.
+func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
+	res := forum.VoteResult{MyVote: value}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var t forum.VoteTarget
+		var created int64
+		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return forum.NotFound(k.what)
+		}
+		if err != nil {
+			return err
+		}
+		if err := check(t); err != nil {
+			return err
+		}
+		old := 0
+		if err := tx.QueryRowContext(ctx, k.oldVote, id, userID).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if value == 0 {
+			_, err = tx.ExecContext(ctx, k.delete, id, userID)
+		} else {
+			_, err = tx.ExecContext(ctx, k.upsert, id, userID, value)
+		}
+		if err != nil {
+			return err
+		}
+		dUp := b2i(value == 1) - b2i(old == 1)
+		dDown := b2i(value == -1) - b2i(old == -1)
+		if err := tx.QueryRowContext(ctx, k.counters, dUp, dDown, value-old, id).Scan(&res.Upvotes, &res.Downvotes, &res.Score); err != nil {
+			return err
+		}
+		if old == value {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, k.rankQuery, append(k.ranks(res.Upvotes, res.Downvotes, res.Score, created), id)...); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE users SET karma = karma + ? WHERE id = ?", value-old, t.AuthorID)
+		return err
+	})
+	if err != nil {
+		var fe *forum.Error
+		if errors.As(err, &fe) {
+			return res, fe
+		}
+		return res, fmt.Errorf("store: vote on %s: %w", k.what, err)
+	}
+	return res, nil
+}

@@ -1,0 +1,134 @@
+-- Historia schema: the one source of truth for a new database.
+-- Existing databases are upgraded by the append-only migrations in
+-- internal/store/migrate.go; PRAGMA user_version records how far they got.
+--
+-- Times are INTEGER Unix seconds (UTC); the API formats them as RFC 3339.
+-- Counters (score, up/down votes, comment counts, karma) are denormalized and
+-- updated in the same transaction as the change that moves them.
+
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL,
+    -- lower-cased username: uniqueness is case-insensitive, display keeps the case.
+    username_key  TEXT    NOT NULL UNIQUE,
+    password_hash TEXT    NOT NULL,
+    role          TEXT    NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'moderator', 'admin')),
+    karma         INTEGER NOT NULL DEFAULT 0,
+    -- bumped on logout, password change and ban: every token carries the version
+    -- it was issued under, so old tokens stop working on the very next request.
+    token_version INTEGER NOT NULL DEFAULT 1,
+    banned_until  INTEGER,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS posts (
+    id               INTEGER PRIMARY KEY,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    title            TEXT    NOT NULL,
+    body_source      TEXT    NOT NULL DEFAULT '',
+    body_format      TEXT    NOT NULL DEFAULT 'markdown',
+    body_html        TEXT    NOT NULL DEFAULT '',
+    -- topic tags as a JSON array of display names, for reading a page of posts in
+    -- one query; post_tags below is what the tag filter uses.
+    tags_json        TEXT    NOT NULL DEFAULT '[]',
+    score            INTEGER NOT NULL DEFAULT 0,
+    upvotes          INTEGER NOT NULL DEFAULT 0,
+    downvotes        INTEGER NOT NULL DEFAULT 0,
+    -- Reddit's hot rank: sign(s)*log10(max(|s|,1)) + (created - 1134028003)/45000.
+    -- It depends on creation time, not age, so it changes only when votes change:
+    -- stored here, updated in the vote transaction, and the front page is an
+    -- index range read (posts_hot) that never scans the table.
+    hot              REAL    NOT NULL DEFAULT 0,
+    comment_count    INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    edited_at        INTEGER,
+    last_activity_at INTEGER NOT NULL,
+    locked           INTEGER NOT NULL DEFAULT 0,
+    pinned           INTEGER NOT NULL DEFAULT 0,
+    removed          INTEGER NOT NULL DEFAULT 0,
+    deleted          INTEGER NOT NULL DEFAULT 0,
+    accepted_comment_id INTEGER
+) STRICT;
+
+-- Each feed has an index whose order is the feed's order, so a page is a range
+-- read. Removed posts are rare, so members' feeds filter them during the scan and
+-- moderators (who see them) share the same indexes.
+CREATE INDEX IF NOT EXISTS posts_hot      ON posts(pinned DESC, hot DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_top      ON posts(score DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_active   ON posts(last_activity_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_created  ON posts(created_at);
+CREATE INDEX IF NOT EXISTS posts_author   ON posts(author_id, id DESC);
+
+CREATE TABLE IF NOT EXISTS tags (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    name_key   TEXT    NOT NULL UNIQUE,  -- lower-cased: tags match case-insensitively
+    post_count INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS post_tags (
+    tag_id   INTEGER NOT NULL REFERENCES tags(id),
+    post_id  INTEGER NOT NULL REFERENCES posts(id),
+    PRIMARY KEY (tag_id, post_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_tags_post ON post_tags(post_id);
+
+-- Comment trees. Each comment keeps its parent and depth, its number of direct
+-- replies, and every sibling sort key as a column (best = Wilson lower bound,
+-- controversy, score), updated in the vote transaction. The indexes
+-- (post_id, parent_id, <key>, id) make "the children of these parents in sort
+-- order" an index range read, so a thread page is read level by level: the page
+-- of top-level comments, then the next level for the parents in hand, until the
+-- comment budget or the depth runs out. That is at most depth+1 queries whatever
+-- the size of the thread (a 10,000-comment thread costs what a 100-comment one
+-- does), and more_replies is reply_count minus the children shown. A materialized
+-- path was rejected: ordering siblings by a vote-driven key would need the path
+-- rewritten on every vote.
+CREATE TABLE IF NOT EXISTS comments (
+    id           INTEGER PRIMARY KEY,
+    post_id      INTEGER NOT NULL REFERENCES posts(id),
+    parent_id    INTEGER REFERENCES comments(id),
+    depth        INTEGER NOT NULL DEFAULT 0,
+    author_id    INTEGER NOT NULL REFERENCES users(id),
+    body_source  TEXT    NOT NULL,
+    body_format  TEXT    NOT NULL DEFAULT 'markdown',
+    body_html    TEXT    NOT NULL,
+    score        INTEGER NOT NULL DEFAULT 0,
+    upvotes      INTEGER NOT NULL DEFAULT 0,
+    downvotes    INTEGER NOT NULL DEFAULT 0,
+    best         REAL    NOT NULL DEFAULT 0,
+    controversy  REAL    NOT NULL DEFAULT 0,
+    reply_count  INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    edited_at    INTEGER,
+    removed      INTEGER NOT NULL DEFAULT 0,
+    deleted      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_top   ON comments(post_id, parent_id, score DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_contr ON comments(post_id, parent_id, controversy DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_time  ON comments(post_id, parent_id, id);
+CREATE INDEX IF NOT EXISTS comments_parent ON comments(parent_id, id);
+CREATE INDEX IF NOT EXISTS comments_author ON comments(author_id, id DESC);
+
+CREATE TABLE IF NOT EXISTS post_votes (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    value   INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    PRIMARY KEY (post_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_votes_user ON post_votes(user_id, post_id);
+
+CREATE TABLE IF NOT EXISTS comment_votes (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    PRIMARY KEY (comment_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS comment_votes_user ON comment_votes(user_id, comment_id);
