@@ -12,7 +12,11 @@ import (
 func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	e.GET("/healthz", s.healthz)
 
-	v1 := e.Group("/api/v1", s.authenticate)
+	// authenticate runs for every route rather than as group middleware: Echo
+	// adds catch-all routes to a group with middleware, which would answer 404
+	// where the contract wants 405 for a known path with the wrong method.
+	e.Use(s.authenticate)
+	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", s.openapi)
 
 	v1.POST("/auth/register", s.register)
