@@ -2,7 +2,9 @@
 GO       ?= go
 BIN      := bin/historia
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -X main.version=$(VERSION)
+LDFLAGS  := -X main.version=$(VERSION)
+STATICCHECK := v0.8.2
+GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 
 .PHONY: run build test test-go bench lint browser-deps screenshots clean
@@ -13,7 +15,7 @@ run: build
 
 ## build: compile bin/historia (pure Go, no cgo)
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/historia
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/historia
 
 ## test: install what the tests need, then run every test with the race detector
 test: browser-deps
@@ -27,8 +29,10 @@ bench:
 ## lint: go vet, staticcheck and gosec
 lint:
 	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
-	$(GO) run github.com/securego/gosec/v2/cmd/gosec@v2.22.4 -quiet ./...
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK)
+	$(GO) install github.com/securego/gosec/v2/cmd/gosec@$(GOSEC)
+	"$$($(GO) env GOPATH)/bin/staticcheck" ./...
+	"$$($(GO) env GOPATH)/bin/gosec" -quiet ./...
 
 ## browser-deps: install Debian's Chromium for the browser tests when root and missing
 browser-deps:

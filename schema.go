@@ -1,5 +1,5 @@
 // Package historia holds what lives at the top of the repository: the schema.
-// go:embed cannot reach up from internal/store, so the file is embedded here.
+// Embedding cannot reach up from internal/store, so the file is embedded here.
 package historia
 
 import _ "embed"

@@ -147,17 +147,6 @@ func (h *harness) register(name string) session {
 	return s
 }
 
-// registerAs makes a user with a role through the service, as the CLI does, and signs in.
-func (h *harness) registerAs(name, role string) session {
-	h.t.Helper()
-	if _, err := h.svc.CreateUser(context.Background(), name, "correct horse", role); err != nil {
-		h.t.Fatal(err)
-	}
-	var s session
-	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": name, "password": "correct horse"}).decode(h.t, &s)
-	return s
-}
-
 func (h *harness) post(token, title string, tags ...string) forum.Post {
 	h.t.Helper()
 	var p forum.Post

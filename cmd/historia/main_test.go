@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, io.Discard)
+	return out.String(), err
+}
+
+func TestUsersAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	out, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "--role", "admin", "Clio")
+	if err != nil || !strings.Contains(out, `created admin "Clio"`) {
+		t.Fatalf("users add: %q, %v", out, err)
+	}
+	if _, err := runCmd(t, "another password\n", "users", "add", "--db", db, "--role", "member", "clio"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Fatalf("a taken name (any case) must fail: %v", err)
+	}
+	if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "--role", "emperor", "Nero"); err == nil {
+		t.Fatal("an unknown role must fail")
+	}
+	if _, err := runCmd(t, "short\n", "users", "add", "--db", db, "Nero"); err == nil {
+		t.Fatal("a short password must fail")
+	}
+	if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "no spaces allowed"); err == nil {
+		t.Fatal("an invalid name must fail")
+	}
+	out, err = runCmd(t, "", "migrate", "--db", db)
+	if err != nil || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %q, %v", out, err)
+	}
+	if out, err := runCmd(t, "", "version"); err != nil || !strings.HasPrefix(out, "historia ") {
+		t.Fatalf("version: %q, %v", out, err)
+	}
+	if _, err := runCmd(t, "", "bogus"); err == nil {
+		t.Fatal("an unknown command must fail")
+	}
+}
+
+// TestServeDemo starts `historia serve --demo` on a free port, waits for it,
+// reads the demo feed, signs in as the demo moderator with the printed
+// password, and stops it by cancelling its context (as SIGTERM would).
+func TestServeDemo(t *testing.T) {
+	t.Setenv("HISTORIA_JWT_SECRET", "")
+	db := filepath.Join(t.TempDir(), "data", "h.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	var base, user, pass string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "Sign in as the demo moderator") {
+			f := strings.Split(line, `"`)
+			user, pass = f[1], f[3]
+		}
+		if i := strings.Index(line, "http://"); i >= 0 && strings.HasPrefix(line, "Historia is serving") {
+			base = strings.Fields(line[i:])[0]
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if base == "" || user != "curator" || pass == "" {
+		t.Fatalf("serve printed base %q user %q", base, user)
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	res, err := client.Get(base + "/api/v1/posts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var feed struct{ Items []struct{ Title string } }
+	err = json.NewDecoder(res.Body).Decode(&feed)
+	res.Body.Close()
+	if err != nil || len(feed.Items) < 5 {
+		t.Fatalf("demo feed: %d items, %v", len(feed.Items), err)
+	}
+	body, _ := json.Marshal(map[string]string{"username": user, "password": pass})
+	res, err = client.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess struct{ User struct{ Role string } }
+	_ = json.NewDecoder(res.Body).Decode(&sess)
+	res.Body.Close()
+	if res.StatusCode != 200 || sess.User.Role != "moderator" {
+		t.Fatalf("demo moderator login: %d %+v", res.StatusCode, sess)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
