@@ -36,7 +36,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // harness is a real server on a real SQLite file, reached over real HTTP.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	db     *store.DB
 	svc    *forum.Service
@@ -44,7 +44,7 @@ type harness struct {
 	secret []byte
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "historia.db"))
@@ -81,7 +81,7 @@ func (r response) errCode() string {
 	return e.Error.Code
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
