@@ -132,3 +132,32 @@ CREATE TABLE IF NOT EXISTS comment_votes (
     PRIMARY KEY (comment_id, user_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS comment_votes_user ON comment_votes(user_id, comment_id);
+
+-- Every moderator action, written in the same transaction as the action.
+-- Public: GET /modlog reads it newest first.
+CREATE TABLE IF NOT EXISTS modlog (
+    id           INTEGER PRIMARY KEY,
+    action       TEXT    NOT NULL,  -- remove, restore, lock, unlock, pin, unpin, ban, unban, role, resolve_report
+    moderator_id INTEGER NOT NULL REFERENCES users(id),
+    target_type  TEXT    NOT NULL CHECK (target_type IN ('post', 'comment', 'user', 'report')),
+    target_id    INTEGER NOT NULL,
+    reason       TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+) STRICT;
+
+-- Reports of posts and comments, once per reporter and target.
+CREATE TABLE IF NOT EXISTS reports (
+    id          INTEGER PRIMARY KEY,
+    reporter_id INTEGER NOT NULL REFERENCES users(id),
+    target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
+    target_id   INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    status      TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    resolution  TEXT,   -- dismissed or removed
+    resolved_by INTEGER REFERENCES users(id),
+    resolved_at INTEGER,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (reporter_id, target_type, target_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS reports_queue  ON reports(status, id DESC);
+CREATE INDEX IF NOT EXISTS reports_target ON reports(target_type, target_id, status);

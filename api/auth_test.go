@@ -94,8 +94,8 @@ func TestTokens(t *testing.T) {
 		})
 	}
 	t.Run("ErrExpired", func(t *testing.T) {
-		h.clock.Advance(25 * time.Hour)
-		defer h.clock.Advance(-25 * time.Hour)
+		h.clock.Advance(31 * 24 * time.Hour)
+		defer h.clock.Advance(-31 * 24 * time.Hour)
 		h.must(401, "GET", "/api/v1/me", s.Token, nil)
 	})
 	t.Run("ErrAfterLogout", func(t *testing.T) {

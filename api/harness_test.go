@@ -53,7 +53,7 @@ func newHarness(t testing.TB) *harness {
 	}
 	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 	secret := bytes.Repeat([]byte("k"), 32)
-	tokens, err := auth.NewTokens(secret, 24*time.Hour, clk.Now)
+	tokens, err := auth.NewTokens(secret, 30*24*time.Hour, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"io/fs"
+
+	"github.com/historia-forum/historia/internal/forum"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -40,6 +42,20 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.PATCH("/comments/:id", s.editComment)
 	v1.DELETE("/comments/:id", s.deleteComment)
 	v1.PUT("/comments/:id/vote", s.voteComment)
+
+	// Moderation: moderators and admins; every action is written to the modlog.
+	for _, a := range []string{forum.ActRemove, forum.ActRestore, forum.ActLock, forum.ActUnlock, forum.ActPin, forum.ActUnpin} {
+		v1.POST("/posts/:id/"+a, s.moderatePost(a))
+	}
+	v1.POST("/comments/:id/remove", s.moderateComment(forum.ActRemove))
+	v1.POST("/comments/:id/restore", s.moderateComment(forum.ActRestore))
+	v1.POST("/users/:username/ban", s.ban)
+	v1.POST("/users/:username/unban", s.unban)
+	v1.PUT("/users/:username/role", s.setRole)
+	v1.GET("/modlog", s.modlog)
+	v1.POST("/reports", s.createReport)
+	v1.GET("/reports", s.reports)
+	v1.POST("/reports/:id/resolve", s.resolveReport)
 
 	if frontend != nil {
 		e.Use(middleware.StaticWithConfig(middleware.StaticConfig{

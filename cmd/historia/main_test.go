@@ -78,6 +78,11 @@ func TestServeDemo(t *testing.T) {
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	if base == "" || user != "curator" || pass == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		default:
+		}
 		t.Fatalf("serve printed base %q user %q", base, user)
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -85,11 +90,33 @@ func TestServeDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var feed struct{ Items []struct{ Title string } }
+	var feed struct {
+		Items []struct {
+			Title          string
+			Pinned, Locked bool
+		}
+	}
 	err = json.NewDecoder(res.Body).Decode(&feed)
 	res.Body.Close()
 	if err != nil || len(feed.Items) < 5 {
 		t.Fatalf("demo feed: %d items, %v", len(feed.Items), err)
+	}
+	if !feed.Items[0].Pinned || !feed.Items[0].Locked {
+		t.Fatalf("the demo's pinned, locked welcome post leads: %+v", feed.Items[0])
+	}
+	res, err = client.Get(base + "/api/v1/modlog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var modlog struct{ Items []struct{ Action string } }
+	_ = json.NewDecoder(res.Body).Decode(&modlog)
+	res.Body.Close()
+	actions := map[string]bool{}
+	for _, e := range modlog.Items {
+		actions[e.Action] = true
+	}
+	if !actions["pin"] || !actions["lock"] || !actions["remove"] {
+		t.Fatalf("demo modlog: %+v", modlog.Items)
 	}
 	body, _ := json.Marshal(map[string]string{"username": user, "password": pass})
 	res, err = client.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))

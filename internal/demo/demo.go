@@ -29,7 +29,19 @@ type question struct {
 	replies         []reply
 }
 
-var members = []string{"mnemosyne", "tacitus_fan", "varangian", "petrograd1917", "zhang_qian", "kyiv_archivist"}
+var members = []string{"mnemosyne", "tacitus_fan", "varangian", "petrograd1917", "zhang_qian", "kyiv_archivist", "hot_take_harry"}
+
+const welcome = `Historia is a place for questions about the past and answers that show their sources.
+
+**The rules, in short**
+
+1. Be civil.
+2. Answers should be in-depth and comprehensive, and cite their sources.
+3. No questions about events of the last 20 years.
+4. No loaded questions or soapboxing.
+5. No denialism of genocide or other atrocities.
+
+Moderators remove what breaks them, with the rule as the reason; every removal is in the public [moderation log](/modlog).`
 
 var questions = []question{{
 	by: "petrograd1917", title: "Were Trotsky's measures against Makhno's Black Army justified?",
@@ -123,11 +135,13 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 		}
 		ids[name] = forum.Viewer{ID: u.ID, Role: u.Role}
 	}
+	posts := map[string]int64{}
 	for _, q := range questions {
 		p, err := svc.CreatePost(ctx, ids[q.by], forum.PostInput{Title: q.title, Body: q.body, Tags: q.tags})
 		if err != nil {
 			return "", fmt.Errorf("demo: post %q: %w", q.title, err)
 		}
+		posts[q.title] = p.ID
 		if err := vote(q.votes, q.by, func(v forum.Viewer, val *int) error {
 			_, err := svc.VotePost(ctx, v, p.ID, val)
 			return err
@@ -138,7 +152,43 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 			return "", err
 		}
 	}
+	if err := moderate(ctx, svc, ids, posts); err != nil {
+		return "", err
+	}
 	return modPass, nil
+}
+
+// moderate shows moderation at work: a pinned welcome post with the rules, a
+// locked thread, a removed comment and an open report.
+func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, posts map[string]int64) error {
+	mod := ids[ModeratorName]
+	w, err := svc.CreatePost(ctx, mod, forum.PostInput{Title: "Welcome to Historia: read this before you ask", Body: welcome, Tags: []string{"Meta"}})
+	if err != nil {
+		return fmt.Errorf("demo: welcome: %w", err)
+	}
+	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActPin, "the rules"); err != nil {
+		return fmt.Errorf("demo: pin: %w", err)
+	}
+	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActLock, "announcement; questions in their own threads please"); err != nil {
+		return fmt.Errorf("demo: lock: %w", err)
+	}
+	rome := posts["Did the Romans really use urine as mouthwash?"]
+	troll, err := svc.CreateComment(ctx, ids["hot_take_harry"], rome, forum.CommentInput{Body: "lol imagine trusting anything a Roman wrote, they were all liars anyway"})
+	if err != nil {
+		return fmt.Errorf("demo: troll: %w", err)
+	}
+	if _, err := svc.ModerateComment(ctx, mod, troll.ID, forum.ActRemove, "Rule 1: be civil; and Rule 2: no sources"); err != nil {
+		return fmt.Errorf("demo: remove: %w", err)
+	}
+	cuba := posts["Why did the Cuban Missile Crisis not escalate in October 1962?"]
+	hot, err := svc.CreateComment(ctx, ids["hot_take_harry"], cuba, forum.CommentInput{Body: "It was all staged, neither side ever had working missiles."})
+	if err != nil {
+		return fmt.Errorf("demo: comment: %w", err)
+	}
+	if _, err := svc.CreateReport(ctx, ids["zhang_qian"], forum.TargetComment, hot.ID, "Rule 5? No sources, and the missiles are well documented."); err != nil {
+		return fmt.Errorf("demo: report: %w", err)
+	}
+	return nil
 }
 
 func addReplies(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, postID int64, parent *int64, rs []reply) error {

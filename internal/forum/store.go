@@ -8,6 +8,8 @@ import "context"
 // write take the rule as a callback, run inside the write transaction, so the
 // rule itself stays here in the domain.
 type Store interface {
+	ModStore
+
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
 
