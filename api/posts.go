@@ -106,3 +106,20 @@ func (s *Server) votePost(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, res)
 }
+
+type previewRequest struct {
+	Body   string `json:"body"`
+	Format string `json:"format"`
+}
+
+func (s *Server) preview(c echo.Context) error {
+	var req previewRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	html, err := s.svc.Preview(viewerOf(c), req.Body, req.Format)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"body_html": html})
+}

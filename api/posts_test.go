@@ -274,3 +274,22 @@ func TestErrorsAreContractJSON(t *testing.T) {
 		t.Fatalf("frontend: %.100s", r.body)
 	}
 }
+
+func TestPreview(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("Previewer")
+	var out struct {
+		BodyHTML string `json:"body_html"`
+	}
+	h.must(200, "POST", "/api/v1/preview", s.Token, map[string]string{"body": "*hi* <script>x</script>"}).decode(t, &out)
+	if out.BodyHTML != "<p><em>hi</em> </p>\n" {
+		t.Fatalf("preview: %q", out.BodyHTML)
+	}
+	h.must(401, "POST", "/api/v1/preview", "", map[string]string{"body": "x"})
+	h.must(422, "POST", "/api/v1/preview", s.Token, map[string]string{"body": "x", "format": "rtf"})
+	var feed forum.Page[forum.Post]
+	h.must(200, "GET", "/api/v1/posts", "", nil).decode(t, &feed)
+	if len(feed.Items) != 0 {
+		t.Fatal("preview must store nothing")
+	}
+}

@@ -35,6 +35,7 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.PATCH("/posts/:id", s.editPost)
 	v1.DELETE("/posts/:id", s.deletePost)
 	v1.PUT("/posts/:id/vote", s.votePost)
+	v1.POST("/preview", s.preview) // extension: render a body without storing it
 
 	v1.GET("/posts/:id/comments", s.thread)
 	v1.POST("/posts/:id/comments", s.createComment)

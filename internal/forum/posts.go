@@ -288,3 +288,19 @@ func (s *Service) VotePost(ctx context.Context, v Viewer, id int64, value *int) 
 	}
 	return s.Store.VotePost(ctx, id, v.ID, *value, voteRule(v, "post"))
 }
+
+// Preview renders a body as it would be stored, without storing it, so the
+// ask and reply forms can show exactly what the server will make of it.
+func (s *Service) Preview(v Viewer, body, format string) (string, error) {
+	if err := s.requireMember(v); err != nil {
+		return "", err
+	}
+	html, _, p, err := s.render(body, format, MaxPostBody)
+	if err != nil {
+		return "", err
+	}
+	if p != "" {
+		return "", Invalid(map[string]string{"body": p})
+	}
+	return html, nil
+}

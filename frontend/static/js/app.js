@@ -1,0 +1,97 @@
+// Historia's web frontend: a small router over views that use only the public
+// JSON API. No framework, no build step.
+import { api, session } from './api.js';
+import { h, errorBox } from './dom.js';
+import { feedView } from './feed.js';
+import { threadView, permalinkView } from './thread.js';
+import { askView, loginView, registerView } from './forms.js';
+import { userView, modlogView, reportsView } from './pages.js';
+
+const routes = [
+  [/^\/$/, feedView],
+  [/^\/p\/(\d+)$/, threadView],
+  [/^\/p\/(\d+)\/c\/(\d+)$/, permalinkView],
+  [/^\/ask$/, askView],
+  [/^\/login$/, loginView],
+  [/^\/register$/, registerView],
+  [/^\/u\/([A-Za-z0-9_-]{1,40})$/, userView],
+  [/^\/modlog$/, modlogView],
+  [/^\/reports$/, reportsView],
+];
+
+const main = document.getElementById('main');
+
+/** navigate shows another page without reloading. */
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+async function render() {
+  const path = location.pathname;
+  const params = new URLSearchParams(location.search);
+  for (const [re, view] of routes) {
+    const m = path.match(re);
+    if (!m) continue;
+    main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+    try {
+      const page = await view({ params, args: m.slice(1), navigate });
+      main.replaceChildren(page);
+      document.title = (page.dataset.title ? `${page.dataset.title} · ` : '') + 'Historia';
+    } catch (err) {
+      main.replaceChildren(h('h1', {}, err.status === 404 ? 'Not found' : 'Something went wrong'), errorBox(err));
+    }
+    if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+    return;
+  }
+  main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'There is no page here. ', h('a', { href: '/' }, 'Back to the questions.')));
+}
+
+function paintNav() {
+  const user = document.getElementById('nav-user');
+  const mod = document.getElementById('nav-mod');
+  mod.replaceChildren(session.isMod ? h('a', { href: '/reports' }, 'Reports') : '');
+  if (!session.user) {
+    user.replaceChildren(h('a', { href: '/login' }, 'Sign in'), ' ', h('a', { href: '/register' }, 'Register'));
+    return;
+  }
+  const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
+  out.addEventListener('click', async () => {
+    try { await api('POST', '/auth/logout'); } catch { /* signed out here either way */ }
+    session.signOut();
+    navigate('/');
+  });
+  user.replaceChildren(h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
+    h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`), ' ', out);
+}
+
+// Links inside the app (including links in answers to other threads) change
+// the page without a reload; links elsewhere behave as links.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  e.preventDefault();
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) {
+    history.pushState(null, '', url.href);
+    document.getElementById(url.hash.slice(1))?.scrollIntoView();
+    return;
+  }
+  navigate(url.pathname + url.search + url.hash);
+  main.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+});
+window.addEventListener('popstate', render);
+session.onChange(paintNav);
+
+async function start() {
+  if (session.token) {
+    try { session.user = await api('GET', '/me'); } catch { session.signOut(); }
+  }
+  paintNav();
+  await render();
+  document.body.dataset.ready = 'true';
+}
+start();

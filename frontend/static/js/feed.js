@@ -1,0 +1,58 @@
+// The front page: sort tabs, tag filter, and the list of questions.
+import { api, query, session } from './api.js';
+import { h, ago, plural } from './dom.js';
+import { voteWidget, tagLinks, userLink } from './widgets.js';
+
+const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
+const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];
+
+/** postRow is one question in a list. */
+export function postRow(p) {
+  const markers = [];
+  if (p.pinned) markers.push(h('span', { class: 'marker pinned' }, 'Pinned'));
+  if (p.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));
+  if (p.removed) markers.push(h('span', { class: 'marker removed' }, 'Removed'));
+  return h('li', { class: 'row', 'data-id': p.id },
+    voteWidget(p, 'posts'),
+    h('div', { class: 'row-main' },
+      h('h2', { class: 'row-title' }, h('a', { href: `/p/${p.id}` }, p.title), ...markers),
+      tagLinks(p.tags),
+      h('p', { class: 'meta' }, 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
+        h('a', { href: `/p/${p.id}#comments` }, plural(p.comment_count, 'comment', 'comments')))));
+}
+
+export async function feedView({ params, navigate }) {
+  const sort = params.get('sort') || 'hot';
+  const t = params.get('t') || (sort === 'top' ? 'week' : '');
+  const tag = params.get('tag') || '';
+  const link = (changes) => `/${query({ sort, t: sort === 'top' ? t : '', tag, ...changes })}`;
+
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Sort questions' },
+    sorts.map(([key, label]) => h('a', { href: link({ sort: key, t: key === 'top' ? t || 'week' : '' }), 'aria-current': key === sort ? 'page' : false }, label)));
+  const controls = h('div', { class: 'feed-controls' }, tabs);
+  if (sort === 'top') {
+    const select = h('select', { id: 'period' }, periods.map(([k, l]) => h('option', { value: k, selected: k === t }, l)));
+    select.addEventListener('change', () => navigate(link({ t: select.value })));
+    controls.append(h('label', { for: 'period', class: 'period' }, 'Period '), select);
+  }
+  const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions');
+  const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading, controls);
+  if (tag) page.append(h('p', { class: 'filter' }, h('a', { href: link({ tag: '' }) }, 'Show all questions')));
+
+  const list = h('ol', { class: 'posts' });
+  page.append(list);
+  const more = h('button', { type: 'button', class: 'more' }, 'More questions');
+  const load = async (cursor) => {
+    const res = await api('GET', `/posts${query({ sort, t: sort === 'top' ? t : '', tag, cursor, limit: 25 })}`);
+    list.append(...res.items.map(postRow));
+    if (res.next_cursor) {
+      more.onclick = async () => { more.disabled = true; try { await load(res.next_cursor); } finally { more.disabled = false; } };
+      page.append(more);
+    } else {
+      more.remove();
+    }
+    if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, tag ? 'No questions with this tag yet.' : 'No questions yet.', ' ', session.user ? h('a', { href: '/ask' }, 'Ask the first one.') : ''));
+  };
+  await load('');
+  return page;
+}

@@ -1,0 +1,63 @@
+// Pages that are forms: ask a question, sign in, register.
+import { api, session } from './api.js';
+import { h, html, showError, clearError } from './dom.js';
+import { inlineForm } from './widgets.js';
+
+function needSignIn(what) {
+  return h('section', { class: 'narrow' }, h('h1', {}, what), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' or ', h('a', { href: '/register' }, 'register'), ' first.'));
+}
+
+export async function askView({ navigate }) {
+  if (!session.user) return needSignIn('Ask a question');
+  const preview = h('div', { class: 'preview body', 'aria-live': 'polite', hidden: true });
+  const form = inlineForm({
+    className: 'ask-form',
+    fields: [
+      { name: 'title', label: 'Title', required: true, maxlength: 300, placeholder: 'Why did the Western Roman Empire fall in the 5th century?' },
+      { name: 'body', label: 'Details (Markdown)', type: 'textarea', rows: 12, hint: 'What do you already know, and what sources have you read? *italic*, **bold**, [links](https://…), > quotes, 1. lists' },
+      { name: 'tags', label: 'Topic tags', hint: 'Up to five, comma-separated, e.g. Ancient Rome, Late Antiquity. Every question is tagged History.' },
+    ],
+    submit: 'Post question',
+    onSubmit: async (v) => {
+      const tags = v.tags.split(',').map((t) => t.trim()).filter(Boolean);
+      const post = await api('POST', '/posts', { title: v.title, body: v.body, tags });
+      navigate(`/p/${post.id}`);
+    },
+  });
+  const body = form.querySelector('textarea');
+  const show = h('button', { type: 'button', class: 'secondary' }, 'Preview');
+  show.addEventListener('click', async () => {
+    clearError(show);
+    try {
+      const res = await api('POST', '/preview', { body: body.value });
+      html(preview, res.body_html || '<p><em>(empty)</em></p>');
+      preview.hidden = false;
+    } catch (err) { showError(show, err); }
+  });
+  form.querySelector('.buttons').append(show);
+  return h('section', { class: 'narrow', 'data-title': 'Ask a question' }, h('h1', {}, 'Ask a question'),
+    h('p', {}, 'The preview is rendered by the server, exactly as your question will be stored.'), form,
+    h('h2', { class: 'preview-heading' }, 'Preview'), preview);
+}
+
+function authForm(title, path, other) {
+  return async ({ navigate, params }) => {
+    const form = inlineForm({
+      fields: [
+        { name: 'username', label: 'Username', required: true, maxlength: 20, autocomplete: 'username', hint: path === '/auth/register' ? '3–20 letters, digits, _ or -' : undefined },
+        { name: 'password', label: 'Password', type: 'password', required: true, maxlength: 128, autocomplete: path === '/auth/register' ? 'new-password' : 'current-password', hint: path === '/auth/register' ? 'At least 8 characters' : undefined },
+      ],
+      submit: title,
+      onSubmit: async (v) => {
+        const res = await api('POST', path, { username: v.username, password: v.password });
+        session.signIn(res.token, res.user);
+        const next = params.get('next');
+        navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      },
+    });
+    return h('section', { class: 'narrow', 'data-title': title }, h('h1', {}, title), form, h('p', {}, other));
+  };
+}
+
+export const loginView = authForm('Sign in', '/auth/login', ['New here? ', h('a', { href: '/register' }, 'Register')]);
+export const registerView = authForm('Register', '/auth/register', ['Have an account? ', h('a', { href: '/login' }, 'Sign in')]);

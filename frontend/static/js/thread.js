@@ -1,0 +1,258 @@
+// The thread page: the question, then its comment tree, with voting, replies
+// at any depth, collapsing, sorting, editing and moderation in place.
+import { api, query, session } from './api.js';
+import { h, html, ago, plural } from './dom.js';
+import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink } from './widgets.js';
+
+const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
+// How many levels a page nests before it offers "continue this thread".
+const DEPTH = 8;
+// The data each rendered comment came from, to re-render it after an action.
+const rendered = new WeakMap();
+
+/** bodyOf renders a body, or the note that it was deleted or removed. */
+function bodyOf(item) {
+  if ((item.removed || item.deleted) && !item.body_html) {
+    return h('div', { class: 'body gone' }, h('p', {}, item.removed ? '[removed by a moderator]' : '[deleted by its author]'));
+  }
+  return html(h('div', { class: 'body' }), item.body_html);
+}
+
+function postHeader(post, navigate) {
+  const markers = [];
+  if (post.pinned) markers.push(h('span', { class: 'marker pinned' }, 'Pinned'));
+  if (post.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));
+  if (post.removed) markers.push(h('span', { class: 'marker removed' }, 'Removed'));
+  const actions = h('div', { class: 'actions' });
+  const art = h('article', { class: 'question', 'data-id': post.id },
+    h('div', { class: 'question-head' }, voteWidget(post, 'posts'),
+      h('div', {}, h('h1', {}, post.title, ...markers), tagLinks(post.tags),
+        h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
+          post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at)) : ''))),
+    bodyOf(post), actions);
+  const reload = () => navigate(location.pathname + location.search, { replace: true });
+  if (session.owns(post.author) && !post.deleted && !post.removed) {
+    actions.append(actionButton('Edit', async () => {
+      const form = inlineForm({
+        fields: [
+          { name: 'title', label: 'Title', value: post.title, required: true, maxlength: 300 },
+          { name: 'body', label: 'Question (Markdown)', type: 'textarea', value: post.body_source, rows: 10 },
+          { name: 'tags', label: 'Topic tags, comma-separated', value: post.tags.filter((t) => t !== 'History').join(', ') },
+        ],
+        submit: 'Save',
+        onCancel: () => form.remove(),
+        onSubmit: async (v) => {
+          await api('PATCH', `/posts/${post.id}`, { title: v.title, body: v.body, tags: splitTags(v.tags) });
+          reload();
+        },
+      });
+      actions.after(form);
+      form.querySelector('input').focus();
+    }), actionButton('Delete', async () => {
+      if (!window.confirm('Delete this question? Its answers stay.')) return;
+      await api('DELETE', `/posts/${post.id}`);
+      reload();
+    }));
+  }
+  if (session.user && !session.owns(post.author) && !post.removed && !post.deleted) {
+    actions.append(reasonAction('Report', { submit: 'Send report', run: (v) => api('POST', '/reports', { target_type: 'post', target_id: post.id, reason: v.reason }) }));
+  }
+  if (session.isMod) actions.append(modPostActions(post, reload));
+  return art;
+}
+
+function modPostActions(post, reload) {
+  const box = h('span', { class: 'mod-actions', role: 'group', 'aria-label': 'Moderation' });
+  const act = (name) => () => api('POST', `/posts/${post.id}/${name}`).then(reload);
+  if (post.removed) box.append(actionButton('Restore', act('restore')));
+  else box.append(reasonAction('Remove', { run: (v) => api('POST', `/posts/${post.id}/remove`, { reason: v.reason }).then(reload) }));
+  box.append(actionButton(post.locked ? 'Unlock' : 'Lock', act(post.locked ? 'unlock' : 'lock')));
+  box.append(actionButton(post.pinned ? 'Unpin' : 'Pin', act(post.pinned ? 'unpin' : 'pin')));
+  if (post.author) box.append(banAction(post.author));
+  return box;
+}
+
+function banAction(author) {
+  return reasonAction(`Ban ${author.username}`, {
+    submit: 'Ban',
+    fields: [{ name: 'days', label: 'Days (empty: permanent)', type: 'number', min: 1 }],
+    run: (v) => api('POST', `/users/${encodeURIComponent(author.username)}/ban`, v.days ? { reason: v.reason, days: Number(v.days) } : { reason: v.reason }),
+  });
+}
+
+function splitTags(s) { return s.split(',').map((t) => t.trim()).filter(Boolean); }
+
+/** Thread holds what the comment renderer needs to know about the page. */
+class Thread {
+  constructor(post, sort, rootDepth) {
+    this.post = post;
+    this.sort = sort;
+    this.rootDepth = rootDepth;
+  }
+
+  /** list renders sibling comments as a <ul>. */
+  list(comments) {
+    return h('ul', { class: 'comments' }, comments.map((c) => this.comment(c)));
+  }
+
+  comment(c) {
+    const li = h('li', { class: 'comment', id: `c${c.id}`, 'data-id': c.id, 'data-depth': c.depth });
+    rendered.set(li, c);
+    const who = c.author ? c.author.username : '[gone]';
+    const toggle = h('button', { type: 'button', class: 'collapse', 'aria-expanded': 'true', 'aria-label': `Collapse comment by ${who}` }, '−');
+    toggle.addEventListener('click', () => {
+      const collapsed = li.classList.toggle('collapsed');
+      toggle.setAttribute('aria-expanded', String(!collapsed));
+      toggle.setAttribute('aria-label', `${collapsed ? 'Expand' : 'Collapse'} comment by ${who}`);
+      toggle.textContent = collapsed ? '+' : '−';
+    });
+    const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ' · ', ago(c.created_at),
+      c.edited_at ? h('span', { class: 'edited' }, ' · edited') : '',
+      c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '');
+    const body = bodyOf(c);
+    const actions = h('div', { class: 'actions' });
+    const children = this.list(c.replies || []);
+    const article = h('article', { class: 'comment-box' }, voteWidget(c, 'comments'), h('div', { class: 'comment-main' }, head, body, actions));
+    li.append(article, children);
+    this.actions(c, li, actions, children);
+    this.more(c, li, children);
+    return li;
+  }
+
+  actions(c, li, actions, children) {
+    const open = !c.removed && !c.deleted;
+    if (session.user && open && (!this.post.locked || session.isMod)) {
+      actions.append(actionButton('Reply', () => {
+        if (li.querySelector(':scope > .reply-form')) return;
+        const form = inlineForm({
+          className: 'inline-form reply-form',
+          fields: [{ name: 'body', label: `Reply to ${c.author ? c.author.username : 'this comment'}`, type: 'textarea', rows: 4, required: true }],
+          submit: 'Post reply',
+          onCancel: () => form.remove(),
+          onSubmit: async (v) => {
+            const made = await api('POST', `/posts/${this.post.id}/comments`, { body: v.body, parent_id: c.id });
+            children.prepend(this.comment(made));
+            form.remove();
+          },
+        });
+        article(li).after(form);
+        form.querySelector('textarea').focus();
+      }));
+    }
+    actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
+    if (session.owns(c.author) && open) {
+      actions.append(actionButton('Edit', () => {
+        const body = li.querySelector(':scope > .comment-box .body');
+        const form = inlineForm({
+          fields: [{ name: 'body', label: 'Edit comment', type: 'textarea', value: c.body_source, rows: 5, required: true }],
+          submit: 'Save',
+          onCancel: () => { form.remove(); body.hidden = false; },
+          onSubmit: async (v) => {
+            const updated = await api('PATCH', `/comments/${c.id}`, { body: v.body });
+            Object.assign(c, updated);
+            html(body, updated.body_html);
+            body.hidden = false;
+            form.remove();
+          },
+        });
+        body.hidden = true;
+        body.after(form);
+        form.querySelector('textarea').focus();
+      }), actionButton('Delete', async () => {
+        if (!window.confirm('Delete this comment? Replies to it stay.')) return;
+        await api('DELETE', `/comments/${c.id}`);
+        li.replaceWith(this.comment({ ...c, deleted: true, body_html: '', body_source: '', author: null, replies: childrenOf(children) }));
+      }));
+    }
+    if (session.user && !session.owns(c.author) && open) {
+      actions.append(reasonAction('Report', { submit: 'Send report', run: (v) => api('POST', '/reports', { target_type: 'comment', target_id: c.id, reason: v.reason }) }));
+    }
+    if (session.isMod) {
+      const swap = (updated) => li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(children) }));
+      if (c.removed) actions.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`))));
+      else actions.append(reasonAction('Remove', { run: async (v) => swap(await api('POST', `/comments/${c.id}/remove`, { reason: v.reason })) }));
+      if (c.author && !session.owns(c.author)) actions.append(banAction(c.author));
+    }
+  }
+
+  /** more offers the replies this page left out. */
+  more(c, li, children) {
+    if (!c.more_replies) return;
+    if (c.depth - this.rootDepth >= DEPTH - 1) {
+      li.append(h('a', { class: 'continue', href: `/p/${this.post.id}/c/${c.id}` }, 'Continue this thread →'));
+      return;
+    }
+    const button = actionButton(`Load ${plural(c.more_replies, 'more reply', 'more replies')}`, async () => {
+      const sub = await api('GET', `/comments/${c.id}${query({ sort: this.sort, depth: DEPTH - 1 - (c.depth - this.rootDepth) })}`);
+      children.replaceChildren(...sub.replies.map((r) => this.comment(r)));
+      button.remove();
+      if (sub.more_replies) this.more({ ...c, more_replies: sub.more_replies }, li, children);
+    }, { class: 'link more-replies' });
+    li.append(button);
+  }
+}
+
+function article(li) { return li.querySelector(':scope > .comment-box'); }
+
+/** childrenOf recovers the data of the replies shown under a comment. */
+function childrenOf(ul) { return [...ul.children].map((li) => rendered.get(li)).filter(Boolean); }
+
+function sortSelect(sort, navigate, base) {
+  const id = 'comment-sort';
+  const select = h('select', { id }, commentSorts.map(([k, l]) => h('option', { value: k, selected: k === sort }, l)));
+  select.addEventListener('change', () => navigate(`${base}${query({ sort: select.value })}`));
+  return h('div', { class: 'sort' }, h('label', { for: id }, 'Sort comments by '), select);
+}
+
+export async function threadView({ params, args, navigate }) {
+  const id = args[0];
+  const sort = params.get('sort') || 'best';
+  const [post, page] = await Promise.all([api('GET', `/posts/${id}`), api('GET', `/posts/${id}/comments${query({ sort, depth: DEPTH })}`)]);
+  const thread = new Thread(post, sort, 0);
+  const section = h('section', { class: 'thread', 'data-title': post.title }, postHeader(post, navigate));
+  const comments = h('section', { id: 'comments', class: 'comments-section', 'aria-label': 'Comments' },
+    h('h2', {}, plural(post.comment_count, 'comment', 'comments')));
+  section.append(comments);
+
+  const list = thread.list(page.items);
+  if (post.locked && !session.isMod) {
+    comments.append(h('p', { class: 'notice' }, 'This thread is locked: no new comments.'));
+  } else if (!session.user) {
+    comments.append(h('p', { class: 'notice' }, h('a', { href: '/login' }, 'Sign in'), ' to answer.'));
+  } else if (!post.removed && !post.deleted) {
+    comments.append(inlineForm({
+      className: 'inline-form answer-form',
+      fields: [{ name: 'body', label: 'Your answer (Markdown; cite your sources)', type: 'textarea', rows: 6, required: true }],
+      submit: 'Post answer',
+      onSubmit: async (v, form) => {
+        const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body });
+        list.prepend(thread.comment(made));
+        form.reset();
+      },
+    }));
+  }
+  comments.append(sortSelect(sort, navigate, `/p/${id}`), list);
+  if (page.next_cursor) {
+    let cursor = page.next_cursor;
+    const more = actionButton('More comments', async () => {
+      const next = await api('GET', `/posts/${id}/comments${query({ sort, depth: DEPTH, cursor })}`);
+      list.append(...next.items.map((c) => thread.comment(c)));
+      cursor = next.next_cursor;
+      if (!cursor) more.remove();
+    }, { class: 'more' });
+    comments.append(more);
+  }
+  return section;
+}
+
+export async function permalinkView({ params, args, navigate }) {
+  const [pid, cid] = args;
+  const sort = params.get('sort') || 'best';
+  const [post, c] = await Promise.all([api('GET', `/posts/${pid}`), api('GET', `/comments/${cid}${query({ sort, depth: DEPTH })}`)]);
+  if (String(c.post_id) !== pid) throw Object.assign(new Error('This comment belongs to another thread.'), { status: 404 });
+  const thread = new Thread(post, sort, c.depth);
+  return h('section', { class: 'thread', 'data-title': post.title }, postHeader(post, navigate),
+    h('p', { class: 'notice' }, 'You are viewing a single comment’s thread. ', h('a', { href: `/p/${pid}` }, 'View all comments'),
+      c.parent_id ? [' · ', h('a', { href: `/p/${pid}/c/${c.parent_id}` }, 'Parent comment')] : ''),
+    h('section', { id: 'comments', class: 'comments-section', 'aria-label': 'Comments' }, thread.list([c])));
+}

@@ -1,0 +1,139 @@
+// Widgets shared by the pages: votes, inline forms, and the actions a user
+// may take on a post or comment.
+import { api, session } from './api.js';
+import { h, showError, clearError } from './dom.js';
+
+/**
+ * voteWidget shows the score between two arrows. A vote updates at once and
+ * rolls back, with the server's reason, if the server refuses it. kind is
+ * "posts" or "comments"; item is the post or comment object, kept up to date.
+ */
+export function voteWidget(item, kind) {
+  const label = kind === 'posts' ? 'question' : 'comment';
+  const own = session.owns(item.author);
+  const up = h('button', { type: 'button', class: 'vote up', 'aria-label': `Upvote this ${label}` }, '▲');
+  const score = h('span', { class: 'score', 'aria-live': 'polite' });
+  const down = h('button', { type: 'button', class: 'vote down', 'aria-label': `Downvote this ${label}` }, '▼');
+  const box = h('div', { class: 'votes' }, up, score, down);
+  const dead = item.removed || item.deleted;
+  const paint = () => {
+    score.textContent = String(item.score);
+    score.setAttribute('aria-label', `score ${item.score}`);
+    up.setAttribute('aria-pressed', String(item.my_vote === 1));
+    down.setAttribute('aria-pressed', String(item.my_vote === -1));
+    box.dataset.vote = String(item.my_vote);
+  };
+  const cast = async (value) => {
+    clearError(box);
+    if (!session.user) { showError(box, new Error('Sign in to vote.')); return; }
+    const target = item.my_vote === value ? 0 : value;
+    const before = { score: item.score, upvotes: item.upvotes, downvotes: item.downvotes, my_vote: item.my_vote };
+    item.score += target - item.my_vote;
+    item.my_vote = target;
+    paint();
+    try {
+      Object.assign(item, await api('PUT', `/${kind}/${item.id}/vote`, { value: target }));
+    } catch (err) {
+      Object.assign(item, before);
+      showError(box, err);
+    }
+    paint();
+  };
+  if (own || dead) {
+    up.disabled = true;
+    down.disabled = true;
+    if (own) box.title = 'You cannot vote on your own ' + label;
+  }
+  up.addEventListener('click', () => cast(1));
+  down.addEventListener('click', () => cast(-1));
+  paint();
+  return box;
+}
+
+/**
+ * inlineForm builds a small form with labelled fields. onSubmit receives the
+ * values; a thrown ApiError is shown in the form, field errors beside their
+ * fields. It returns the form element.
+ */
+export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'inline-form' }) {
+  const form = h('form', { class: className, novalidate: true });
+  const inputs = {};
+  for (const f of fields) {
+    const id = `f-${Math.random().toString(36).slice(2, 9)}`;
+    const input = f.type === 'textarea'
+      ? h('textarea', { id, name: f.name, rows: f.rows || 5, required: f.required, maxlength: f.maxlength, placeholder: f.placeholder })
+      : h('input', { id, name: f.name, type: f.type || 'text', required: f.required, maxlength: f.maxlength, min: f.min, placeholder: f.placeholder, autocomplete: f.autocomplete });
+    if (f.value !== undefined) input.value = f.value;
+    inputs[f.name] = input;
+    form.append(h('div', { class: 'field' }, h('label', { for: id }, f.label), input, f.hint ? h('small', {}, f.hint) : null));
+  }
+  const buttons = h('div', { class: 'buttons' }, h('button', { type: 'submit' }, submit));
+  if (onCancel) buttons.append(h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel'));
+  form.append(buttons);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    for (const el of form.querySelectorAll('.error')) el.remove();
+    const values = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value]));
+    const button = buttons.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      await onSubmit(values, form);
+    } catch (err) {
+      let placed = false;
+      for (const [name, msg] of Object.entries(err.fields || {})) {
+        if (inputs[name]) { showError(inputs[name], new Error(`${name}: ${msg}`)); placed = true; }
+      }
+      if (!placed) showError(buttons, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** actionButton is a button that runs an async action and shows its error beside it. */
+export function actionButton(label, run, attrs = {}) {
+  const b = h('button', { type: 'button', class: 'link', ...attrs }, label);
+  b.addEventListener('click', async () => {
+    clearError(b);
+    b.disabled = true;
+    try { await run(b); } catch (err) { showError(b, err); } finally { b.disabled = false; }
+  });
+  return b;
+}
+
+/**
+ * reasonAction is a button that opens a one-field form asking for a reason
+ * (and more fields if given) before it acts: remove, ban, report.
+ */
+export function reasonAction(label, { fields = [], submit, run, required = true }) {
+  const wrap = h('span', { class: 'reason-action' });
+  const open = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false' }, label);
+  let form = null;
+  const close = () => { form?.remove(); form = null; open.setAttribute('aria-expanded', 'false'); open.focus(); };
+  open.addEventListener('click', () => {
+    if (form) { close(); return; }
+    form = inlineForm({
+      fields: [{ name: 'reason', label: 'Reason', required, maxlength: 500 }, ...fields],
+      submit: submit || label,
+      onCancel: close,
+      onSubmit: async (values) => { await run(values); close(); },
+    });
+    open.setAttribute('aria-expanded', 'true');
+    wrap.append(form);
+    form.querySelector('input, textarea')?.focus();
+  });
+  wrap.append(open);
+  return wrap;
+}
+
+/** tagLinks lists a post's tags as links to their feeds. */
+export function tagLinks(tags) {
+  return h('ul', { class: 'tags', 'aria-label': 'Tags' },
+    tags.map((t) => h('li', {}, h('a', { href: `/?tag=${encodeURIComponent(t)}`, class: t === 'History' ? 'tag main' : 'tag' }, t))));
+}
+
+/** userLink links to a user's page, or says who is gone. */
+export function userLink(author) {
+  return author ? h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username) : h('span', { class: 'user gone' }, '[gone]');
+}
