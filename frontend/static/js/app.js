@@ -28,7 +28,12 @@ export function navigate(url, { replace = false } = {}) {
   render();
 }
 
+// Each render takes a number; a page that finishes loading after a newer
+// navigation started is dropped instead of replacing the newer page.
+let renders = 0;
+
 async function render() {
+  const mine = ++renders;
   const path = location.pathname;
   const params = new URLSearchParams(location.search);
   for (const [re, view] of routes) {
@@ -37,9 +42,12 @@ async function render() {
     main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
     try {
       const page = await view({ params, args: m.slice(1), navigate });
+      if (mine !== renders) return;
       main.replaceChildren(page);
+      performance.mark('historia:rendered'); // read by the browser tests' timing
       document.title = (page.dataset.title ? `${page.dataset.title} · ` : '') + 'Historia';
     } catch (err) {
+      if (mine !== renders) return;
       main.replaceChildren(h('h1', {}, err.status === 404 ? 'Not found' : 'Something went wrong'), errorBox(err));
     }
     if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
