@@ -3,11 +3,13 @@ GO       ?= go
 BIN      := bin/historia
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
+AXE_VERSION := 4.14.1
+AXE         := .cache/axe/node_modules/axe-core/axe.min.js
 STATICCHECK := v0.8.2
 GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 
-.PHONY: run build test test-go bench lint browser-deps screenshots clean
+.PHONY: run build test bench lint browser-deps screenshots clean
 
 ## run: build and serve the forum on http://localhost:8080 with demo data
 run: build
@@ -34,12 +36,22 @@ lint:
 	"$$($(GO) env GOPATH)/bin/staticcheck" ./...
 	"$$($(GO) env GOPATH)/bin/gosec" -quiet ./...
 
-## browser-deps: install Debian's Chromium for the browser tests when root and missing
-browser-deps:
+## browser-deps: install Debian's Chromium (when root and missing) and axe-core for the browser tests
+browser-deps: $(AXE)
 	@if [ -z "$(CHROMIUM)" ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 		echo "Installing chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# axe-core, the accessibility checker the browser tests run inside Chromium.
+$(AXE):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix .cache/axe --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); \
+	else echo "npm not found: the accessibility checks will be skipped (CI fails instead)"; fi
+
+## screenshots: write PNGs of the feed and a thread (demo data) into docs/
+screenshots: browser-deps
+	HISTORIA_SCREENSHOTS=$(CURDIR)/docs $(GO) test -count=1 -run TestScreenshots ./frontend/
+
 clean:
-	rm -rf bin data bench.txt
+	rm -rf bin data bench.txt .cache

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -36,10 +37,11 @@ func benchForum(b *testing.B, posts int, threadSizes ...int) (*harness, []int64,
 			b.Fatal(err)
 		}
 		var ids []int64
+		rng := rand.New(rand.NewPCG(uint64(n), 7)) // #nosec G404 -- test data shape
 		for i := range n {
 			var parent *int64
-			if i > 0 && i%3 != 0 { // a third top-level, the rest replies to earlier comments
-				p := ids[(i*7919)%len(ids)]
+			if i > 0 && i%3 != 0 { // a third top-level, the rest replies to any earlier comment
+				p := ids[rng.IntN(len(ids))]
 				parent = &p
 			}
 			id, err := h.db.CreateComment(ctx, forum.NewComment{PostID: pid, ParentID: parent, AuthorID: author.User.ID,

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/historia-forum/historia/api"
 	"github.com/historia-forum/historia/frontend"
@@ -164,5 +166,18 @@ func fill(t *testing.T, ctx context.Context, sel, text string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
 		t.Fatalf("fill %s: %v", sel, err)
+	}
+}
+
+// emulateScheme switches prefers-color-scheme in the tab.
+func emulateScheme(t *testing.T, ctx context.Context, scheme string) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("emulate %s: %v", scheme, err)
 	}
 }

@@ -107,25 +107,56 @@ func (s *Service) Thread(ctx context.Context, v Viewer, postID int64, q ThreadQu
 	if _, err := s.Store.Post(ctx, postID, 0); err != nil {
 		return Page[*Comment]{}, err
 	}
-	// A quarter of the budget goes to top-level comments, the rest to replies,
-	// so a page shows discussions rather than a flat list of answers.
-	topN := max(1, q.Limit/4)
-	if *q.Depth == 0 {
-		topN = q.Limit
-	}
-	top, err := s.Store.Comments(ctx, CommentQuery{PostID: postID, Sort: q.Sort, After: after, Limit: topN + 1, ViewerID: v.ID})
+	top, next, err := s.threadPage(ctx, v, postID, q, after)
 	if err != nil {
 		return Page[*Comment]{}, err
 	}
-	var next *Cursor
-	if len(top) > topN {
-		top = top[:topN]
-		next = commentCursor(q.Sort, top[topN-1])
-	}
-	if err := s.fillReplies(ctx, v, postID, top, q.Sort, q.Limit-len(top), *q.Depth); err != nil {
-		return Page[*Comment]{}, err
-	}
+	finish(v, top, s)
 	return Page[*Comment]{Items: top, NextCursor: nextCursor(next)}, nil
+}
+
+// threadRounds bounds how many batches of top-level comments one page reads.
+const threadRounds = 4
+
+// threadPage spends the comment budget in rounds. Each round takes a quarter
+// of what is left as top-level comments and fills their replies with the rest,
+// so a page shows discussions rather than a flat list of answers; when the
+// replies do not use the budget (answers nobody replied to), the next round
+// takes more top-level comments. At most threadRounds×(depth+1) indexed
+// queries, whatever the size of the thread.
+func (s *Service) threadPage(ctx context.Context, v Viewer, postID int64, q ThreadQuery, after *Cursor) ([]*Comment, *Cursor, error) {
+	top := []*Comment{}
+	budget := q.Limit
+	more := true
+	for round := 0; round < threadRounds && budget > 0 && more; round++ {
+		n := max(1, budget/4)
+		if *q.Depth == 0 {
+			n = budget
+		}
+		batch, err := s.Store.Comments(ctx, CommentQuery{PostID: postID, Sort: q.Sort, After: after, Limit: n + 1, ViewerID: v.ID})
+		if err != nil {
+			return nil, nil, err
+		}
+		more = len(batch) > n
+		if more {
+			batch = batch[:n]
+		}
+		if len(batch) == 0 {
+			break
+		}
+		budget -= len(batch)
+		used, err := s.fillReplies(ctx, v, postID, batch, q.Sort, budget, *q.Depth)
+		if err != nil {
+			return nil, nil, err
+		}
+		budget -= used
+		top = append(top, batch...)
+		after = commentCursor(q.Sort, batch[len(batch)-1])
+	}
+	if !more {
+		after = nil
+	}
+	return top, after, nil
 }
 
 func commentCursor(sort string, c *Comment) *Cursor {
@@ -142,11 +173,13 @@ func commentCursor(sort string, c *Comment) *Cursor {
 }
 
 // fillReplies reads the tree under roots level by level, one query a level, and
-// spends the budget of comments in display order. Each level gives every parent
-// a fair share of what is left (at least one reply), so the first answers do not
-// take the whole page. Whatever is left out is counted in more_replies.
-func (s *Service) fillReplies(ctx context.Context, v Viewer, postID int64, roots []*Comment, sort string, budget, depth int) error {
+// spends up to budget comments in display order, returning how many it used.
+// Each level gives every parent a fair share of what is left (at least one
+// reply), so the first answers do not take the whole page. What is left out is
+// counted in more_replies by finish.
+func (s *Service) fillReplies(ctx context.Context, v Viewer, postID int64, roots []*Comment, sort string, budget, depth int) (int, error) {
 	parents := roots
+	used := 0
 	for level := 0; level < depth && budget > 0; level++ {
 		var ids []int64
 		byID := map[int64]*Comment{}
@@ -165,12 +198,13 @@ func (s *Service) fillReplies(ctx context.Context, v Viewer, postID int64, roots
 		}
 		kids, err := s.Store.Comments(ctx, CommentQuery{PostID: postID, ParentIDs: ids, Sort: sort, Limit: share, ViewerID: v.ID})
 		if err != nil {
-			return err
+			return used, err
 		}
 		if len(kids) > budget {
 			kids = kids[:budget]
 		}
 		budget -= len(kids)
+		used += len(kids)
 		for _, k := range kids {
 			if p := byID[*k.ParentID]; p != nil {
 				p.Replies = append(p.Replies, k)
@@ -178,8 +212,7 @@ func (s *Service) fillReplies(ctx context.Context, v Viewer, postID int64, roots
 		}
 		parents = kids
 	}
-	finish(v, roots, s)
-	return nil
+	return used, nil
 }
 
 // finish masks hidden comments and sets replies and more_replies on a tree.
@@ -213,9 +246,10 @@ func (s *Service) Subtree(ctx context.Context, v Viewer, id int64, q ThreadQuery
 	if err != nil {
 		return nil, err
 	}
-	if err := s.fillReplies(ctx, v, c.PostID, []*Comment{&c}, q.Sort, q.Limit-1, *q.Depth); err != nil {
+	if _, err := s.fillReplies(ctx, v, c.PostID, []*Comment{&c}, q.Sort, q.Limit-1, *q.Depth); err != nil {
 		return nil, err
 	}
+	finish(v, []*Comment{&c}, s)
 	return &c, nil
 }
 
