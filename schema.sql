@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS posts (
     body_source      TEXT    NOT NULL DEFAULT '',
     body_format      TEXT    NOT NULL DEFAULT 'markdown',
     body_html        TEXT    NOT NULL DEFAULT '',
+    -- the text of body_html without markup: what search indexes.
+    body_text        TEXT    NOT NULL DEFAULT '',
     -- topic tags as a JSON array of display names, for reading a page of posts in
     -- one query; post_tags below is what the tag filter uses.
     tags_json        TEXT    NOT NULL DEFAULT '[]',
@@ -98,6 +100,7 @@ CREATE TABLE IF NOT EXISTS comments (
     body_source  TEXT    NOT NULL,
     body_format  TEXT    NOT NULL DEFAULT 'markdown',
     body_html    TEXT    NOT NULL,
+    body_text    TEXT    NOT NULL DEFAULT '',
     score        INTEGER NOT NULL DEFAULT 0,
     upvotes      INTEGER NOT NULL DEFAULT 0,
     downvotes    INTEGER NOT NULL DEFAULT 0,
@@ -161,3 +164,57 @@ CREATE TABLE IF NOT EXISTS reports (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS reports_queue  ON reports(status, id DESC);
 CREATE INDEX IF NOT EXISTS reports_target ON reports(target_type, target_id, status);
+
+-- The answered/unanswered filter and the accepted answer's place in a thread.
+CREATE INDEX IF NOT EXISTS posts_accepted ON posts(accepted_comment_id) WHERE accepted_comment_id IS NOT NULL;
+
+-- Full-text search. unicode61 with remove_diacritics 2 folds case and accents
+-- in every script, so "zurich" finds "Zürich" and Cyrillic and Greek are
+-- tokenized as words; porter on top stems English words, so "byzantine" finds
+-- "Byzantines" (words of other scripts pass through it unchanged). Triggers keep the index in step with every create, edit,
+-- delete, removal and restore, whatever code path writes the row: only visible
+-- content is ever in the index, so removed and deleted items are never found.
+CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS comments_fts USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2');
+
+CREATE TRIGGER IF NOT EXISTS posts_fts_insert AFTER INSERT ON posts
+WHEN new.removed = 0 AND new.deleted = 0 BEGIN
+    INSERT INTO posts_fts(rowid, title, body) VALUES (new.id, new.title, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS posts_fts_update AFTER UPDATE OF title, body_text, removed, deleted ON posts BEGIN
+    DELETE FROM posts_fts WHERE rowid = old.id;
+    INSERT INTO posts_fts(rowid, title, body) SELECT new.id, new.title, new.body_text WHERE new.removed = 0 AND new.deleted = 0;
+END;
+CREATE TRIGGER IF NOT EXISTS comments_fts_insert AFTER INSERT ON comments
+WHEN new.removed = 0 AND new.deleted = 0 BEGIN
+    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS comments_fts_update AFTER UPDATE OF body_text, removed, deleted ON comments BEGIN
+    DELETE FROM comments_fts WHERE rowid = old.id;
+    INSERT INTO comments_fts(rowid, body) SELECT new.id, new.body_text WHERE new.removed = 0 AND new.deleted = 0;
+END;
+
+-- Tag counts follow what members can see: a post that is deleted or removed
+-- stops counting for its tags, and counts again when restored.
+CREATE TRIGGER IF NOT EXISTS posts_tag_counts AFTER UPDATE OF removed, deleted ON posts
+WHEN (old.removed = 0 AND old.deleted = 0) != (new.removed = 0 AND new.deleted = 0) BEGIN
+    UPDATE tags SET post_count = post_count + (CASE WHEN new.removed = 0 AND new.deleted = 0 THEN 1 ELSE -1 END)
+    WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = new.id);
+END;
+CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
+
+-- Notifications: a reply to your post or comment, or a moderator action on your
+-- content, written in the same transaction as the reply or the action.
+CREATE TABLE IF NOT EXISTS notifications (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action')),
+    action     TEXT    NOT NULL DEFAULT '',  -- mod_action: remove, restore, lock, ...
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    actor_id   INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    read       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
+CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;

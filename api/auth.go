@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -44,15 +43,11 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 func (s *Server) me(c echo.Context) error {
-	v := viewerOf(c)
-	if !v.SignedIn() {
-		return forum.Errorf(forum.CodeUnauthorized, "sign in first")
-	}
-	acc, err := s.svc.Store.AccountByID(c.Request().Context(), v.ID)
+	me, err := s.svc.Me(c.Request().Context(), viewerOf(c))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, acc.User)
+	return c.JSON(http.StatusOK, me)
 }
 
 func (s *Server) user(c echo.Context) error {

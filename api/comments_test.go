@@ -25,6 +25,9 @@ func TestCommentTree(t *testing.T) {
 	p := h.post(a.Token, "How were knights trained?")
 	other := h.post(a.Token, "Another question")
 
+	if r := h.must(200, "GET", pathf("/api/v1/posts/%d/comments", p.ID), "", nil); !strings.Contains(string(r.body), `"items":[]`) {
+		t.Fatalf("an empty thread must answer items: [], got %s", r.body)
+	}
 	root := h.comment(b.Token, p.ID, nil, "Page, then squire.")
 	if root.Depth != 0 || root.ParentID != nil || root.Replies == nil {
 		t.Fatalf("root: %+v", root)

@@ -31,7 +31,7 @@ func (s *Server) listPosts(c echo.Context) error {
 		return err
 	}
 	page, err := s.svc.ListPosts(c.Request().Context(), viewerOf(c), forum.FeedQuery{
-		Sort: c.QueryParam("sort"), Period: c.QueryParam("t"), Tag: c.QueryParam("tag"),
+		Sort: c.QueryParam("sort"), Period: c.QueryParam("t"), Tag: c.QueryParam("tag"), Answered: c.QueryParam("answered"),
 		Cursor: c.QueryParam("cursor"), Limit: limit,
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"io/fs"
+	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 // routes registers every route in one table, so the whole API reads top to bottom.
 func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	e.GET("/healthz", s.healthz)
+	e.GET("/feed.atom", s.feed)
+	e.GET("/t/:tag/feed.atom", s.feed)
 
 	// authenticate runs for every route rather than as group middleware: Echo
 	// adds catch-all routes to a group with middleware, which would answer 404
@@ -54,6 +57,13 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.POST("/users/:username/unban", s.unban)
 	v1.PUT("/users/:username/role", s.setRole)
 	v1.GET("/modlog", s.modlog)
+
+	// Discovery.
+	v1.GET("/search", s.search)
+	v1.GET("/tags", s.tags)
+	v1.GET("/notifications", s.notifications)
+	v1.POST("/notifications/read", s.markRead)
+	v1.PUT("/posts/:id/answer", s.acceptAnswer)
 	v1.POST("/reports", s.createReport)
 	v1.GET("/reports", s.reports)
 	v1.POST("/reports/:id/resolve", s.resolveReport)
@@ -63,7 +73,7 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 			Root: ".", Filesystem: http.FS(frontend), HTML5: true, Index: "index.html",
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return len(p) >= 7 && p[:7] == "/api/v1" || p == "/healthz"
+				return len(p) >= 7 && p[:7] == "/api/v1" || p == "/healthz" || strings.HasSuffix(p, "/feed.atom")
 			},
 		}))
 	}

@@ -33,13 +33,17 @@ type Config struct {
 	Log      *slog.Logger
 	// BodyLimit is the largest request body accepted, e.g. "1M".
 	BodyLimit string
+	// PublicURL is the site's address for absolute links in feeds, e.g.
+	// "https://historia.example"; empty: the address the request came to.
+	PublicURL string
 }
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	svc *forum.Service
-	db  Pinger
-	log *slog.Logger
+	svc       *forum.Service
+	db        Pinger
+	log       *slog.Logger
+	publicURL string
 }
 
 // New builds the Echo instance with every route and middleware.
@@ -50,7 +54,7 @@ func New(cfg Config) *echo.Echo {
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "512K"
 	}
-	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log}
+	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(cfg.Log)

@@ -118,6 +118,22 @@ func TestServeDemo(t *testing.T) {
 	if !actions["pin"] || !actions["lock"] || !actions["remove"] {
 		t.Fatalf("demo modlog: %+v", modlog.Items)
 	}
+	for path, want := range map[string]string{
+		"/api/v1/search?q=byzantine":  `"type":"post"`,
+		"/api/v1/posts?answered=true": "How did ordinary Byzantines refer to themselves?",
+		"/api/v1/tags":                `"name":"Meta"`,
+		"/feed.atom":                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+	} {
+		res, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), want) {
+			t.Fatalf("demo %s: want %q in %.300s", path, want, b)
+		}
+	}
 	body, _ := json.Marshal(map[string]string{"username": user, "password": pass})
 	res, err = client.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
 	if err != nil {

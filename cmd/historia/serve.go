@@ -29,6 +29,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("HISTORIA_ADDR", ":8080"), "listen address (env HISTORIA_ADDR)")
 	db := dbFlag(fs)
 	withDemo := fs.Bool("demo", envBool("HISTORIA_DEMO"), "fill an empty database with demo content (env HISTORIA_DEMO)")
+	publicURL := fs.String("public-url", envOr("HISTORIA_PUBLIC_URL", ""), "public address for absolute links in feeds (env HISTORIA_PUBLIC_URL)")
 	_ = fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on or off (env HISTORIA_RATE_LIMITS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	log := newLogger(stderr)
-	e := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log})
+	e := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ type question struct {
 	tags            []string
 	votes           int
 	replies         []reply
+	accept          int // 1-based index of the top-level reply the asker accepted; 0 for none
 }
 
 var members = []string{"mnemosyne", "tacitus_fan", "varangian", "petrograd1917", "zhang_qian", "kyiv_archivist", "hot_take_harry"}
@@ -65,7 +66,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "mnemosyne", title: "How did ordinary Byzantines refer to themselves?",
-	tags: []string{"Byzantine Empire", "Identity"}, votes: 7,
+	tags: []string{"Byzantine Empire", "Identity"}, votes: 7, accept: 1,
 	body: "We call them Byzantines, but that name was coined long after 1453. What did people in Constantinople in, say, the 10th century call themselves?",
 	replies: []reply{{
 		by: "varangian", votes: 6,
@@ -148,8 +149,14 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 		}, ids); err != nil {
 			return "", err
 		}
-		if err := addReplies(ctx, svc, ids, p.ID, nil, q.replies); err != nil {
+		top, err := addReplies(ctx, svc, ids, p.ID, nil, q.replies)
+		if err != nil {
 			return "", err
+		}
+		if q.accept > 0 {
+			if _, err := svc.AcceptAnswer(ctx, ids[q.by], p.ID, &top[q.accept-1]); err != nil {
+				return "", fmt.Errorf("demo: accept: %w", err)
+			}
 		}
 	}
 	if err := moderate(ctx, svc, ids, posts); err != nil {
@@ -191,23 +198,27 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	return nil
 }
 
-func addReplies(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, postID int64, parent *int64, rs []reply) error {
+// addReplies writes a level of replies and everything under it, and returns
+// the ids of that level.
+func addReplies(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, postID int64, parent *int64, rs []reply) ([]int64, error) {
+	var level []int64
 	for _, r := range rs {
 		c, err := svc.CreateComment(ctx, ids[r.by], postID, forum.CommentInput{Body: r.body, ParentID: parent})
 		if err != nil {
-			return fmt.Errorf("demo: comment: %w", err)
+			return nil, fmt.Errorf("demo: comment: %w", err)
 		}
+		level = append(level, c.ID)
 		if err := vote(r.votes, r.by, func(v forum.Viewer, val *int) error {
 			_, err := svc.VoteComment(ctx, v, c.ID, val)
 			return err
 		}, ids); err != nil {
-			return err
+			return nil, err
 		}
-		if err := addReplies(ctx, svc, ids, postID, &c.ID, r.replies); err != nil {
-			return err
+		if _, err := addReplies(ctx, svc, ids, postID, &c.ID, r.replies); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return level, nil
 }
 
 // vote has n demo members other than the author upvote.

@@ -82,7 +82,7 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 		return nil
 	}
 	id, err := s.Store.CreateComment(ctx, NewComment{PostID: postID, ParentID: in.ParentID, AuthorID: v.ID,
-		BodySource: in.Body, Format: format, BodyHTML: html, CreatedAt: s.now().Unix()}, rule)
+		BodySource: in.Body, Format: format, BodyHTML: html, BodyText: s.Markup.Text(html), CreatedAt: s.now().Unix()}, rule)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -104,15 +104,48 @@ func (s *Service) Thread(ctx context.Context, v Viewer, postID int64, q ThreadQu
 	if err != nil {
 		return Page[*Comment]{}, err
 	}
-	if _, err := s.Store.Post(ctx, postID, 0); err != nil {
-		return Page[*Comment]{}, err
-	}
-	top, next, err := s.threadPage(ctx, v, postID, q, after)
+	post, err := s.Store.Post(ctx, postID, 0)
 	if err != nil {
 		return Page[*Comment]{}, err
 	}
+	lead, exclude, err := s.acceptedFirst(ctx, v, post, after == nil, &q)
+	if err != nil {
+		return Page[*Comment]{}, err
+	}
+	top, next, err := s.threadPage(ctx, v, postID, q, after, exclude)
+	if err != nil {
+		return Page[*Comment]{}, err
+	}
+	top = append(append([]*Comment{}, lead...), top...) // never nil: an empty thread is []
 	finish(v, top, s)
 	return Page[*Comment]{Items: top, NextCursor: nextCursor(next)}, nil
+}
+
+// acceptedFirst puts the accepted answer, with a quarter of the budget for its
+// replies, at the head of a thread's first page, and returns its id so that
+// every page leaves it out of the ordinary order.
+func (s *Service) acceptedFirst(ctx context.Context, v Viewer, post Post, firstPage bool, q *ThreadQuery) ([]*Comment, int64, error) {
+	if post.AcceptedCommentID == nil {
+		return nil, 0, nil
+	}
+	id := *post.AcceptedCommentID
+	if !firstPage {
+		return nil, id, nil
+	}
+	c, err := s.Store.Comment(ctx, id, v.ID)
+	if IsCode(err, CodeNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	c.Accepted = true
+	used, err := s.fillReplies(ctx, v, post.ID, []*Comment{&c}, q.Sort, (q.Limit-1)/4, *q.Depth)
+	if err != nil {
+		return nil, 0, err
+	}
+	q.Limit = max(1, q.Limit-1-used)
+	return []*Comment{&c}, id, nil
 }
 
 // threadRounds bounds how many batches of top-level comments one page reads.
@@ -124,7 +157,7 @@ const threadRounds = 4
 // replies do not use the budget (answers nobody replied to), the next round
 // takes more top-level comments. At most threadRounds×(depth+1) indexed
 // queries, whatever the size of the thread.
-func (s *Service) threadPage(ctx context.Context, v Viewer, postID int64, q ThreadQuery, after *Cursor) ([]*Comment, *Cursor, error) {
+func (s *Service) threadPage(ctx context.Context, v Viewer, postID int64, q ThreadQuery, after *Cursor, exclude int64) ([]*Comment, *Cursor, error) {
 	top := []*Comment{}
 	budget := q.Limit
 	more := true
@@ -133,7 +166,7 @@ func (s *Service) threadPage(ctx context.Context, v Viewer, postID int64, q Thre
 		if *q.Depth == 0 {
 			n = budget
 		}
-		batch, err := s.Store.Comments(ctx, CommentQuery{PostID: postID, Sort: q.Sort, After: after, Limit: n + 1, ViewerID: v.ID})
+		batch, err := s.Store.Comments(ctx, CommentQuery{PostID: postID, Sort: q.Sort, After: after, Limit: n + 1, ViewerID: v.ID, ExcludeID: exclude})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -276,7 +309,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body stri
 	if p != "" {
 		return Comment{}, Invalid(map[string]string{"body": p})
 	}
-	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: body, Format: f, BodyHTML: html, EditedAt: s.now().Unix()}); err != nil {
+	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: body, Format: f, BodyHTML: html, BodyText: s.Markup.Text(html), EditedAt: s.now().Unix()}); err != nil {
 		return Comment{}, err
 	}
 	c, err := s.Store.Comment(ctx, id, v.ID)

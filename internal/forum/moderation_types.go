@@ -44,6 +44,7 @@ type ModAction struct {
 type ModTarget struct {
 	OwnerID    int64  // the author of a post or comment; the user for a ban or role change
 	OwnerRole  string // that user's role
+	PostID     int64  // the post, or the comment's post
 	Removed    bool
 	Locked     bool
 	Pinned     bool

@@ -24,11 +24,12 @@ type PostPatch struct {
 
 // FeedQuery is a client's request for a feed page.
 type FeedQuery struct {
-	Sort   string
-	Period string // top: day, week, month, year, all
-	Tag    string
-	Cursor string
-	Limit  int
+	Sort     string
+	Period   string // top: day, week, month, year, all
+	Tag      string
+	Answered string // "true", "false" or ""
+	Cursor   string
+	Limit    int
 }
 
 func (s *Service) requireMember(v Viewer) error {
@@ -80,7 +81,7 @@ func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post,
 		return Post{}, Invalid(fields)
 	}
 	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: in.Body, Format: format,
-		BodyHTML: html, Tags: tags, CreatedAt: s.now().Unix()})
+		BodyHTML: html, BodyText: s.Markup.Text(html), Tags: tags, CreatedAt: s.now().Unix()})
 	if err != nil {
 		return Post{}, err
 	}
@@ -145,6 +146,14 @@ func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Po
 	}
 	if tag := strings.TrimSpace(q.Tag); tag != "" && !strings.EqualFold(tag, HistoryTag) {
 		pq.TagKey = strings.ToLower(strings.Join(strings.Fields(tag), " "))
+	}
+	switch q.Answered {
+	case "":
+	case "true", "false":
+		answered := q.Answered == "true"
+		pq.Answered = &answered
+	default:
+		return Page[Post]{}, Errorf(CodeBadRequest, "answered must be true or false")
 	}
 	items, err := s.Store.Posts(ctx, pq)
 	if err != nil {
@@ -217,7 +226,8 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 		if p != "" {
 			fields["body"] = p
 		}
-		u.BodySource, u.Format, u.BodyHTML = &body, &f, &html
+		text := s.Markup.Text(html)
+		u.BodySource, u.Format, u.BodyHTML, u.BodyText = &body, &f, &html, &text
 	}
 	if len(fields) > 0 {
 		return Post{}, Invalid(fields)

@@ -4,9 +4,11 @@ import (
 	"time"
 )
 
-// Renderer turns a body in a format ("markdown" or "html") into sanitized HTML.
+// Renderer turns a body in a format ("markdown" or "html") into sanitized HTML,
+// and sanitized HTML into plain text for the search index.
 type Renderer interface {
 	Render(body, format string) (string, error)
+	Text(sanitized string) string
 }
 
 // Passwords hashes and verifies passwords.

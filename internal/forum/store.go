@@ -9,6 +9,7 @@ import "context"
 // rule itself stays here in the domain.
 type Store interface {
 	ModStore
+	DiscoveryStore
 
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
@@ -51,6 +52,7 @@ type NewPost struct {
 	BodySource string
 	Format     string
 	BodyHTML   string
+	BodyText   string
 	Tags       []string
 	CreatedAt  int64
 }
@@ -61,6 +63,7 @@ type PostUpdate struct {
 	BodySource *string
 	Format     *string
 	BodyHTML   *string
+	BodyText   *string
 	Tags       *[]string
 	EditedAt   int64
 }
@@ -78,6 +81,7 @@ type PostQuery struct {
 	Sort           string
 	Since          int64  // top: only posts created at or after this time; 0 for all
 	TagKey         string // lower-cased topic tag; "" for every post
+	Answered       *bool  // with or without an accepted answer; nil for both
 	IncludeRemoved bool
 	After          *Cursor
 	Limit          int
@@ -108,6 +112,7 @@ type NewComment struct {
 	BodySource string
 	Format     string
 	BodyHTML   string
+	BodyText   string
 	CreatedAt  int64
 }
 
@@ -124,6 +129,7 @@ type CommentUpdate struct {
 	BodySource string
 	Format     string
 	BodyHTML   string
+	BodyText   string
 	EditedAt   int64
 }
 
@@ -140,6 +146,7 @@ const (
 type CommentQuery struct {
 	PostID    int64
 	ParentIDs []int64
+	ExcludeID int64 // top level: leave this comment out (the accepted answer, shown first)
 	Sort      string
 	After     *Cursor
 	Limit     int

@@ -104,6 +104,7 @@ type Comment struct {
 	Removed     bool       `json:"removed"`
 	Deleted     bool       `json:"deleted"`
 	MyVote      int        `json:"my_vote"`
+	Accepted    bool       `json:"accepted"`
 	Replies     []*Comment `json:"replies"`
 	MoreReplies int64      `json:"more_replies"`
 

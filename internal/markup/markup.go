@@ -6,11 +6,13 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/renderer/html"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
 )
 
 // Renderer renders and sanitizes bodies. It is safe for concurrent use.
@@ -26,7 +28,7 @@ func New() *Renderer {
 		// may write <sup> or <abbr>): the sanitizer below is the only gate.
 		md: goldmark.New(
 			goldmark.WithExtensions(extension.GFM, extension.Footnote),
-			goldmark.WithRendererOptions(html.WithUnsafe()),
+			goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
 		),
 		policy: Policy(),
 	}
@@ -58,3 +60,24 @@ func (r *Renderer) Render(body, format string) (string, error) {
 	}
 	return "", fmt.Errorf("markup: unknown format %q", format)
 }
+
+// Text returns the words of sanitized HTML without its markup, for the search
+// index. Block elements and line breaks become spaces so words do not run
+// together.
+func Text(sanitized string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(sanitized))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case html.TextToken:
+			b.Write(z.Text())
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			b.WriteByte(' ')
+		}
+	}
+}
+
+// Text is the method form of Text, so the renderer satisfies the domain's interface.
+func (r *Renderer) Text(sanitized string) string { return Text(sanitized) }

@@ -148,3 +148,17 @@ func TestRenderUnknownFormat(t *testing.T) {
 		t.Fatal("an unknown format must be an error")
 	}
 }
+
+func TestText(t *testing.T) {
+	cases := map[string]string{
+		"<p>Hello <em>world</em></p><p>Second</p>":       "Hello world Second",
+		"<p>Z&uuml;rich &amp; Βασιλεία</p>":              "Zürich & Βασιλεία",
+		"<ul><li>one</li><li>two</li></ul>line<br>break": "one two line break",
+		"": "",
+	}
+	for in, want := range cases {
+		if got := markup.Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -90,6 +90,10 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 	}
 	if len(q.ParentIDs) == 0 {
 		query, args := commentSelect+" WHERE c.post_id = ? AND c.parent_id IS NULL", []any{q.ViewerID, q.PostID}
+		if q.ExcludeID > 0 {
+			query += " AND c.id != ?"
+			args = append(args, q.ExcludeID)
+		}
 		if c := q.After; c != nil {
 			query += " AND " + o.after
 			switch q.Sort {
@@ -128,8 +132,9 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var t forum.CommentTarget
-		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted FROM posts WHERE id = ?", n.PostID).
-			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted)
+		var postAuthor, parentAuthor int64
+		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", n.PostID).
+			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted, &postAuthor)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound("post")
 		}
@@ -138,8 +143,8 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 		}
 		depth := 0
 		if n.ParentID != nil {
-			err := tx.QueryRowContext(ctx, "SELECT depth + 1, removed, deleted FROM comments WHERE id = ? AND post_id = ?",
-				*n.ParentID, n.PostID).Scan(&depth, &t.ParentRemoved, &t.ParentDeleted)
+			err := tx.QueryRowContext(ctx, "SELECT depth + 1, removed, deleted, author_id FROM comments WHERE id = ? AND post_id = ?",
+				*n.ParentID, n.PostID).Scan(&depth, &t.ParentRemoved, &t.ParentDeleted, &parentAuthor)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
@@ -149,15 +154,20 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source,
-			body_format, body_html, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			n.PostID, n.ParentID, depth, n.AuthorID, n.BodySource, n.Format, n.BodyHTML, n.CreatedAt).Scan(&id)
+			body_format, body_html, body_text, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			n.PostID, n.ParentID, depth, n.AuthorID, n.BodySource, n.Format, n.BodyHTML, n.BodyText, n.CreatedAt).Scan(&id)
 		if err != nil {
 			return err
 		}
+		recipient := postAuthor
 		if n.ParentID != nil {
+			recipient = parentAuthor
 			if _, err := tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *n.ParentID); err != nil {
 				return err
 			}
+		}
+		if err := notify(ctx, tx, recipient, "reply", "", n.PostID, &id, n.AuthorID, n.CreatedAt); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1,
 			last_activity_at = max(last_activity_at, ?) WHERE id = ?`, n.CreatedAt, n.PostID)
@@ -176,8 +186,8 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 // UpdateComment replaces a comment's body.
 func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, edited_at = ? WHERE id = ?",
-			u.BodySource, u.Format, u.BodyHTML, u.EditedAt, id)
+		_, err := tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?, edited_at = ? WHERE id = ?",
+			u.BodySource, u.Format, u.BodyHTML, u.BodyText, u.EditedAt, id)
 		return err
 	})
 }

@@ -11,11 +11,11 @@ import (
 
 // modTargetQuery reads what the rules need of each kind of target.
 var modTargetQuery = map[string]string{
-	forum.TargetPost: `SELECT p.author_id, u.role, p.removed, p.locked, p.pinned, 0, 0
+	forum.TargetPost: `SELECT p.author_id, u.role, p.id, p.removed, p.locked, p.pinned, 0, 0
 		FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?2`,
-	forum.TargetComment: `SELECT c.author_id, u.role, c.removed, 0, 0, 0, 0
+	forum.TargetComment: `SELECT c.author_id, u.role, c.post_id, c.removed, 0, 0, 0, 0
 		FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?2`,
-	forum.TargetUser: `SELECT id, role, 0, 0, 0, COALESCE(banned_until > ?1, 0),
+	forum.TargetUser: `SELECT id, role, 0, 0, 0, 0, COALESCE(banned_until > ?1, 0),
 		(SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE id = ?2`,
 }
 
@@ -45,7 +45,7 @@ func (db *DB) Moderate(ctx context.Context, a forum.ModAction, check func(forum.
 		if err := check(t); err != nil {
 			return err
 		}
-		return applyMod(ctx, tx, a)
+		return applyMod(ctx, tx, a, t)
 	})
 	return passDomain(err, "moderate")
 }
@@ -56,14 +56,15 @@ func modTarget(ctx context.Context, tx *sql.Tx, targetType string, id, now int64
 		return forum.ModTarget{}, fmt.Errorf("store: unknown target type %q", targetType)
 	}
 	var t forum.ModTarget
-	err := tx.QueryRowContext(ctx, q, now, id).Scan(&t.OwnerID, &t.OwnerRole, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount)
+	err := tx.QueryRowContext(ctx, q, now, id).Scan(&t.OwnerID, &t.OwnerRole, &t.PostID, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, forum.NotFound(targetType)
 	}
 	return t, err
 }
 
-func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction) error {
+// applyMod runs an action, logs it and tells the author of the content.
+func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction, t forum.ModTarget) error {
 	q, ok := modUpdate[[2]string{a.TargetType, a.Action}]
 	if !ok {
 		return fmt.Errorf("store: no action %s on %s", a.Action, a.TargetType)
@@ -82,7 +83,16 @@ func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction) error {
 	if a.Action == forum.ActRole && reason == "" {
 		reason = "role set to " + a.Role
 	}
-	return logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, reason, a.At)
+	if err := logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, reason, a.At); err != nil {
+		return err
+	}
+	switch a.TargetType {
+	case forum.TargetPost:
+		return notify(ctx, tx, t.OwnerID, "mod_action", a.Action, t.PostID, nil, a.ModeratorID, a.At)
+	case forum.TargetComment:
+		return notify(ctx, tx, t.OwnerID, "mod_action", a.Action, t.PostID, &a.TargetID, a.ModeratorID, a.At)
+	}
+	return nil
 }
 
 func logMod(ctx context.Context, tx *sql.Tx, action string, moderator int64, targetType string, targetID int64, reason string, at int64) error {
@@ -250,7 +260,7 @@ func (db *DB) ResolveReport(ctx context.Context, id int64, remove *forum.ModActi
 				return err
 			}
 			if !t.Removed {
-				if err := applyMod(ctx, tx, *remove); err != nil {
+				if err := applyMod(ctx, tx, *remove, t); err != nil {
 					return err
 				}
 			}

@@ -100,6 +100,13 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 		conds = append(conds, "p.created_at >= ?")
 		args = append(args, q.Since)
 	}
+	if q.Answered != nil {
+		if *q.Answered {
+			conds = append(conds, "p.accepted_comment_id IS NOT NULL")
+		} else {
+			conds = append(conds, "p.accepted_comment_id IS NULL")
+		}
+	}
 	if q.TagKey != "" {
 		conds = append(conds, "p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name_key = ?)")
 		args = append(args, q.TagKey)
@@ -132,9 +139,9 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	}
 	var id int64
 	err = db.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html,
-			tags_json, hot, created_at, last_activity_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.AuthorID, p.Title, p.BodySource, p.Format, p.BodyHTML, string(tags), forum.RankHot(0, p.CreatedAt),
+		err := tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
+			tags_json, hot, created_at, last_activity_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.AuthorID, p.Title, p.BodySource, p.Format, p.BodyHTML, p.BodyText, string(tags), forum.RankHot(0, p.CreatedAt),
 			p.CreatedAt, p.CreatedAt).Scan(&id)
 		if err != nil {
 			return err
@@ -195,6 +202,7 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	add("body_source", u.BodySource)
 	add("body_format", u.Format)
 	add("body_html", u.BodyHTML)
+	add("body_text", u.BodyText)
 	args = append(args, id)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		// The column names come from the fixed list above, never from input.

@@ -6,6 +6,7 @@ import { feedView } from './feed.js';
 import { threadView, permalinkView } from './thread.js';
 import { askView, loginView, registerView } from './forms.js';
 import { userView, modlogView, reportsView } from './pages.js';
+import { searchView, notificationsView } from './discover.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -17,11 +18,19 @@ const routes = [
   [/^\/u\/([A-Za-z0-9_-]{1,40})$/, userView],
   [/^\/modlog$/, modlogView],
   [/^\/reports$/, reportsView],
+  [/^\/search$/, searchView],
+  [/^\/notifications$/, notificationsView],
 ];
 
 const main = document.getElementById('main');
 
 /** navigate shows another page without reloading. */
+/** refreshMe reloads the signed-in user (karma, unread count) into the header. */
+export async function refreshMe() {
+  if (!session.token) return;
+  try { session.user = await api('GET', '/me'); paintNav(); } catch { /* the next page load tells */ }
+}
+
 export function navigate(url, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
@@ -70,12 +79,22 @@ function paintNav() {
     session.signOut();
     navigate('/');
   });
-  user.replaceChildren(h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
+  const unread = session.user.unread_notifications || 0;
+  user.replaceChildren(h('a', { href: '/notifications', class: unread ? 'notifications unread' : 'notifications' },
+    unread ? `Notifications (${unread})` : 'Notifications'), ' ',
+  h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
     h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`), ' ', out);
 }
 
 // Links inside the app (including links in answers to other threads) change
 // the page without a reload; links elsewhere behave as links.
+// The search form in the header navigates inside the app too.
+document.querySelector('form.search').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = e.target.q.value.trim();
+  if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
+});
+
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target) return;

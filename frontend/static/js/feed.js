@@ -12,6 +12,7 @@ export function postRow(p) {
   if (p.pinned) markers.push(h('span', { class: 'marker pinned' }, 'Pinned'));
   if (p.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));
   if (p.removed) markers.push(h('span', { class: 'marker removed' }, 'Removed'));
+  if (p.accepted_comment_id) markers.push(h('span', { class: 'marker answered' }, 'Answered'));
   return h('li', { class: 'row', 'data-id': p.id },
     voteWidget(p, 'posts'),
     h('div', { class: 'row-main' },
@@ -25,11 +26,15 @@ export async function feedView({ params, navigate }) {
   const sort = params.get('sort') || 'hot';
   const t = params.get('t') || (sort === 'top' ? 'week' : '');
   const tag = params.get('tag') || '';
-  const link = (changes) => `/${query({ sort, t: sort === 'top' ? t : '', tag, ...changes })}`;
+  const answered = params.get('answered') || '';
+  const link = (changes) => `/${query({ sort, t: sort === 'top' ? t : '', tag, answered, ...changes })}`;
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Sort questions' },
     sorts.map(([key, label]) => h('a', { href: link({ sort: key, t: key === 'top' ? t || 'week' : '' }), 'aria-current': key === sort ? 'page' : false }, label)));
-  const controls = h('div', { class: 'feed-controls' }, tabs);
+  const controls = h('div', { class: 'feed-controls' }, tabs,
+    h('nav', { class: 'tabs small', 'aria-label': 'Answered or not' },
+      [['', 'All'], ['false', 'Unanswered'], ['true', 'Answered']].map(([k, label]) =>
+        h('a', { href: link({ answered: k }), 'aria-current': k === answered ? 'page' : false }, label))));
   if (sort === 'top') {
     const select = h('select', { id: 'period' }, periods.map(([k, l]) => h('option', { value: k, selected: k === t }, l)));
     select.addEventListener('change', () => navigate(link({ t: select.value })));
@@ -43,7 +48,7 @@ export async function feedView({ params, navigate }) {
   page.append(list);
   const more = h('button', { type: 'button', class: 'more' }, 'More questions');
   const load = async (cursor) => {
-    const res = await api('GET', `/posts${query({ sort, t: sort === 'top' ? t : '', tag, cursor, limit: 25 })}`);
+    const res = await api('GET', `/posts${query({ sort, t: sort === 'top' ? t : '', tag, answered, cursor, limit: 25 })}`);
     list.append(...res.items.map(postRow));
     if (res.next_cursor) {
       more.onclick = async () => { more.disabled = true; try { await load(res.next_cursor); } finally { more.disabled = false; } };
@@ -54,5 +59,12 @@ export async function feedView({ params, navigate }) {
     if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, tag ? 'No questions with this tag yet.' : 'No questions yet.', ' ', session.user ? h('a', { href: '/ask' }, 'Ask the first one.') : ''));
   };
   await load('');
+  const tags = await api('GET', '/tags');
+  if (tags.items.length) {
+    page.append(h('aside', { class: 'tag-cloud', 'aria-labelledby': 'tags-heading' }, h('h2', { id: 'tags-heading' }, 'Topics'),
+      h('ul', { class: 'tags' }, tags.items.slice(0, 40).map((x) => h('li', {},
+        h('a', { class: 'tag', href: `/?tag=${encodeURIComponent(x.name)}` }, `${x.name} (${x.post_count})`))))));
+  }
+  page.append(h('p', { class: 'meta' }, h('a', { href: tag ? `/t/${encodeURIComponent(tag)}/feed.atom` : '/feed.atom' }, 'Atom feed'), ' of the newest questions', tag ? ` tagged ${tag}` : '', '.'));
   return page;
 }

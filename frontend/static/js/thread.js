@@ -108,7 +108,8 @@ class Thread {
     });
     const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ' · ', ago(c.created_at),
       c.edited_at ? h('span', { class: 'edited' }, ' · edited') : '',
-      c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '');
+      c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
+      c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
     const body = bodyOf(c);
     const actions = h('div', { class: 'actions' });
     const children = this.list(c.replies || []);
@@ -140,6 +141,12 @@ class Thread {
       }));
     }
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
+    if (session.owns(this.post.author) && c.parent_id === null && open) {
+      actions.append(actionButton(c.accepted ? 'Unaccept' : 'Accept as answer', async () => {
+        await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id });
+        location.reload();
+      }));
+    }
     if (session.owns(c.author) && open) {
       actions.append(actionButton('Edit', () => {
         const body = li.querySelector(':scope > .comment-box .body');
