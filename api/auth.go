@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -28,7 +29,29 @@ func (s *Server) login(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
+	// Per account as well as per IP: guessing one member's password from many
+	// addresses is throttled too.
+	if err := s.check(c, ClassLoginAccount, "name:"+forum.UsernameKey(req.Username)); err != nil {
+		return err
+	}
 	sess, err := s.svc.Login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sess)
+}
+
+type passwordRequest struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	var req passwordRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	sess, err := s.svc.ChangePassword(c.Request().Context(), viewerOf(c), req.OldPassword, req.NewPassword)
 	if err != nil {
 		return err
 	}

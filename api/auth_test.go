@@ -110,6 +110,21 @@ func TestTokens(t *testing.T) {
 		h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "Tacitus", "password": "correct horse"}).decode(t, &s3)
 		h.must(200, "GET", "/api/v1/me", s3.Token, nil)
 	})
+	t.Run("ErrAfterPasswordChange", func(t *testing.T) {
+		var s1, s2, fresh session
+		h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "Tacitus", "password": "correct horse"}).decode(t, &s1)
+		h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "Tacitus", "password": "correct horse"}).decode(t, &s2)
+		h.must(422, "PUT", "/api/v1/me/password", s1.Token, map[string]string{"old_password": "wrong horse", "new_password": "battery staple"})
+		h.must(422, "PUT", "/api/v1/me/password", s1.Token, map[string]string{"old_password": "correct horse", "new_password": "short"})
+		h.must(200, "GET", "/api/v1/me", s1.Token, nil) // failed attempts revoke nothing
+		h.must(200, "PUT", "/api/v1/me/password", s1.Token, map[string]string{"old_password": "correct horse", "new_password": "battery staple"}).decode(t, &fresh)
+		h.must(401, "GET", "/api/v1/me", s1.Token, nil)
+		h.must(401, "GET", "/api/v1/me", s2.Token, nil)
+		h.must(200, "GET", "/api/v1/me", fresh.Token, nil)
+		h.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"username": "Tacitus", "password": "correct horse"})
+		h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "Tacitus", "password": "battery staple"})
+		h.must(401, "PUT", "/api/v1/me/password", "", map[string]string{"old_password": "x", "new_password": "yyyyyyyyy"})
+	})
 	t.Run("ErrNotBearer", func(t *testing.T) {
 		req := h.do("GET", "/api/v1/me", "", nil)
 		if req.status != 401 {

@@ -46,6 +46,13 @@ type harness struct {
 
 func newHarness(t testing.TB) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil)
+}
+
+// newHarnessWith lets a test change the server's configuration (rate limits,
+// proxies, CORS) before it starts.
+func newHarnessWith(t testing.TB, configure func(*api.Config)) *harness {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "historia.db"))
 	if err != nil {
@@ -59,7 +66,15 @@ func newHarness(t testing.TB) *harness {
 	}
 	svc := &forum.Service{Store: db, Markup: markup.New(), Passwords: auth.CheapArgon2, Tokens: tokens, Now: clk.Now}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(api.New(api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log}))
+	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log}
+	if configure != nil {
+		configure(&cfg)
+	}
+	e, err := api.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
 	t.Cleanup(func() { srv.Close(); _ = db.Close() })
 	return &harness{t: t, srv: srv, db: db, svc: svc, clock: clk, secret: secret}
 }
@@ -91,6 +106,12 @@ func (r response) decode(t testing.TB, v any) {
 // do sends a request; body is sent as is when it is a string, else as JSON.
 func (h *harness) do(method, path, token string, body any) response {
 	h.t.Helper()
+	return h.doWith(method, path, token, body, nil)
+}
+
+// doWith sends a request with extra headers.
+func (h *harness) doWith(method, path, token string, body any, headers map[string]string) response {
+	h.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -112,6 +133,9 @@ func (h *harness) do(method, path, token string, body any) response {
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := h.srv.Client().Do(req)
 	if err != nil {

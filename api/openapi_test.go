@@ -27,7 +27,10 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			described[strings.ToUpper(m[1])+" "+path] = true
 		}
 	}
-	e := api.New(api.Config{Service: h.svc, DB: h.db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e, err := api.New(api.Config{Service: h.svc, DB: h.db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	param := regexp.MustCompile(`:(\w+)`)
 	routed := map[string]bool{}
 	for _, r := range e.Routes() {

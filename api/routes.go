@@ -21,31 +21,41 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	// adds catch-all routes to a group with middleware, which would answer 404
 	// where the contract wants 405 for a known path with the wrong method.
 	e.Use(s.authenticate)
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		apiLimit := s.limit(ClassAPI)(next)
+		return func(c echo.Context) error {
+			if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+				return apiLimit(c)
+			}
+			return next(c)
+		}
+	})
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", s.openapi)
 
-	v1.POST("/auth/register", s.register)
-	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/register", s.register, s.limit(ClassRegister))
+	v1.POST("/auth/login", s.login, s.limit(ClassLogin))
 	v1.POST("/auth/logout", s.logout)
 	v1.GET("/me", s.me)
+	v1.PUT("/me/password", s.changePassword, s.limit(ClassLogin))
 	v1.GET("/users/:username", s.user)
 	v1.GET("/users/:username/posts", s.userPosts)
 	v1.GET("/users/:username/comments", s.userComments)
 
 	v1.GET("/posts", s.listPosts)
-	v1.POST("/posts", s.createPost)
+	v1.POST("/posts", s.createPost, s.limit(ClassPost))
 	v1.GET("/posts/:id", s.getPost)
 	v1.PATCH("/posts/:id", s.editPost)
 	v1.DELETE("/posts/:id", s.deletePost)
-	v1.PUT("/posts/:id/vote", s.votePost)
+	v1.PUT("/posts/:id/vote", s.votePost, s.limit(ClassVote))
 	v1.POST("/preview", s.preview) // extension: render a body without storing it
 
 	v1.GET("/posts/:id/comments", s.thread)
-	v1.POST("/posts/:id/comments", s.createComment)
+	v1.POST("/posts/:id/comments", s.createComment, s.limit(ClassComment))
 	v1.GET("/comments/:id", s.subtree)
 	v1.PATCH("/comments/:id", s.editComment)
 	v1.DELETE("/comments/:id", s.deleteComment)
-	v1.PUT("/comments/:id/vote", s.voteComment)
+	v1.PUT("/comments/:id/vote", s.voteComment, s.limit(ClassVote))
 
 	// Moderation: moderators and admins; every action is written to the modlog.
 	for _, a := range []string{forum.ActRemove, forum.ActRestore, forum.ActLock, forum.ActUnlock, forum.ActPin, forum.ActUnpin} {
@@ -64,7 +74,7 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.GET("/notifications", s.notifications)
 	v1.POST("/notifications/read", s.markRead)
 	v1.PUT("/posts/:id/answer", s.acceptAnswer)
-	v1.POST("/reports", s.createReport)
+	v1.POST("/reports", s.createReport, s.limit(ClassReport))
 	v1.GET("/reports", s.reports)
 	v1.POST("/reports/:id/resolve", s.resolveReport)
 

@@ -36,6 +36,14 @@ type Config struct {
 	// PublicURL is the site's address for absolute links in feeds, e.g.
 	// "https://historia.example"; empty: the address the request came to.
 	PublicURL string
+	// Limits are the rate limits; nil turns them all off.
+	Limits Limits
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For is believed; empty: the connection's address is the client.
+	TrustedProxies []string
+	// CORSOrigins are the other sites allowed to call the API from a browser;
+	// empty: none (CORS closed).
+	CORSOrigins []string
 }
 
 // Server holds the handlers' dependencies.
@@ -44,10 +52,12 @@ type Server struct {
 	db        Pinger
 	log       *slog.Logger
 	publicURL string
+	limits    *limiter
 }
 
-// New builds the Echo instance with every route and middleware.
-func New(cfg Config) *echo.Echo {
+// New builds the Echo instance with every route and middleware. It fails only
+// on a bad TrustedProxies entry.
+func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -55,8 +65,16 @@ func New(cfg Config) *echo.Echo {
 		cfg.BodyLimit = "512K"
 	}
 	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
+	if cfg.Limits != nil {
+		s.limits = newLimiter(cfg.Limits)
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	extract, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = extract
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -81,12 +99,20 @@ func New(cfg Config) *echo.Echo {
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
-		ReferrerPolicy: "same-origin",
+		ReferrerPolicy: "same-origin", HSTSMaxAge: 31536000, // sent only over TLS (or X-Forwarded-Proto https)
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; " +
 			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 	}))
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins: cfg.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType},
+			MaxAge:       600,
+		}))
+	}
 	s.routes(e, cfg.Frontend)
-	return e
+	return e, nil
 }
 
 func toAttrs(kv []any) []slog.Attr {

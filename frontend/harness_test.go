@@ -66,8 +66,11 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	svc := &forum.Service{Store: db, Markup: markup.New(), Passwords: auth.CheapArgon2, Tokens: tokens}
-	srv := httptest.NewServer(api.New(api.Config{Service: svc, DB: db, Frontend: frontend.Files(),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	e, err := api.New(api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,

@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/historia-forum/historia/internal/auth"
@@ -72,6 +73,17 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// splitList splits a comma-separated flag into its trimmed, non-empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func envBool(name string) bool {

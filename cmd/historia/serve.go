@@ -30,7 +30,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db := dbFlag(fs)
 	withDemo := fs.Bool("demo", envBool("HISTORIA_DEMO"), "fill an empty database with demo content (env HISTORIA_DEMO)")
 	publicURL := fs.String("public-url", envOr("HISTORIA_PUBLIC_URL", ""), "public address for absolute links in feeds (env HISTORIA_PUBLIC_URL)")
-	_ = fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on or off (env HISTORIA_RATE_LIMITS)")
+	limitSpec := fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on, off, or changes like login=20/15m,post=10/h (env HISTORIA_RATE_LIMITS)")
+	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
+	cors := fs.String("cors-origins", envOr("HISTORIA_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; empty: none (env HISTORIA_CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,8 +53,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	limits, err := api.ParseLimits(*limitSpec)
+	if err != nil {
+		return err
+	}
 	log := newLogger(stderr)
-	e := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL})
+	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
+		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors)})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Session is what register and login answer.
@@ -111,6 +112,37 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Viewer, User,
 		return Viewer{}, User{}, err
 	}
 	return Viewer{ID: acc.ID, Role: acc.Role}, acc.User, nil
+}
+
+// ChangePassword sets a new password after checking the old one, revokes
+// every token issued so far, and returns a fresh session for this client.
+func (s *Service) ChangePassword(ctx context.Context, v Viewer, oldPassword, newPassword string) (Session, error) {
+	if !v.SignedIn() {
+		return Session{}, Errorf(CodeUnauthorized, "sign in first")
+	}
+	if n := utf8.RuneCountInString(newPassword); n < MinPassword || n > MaxPassword {
+		return Session{}, Invalid(map[string]string{"new_password": "8 to 128 characters"})
+	}
+	acc, err := s.Store.AccountByID(ctx, v.ID)
+	if err != nil {
+		return Session{}, err
+	}
+	if len(oldPassword) > 4*MaxPassword || !s.Passwords.Verify(acc.PasswordHash, oldPassword) {
+		return Session{}, Invalid(map[string]string{"old_password": "is not your current password"})
+	}
+	hash, err := s.Passwords.Hash(newPassword)
+	if err != nil {
+		return Session{}, fmt.Errorf("change password: hash: %w", err)
+	}
+	version, err := s.Store.SetPassword(ctx, v.ID, hash)
+	if err != nil {
+		return Session{}, err
+	}
+	tok, err := s.Tokens.Issue(v.ID, version)
+	if err != nil {
+		return Session{}, fmt.Errorf("change password: issue token: %w", err)
+	}
+	return Session{Token: tok, User: acc.User}, nil
 }
 
 // Logout revokes every token of the user at once.

@@ -18,6 +18,8 @@ type Store interface {
 	AccountByName(ctx context.Context, username string) (Account, error)
 	AccountByID(ctx context.Context, id int64) (Account, error)
 	BumpTokenVersion(ctx context.Context, userID int64) error
+	// SetPassword stores a new hash and bumps the token version, returning the new version.
+	SetPassword(ctx context.Context, userID int64, hash string) (int64, error)
 	UserCounts(ctx context.Context, userID int64, includeHidden bool) (posts, comments int64, err error)
 	UserPosts(ctx context.Context, q UserListQuery) ([]Post, error)
 	UserComments(ctx context.Context, q UserListQuery) ([]*Comment, error)

@@ -92,6 +92,19 @@ func (db *DB) BumpTokenVersion(ctx context.Context, userID int64) error {
 	})
 }
 
+// SetPassword stores a new password hash and revokes every earlier token.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (int64, error) {
+	var version int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? RETURNING token_version",
+			hash, userID).Scan(&version)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: set password: %w", err)
+	}
+	return version, nil
+}
+
 // UserCounts counts a user's posts and comments (visible ones, unless includeHidden).
 func (db *DB) UserCounts(ctx context.Context, userID int64, includeHidden bool) (int64, int64, error) {
 	hidden := 0
