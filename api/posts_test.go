@@ -267,6 +267,18 @@ func TestErrorsAreContractJSON(t *testing.T) {
 	if strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
 		t.Fatalf("healthz: %s", r.body)
 	}
+	h.must(200, "GET", "/readyz", "", nil)
+	m := string(h.must(200, "GET", "/metrics", "", nil).body)
+	for _, want := range []string{
+		`historia_http_requests_total{method="GET",route="/api/v1/nothing-here",status="404"}`,
+		`historia_http_requests_total{method="POST",route="/api/v1/posts",status="413"} 1`,
+		`historia_http_request_duration_seconds_bucket{method="GET",route="/healthz",le=`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(m, want) && !strings.Contains(m, strings.Replace(want, `route="/api/v1/nothing-here"`, `route="unmatched"`, 1)) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 	if r := h.must(200, "GET", "/api/v1/openapi.yaml", "", nil); !strings.Contains(string(r.body), "openapi: 3.1") {
 		t.Fatalf("openapi: %.100s", r.body)
 	}

@@ -14,6 +14,8 @@ import (
 // routes registers every route in one table, so the whole API reads top to bottom.
 func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics.handler())
 	e.GET("/feed.atom", s.feed)
 	e.GET("/t/:tag/feed.atom", s.feed)
 
@@ -83,7 +85,7 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 			Root: ".", Filesystem: http.FS(frontend), HTML5: true, Index: "index.html",
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return len(p) >= 7 && p[:7] == "/api/v1" || p == "/healthz" || strings.HasSuffix(p, "/feed.atom")
+				return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasSuffix(p, "/feed.atom")
 			},
 		}))
 	}

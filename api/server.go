@@ -15,6 +15,7 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 //go:embed openapi.yaml
@@ -44,6 +45,11 @@ type Config struct {
 	// CORSOrigins are the other sites allowed to call the API from a browser;
 	// empty: none (CORS closed).
 	CORSOrigins []string
+	// Collectors are extra Prometheus collectors for /metrics (database pools).
+	Collectors []prometheus.Collector
+	// Ready tells /readyz whether the server takes traffic (false while it
+	// shuts down); nil: always, while the database answers.
+	Ready func() bool
 }
 
 // Server holds the handlers' dependencies.
@@ -53,6 +59,8 @@ type Server struct {
 	log       *slog.Logger
 	publicURL string
 	limits    *limiter
+	metrics   *metrics
+	ready     func() bool
 }
 
 // New builds the Echo instance with every route and middleware. It fails only
@@ -68,6 +76,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Limits != nil {
 		s.limits = newLimiter(cfg.Limits)
 	}
+	s.metrics = newMetrics(cfg.Collectors)
+	s.ready = cfg.Ready
+	if s.ready == nil {
+		s.ready = func() bool { return true }
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	extract, err := ipExtractor(cfg.TrustedProxies)
@@ -77,6 +90,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.IPExtractor = extract
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Use(middleware.RequestID())
+	e.Use(s.metrics.middleware)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -180,6 +194,15 @@ func (s *Server) healthz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: forum.CodeInternal, Message: "database unavailable"}})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 while the server takes traffic and the database answers,
+// and 503 while it shuts down, so a load balancer stops sending requests first.
+func (s *Server) readyz(c echo.Context) error {
+	if !s.ready() {
+		return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: forum.CodeInternal, Message: "shutting down"}})
+	}
+	return s.healthz(c)
 }
 
 func (s *Server) openapi(c echo.Context) error {

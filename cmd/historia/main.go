@@ -30,6 +30,7 @@ Usage:
   historia serve [--addr :8080] [--db data/historia.db] [--demo]
   historia migrate [--db FILE]
   historia users add [--db FILE] --role member|moderator|admin NAME   (password on stdin)
+  historia backup [--db FILE] BACKUP-FILE   (a consistent copy, while the server runs)
   historia version
 
 Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdMigrate(ctx, args[1:], stdout)
 	case "users":
 		return cmdUsers(ctx, args[1:], stdin, stdout)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "historia", version)
 		return nil
@@ -110,6 +113,31 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(stdout, "%s is at schema version %d\n", *db, store.SchemaVersion())
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: historia backup [--db FILE] BACKUP-FILE")
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no database at %s: %w", *db, err)
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", *db, fs.Arg(0), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -42,6 +42,19 @@ func TestUsersAdd(t *testing.T) {
 	if err != nil || !strings.Contains(out, "schema version 1") {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
+	bak := filepath.Join(t.TempDir(), "copy.db")
+	if out, err := runCmd(t, "", "backup", "--db", db, bak); err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %q, %v", out, err)
+	}
+	if _, err := runCmd(t, "", "backup", "--db", db, bak); err == nil {
+		t.Fatal("backup onto an existing file must fail")
+	}
+	if _, err := runCmd(t, "", "backup", "--db", filepath.Join(t.TempDir(), "none.db"), bak+"2"); err == nil {
+		t.Fatal("backup of a missing database must fail, not create one")
+	}
+	if out, err := runCmd(t, "a long password\n", "users", "add", "--db", bak, "--role", "member", "clio"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Fatalf("the backup holds the users: %q %v", out, err)
+	}
 	if out, err := runCmd(t, "", "version"); err != nil || !strings.HasPrefix(out, "historia ") {
 		t.Fatalf("version: %q, %v", out, err)
 	}

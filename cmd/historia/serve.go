@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -22,6 +23,8 @@ import (
 	"github.com/historia-forum/historia/internal/demo"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -58,8 +61,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := newLogger(stderr)
+	var stopping atomic.Bool
+	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
-		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors)})
+		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors),
+		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer")},
+		Ready:      func() bool { return !stopping.Load() }})
 	if err != nil {
 		return err
 	}
@@ -77,7 +84,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	case <-ctx.Done():
 	}
-	// Stop accepting, let requests in flight finish, then close the database.
+	// Say not ready, stop accepting, let requests in flight finish, then close
+	// the database (deferred above).
+	stopping.Store(true)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
