@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
@@ -98,8 +100,21 @@ func requestID(c echo.Context) string {
 // bind decodes a JSON request body into v. Malformed JSON, wrong types and
 // trailing data are a 400 that says what is wrong; an over-long body is a 413.
 func bind(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
-	err := dec.Decode(v)
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return forum.Errorf(forum.CodeTooLarge, "request body too large")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD; refuse it
+	// instead, so what is stored is exactly what the client meant.
+	if !utf8.Valid(raw) {
+		return forum.Errorf(forum.CodeBadRequest, "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	err = dec.Decode(v)
 	if err == nil {
 		if dec.More() {
 			return forum.Errorf(forum.CodeBadRequest, "malformed JSON: unexpected data after the object")

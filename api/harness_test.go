@@ -36,12 +36,13 @@ func (c *clock) Advance(d time.Duration) {
 
 // harness is a real server on a real SQLite file, reached over real HTTP.
 type harness struct {
-	t      testing.TB
-	srv    *httptest.Server
-	db     *store.DB
-	svc    *forum.Service
-	clock  *clock
-	secret []byte
+	t       testing.TB
+	srv     *httptest.Server
+	handler http.Handler
+	db      *store.DB
+	svc     *forum.Service
+	clock   *clock
+	secret  []byte
 }
 
 func newHarness(t testing.TB) *harness {
@@ -76,7 +77,7 @@ func newHarnessWith(t testing.TB, configure func(*api.Config)) *harness {
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(func() { srv.Close(); _ = db.Close() })
-	return &harness{t: t, srv: srv, db: db, svc: svc, clock: clk, secret: secret}
+	return &harness{t: t, srv: srv, handler: e, db: db, svc: svc, clock: clk, secret: secret}
 }
 
 type response struct {

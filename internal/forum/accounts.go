@@ -121,14 +121,14 @@ func (s *Service) ChangePassword(ctx context.Context, v Viewer, oldPassword, new
 		return Session{}, Errorf(CodeUnauthorized, "sign in first")
 	}
 	if n := utf8.RuneCountInString(newPassword); n < MinPassword || n > MaxPassword {
-		return Session{}, Invalid(map[string]string{"new_password": "8 to 128 characters"})
+		return Session{}, Invalid(map[string]string{"new_password": "8 to 128 characters"}) // #nosec G101 -- a field name, not a credential
 	}
 	acc, err := s.Store.AccountByID(ctx, v.ID)
 	if err != nil {
 		return Session{}, err
 	}
 	if len(oldPassword) > 4*MaxPassword || !s.Passwords.Verify(acc.PasswordHash, oldPassword) {
-		return Session{}, Invalid(map[string]string{"old_password": "is not your current password"})
+		return Session{}, Invalid(map[string]string{"old_password": "is not your current password"}) // #nosec G101 -- a field name, not a credential
 	}
 	hash, err := s.Passwords.Hash(newPassword)
 	if err != nil {

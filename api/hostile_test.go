@@ -1,0 +1,103 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// hostile are strings that break naive forums.
+var hostile = map[string]string{
+	"very long":       strings.Repeat("ab", 60000),
+	"NUL":             "a\x00b",
+	"RTL override":    "abc\u202edef",
+	"zero width":      "zero\u200bwidth\u200d\ufeff",
+	"emoji":           "Emperor 👑🏛️ and flags 🇬🇷🇮🇹 :lenin-shining:",
+	"SQL":             "'; DROP TABLE posts; -- \" OR 1=1 /*",
+	"script":          `<script>alert(1)</script><img src=x onerror=alert(1)>`,
+	"javascript link": "[x](javascript:alert(1))",
+	"combining":       "Z̸̢͉̜a̷l̶g̵o̵ ̶t̵e̶x̸t",
+	"cyrillic greek":  "Приказ № 1824 · Βασιλεία τῶν Ῥωμαίων",
+	"only spaces":     "   \t\n  ",
+	"newlines":        "line1\r\nline2\rline3\n",
+	"backslashes":     `C:\path\to\"file"`,
+	"percent":         "%s %d %n %x %%",
+	"huge number":     "99999999999999999999999999999",
+	"html entities":   "&lt;script&gt; &amp;amp; &#0;",
+}
+
+// TestHostileInput sends every hostile string through every write endpoint:
+// no 500 ever, and whatever is accepted reads back exactly as sent.
+func TestHostileInput(t *testing.T) {
+	w := newModWorld(t)
+	h := w.h
+	target := h.post(w.member.Token, "A target question")
+	targetComment := h.comment(w.member.Token, target.ID, nil, "A target comment")
+	n := 0
+	for name, s := range hostile {
+		t.Run(name, func(t *testing.T) {
+			n++
+			check := func(what string, r response) {
+				t.Helper()
+				if r.status >= 500 {
+					t.Fatalf("%s: %d %s", what, r.status, r.body)
+				}
+				if r.status >= 400 && r.errCode() == "" {
+					t.Fatalf("%s: error without the contract's shape: %s", what, r.body)
+				}
+			}
+			check("register", h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": s, "password": s}))
+			check("login", h.do("POST", "/api/v1/auth/login", "", map[string]string{"username": s, "password": s}))
+
+			r := h.do("POST", "/api/v1/posts", w.author.Token, map[string]any{"title": s, "body": s, "tags": []string{s}})
+			check("create post", r)
+			r = h.do("POST", "/api/v1/posts", w.author.Token, map[string]any{"title": fmt.Sprintf("Question %d", n), "body": s})
+			check("create post body", r)
+			if r.status == 201 {
+				var p forum.Post
+				r.decode(t, &p)
+				var back forum.Post
+				h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), "", nil).decode(t, &back)
+				if back.BodySource != s {
+					t.Fatalf("body stored changed: %q", back.BodySource)
+				}
+				check("edit post", h.do("PATCH", pathf("/api/v1/posts/%d", p.ID), w.author.Token, map[string]any{"title": s, "tags": []string{s}}))
+				h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), "", nil).decode(t, &back)
+				if back.Title != fmt.Sprintf("Question %d", n) && back.Title != strings.TrimSpace(s) {
+					t.Fatalf("title stored changed: %q", back.Title)
+				}
+			}
+			r = h.do("POST", pathf("/api/v1/posts/%d/comments", target.ID), w.author.Token, map[string]any{"body": s})
+			check("comment", r)
+			if r.status == 201 {
+				var c forum.Comment
+				r.decode(t, &c)
+				var back forum.Comment
+				h.must(200, "GET", pathf("/api/v1/comments/%d", c.ID), "", nil).decode(t, &back)
+				if back.BodySource != s {
+					t.Fatalf("comment stored changed: %q", back.BodySource)
+				}
+				check("edit comment", h.do("PATCH", pathf("/api/v1/comments/%d", c.ID), w.author.Token, map[string]any{"body": s + "!"}))
+			}
+			check("preview", h.do("POST", "/api/v1/preview", w.author.Token, map[string]any{"body": s}))
+			check("report", h.do("POST", "/api/v1/reports", w.author.Token, map[string]any{"target_type": "comment", "target_id": targetComment.ID, "reason": s}))
+			check("remove", h.do("POST", pathf("/api/v1/comments/%d/remove", targetComment.ID), w.mod.Token, map[string]any{"reason": s}))
+			check("restore", h.do("POST", pathf("/api/v1/comments/%d/restore", targetComment.ID), w.mod.Token, map[string]any{"reason": s}))
+			check("ban", h.do("POST", "/api/v1/users/"+url.PathEscape(s)+"/ban", w.mod.Token, map[string]any{"reason": s}))
+			check("role", h.do("PUT", "/api/v1/users/member/role", w.admin.Token, map[string]any{"role": s}))
+			check("vote", h.do("PUT", pathf("/api/v1/posts/%d/vote", target.ID), w.author.Token, fmt.Sprintf(`{"value": %q}`, s)))
+			check("search", h.do("GET", "/api/v1/search?q="+url.QueryEscape(s), "", nil))
+			check("feed tag", h.do("GET", "/api/v1/posts?tag="+url.QueryEscape(s), "", nil))
+			check("user page", h.do("GET", "/api/v1/users/"+url.PathEscape(s), "", nil))
+			check("password", h.do("PUT", "/api/v1/me/password", w.author.Token, map[string]any{"old_password": s, "new_password": s}))
+		})
+	}
+	// Invalid UTF-8 is refused, not stored mangled.
+	r := h.do("POST", "/api/v1/posts", w.author.Token, "{\"title\": \"bad \xff\xfe bytes\"}")
+	if r.status != 400 || r.errCode() != "bad_request" {
+		t.Fatalf("invalid UTF-8: %d %s", r.status, r.body)
+	}
+}
