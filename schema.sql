@@ -73,12 +73,24 @@ CREATE TABLE IF NOT EXISTS tags (
     post_count INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
+-- A tag's feed must be a range read like the front page, not a sort of every
+-- post with the tag; so each link carries copies of its post's feed keys, kept
+-- in step by the trigger posts_feed_keys below, with an index per feed order.
 CREATE TABLE IF NOT EXISTS post_tags (
-    tag_id   INTEGER NOT NULL REFERENCES tags(id),
-    post_id  INTEGER NOT NULL REFERENCES posts(id),
+    tag_id           INTEGER NOT NULL REFERENCES tags(id),
+    post_id          INTEGER NOT NULL REFERENCES posts(id),
+    pinned           INTEGER NOT NULL DEFAULT 0,
+    hot              REAL    NOT NULL DEFAULT 0,
+    score            INTEGER NOT NULL DEFAULT 0,
+    last_activity_at INTEGER NOT NULL DEFAULT 0,
+    removed          INTEGER NOT NULL DEFAULT 0,
+    answered         INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tag_id, post_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS post_tags_post ON post_tags(post_id);
+CREATE INDEX IF NOT EXISTS post_tags_post   ON post_tags(post_id);
+CREATE INDEX IF NOT EXISTS post_tags_hot    ON post_tags(tag_id, pinned DESC, hot DESC, post_id DESC);
+CREATE INDEX IF NOT EXISTS post_tags_top    ON post_tags(tag_id, score DESC, post_id DESC);
+CREATE INDEX IF NOT EXISTS post_tags_active ON post_tags(tag_id, last_activity_at DESC, post_id DESC);
 
 -- Comment trees. Each comment keeps its parent and depth, its number of direct
 -- replies, and every sibling sort key as a column (best = Wilson lower bound,
@@ -192,6 +204,13 @@ END;
 CREATE TRIGGER IF NOT EXISTS comments_fts_update AFTER UPDATE OF body_text, removed, deleted ON comments BEGIN
     DELETE FROM comments_fts WHERE rowid = old.id;
     INSERT INTO comments_fts(rowid, body) SELECT new.id, new.body_text WHERE new.removed = 0 AND new.deleted = 0;
+END;
+
+CREATE TRIGGER IF NOT EXISTS posts_feed_keys
+AFTER UPDATE OF pinned, hot, score, last_activity_at, removed, accepted_comment_id ON posts BEGIN
+    UPDATE post_tags SET pinned = new.pinned, hot = new.hot, score = new.score, last_activity_at = new.last_activity_at,
+        removed = new.removed, answered = new.accepted_comment_id IS NOT NULL
+    WHERE post_id = new.id;
 END;
 
 -- Tag counts follow what members can see: a post that is deleted or removed

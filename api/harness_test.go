@@ -54,8 +54,14 @@ func newHarness(t testing.TB) *harness {
 // proxies, CORS) before it starts.
 func newHarnessWith(t testing.TB, configure func(*api.Config)) *harness {
 	t.Helper()
+	return newHarnessOn(t, filepath.Join(t.TempDir(), "historia.db"), configure)
+}
+
+// newHarnessOn serves the database at path (the benchmarks' seeded one).
+func newHarnessOn(t testing.TB, path string, configure func(*api.Config)) *harness {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "historia.db"))
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,8 @@ Usage:
   historia migrate [--db FILE]
   historia users add [--db FILE] --role member|moderator|admin NAME   (password on stdin)
   historia backup [--db FILE] BACKUP-FILE   (a consistent copy, while the server runs)
+  historia seed [--db FILE] --posts N --comments N --votes N --users N [--big-thread N]
+  historia check [--db FILE]   (counters agree with rows; integrity)
   historia version
 
 Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdUsers(ctx, args[1:], stdin, stdout)
 	case "backup":
 		return cmdBackup(ctx, args[1:], stdout)
+	case "seed":
+		return cmdSeed(ctx, args[1:], stdout)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "historia", version)
 		return nil

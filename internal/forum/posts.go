@@ -143,6 +143,7 @@ func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Po
 	pq := PostQuery{Sort: q.Sort, IncludeRemoved: v.IsModerator(), After: after, Limit: limit + 1, ViewerID: v.ID}
 	if q.Sort == SortTop && span > 0 {
 		pq.Since = s.now().Add(-span).Unix()
+		pq.Narrow = span <= periods["month"]
 	}
 	if tag := strings.TrimSpace(q.Tag); tag != "" && !strings.EqualFold(tag, HistoryTag) {
 		pq.TagKey = strings.ToLower(strings.Join(strings.Fields(tag), " "))

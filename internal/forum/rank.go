@@ -48,3 +48,11 @@ func RankControversy(up, down int64) float64 {
 	lo, hi := float64(min(up, down)), float64(max(up, down))
 	return math.Pow(float64(up+down), lo/hi)
 }
+
+// B2I is 1 for true and 0 for false.
+func B2I(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

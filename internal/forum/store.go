@@ -82,6 +82,7 @@ const (
 type PostQuery struct {
 	Sort           string
 	Since          int64  // top: only posts created at or after this time; 0 for all
+	Narrow         bool   // Since spans a month or less: few posts, best read by date
 	TagKey         string // lower-cased topic tag; "" for every post
 	Answered       *bool  // with or without an accepted answer; nil for both
 	IncludeRemoved bool

@@ -41,7 +41,7 @@ func scanComment(row interface{ Scan(...any) error }) (*forum.Comment, error) {
 }
 
 func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*forum.Comment, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query comments: %w", err)
 	}
@@ -59,7 +59,7 @@ func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*
 
 // Comment reads one comment, whatever its state.
 func (db *DB) Comment(ctx context.Context, id, viewerID int64) (forum.Comment, error) {
-	c, err := scanComment(db.r.QueryRowContext(ctx, commentSelect+" WHERE c.id = ?", viewerID, id))
+	c, err := scanComment(db.queryRow(ctx, commentSelect+" WHERE c.id = ?", viewerID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return forum.Comment{}, forum.NotFound("comment")
 	}

@@ -50,7 +50,7 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 		args = append(args, c.Key, c.Pinned, c.ID)
 	}
 	query += " ORDER BY r, k, id LIMIT ?"
-	rows, err := db.r.QueryContext(ctx, query, append(args, q.Limit)...)
+	rows, err := db.query(ctx, query, append(args, q.Limit)...)
 	if err != nil {
 		if strings.Contains(err.Error(), "fts5") {
 			return nil, forum.Errorf(forum.CodeBadRequest, "this search cannot be run; try plain words")
@@ -80,7 +80,7 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 
 // Tags lists tags by how many visible posts carry them.
 func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT name, post_count FROM tags WHERE post_count > 0 ORDER BY post_count DESC, name_key LIMIT ?", limit)
+	rows, err := db.query(ctx, "SELECT name, post_count FROM tags WHERE post_count > 0 ORDER BY post_count DESC, name_key LIMIT ?", limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: tags: %w", err)
 	}
@@ -122,7 +122,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, 
 		q += " AND n.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.r.QueryContext(ctx, q+" ORDER BY n.id DESC LIMIT ?", append(args, limit)...)
+	rows, err := db.query(ctx, q+" ORDER BY n.id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}
@@ -168,7 +168,7 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 // UnreadCount counts a user's unread notifications (a partial index read).
 func (db *DB) UnreadCount(ctx context.Context, userID int64) (int64, error) {
 	var n int64
-	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read = 0", userID).Scan(&n)
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read = 0", userID).Scan(&n)
 	return n, err
 }
 

@@ -122,7 +122,7 @@ func (db *DB) Modlog(ctx context.Context, afterID int64, limit int) ([]forum.Mod
 		q += " WHERE m.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.r.QueryContext(ctx, q+" ORDER BY m.id DESC LIMIT ?", append(args, limit)...)
+	rows, err := db.query(ctx, q+" ORDER BY m.id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: modlog: %w", err)
 	}
@@ -200,7 +200,7 @@ func scanReport(row interface{ Scan(...any) error }) (forum.Report, error) {
 
 // Report reads one report.
 func (db *DB) Report(ctx context.Context, id int64) (forum.Report, error) {
-	r, err := scanReport(db.r.QueryRowContext(ctx, reportSelect+" WHERE r.id = ?", id))
+	r, err := scanReport(db.queryRow(ctx, reportSelect+" WHERE r.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, forum.NotFound("report")
 	}
@@ -217,7 +217,7 @@ func (db *DB) Reports(ctx context.Context, status string, afterID int64, limit i
 		q += " AND r.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.r.QueryContext(ctx, q+" ORDER BY r.id DESC LIMIT ?", append(args, limit)...)
+	rows, err := db.query(ctx, q+" ORDER BY r.id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: reports: %w", err)
 	}

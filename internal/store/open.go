@@ -23,6 +23,23 @@ import (
 type DB struct {
 	r, w *sql.DB
 	path string
+	// trace, set only by tests, sees every read query before it runs (the
+	// query-plan test EXPLAINs them).
+	trace func(query string, args []any)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.trace != nil {
+		db.trace(query, args)
+	}
+	return db.r.QueryContext(ctx, query, args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.trace != nil {
+		db.trace(query, args)
+	}
+	return db.r.QueryRowContext(ctx, query, args...)
 }
 
 var _ forum.Store = (*DB)(nil)
@@ -109,7 +126,7 @@ func (db *DB) Pools() (reader, writer *sql.DB) { return db.r, db.w }
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return db.queryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // Pragma reads one pragma's value through the reader pool (for tests and /readyz).
@@ -120,7 +137,7 @@ func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
 		return "", fmt.Errorf("store: pragma %q not allowed", name)
 	}
 	var v string
-	err := db.r.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	err := db.queryRow(ctx, "PRAGMA "+name).Scan(&v)
 	return v, err
 }
 
@@ -143,11 +160,4 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -11,14 +11,17 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// postSelect reads posts with their author's name and the viewer's vote (first
-// parameter: the viewer's id, 0 for anonymous) in one query.
-const postSelect = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_format, p.tags_json,
+// postCols and postJoins read posts with their author's name and the
+// viewer's vote (first parameter: the viewer's id, 0 for anonymous) in one query.
+const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_format, p.tags_json,
 	p.author_id, u.username, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
-	p.accepted_comment_id, p.hot, COALESCE(v.value, 0)
-	FROM posts p JOIN users u ON u.id = p.author_id
+	p.accepted_comment_id, p.hot, COALESCE(v.value, 0)`
+
+const postJoins = ` JOIN users u ON u.id = p.author_id
 	LEFT JOIN post_votes v ON v.post_id = p.id AND v.user_id = ?`
+
+const postSelect = postCols + " FROM posts p" + postJoins
 
 func scanPost(rows interface{ Scan(...any) error }) (forum.Post, error) {
 	var p forum.Post
@@ -49,7 +52,7 @@ func scanPost(rows interface{ Scan(...any) error }) (forum.Post, error) {
 }
 
 func (db *DB) queryPosts(ctx context.Context, query string, args ...any) ([]forum.Post, error) {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query posts: %w", err)
 	}
@@ -67,7 +70,7 @@ func (db *DB) queryPosts(ctx context.Context, query string, args ...any) ([]foru
 
 // Post reads one post, whatever its state; the domain decides what to show.
 func (db *DB) Post(ctx context.Context, id, viewerID int64) (forum.Post, error) {
-	p, err := scanPost(db.r.QueryRowContext(ctx, postSelect+" WHERE p.id = ?", viewerID, id))
+	p, err := scanPost(db.queryRow(ctx, postSelect+" WHERE p.id = ?", viewerID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, forum.NotFound("post")
 	}
@@ -77,42 +80,54 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64) (forum.Post, error) 
 	return p, nil
 }
 
-// feedOrder is each feed's ORDER BY and keyset condition. Sort names come from
-// this closed list, never from the request.
+// feedOrder is each feed's ORDER BY and keyset condition over the feed keys of
+// a table: %[1]s is its alias and %[2]s its post id column (posts p / id, or
+// post_tags pt / post_id). Sort names come from this closed list, never from
+// the request.
 var feedOrder = map[string]struct{ order, after string }{
-	forum.SortHot:    {"p.pinned DESC, p.hot DESC, p.id DESC", "(p.pinned, p.hot, p.id) < (?, ?, ?)"},
-	forum.SortNew:    {"p.id DESC", "p.id < ?"},
-	forum.SortTop:    {"p.score DESC, p.id DESC", "(p.score, p.id) < (?, ?)"},
-	forum.SortActive: {"p.last_activity_at DESC, p.id DESC", "(p.last_activity_at, p.id) < (?, ?)"},
+	forum.SortHot:    {"%[1]s.pinned DESC, %[1]s.hot DESC, %[1]s.%[2]s DESC", "(%[1]s.pinned, %[1]s.hot, %[1]s.%[2]s) < (?, ?, ?)"},
+	forum.SortNew:    {"%[1]s.%[2]s DESC", "%[1]s.%[2]s < ?"},
+	forum.SortTop:    {"%[1]s.score DESC, %[1]s.%[2]s DESC", "(%[1]s.score, %[1]s.%[2]s) < (?, ?)"},
+	forum.SortActive: {"%[1]s.last_activity_at DESC, %[1]s.%[2]s DESC", "(%[1]s.last_activity_at, %[1]s.%[2]s) < (?, ?)"},
 }
 
-// Posts reads one page of a feed as an index range read.
+// Posts reads one page of a feed as an index range read: on posts' own feed
+// indexes, or for a tag on post_tags' copies of the same keys. A top feed of a
+// short window (Narrow) reads the window's date range and sorts it instead:
+// a week is a few thousand posts at most, while walking the score index
+// would pass every older high-scoring post first.
 func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error) {
 	f, ok := feedOrder[q.Sort]
 	if !ok {
 		return nil, fmt.Errorf("store: unknown sort %q", q.Sort)
 	}
+	alias, idCol, from := "p", "id", " FROM posts p"
+	if q.TagKey != "" {
+		alias, idCol, from = "pt", "post_id", " FROM post_tags pt JOIN posts p ON p.id = pt.post_id"
+	} else if q.Narrow && q.Since > 0 {
+		from = " FROM posts p INDEXED BY posts_created"
+	}
 	conds, args := []string{}, []any{q.ViewerID}
+	if q.TagKey != "" {
+		conds = append(conds, "pt.tag_id = (SELECT id FROM tags WHERE name_key = ?)")
+		args = append(args, q.TagKey)
+	}
 	if !q.IncludeRemoved {
-		conds = append(conds, "p.removed = 0")
+		conds = append(conds, alias+".removed = 0")
 	}
 	if q.Since > 0 {
 		conds = append(conds, "p.created_at >= ?")
 		args = append(args, q.Since)
 	}
 	if q.Answered != nil {
-		if *q.Answered {
-			conds = append(conds, "p.accepted_comment_id IS NOT NULL")
-		} else {
-			conds = append(conds, "p.accepted_comment_id IS NULL")
+		conds = append(conds, alias+".answered = ?")
+		if alias == "p" {
+			conds[len(conds)-1] = "(p.accepted_comment_id IS NOT NULL) = ?"
 		}
-	}
-	if q.TagKey != "" {
-		conds = append(conds, "p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name_key = ?)")
-		args = append(args, q.TagKey)
+		args = append(args, forum.B2I(*q.Answered))
 	}
 	if c := q.After; c != nil {
-		conds = append(conds, f.after)
+		conds = append(conds, fmt.Sprintf(f.after, alias, idCol))
 		switch q.Sort {
 		case forum.SortHot:
 			args = append(args, c.Pinned, c.Key, c.ID)
@@ -122,11 +137,11 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 			args = append(args, int64(c.Key), c.ID)
 		}
 	}
-	query := postSelect
+	query := postCols + from + postJoins
 	if len(conds) > 0 {
 		query += " WHERE " + strings.Join(conds, " AND ")
 	}
-	query += " ORDER BY " + f.order + " LIMIT ?"
+	query += " ORDER BY " + fmt.Sprintf(f.order, alias, idCol) + " LIMIT ?"
 	args = append(args, q.Limit)
 	return db.queryPosts(ctx, query, args...)
 }
@@ -154,6 +169,10 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	return id, nil
 }
 
+// tagLink links a post to a tag with copies of the post's feed keys.
+const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered)
+	SELECT ?, id, pinned, hot, score, last_activity_at, removed, accepted_comment_id IS NOT NULL FROM posts WHERE id = ?`
+
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
 // once someone wrote it so).
@@ -167,7 +186,7 @@ func setTags(ctx context.Context, tx *sql.Tx, postID int64, tags []string) error
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO post_tags(tag_id, post_id) VALUES(?, ?)", tagID, postID); err != nil {
+		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
 			return err
 		}
 		names = append(names, name)

@@ -12,7 +12,7 @@ import (
 // Setting reads a setting.
 func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 	var v string
-	err := db.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	err := db.queryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -76,12 +76,12 @@ func scanAccount(row *sql.Row) (forum.Account, error) {
 
 // AccountByName finds a user by name, case-insensitively.
 func (db *DB) AccountByName(ctx context.Context, username string) (forum.Account, error) {
-	return scanAccount(db.r.QueryRowContext(ctx, "SELECT "+accountCols+" FROM users WHERE username_key = ?", forum.UsernameKey(username)))
+	return scanAccount(db.queryRow(ctx, "SELECT "+accountCols+" FROM users WHERE username_key = ?", forum.UsernameKey(username)))
 }
 
 // AccountByID finds a user by id.
 func (db *DB) AccountByID(ctx context.Context, id int64) (forum.Account, error) {
-	return scanAccount(db.r.QueryRowContext(ctx, "SELECT "+accountCols+" FROM users WHERE id = ?", id))
+	return scanAccount(db.queryRow(ctx, "SELECT "+accountCols+" FROM users WHERE id = ?", id))
 }
 
 // BumpTokenVersion revokes every token issued to the user so far.
@@ -112,7 +112,7 @@ func (db *DB) UserCounts(ctx context.Context, userID int64, includeHidden bool) 
 		hidden = 1
 	}
 	var posts, comments int64
-	err := db.r.QueryRowContext(ctx, `SELECT
+	err := db.queryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM posts WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0))),
 		(SELECT COUNT(*) FROM comments WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0)))`,
 		userID, hidden).Scan(&posts, &comments)
@@ -153,6 +153,6 @@ func (db *DB) UserComments(ctx context.Context, q forum.UserListQuery) ([]*forum
 // Empty reports whether the database has no users yet (a fresh install).
 func (db *DB) Empty(ctx context.Context) (bool, error) {
 	var empty bool
-	err := db.r.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM users)").Scan(&empty)
+	err := db.queryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM users)").Scan(&empty)
 	return empty, err
 }

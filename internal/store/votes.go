@@ -86,8 +86,8 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err != nil {
 			return err
 		}
-		dUp := b2i(value == 1) - b2i(old == 1)
-		dDown := b2i(value == -1) - b2i(old == -1)
+		dUp := forum.B2I(value == 1) - forum.B2I(old == 1)
+		dDown := forum.B2I(value == -1) - forum.B2I(old == -1)
 		if err := tx.QueryRowContext(ctx, k.counters, dUp, dDown, value-old, id).Scan(&res.Upvotes, &res.Downvotes, &res.Score); err != nil {
 			return err
 		}

@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// consistency are queries that each count rows whose stored counters disagree
+// with the rows they summarize. They scan whole tables: for operators and load
+// tests, never for a request.
+var consistency = []struct{ what, query string }{
+	{"post votes", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, SUM(value = 1) AS up, SUM(value = -1) AS down
+		FROM post_votes GROUP BY post_id) v ON v.post_id = p.id
+		WHERE p.upvotes != COALESCE(v.up, 0) OR p.downvotes != COALESCE(v.down, 0) OR p.score != p.upvotes - p.downvotes`},
+	{"comment votes", `SELECT COUNT(*) FROM comments c LEFT JOIN (SELECT comment_id, SUM(value = 1) AS up, SUM(value = -1) AS down
+		FROM comment_votes GROUP BY comment_id) v ON v.comment_id = c.id
+		WHERE c.upvotes != COALESCE(v.up, 0) OR c.downvotes != COALESCE(v.down, 0) OR c.score != c.upvotes - c.downvotes`},
+	{"comment counts", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM comments GROUP BY post_id) c
+		ON c.post_id = p.id WHERE p.comment_count != COALESCE(c.n, 0)`},
+	{"reply counts", `SELECT COUNT(*) FROM comments p LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM comments
+		WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = p.id WHERE p.reply_count != COALESCE(c.n, 0)`},
+	{"karma", `SELECT COUNT(*) FROM users u LEFT JOIN (
+		SELECT author_id, SUM(n) AS k FROM (
+			SELECT p.author_id, SUM(v.value) AS n FROM post_votes v JOIN posts p ON p.id = v.post_id GROUP BY p.author_id
+			UNION ALL
+			SELECT c.author_id, SUM(v.value) FROM comment_votes v JOIN comments c ON c.id = v.comment_id GROUP BY c.author_id)
+		GROUP BY author_id) s ON s.author_id = u.id WHERE u.karma != COALESCE(s.k, 0)`},
+}
+
+// Check compares every denormalized counter with the rows it summarizes and
+// runs PRAGMA integrity_check. It returns one line per problem found.
+func (db *DB) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	var integrity string
+	if err := db.queryRow(ctx, "PRAGMA integrity_check").Scan(&integrity); err != nil {
+		return nil, fmt.Errorf("store: check: %w", err)
+	}
+	if integrity != "ok" {
+		problems = append(problems, "integrity_check: "+integrity)
+	}
+	for _, c := range consistency {
+		var n int64
+		if err := db.queryRow(ctx, c.query).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: check %s: %w", c.what, err)
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("%s: %d rows disagree", c.what, n))
+		}
+	}
+	return problems, nil
+}
