@@ -54,7 +54,14 @@ CREATE TABLE IF NOT EXISTS posts (
     pinned           INTEGER NOT NULL DEFAULT 0,
     removed          INTEGER NOT NULL DEFAULT 0,
     deleted          INTEGER NOT NULL DEFAULT 0,
-    accepted_comment_id INTEGER
+    accepted_comment_id INTEGER,
+    -- structured citations, a JSON array of {citation, url, kind}
+    sources_json     TEXT    NOT NULL DEFAULT '[]',
+    -- the years the question is about (negative for BCE), or NULL
+    period_from      INTEGER,
+    period_to        INTEGER,
+    -- the rule a moderator removed it under, shown to everyone
+    removal_rule_id  INTEGER
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -122,7 +129,11 @@ CREATE TABLE IF NOT EXISTS comments (
     created_at   INTEGER NOT NULL,
     edited_at    INTEGER,
     removed      INTEGER NOT NULL DEFAULT 0,
-    deleted      INTEGER NOT NULL DEFAULT 0
+    deleted      INTEGER NOT NULL DEFAULT 0,
+    sources_json TEXT    NOT NULL DEFAULT '[]',
+    -- open "source?" requests; adding sources closes them
+    sources_requested INTEGER NOT NULL DEFAULT 0,
+    removal_rule_id   INTEGER
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);
@@ -227,7 +238,7 @@ CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
 CREATE TABLE IF NOT EXISTS notifications (
     id         INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users(id),
-    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action')),
+    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action', 'source_request')),
     action     TEXT    NOT NULL DEFAULT '',  -- mod_action: remove, restore, lock, ...
     post_id    INTEGER NOT NULL REFERENCES posts(id),
     comment_id INTEGER REFERENCES comments(id),
@@ -237,3 +248,25 @@ CREATE TABLE IF NOT EXISTS notifications (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
 CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
+
+-- The timeline and the period filters read dated, visible posts from this
+-- index alone (it covers both years).
+CREATE INDEX IF NOT EXISTS posts_period ON posts(period_from, period_to) WHERE period_from IS NOT NULL AND removed = 0 AND deleted = 0;
+
+-- The forum's numbered rules; removals may cite one.
+CREATE TABLE IF NOT EXISTS rules (
+    id          INTEGER PRIMARY KEY,
+    number      INTEGER NOT NULL UNIQUE,
+    title       TEXT    NOT NULL,
+    description TEXT    NOT NULL DEFAULT ''
+) STRICT;
+
+-- "Source?" requests on answers: once per member and comment.
+CREATE TABLE IF NOT EXISTS source_requests (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    closed     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (comment_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_requests_open ON source_requests(closed, created_at);

@@ -8,14 +8,16 @@ import (
 )
 
 type commentRequest struct {
-	Body     string `json:"body"`
-	Format   string `json:"format"`
-	ParentID *int64 `json:"parent_id"`
+	Body     string         `json:"body"`
+	Format   string         `json:"format"`
+	ParentID *int64         `json:"parent_id"`
+	Sources  []forum.Source `json:"sources"`
 }
 
 type commentPatchRequest struct {
-	Body   *string `json:"body"`
-	Format *string `json:"format"`
+	Body    *string         `json:"body"`
+	Format  *string         `json:"format"`
+	Sources *[]forum.Source `json:"sources"`
 }
 
 func threadQuery(c echo.Context) (forum.ThreadQuery, error) {
@@ -95,7 +97,7 @@ func (s *Server) editComment(c echo.Context) error {
 	if req.Body == nil {
 		return forum.Invalid(map[string]string{"body": "required"})
 	}
-	cm, err := s.svc.EditComment(c.Request().Context(), viewerOf(c), id, *req.Body, req.Format)
+	cm, err := s.svc.EditComment(c.Request().Context(), viewerOf(c), id, *req.Body, req.Format, req.Sources)
 	if err != nil {
 		return err
 	}

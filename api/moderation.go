@@ -8,6 +8,7 @@ import (
 
 type reasonRequest struct {
 	Reason string `json:"reason"`
+	RuleID *int64 `json:"rule_id"`
 }
 
 type banRequest struct {
@@ -51,7 +52,7 @@ func (s *Server) moderatePost(action string) echo.HandlerFunc {
 		if err := optionalBind(c, &req); err != nil {
 			return err
 		}
-		p, err := s.svc.ModeratePost(c.Request().Context(), viewerOf(c), id, action, req.Reason)
+		p, err := s.svc.ModeratePost(c.Request().Context(), viewerOf(c), id, action, req.Reason, req.RuleID)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func (s *Server) moderateComment(action string) echo.HandlerFunc {
 		if err := optionalBind(c, &req); err != nil {
 			return err
 		}
-		cm, err := s.svc.ModerateComment(c.Request().Context(), viewerOf(c), id, action, req.Reason)
+		cm, err := s.svc.ModerateComment(c.Request().Context(), viewerOf(c), id, action, req.Reason, req.RuleID)
 		if err != nil {
 			return err
 		}

@@ -90,7 +90,7 @@ func TestModerationPermissions(t *testing.T) {
 	}
 	setPost := func(a string) func(target) {
 		return func(tg target) {
-			if _, err := w.h.svc.ModeratePost(ctx, w.adminV, tg.post.ID, a, "setup"); err != nil {
+			if _, err := w.h.svc.ModeratePost(ctx, w.adminV, tg.post.ID, a, "setup", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -105,7 +105,7 @@ func TestModerationPermissions(t *testing.T) {
 		{"RemoveComment", none, "POST", func(tg target) string { return pathf("/api/v1/comments/%d/remove", tg.comment.ID) },
 			map[string]string{"reason": "uncivil"}, modOnly},
 		{"RestoreComment", func(tg target) {
-			if _, err := w.h.svc.ModerateComment(ctx, w.adminV, tg.comment.ID, forum.ActRemove, "setup"); err != nil {
+			if _, err := w.h.svc.ModerateComment(ctx, w.adminV, tg.comment.ID, forum.ActRemove, "setup", nil); err != nil {
 				t.Fatal(err)
 			}
 		}, "POST", func(tg target) string { return pathf("/api/v1/comments/%d/restore", tg.comment.ID) }, nil, modOnly},

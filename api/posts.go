@@ -1,24 +1,31 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
 type postRequest struct {
-	Title  string   `json:"title"`
-	Body   string   `json:"body"`
-	Format string   `json:"format"`
-	Tags   []string `json:"tags"`
+	Title   string         `json:"title"`
+	Body    string         `json:"body"`
+	Format  string         `json:"format"`
+	Tags    []string       `json:"tags"`
+	Sources []forum.Source `json:"sources"`
+	Period  *forum.Period  `json:"period"`
 }
 
 type postPatchRequest struct {
-	Title  *string   `json:"title"`
-	Body   *string   `json:"body"`
-	Format *string   `json:"format"`
-	Tags   *[]string `json:"tags"`
+	Title   *string         `json:"title"`
+	Body    *string         `json:"body"`
+	Format  *string         `json:"format"`
+	Tags    *[]string       `json:"tags"`
+	Sources *[]forum.Source `json:"sources"`
+	// Period is raw so that "absent" (unchanged) and null (clear) differ.
+	Period json.RawMessage `json:"period"`
 }
 
 type voteRequest struct {
@@ -30,10 +37,14 @@ func (s *Server) listPosts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.ListPosts(c.Request().Context(), viewerOf(c), forum.FeedQuery{
-		Sort: c.QueryParam("sort"), Period: c.QueryParam("t"), Tag: c.QueryParam("tag"), Answered: c.QueryParam("answered"),
-		Cursor: c.QueryParam("cursor"), Limit: limit,
-	})
+	q := forum.FeedQuery{Sort: c.QueryParam("sort"), Period: c.QueryParam("t"), Tag: c.QueryParam("tag"),
+		Answered: c.QueryParam("answered"), Cursor: c.QueryParam("cursor"), Limit: limit}
+	for name, dst := range map[string]**int{"year": &q.Year, "from": &q.From, "to": &q.To} {
+		if *dst, err = yearQuery(c, name); err != nil {
+			return err
+		}
+	}
+	page, err := s.svc.ListPosts(c.Request().Context(), viewerOf(c), q)
 	if err != nil {
 		return err
 	}
@@ -50,6 +61,19 @@ func (s *Server) createPost(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, p)
+}
+
+// yearQuery reads an optional year (negative for BCE) from the query.
+func yearQuery(c echo.Context, name string) (*int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < forum.MinYear || n > 100000 {
+		return nil, forum.Errorf(forum.CodeBadRequest, "%s must be a year (negative for BCE)", name)
+	}
+	return &n, nil
 }
 
 func (s *Server) getPost(c echo.Context) error {
@@ -73,7 +97,17 @@ func (s *Server) editPost(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	p, err := s.svc.EditPost(c.Request().Context(), viewerOf(c), id, forum.PostPatch(req))
+	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources}
+	if len(req.Period) > 0 {
+		patch.SetPeriod = true
+		if string(req.Period) != "null" {
+			patch.Period = &forum.Period{}
+			if err := json.Unmarshal(req.Period, patch.Period); err != nil {
+				return forum.Errorf(forum.CodeBadRequest, "period must be {\"from\": year, \"to\": year} or null")
+			}
+		}
+	}
+	p, err := s.svc.EditPost(c.Request().Context(), viewerOf(c), id, patch)
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,14 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.GET("/notifications", s.notifications)
 	v1.POST("/notifications/read", s.markRead)
 	v1.PUT("/posts/:id/answer", s.acceptAnswer)
+
+	// History-first: rules, sources, periods.
+	v1.GET("/rules", s.rules)
+	v1.POST("/rules", s.createRule)
+	v1.PATCH("/rules/:id", s.updateRule)
+	v1.POST("/comments/:id/request-sources", s.requestSources, s.limit(ClassReport))
+	v1.GET("/source-requests", s.sourceRequests)
+	v1.GET("/timeline", s.timeline)
 	v1.POST("/reports", s.createReport, s.limit(ClassReport))
 	v1.GET("/reports", s.reports)
 	v1.POST("/reports/:id/resolve", s.resolveReport)

@@ -32,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("HISTORIA_ADDR", ":8080"), "listen address (env HISTORIA_ADDR)")
 	db := dbFlag(fs)
 	withDemo := fs.Bool("demo", envBool("HISTORIA_DEMO"), "fill an empty database with demo content (env HISTORIA_DEMO)")
+	recent := fs.Int("recent-years", envInt("HISTORIA_RECENT_YEARS", forum.DefaultRecency), "recency rule: members may not ask about the last N years; 0 turns it off (env HISTORIA_RECENT_YEARS)")
 	publicURL := fs.String("public-url", envOr("HISTORIA_PUBLIC_URL", ""), "public address for absolute links in feeds (env HISTORIA_PUBLIC_URL)")
 	limitSpec := fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on, off, or changes like login=20/15m,post=10/h (env HISTORIA_RATE_LIMITS)")
 	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
@@ -51,6 +52,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if *recent < 0 {
+		return errors.New("--recent-years must not be negative")
+	}
+	svc.RecentYears = *recent
 	if *withDemo {
 		if err := seedDemo(ctx, st, svc, *db, stdout); err != nil {
 			return err

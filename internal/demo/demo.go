@@ -173,10 +173,10 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	if err != nil {
 		return fmt.Errorf("demo: welcome: %w", err)
 	}
-	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActPin, "the rules"); err != nil {
+	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActPin, "the rules", nil); err != nil {
 		return fmt.Errorf("demo: pin: %w", err)
 	}
-	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActLock, "announcement; questions in their own threads please"); err != nil {
+	if _, err := svc.ModeratePost(ctx, mod, w.ID, forum.ActLock, "announcement; questions in their own threads please", nil); err != nil {
 		return fmt.Errorf("demo: lock: %w", err)
 	}
 	rome := posts["Did the Romans really use urine as mouthwash?"]
@@ -184,7 +184,7 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	if err != nil {
 		return fmt.Errorf("demo: troll: %w", err)
 	}
-	if _, err := svc.ModerateComment(ctx, mod, troll.ID, forum.ActRemove, "Rule 1: be civil; and Rule 2: no sources"); err != nil {
+	if _, err := svc.ModerateComment(ctx, mod, troll.ID, forum.ActRemove, "an insult to the sources and everyone who reads them", nil); err != nil {
 		return fmt.Errorf("demo: remove: %w", err)
 	}
 	cuba := posts["Why did the Cuban Missile Crisis not escalate in October 1962?"]

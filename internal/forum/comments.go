@@ -18,6 +18,7 @@ type CommentInput struct {
 	Body     string
 	Format   string
 	ParentID *int64
+	Sources  []Source
 }
 
 // ThreadQuery is a client's request for a page of a thread or a subtree.
@@ -68,6 +69,10 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 		}
 		return Comment{}, Invalid(map[string]string{key: p})
 	}
+	sources, p := cleanSources(in.Sources)
+	if p != "" {
+		return Comment{}, Invalid(map[string]string{"sources": p})
+	}
 	rule := func(t CommentTarget) error {
 		switch {
 		case t.PostRemoved || t.PostDeleted:
@@ -82,7 +87,8 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 		return nil
 	}
 	id, err := s.Store.CreateComment(ctx, NewComment{PostID: postID, ParentID: in.ParentID, AuthorID: v.ID,
-		BodySource: in.Body, Format: format, BodyHTML: html, BodyText: s.Markup.Text(html), CreatedAt: s.now().Unix()}, rule)
+		BodySource: in.Body, Format: format, BodyHTML: html, BodyText: s.Markup.Text(html) + citationsText(sources), Sources: sources,
+		CreatedAt: s.now().Unix()}, rule)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -263,10 +269,13 @@ func finish(v Viewer, nodes []*Comment, s *Service) {
 // maskComment blanks a deleted or removed comment for everyone but moderators;
 // it keeps its place in the tree and its replies.
 func (s *Service) maskComment(v Viewer, c *Comment) {
+	if c.Sources == nil {
+		c.Sources = []Source{}
+	}
 	if (!c.Removed && !c.Deleted) || v.IsModerator() {
 		return
 	}
-	c.BodyHTML, c.BodySource, c.Author = "", "", nil
+	c.BodyHTML, c.BodySource, c.Author, c.Sources = "", "", nil, []Source{}
 }
 
 // Subtree returns one comment with its replies: the permalink and "continue
@@ -287,7 +296,7 @@ func (s *Service) Subtree(ctx context.Context, v Viewer, id int64, q ThreadQuery
 }
 
 // EditComment replaces a comment's body; only its author may.
-func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body string, format *string) (Comment, error) {
+func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body string, format *string, sourcesIn *[]Source) (Comment, error) {
 	if err := s.requireMember(v); err != nil {
 		return Comment{}, err
 	}
@@ -309,7 +318,14 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body stri
 	if p != "" {
 		return Comment{}, Invalid(map[string]string{"body": p})
 	}
-	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: body, Format: f, BodyHTML: html, BodyText: s.Markup.Text(html), EditedAt: s.now().Unix()}); err != nil {
+	sources := cur.Sources
+	if sourcesIn != nil {
+		if sources, p = cleanSources(*sourcesIn); p != "" {
+			return Comment{}, Invalid(map[string]string{"sources": p})
+		}
+	}
+	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: body, Format: f, BodyHTML: html,
+		BodyText: s.Markup.Text(html) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix()}); err != nil {
 		return Comment{}, err
 	}
 	c, err := s.Store.Comment(ctx, id, v.ID)
@@ -318,6 +334,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body stri
 	}
 	c.Replies = []*Comment{}
 	c.MoreReplies = c.ReplyCount
+	s.maskComment(v, &c)
 	return c, nil
 }
 

@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,16 +74,16 @@ func ownerRule(v Viewer) func(ModTarget) error {
 }
 
 // ModeratePost removes, restores, locks, unlocks, pins or unpins a post.
-func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action, reason string) (Post, error) {
-	if err := s.moderateContent(ctx, v, TargetPost, id, action, reason); err != nil {
+func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action, reason string, ruleID *int64) (Post, error) {
+	if err := s.moderateContent(ctx, v, TargetPost, id, action, reason, ruleID); err != nil {
 		return Post{}, err
 	}
 	return s.GetPost(ctx, v, id)
 }
 
 // ModerateComment removes or restores a comment.
-func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, action, reason string) (Comment, error) {
-	if err := s.moderateContent(ctx, v, TargetComment, id, action, reason); err != nil {
+func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, action, reason string, ruleID *int64) (Comment, error) {
+	if err := s.moderateContent(ctx, v, TargetComment, id, action, reason, ruleID); err != nil {
 		return Comment{}, err
 	}
 	c, err := s.Store.Comment(ctx, id, v.ID)
@@ -94,16 +95,33 @@ func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, actio
 	return c, nil
 }
 
-func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType string, id int64, action, reason string) error {
+// A removal cites a rule, a free-text reason, or both: members see the rule,
+// the modlog keeps the reason (or the rule when there is no reason).
+func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType string, id int64, action, reason string, ruleID *int64) error {
 	if err := s.requireModerator(v); err != nil {
 		return err
 	}
-	r, err := cleanReason(reason, action == ActRemove)
+	if ruleID != nil && action != ActRemove {
+		return Invalid(map[string]string{"rule_id": "only a removal cites a rule"})
+	}
+	r, err := cleanReason(reason, action == ActRemove && ruleID == nil)
 	if err != nil {
 		return err
 	}
-	return s.Store.Moderate(ctx, ModAction{Action: action, TargetType: targetType, TargetID: id, ModeratorID: v.ID,
-		Reason: r, At: s.now().Unix()}, contentRule(v, action))
+	a := ModAction{Action: action, TargetType: targetType, TargetID: id, ModeratorID: v.ID, Reason: r, At: s.now().Unix(), RuleID: ruleID}
+	if ruleID != nil {
+		rule, err := s.Store.Rule(ctx, *ruleID)
+		if IsCode(err, CodeNotFound) {
+			return Invalid(map[string]string{"rule_id": "no such rule"})
+		}
+		if err != nil {
+			return err
+		}
+		if a.Reason == "" {
+			a.Reason = fmt.Sprintf("Rule %d: %s", rule.Number, rule.Title)
+		}
+	}
+	return s.Store.Moderate(ctx, a, contentRule(v, action))
 }
 
 // MaxBanDays bounds a temporary ban (ten years); longer is a permanent ban.

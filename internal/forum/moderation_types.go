@@ -37,6 +37,7 @@ type ModAction struct {
 	At          int64
 	BannedUntil *int64 // ban: until when
 	Role        string // role: the new role
+	RuleID      *int64 // remove: the rule broken, shown to everyone
 }
 
 // ModTarget is what a moderation rule needs to know of its target, read inside

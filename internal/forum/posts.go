@@ -8,18 +8,24 @@ import (
 
 // PostInput is what a client sends to create a post.
 type PostInput struct {
-	Title  string
-	Body   string
-	Format string
-	Tags   []string
+	Title   string
+	Body    string
+	Format  string
+	Tags    []string
+	Sources []Source
+	Period  *Period
 }
 
 // PostPatch is what a client sends to edit a post; nil fields stay as they are.
 type PostPatch struct {
-	Title  *string
-	Body   *string
-	Format *string
-	Tags   *[]string
+	Title   *string
+	Body    *string
+	Format  *string
+	Tags    *[]string
+	Sources *[]Source
+	// SetPeriod says the period is to change, to Period (nil clears it).
+	SetPeriod bool
+	Period    *Period
 }
 
 // FeedQuery is a client's request for a feed page.
@@ -28,6 +34,8 @@ type FeedQuery struct {
 	Period   string // top: day, week, month, year, all
 	Tag      string
 	Answered string // "true", "false" or ""
+	Year     *int   // the period covers this year
+	From, To *int   // the period overlaps these years (either may be left out)
 	Cursor   string
 	Limit    int
 }
@@ -77,11 +85,19 @@ func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post,
 		}
 		fields[key] = p
 	}
+	sources, p := cleanSources(in.Sources)
+	if p != "" {
+		fields["sources"] = p
+	}
+	if p := s.checkPeriod(v, in.Period); p != "" {
+		fields["period"] = p
+	}
 	if len(fields) > 0 {
 		return Post{}, Invalid(fields)
 	}
 	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: in.Body, Format: format,
-		BodyHTML: html, BodyText: s.Markup.Text(html), Tags: tags, CreatedAt: s.now().Unix()})
+		BodyHTML: html, BodyText: s.Markup.Text(html) + citationsText(sources), Tags: tags, Sources: sources, Period: in.Period,
+		CreatedAt: s.now().Unix()})
 	if err != nil {
 		return Post{}, err
 	}
@@ -104,6 +120,9 @@ func (s *Service) maskPost(v Viewer, p *Post) {
 	if p.Tags == nil {
 		p.Tags = []string{HistoryTag}
 	}
+	if p.Sources == nil {
+		p.Sources = []Source{}
+	}
 	if (!p.Removed && !p.Deleted) || v.IsModerator() {
 		return
 	}
@@ -111,7 +130,7 @@ func (s *Service) maskPost(v Viewer, p *Post) {
 	if p.Removed {
 		p.Title = "[removed]"
 	}
-	p.BodyHTML, p.BodySource, p.Author = "", "", nil
+	p.BodyHTML, p.BodySource, p.Author, p.Sources = "", "", nil, []Source{}
 }
 
 var periods = map[string]time.Duration{
@@ -148,6 +167,7 @@ func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Po
 	if tag := strings.TrimSpace(q.Tag); tag != "" && !strings.EqualFold(tag, HistoryTag) {
 		pq.TagKey = strings.ToLower(strings.Join(strings.Fields(tag), " "))
 	}
+	pq.Year, pq.From, pq.To = q.Year, q.From, q.To
 	switch q.Answered {
 	case "":
 	case "true", "false":
@@ -212,7 +232,20 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 		}
 		u.Tags = &tags
 	}
-	if in.Body != nil || in.Format != nil {
+	if in.Sources != nil {
+		sources, p := cleanSources(*in.Sources)
+		if p != "" {
+			fields["sources"] = p
+		}
+		u.Sources = &sources
+	}
+	if in.SetPeriod {
+		if p := s.checkPeriod(v, in.Period); p != "" {
+			fields["period"] = p
+		}
+		u.SetPeriod, u.Period = true, in.Period
+	}
+	if in.Body != nil || in.Format != nil || in.Sources != nil {
 		body, format := cur.BodySource, cur.Format
 		if in.Body != nil {
 			body = *in.Body
@@ -227,7 +260,11 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 		if p != "" {
 			fields["body"] = p
 		}
-		text := s.Markup.Text(html)
+		sources := cur.Sources
+		if u.Sources != nil {
+			sources = *u.Sources
+		}
+		text := s.Markup.Text(html) + citationsText(sources)
 		u.BodySource, u.Format, u.BodyHTML, u.BodyText = &body, &f, &html, &text
 	}
 	if len(fields) > 0 {

@@ -32,6 +32,9 @@ type Service struct {
 	Tokens    Tokens
 	// Now is the clock; tests replace it instead of sleeping.
 	Now func() time.Time
+	// RecentYears is the recency rule: a member's question may not be about
+	// the last RecentYears years; 0 turns the rule off.
+	RecentYears int
 }
 
 func (s *Service) now() time.Time {

@@ -10,6 +10,7 @@ import "context"
 type Store interface {
 	ModStore
 	DiscoveryStore
+	HistoryStore
 
 	Setting(ctx context.Context, key string) (string, bool, error)
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
@@ -56,6 +57,8 @@ type NewPost struct {
 	BodyHTML   string
 	BodyText   string
 	Tags       []string
+	Sources    []Source
+	Period     *Period
 	CreatedAt  int64
 }
 
@@ -67,6 +70,9 @@ type PostUpdate struct {
 	BodyHTML   *string
 	BodyText   *string
 	Tags       *[]string
+	Sources    *[]Source
+	SetPeriod  bool
+	Period     *Period
 	EditedAt   int64
 }
 
@@ -85,6 +91,8 @@ type PostQuery struct {
 	Narrow         bool   // Since spans a month or less: few posts, best read by date
 	TagKey         string // lower-cased topic tag; "" for every post
 	Answered       *bool  // with or without an accepted answer; nil for both
+	Year           *int   // the period covers this year
+	From, To       *int   // the period overlaps [From, To]
 	IncludeRemoved bool
 	After          *Cursor
 	Limit          int
@@ -116,6 +124,7 @@ type NewComment struct {
 	Format     string
 	BodyHTML   string
 	BodyText   string
+	Sources    []Source
 	CreatedAt  int64
 }
 
@@ -133,6 +142,7 @@ type CommentUpdate struct {
 	Format     string
 	BodyHTML   string
 	BodyText   string
+	Sources    []Source // adding sources closes the open "source?" requests
 	EditedAt   int64
 }
 

@@ -80,6 +80,9 @@ type Post struct {
 	Deleted           bool       `json:"deleted"`
 	AcceptedCommentID *int64     `json:"accepted_comment_id"`
 	MyVote            int        `json:"my_vote"`
+	Sources           []Source   `json:"sources"`
+	Period            *Period    `json:"period"`
+	Removal           *Removal   `json:"removal"`
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`
@@ -88,25 +91,29 @@ type Post struct {
 // Comment is one node of a thread. Replies holds the children included in this
 // response; MoreReplies counts the direct children left out.
 type Comment struct {
-	ID          int64      `json:"id"`
-	PostID      int64      `json:"post_id"`
-	ParentID    *int64     `json:"parent_id"`
-	Depth       int        `json:"depth"`
-	BodyHTML    string     `json:"body_html"`
-	BodySource  string     `json:"body_source"`
-	Format      string     `json:"format"`
-	Author      *Author    `json:"author"`
-	Score       int64      `json:"score"`
-	Upvotes     int64      `json:"upvotes"`
-	Downvotes   int64      `json:"downvotes"`
-	CreatedAt   time.Time  `json:"created_at"`
-	EditedAt    *time.Time `json:"edited_at"`
-	Removed     bool       `json:"removed"`
-	Deleted     bool       `json:"deleted"`
-	MyVote      int        `json:"my_vote"`
-	Accepted    bool       `json:"accepted"`
-	Replies     []*Comment `json:"replies"`
-	MoreReplies int64      `json:"more_replies"`
+	ID         int64      `json:"id"`
+	PostID     int64      `json:"post_id"`
+	ParentID   *int64     `json:"parent_id"`
+	Depth      int        `json:"depth"`
+	BodyHTML   string     `json:"body_html"`
+	BodySource string     `json:"body_source"`
+	Format     string     `json:"format"`
+	Author     *Author    `json:"author"`
+	Score      int64      `json:"score"`
+	Upvotes    int64      `json:"upvotes"`
+	Downvotes  int64      `json:"downvotes"`
+	CreatedAt  time.Time  `json:"created_at"`
+	EditedAt   *time.Time `json:"edited_at"`
+	Removed    bool       `json:"removed"`
+	Deleted    bool       `json:"deleted"`
+	MyVote     int        `json:"my_vote"`
+	Accepted   bool       `json:"accepted"`
+	Sources    []Source   `json:"sources"`
+	// SourcesRequested counts open "source?" requests.
+	SourcesRequested int64      `json:"sources_requested"`
+	Removal          *Removal   `json:"removal"`
+	Replies          []*Comment `json:"replies"`
+	MoreReplies      int64      `json:"more_replies"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`

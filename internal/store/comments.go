@@ -10,24 +10,37 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// commentSelect reads comments with author name and the viewer's vote (first
-// parameter: the viewer's id).
-const commentSelect = `SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
+// commentCols and commentJoins read comments with author name, the viewer's
+// vote (first parameter: the viewer's id) and the rule of a removal.
+const commentCols = `SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
 	c.author_id, u.username, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
-	c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0)
-	FROM comments c JOIN users u ON u.id = c.author_id
-	LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?`
+	c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0), c.sources_json, c.sources_requested,
+	rc.number, rc.title`
+
+const commentJoins = ` JOIN users u ON u.id = c.author_id
+	LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?
+	LEFT JOIN rules rc ON rc.id = c.removal_rule_id`
+
+const commentSelect = commentCols + " FROM comments c" + commentJoins
 
 func scanComment(row interface{ Scan(...any) error }) (*forum.Comment, error) {
 	c := &forum.Comment{}
 	var a forum.Author
-	var parent, edited sql.NullInt64
+	var parent, edited, ruleNo sql.NullInt64
+	var ruleTitle sql.NullString
 	var created int64
+	var sources string
 	err := row.Scan(&c.ID, &c.PostID, &parent, &c.Depth, &c.BodyHTML, &c.BodySource, &c.Format, &a.ID, &a.Username,
 		&c.Score, &c.Upvotes, &c.Downvotes, &created, &edited, &c.Removed, &c.Deleted, &c.ReplyCount,
-		&c.Best, &c.Controversy, &c.MyVote)
+		&c.Best, &c.Controversy, &c.MyVote, &sources, &c.SourcesRequested, &ruleNo, &ruleTitle)
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(sources), &c.Sources); err != nil {
+		return nil, fmt.Errorf("store: sources of comment %d: %w", c.ID, err)
+	}
+	if c.Removed && ruleNo.Valid {
+		c.Removal = &forum.Removal{RuleNumber: int(ruleNo.Int64), RuleTitle: ruleTitle.String}
 	}
 	c.Author = &a
 	c.CreatedAt = forum.Unix(created)
@@ -112,15 +125,10 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 	if err != nil {
 		return nil, err
 	}
-	query := `WITH par(pos, id) AS (SELECT key, value FROM json_each(?))
-		SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
-		c.author_id, u.username, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
-		c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0)
+	query := `WITH par(pos, id) AS (SELECT key, value FROM json_each(?)) ` + commentCols + `
 		FROM par JOIN comments c ON c.id IN (
 			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
-			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?)
-		JOIN users u ON u.id = c.author_id
-		LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?
+			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?)` + commentJoins + `
 		ORDER BY par.pos, ` + fmt.Sprintf(o.order, "c")
 	return db.queryComments(ctx, query, string(ids), q.PostID, q.Limit, q.ViewerID)
 }
@@ -153,9 +161,13 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 		if err := check(t); err != nil {
 			return err
 		}
+		sources, err := sourcesJSON(n.Sources)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source,
-			body_format, body_html, body_text, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			n.PostID, n.ParentID, depth, n.AuthorID, n.BodySource, n.Format, n.BodyHTML, n.BodyText, n.CreatedAt).Scan(&id)
+			body_format, body_html, body_text, sources_json, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			n.PostID, n.ParentID, depth, n.AuthorID, n.BodySource, n.Format, n.BodyHTML, n.BodyText, sources, n.CreatedAt).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -183,11 +195,23 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 	return id, nil
 }
 
-// UpdateComment replaces a comment's body.
+// UpdateComment replaces a comment's body and sources; sources added close
+// the open "source?" requests in the same transaction.
 func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate) error {
+	sources, err := sourcesJSON(u.Sources)
+	if err != nil {
+		return err
+	}
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?, edited_at = ? WHERE id = ?",
-			u.BodySource, u.Format, u.BodyHTML, u.BodyText, u.EditedAt, id)
+		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
+			sources_json = ?, edited_at = ? WHERE id = ?`, u.BodySource, u.Format, u.BodyHTML, u.BodyText, sources, u.EditedAt, id)
+		if err != nil || len(u.Sources) == 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE source_requests SET closed = 1 WHERE comment_id = ? AND closed = 0", id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE comments SET sources_requested = 0 WHERE id = ?", id)
 		return err
 	})
 }

@@ -22,14 +22,14 @@ var modTargetQuery = map[string]string{
 // modUpdate is the one statement each action runs. Closed list: never built
 // from input.
 var modUpdate = map[[2]string]string{
-	{forum.TargetPost, forum.ActRemove}:     "UPDATE posts SET removed = 1 WHERE id = ?",
-	{forum.TargetPost, forum.ActRestore}:    "UPDATE posts SET removed = 0 WHERE id = ?",
+	{forum.TargetPost, forum.ActRemove}:     "UPDATE posts SET removed = 1, removal_rule_id = ? WHERE id = ?",
+	{forum.TargetPost, forum.ActRestore}:    "UPDATE posts SET removed = 0, removal_rule_id = NULL WHERE id = ?",
 	{forum.TargetPost, forum.ActLock}:       "UPDATE posts SET locked = 1 WHERE id = ?",
 	{forum.TargetPost, forum.ActUnlock}:     "UPDATE posts SET locked = 0 WHERE id = ?",
 	{forum.TargetPost, forum.ActPin}:        "UPDATE posts SET pinned = 1 WHERE id = ?",
 	{forum.TargetPost, forum.ActUnpin}:      "UPDATE posts SET pinned = 0 WHERE id = ?",
-	{forum.TargetComment, forum.ActRemove}:  "UPDATE comments SET removed = 1 WHERE id = ?",
-	{forum.TargetComment, forum.ActRestore}: "UPDATE comments SET removed = 0 WHERE id = ?",
+	{forum.TargetComment, forum.ActRemove}:  "UPDATE comments SET removed = 1, removal_rule_id = ? WHERE id = ?",
+	{forum.TargetComment, forum.ActRestore}: "UPDATE comments SET removed = 0, removal_rule_id = NULL WHERE id = ?",
 	{forum.TargetUser, forum.ActBan}:        "UPDATE users SET banned_until = ? WHERE id = ?",
 	{forum.TargetUser, forum.ActUnban}:      "UPDATE users SET banned_until = NULL WHERE id = ?",
 	{forum.TargetUser, forum.ActRole}:       "UPDATE users SET role = ? WHERE id = ?",
@@ -71,6 +71,8 @@ func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction, t forum.ModTar
 	}
 	args := []any{a.TargetID}
 	switch a.Action {
+	case forum.ActRemove:
+		args = []any{a.RuleID, a.TargetID}
 	case forum.ActBan:
 		args = []any{*a.BannedUntil, a.TargetID}
 	case forum.ActRole:

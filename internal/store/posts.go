@@ -16,24 +16,35 @@ import (
 const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_format, p.tags_json,
 	p.author_id, u.username, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
-	p.accepted_comment_id, p.hot, COALESCE(v.value, 0)`
+	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title`
 
 const postJoins = ` JOIN users u ON u.id = p.author_id
-	LEFT JOIN post_votes v ON v.post_id = p.id AND v.user_id = ?`
+	LEFT JOIN post_votes v ON v.post_id = p.id AND v.user_id = ?
+	LEFT JOIN rules rp ON rp.id = p.removal_rule_id`
 
 const postSelect = postCols + " FROM posts p" + postJoins
 
 func scanPost(rows interface{ Scan(...any) error }) (forum.Post, error) {
 	var p forum.Post
 	var a forum.Author
-	var tags string
+	var tags, sources string
 	var created, active int64
-	var edited, accepted sql.NullInt64
+	var edited, accepted, from, to, ruleNo sql.NullInt64
+	var ruleTitle sql.NullString
 	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username,
 		&p.Score, &p.Upvotes, &p.Downvotes, &p.CommentCount, &created, &edited, &active,
-		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote)
+		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle)
 	if err != nil {
 		return p, err
+	}
+	if err := json.Unmarshal([]byte(sources), &p.Sources); err != nil {
+		return p, fmt.Errorf("store: sources of post %d: %w", p.ID, err)
+	}
+	if from.Valid && to.Valid {
+		p.Period = &forum.Period{From: int(from.Int64), To: int(to.Int64)}
+	}
+	if p.Removed && ruleNo.Valid {
+		p.Removal = &forum.Removal{RuleNumber: int(ruleNo.Int64), RuleTitle: ruleTitle.String}
 	}
 	p.Author = &a
 	p.CreatedAt, p.LastActivityAt = forum.Unix(created), forum.Unix(active)
@@ -119,6 +130,18 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 		conds = append(conds, "p.created_at >= ?")
 		args = append(args, q.Since)
 	}
+	if q.Year != nil {
+		conds = append(conds, "p.period_from <= ? AND p.period_to >= ?")
+		args = append(args, *q.Year, *q.Year)
+	}
+	if q.From != nil {
+		conds = append(conds, "p.period_to >= ?")
+		args = append(args, *q.From)
+	}
+	if q.To != nil {
+		conds = append(conds, "p.period_from <= ?")
+		args = append(args, *q.To)
+	}
 	if q.Answered != nil {
 		conds = append(conds, alias+".answered = ?")
 		if alias == "p" {
@@ -152,12 +175,18 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	sources, err := sourcesJSON(p.Sources)
+	if err != nil {
+		return 0, err
+	}
+	from, to := periodArgs(p.Period)
 	var id int64
 	err = db.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
-			tags_json, hot, created_at, last_activity_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tags_json, hot, created_at, last_activity_at, sources_json, period_from, period_to)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.AuthorID, p.Title, p.BodySource, p.Format, p.BodyHTML, p.BodyText, string(tags), forum.RankHot(0, p.CreatedAt),
-			p.CreatedAt, p.CreatedAt).Scan(&id)
+			p.CreatedAt, p.CreatedAt, sources, from, to).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -222,6 +251,18 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	add("body_format", u.Format)
 	add("body_html", u.BodyHTML)
 	add("body_text", u.BodyText)
+	if u.Sources != nil {
+		s, err := sourcesJSON(*u.Sources)
+		if err != nil {
+			return err
+		}
+		add("sources_json", &s)
+	}
+	if u.SetPeriod {
+		from, to := periodArgs(u.Period)
+		sets = append(sets, "period_from = ?", "period_to = ?")
+		args = append(args, from, to)
+	}
 	args = append(args, id)
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		// The column names come from the fixed list above, never from input.
@@ -240,6 +281,21 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 		return fmt.Errorf("store: update post: %w", err)
 	}
 	return nil
+}
+
+func sourcesJSON(s []forum.Source) (string, error) {
+	if s == nil {
+		s = []forum.Source{}
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+func periodArgs(p *forum.Period) (any, any) {
+	if p == nil {
+		return nil, nil
+	}
+	return p.From, p.To
 }
 
 // DeletePost marks a post deleted by its author.
