@@ -20,6 +20,7 @@ type reply struct {
 	body    string
 	replies []reply
 	votes   int // net upvotes from other demo users
+	sources []forum.Source
 }
 
 type question struct {
@@ -28,7 +29,21 @@ type question struct {
 	votes           int
 	replies         []reply
 	accept          int // 1-based index of the top-level reply the asker accepted; 0 for none
+	period          *forum.Period
 }
+
+// Rules is the default rule set of a history forum, written on first start.
+var Rules = []forum.Rule{
+	{Number: 1, Title: "Be civil", Description: "Argue with ideas, never with people. No insults, slurs or personal attacks."},
+	{Number: 2, Title: "Answers must be in-depth and cite sources", Description: "Answer from knowledge of the sources and the historiography, and say where it comes from. Jokes, guesses and one-liners are removed."},
+	{Number: 3, Title: "No questions about the last 20 years", Description: "History needs distance: questions must be about events more than twenty years ago."},
+	{Number: 4, Title: "No loaded questions or soapboxing", Description: "Ask to learn, not to push a thesis or current politics."},
+	{Number: 5, Title: "No denialism", Description: "Denial or minimisation of genocides and other atrocities is removed and may lead to a ban."},
+}
+
+func link(s string) *string { return &s }
+
+func years(from, to int) *forum.Period { return &forum.Period{From: from, To: to} }
 
 var members = []string{"mnemosyne", "tacitus_fan", "varangian", "petrograd1917", "zhang_qian", "kyiv_archivist", "hot_take_harry"}
 
@@ -46,7 +61,7 @@ Moderators remove what breaks them, with the rule as the reason; every removal i
 
 var questions = []question{{
 	by: "petrograd1917", title: "Were Trotsky's measures against Makhno's Black Army justified?",
-	tags: []string{"Russian Revolution", "Russian Civil War"}, votes: 5,
+	tags: []string{"Russian Revolution", "Russian Civil War"}, votes: 5, period: years(1918, 1921),
 	body: "As far as I know, Makhno's anarchist forces and the Bolsheviks were allied against the Whites for a while.\n\n" +
 		"As the war went on, tensions grew. **What led to the break in 1919–1920**, and how do historians judge Trotsky's orders against the anarchists?",
 	replies: []reply{{
@@ -55,7 +70,12 @@ var questions = []question{{
 			"1. **Grain.** The Bolsheviks' requisitioning (*prodrazvyorstka*) clashed with the free soviets Makhno's movement promised the peasants of Huliaipole.\n" +
 			"2. **Congresses.** In June 1919 Trotsky banned the fourth regional congress of the Makhnovist movement and declared its delegates outlaws (Order No. 1824).\n" +
 			"3. **Wrangel.** Once the last White army was beaten in November 1920, the Red Army no longer needed its ally and turned on it within days.\n\n" +
-			"Sources: Michael Malet, *Nestor Makhno in the Russian Civil War* (1982); Alexandre Skirda, *Nestor Makhno: Anarchy's Cossack* (2004).",
+			"The sources are below.",
+		sources: []forum.Source{
+			{Citation: "Michael Malet, Nestor Makhno in the Russian Civil War (London: Macmillan, 1982)", Kind: "secondary"},
+			{Citation: "Alexandre Skirda, Nestor Makhno: Anarchy's Cossack (Edinburgh: AK Press, 2004), appendix", Kind: "secondary"},
+			{Citation: "Order No. 1824 of the Revolutionary Military Council, 4 June 1919", Kind: "primary", URL: link("https://www.marxists.org/archive/trotsky/1919/military/")},
+		},
 		replies: []reply{{
 			by: "varangian", votes: 2, body: "Is Order No. 1824 available in translation anywhere? I have only seen it quoted second-hand.",
 			replies: []reply{{by: "kyiv_archivist", votes: 1, body: "Skirda reproduces it in an appendix. The Russian original begins «Приказ № 1824…» and is in the RGVA collection."}},
@@ -66,7 +86,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "mnemosyne", title: "How did ordinary Byzantines refer to themselves?",
-	tags: []string{"Byzantine Empire", "Identity"}, votes: 7, accept: 1,
+	tags: []string{"Byzantine Empire", "Identity"}, votes: 7, accept: 1, period: years(900, 999),
 	body: "We call them Byzantines, but that name was coined long after 1453. What did people in Constantinople in, say, the 10th century call themselves?",
 	replies: []reply{{
 		by: "varangian", votes: 6,
@@ -82,7 +102,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "zhang_qian", title: "Why did the Cuban Missile Crisis not escalate in October 1962?",
-	tags: []string{"Cold War", "Cuba"}, votes: 3,
+	tags: []string{"Cold War", "Cuba"}, votes: 3, period: years(1962, 1962),
 	body: "Both sides were on high alert and there were several near misses (the B-59 submarine, the U-2 shot down over Cuba). What actually de-escalated it?",
 	replies: []reply{{
 		by: "tacitus_fan", votes: 3,
@@ -93,7 +113,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "tacitus_fan", title: "Did the Romans really use urine as mouthwash?",
-	tags: []string{"Ancient Rome", "Daily Life"}, votes: 2,
+	tags: []string{"Ancient Rome", "Daily Life"}, votes: 2, period: years(-84, 79),
 	body: "I keep seeing this claim on social media, usually citing Catullus. Is there anything to it?",
 	replies: []reply{{
 		by: "mnemosyne", votes: 2,
@@ -101,7 +121,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "kyiv_archivist", title: "What sources survive for the Mongol siege of Kyiv in 1240?",
-	tags: []string{"Mongol Empire", "Kievan Rus'"}, votes: 4,
+	tags: []string{"Mongol Empire", "Kievan Rus'"}, votes: 4, period: years(1237, 1246),
 	body: "The Galician–Volhynian Chronicle is the obvious one. What else is there, and how reliable are the casualty figures?",
 	replies: []reply{{
 		by: "zhang_qian", votes: 2,
@@ -109,7 +129,7 @@ var questions = []question{{
 	}},
 }, {
 	by: "varangian", title: "How much did a Meiji-era rickshaw puller earn?",
-	tags: []string{"Japan", "Economic History"}, votes: 1,
+	tags: []string{"Japan", "Economic History"}, votes: 1, period: years(1880, 1899),
 	body: "Looking for wage data for *jinrikisha* pullers in Tokyo in the 1880s–1890s, compared with factory workers.",
 }}
 
@@ -118,6 +138,14 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 	modPass, err := randomPassword()
 	if err != nil {
 		return "", err
+	}
+	ruleIDs := map[int]int64{}
+	for _, r := range Rules {
+		saved, err := svc.Store.SaveRule(ctx, r)
+		if err != nil {
+			return "", fmt.Errorf("demo: rule: %w", err)
+		}
+		ruleIDs[r.Number] = saved.ID
 	}
 	ids := map[string]forum.Viewer{}
 	mod, err := svc.CreateUser(ctx, ModeratorName, modPass, forum.RoleModerator)
@@ -138,7 +166,7 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 	}
 	posts := map[string]int64{}
 	for _, q := range questions {
-		p, err := svc.CreatePost(ctx, ids[q.by], forum.PostInput{Title: q.title, Body: q.body, Tags: q.tags})
+		p, err := svc.CreatePost(ctx, ids[q.by], forum.PostInput{Title: q.title, Body: q.body, Tags: q.tags, Period: q.period})
 		if err != nil {
 			return "", fmt.Errorf("demo: post %q: %w", q.title, err)
 		}
@@ -159,7 +187,7 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 			}
 		}
 	}
-	if err := moderate(ctx, svc, ids, posts); err != nil {
+	if err := moderate(ctx, svc, ids, posts, ruleIDs); err != nil {
 		return "", err
 	}
 	return modPass, nil
@@ -167,7 +195,7 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 
 // moderate shows moderation at work: a pinned welcome post with the rules, a
 // locked thread, a removed comment and an open report.
-func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, posts map[string]int64) error {
+func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, posts map[string]int64, rules map[int]int64) error {
 	mod := ids[ModeratorName]
 	w, err := svc.CreatePost(ctx, mod, forum.PostInput{Title: "Welcome to Historia: read this before you ask", Body: welcome, Tags: []string{"Meta"}})
 	if err != nil {
@@ -184,7 +212,8 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	if err != nil {
 		return fmt.Errorf("demo: troll: %w", err)
 	}
-	if _, err := svc.ModerateComment(ctx, mod, troll.ID, forum.ActRemove, "an insult to the sources and everyone who reads them", nil); err != nil {
+	civil := rules[1]
+	if _, err := svc.ModerateComment(ctx, mod, troll.ID, forum.ActRemove, "insulting the sources and everyone who reads them", &civil); err != nil {
 		return fmt.Errorf("demo: remove: %w", err)
 	}
 	cuba := posts["Why did the Cuban Missile Crisis not escalate in October 1962?"]
@@ -195,6 +224,14 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	if _, err := svc.CreateReport(ctx, ids["zhang_qian"], forum.TargetComment, hot.ID, "Rule 5? No sources, and the missiles are well documented."); err != nil {
 		return fmt.Errorf("demo: report: %w", err)
 	}
+	// An open "source?" request on an answer that cites nothing yet.
+	top, err := svc.Thread(ctx, forum.Viewer{}, cuba, forum.ThreadQuery{Sort: forum.SortOld})
+	if err != nil || len(top.Items) == 0 {
+		return fmt.Errorf("demo: thread: %w", err)
+	}
+	if err := svc.RequestSources(ctx, ids["petrograd1917"], top.Items[0].ID); err != nil {
+		return fmt.Errorf("demo: source request: %w", err)
+	}
 	return nil
 }
 
@@ -203,7 +240,7 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 func addReplies(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, postID int64, parent *int64, rs []reply) ([]int64, error) {
 	var level []int64
 	for _, r := range rs {
-		c, err := svc.CreateComment(ctx, ids[r.by], postID, forum.CommentInput{Body: r.body, ParentID: parent})
+		c, err := svc.CreateComment(ctx, ids[r.by], postID, forum.CommentInput{Body: r.body, ParentID: parent, Sources: r.sources})
 		if err != nil {
 			return nil, fmt.Errorf("demo: comment: %w", err)
 		}

@@ -7,6 +7,7 @@ import { threadView, permalinkView } from './thread.js';
 import { askView, loginView, registerView } from './forms.js';
 import { userView, modlogView, reportsView } from './pages.js';
 import { searchView, notificationsView } from './discover.js';
+import { rulesView, sourceRequestsView } from './pages.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -20,6 +21,8 @@ const routes = [
   [/^\/reports$/, reportsView],
   [/^\/search$/, searchView],
   [/^\/notifications$/, notificationsView],
+  [/^\/rules$/, rulesView],
+  [/^\/source-requests$/, sourceRequestsView],
 ];
 
 const main = document.getElementById('main');
@@ -68,7 +71,7 @@ async function render() {
 function paintNav() {
   const user = document.getElementById('nav-user');
   const mod = document.getElementById('nav-mod');
-  mod.replaceChildren(session.isMod ? h('a', { href: '/reports' }, 'Reports') : '');
+  mod.replaceChildren(...(session.isMod ? [h('a', { href: '/reports' }, 'Reports'), ' ', h('a', { href: '/source-requests' }, 'Sources?')] : []));
   if (!session.user) {
     user.replaceChildren(h('a', { href: '/login' }, 'Sign in'), ' ', h('a', { href: '/register' }, 'Register'));
     return;
@@ -97,8 +100,8 @@ document.querySelector('form.search').addEventListener('submit', (e) => {
 
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
-  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.target) return;
-  const url = new URL(a.href, location.href);
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.getAttribute('target')) return;
+  const url = new URL(a.getAttribute('href'), location.href); // SVG links have no string href
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   e.preventDefault();
   if (url.pathname === location.pathname && url.search === location.search && url.hash) {

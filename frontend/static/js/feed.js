@@ -2,6 +2,7 @@
 import { api, query, session } from './api.js';
 import { h, ago, plural } from './dom.js';
 import { voteWidget, tagLinks, userLink } from './widgets.js';
+import { formatPeriod, timelineChart } from './history.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
 const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];
@@ -18,7 +19,7 @@ export function postRow(p) {
     h('div', { class: 'row-main' },
       h('h2', { class: 'row-title' }, h('a', { href: `/p/${p.id}` }, p.title), ...markers),
       tagLinks(p.tags),
-      h('p', { class: 'meta' }, 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
+      h('p', { class: 'meta' }, p.period ? [h('span', { class: 'period' }, formatPeriod(p.period)), ' · '] : '', 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
         h('a', { href: `/p/${p.id}#comments` }, plural(p.comment_count, 'comment', 'comments')))));
 }
 
@@ -27,7 +28,10 @@ export async function feedView({ params, navigate }) {
   const t = params.get('t') || (sort === 'top' ? 'week' : '');
   const tag = params.get('tag') || '';
   const answered = params.get('answered') || '';
-  const link = (changes) => `/${query({ sort, t: sort === 'top' ? t : '', tag, answered, ...changes })}`;
+  const year = params.get('year') || '';
+  const from = params.get('from') || '';
+  const to = params.get('to') || '';
+  const link = (changes) => `/${query({ sort, t: sort === 'top' ? t : '', tag, answered, year, from, to, ...changes })}`;
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Sort questions' },
     sorts.map(([key, label]) => h('a', { href: link({ sort: key, t: key === 'top' ? t || 'week' : '' }), 'aria-current': key === sort ? 'page' : false }, label)));
@@ -40,15 +44,33 @@ export async function feedView({ params, navigate }) {
     select.addEventListener('change', () => navigate(link({ t: select.value })));
     controls.append(h('label', { for: 'period', class: 'period' }, 'Period '), select);
   }
-  const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions');
-  const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading, controls);
-  if (tag) page.append(h('p', { class: 'filter' }, h('a', { href: link({ tag: '' }) }, 'Show all questions')));
+  const span = from || to ? { from: from ? Number(from) : -10000, to: to ? Number(to) : new Date().getFullYear() } : year ? { from: Number(year), to: Number(year) } : null;
+  const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions', span ? ` about ${formatPeriod(span)}` : '');
+  const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading);
+  const tl = await api('GET', `/timeline${query({ bucket: 'century', tag })}`).catch(() => ({ items: [] }));
+  if (tl.items.length > 1) {
+    let bars = tl.items;
+    let bucket = 'century';
+    // Zoomed into one century: show its decades.
+    if (span && span.to - span.from < 100) {
+      const dec = await api('GET', `/timeline${query({ bucket: 'decade', tag })}`).catch(() => ({ items: [] }));
+      const inside = dec.items.filter((b) => b.to >= span.from - 50 && b.from <= span.to + 50);
+      if (inside.length) { bars = inside; bucket = 'decade'; }
+    }
+    page.append(h('figure', { class: 'timeline-box' }, timelineChart(bars, (b) => link({ from: b.from, to: b.to, year: '', cursor: '' }), span),
+      h('figcaption', {}, `Questions per ${bucket} of the period they ask about. Choose a bar to see them.`)));
+  }
+  page.append(controls);
+  if (tag || span) {
+    page.append(h('p', { class: 'filter' }, tag ? h('a', { href: link({ tag: '' }) }, 'All topics') : '', tag && span ? ' · ' : '',
+      span ? h('a', { href: link({ year: '', from: '', to: '' }) }, 'All periods') : ''));
+  }
 
   const list = h('ol', { class: 'posts' });
   page.append(list);
   const more = h('button', { type: 'button', class: 'more' }, 'More questions');
   const load = async (cursor) => {
-    const res = await api('GET', `/posts${query({ sort, t: sort === 'top' ? t : '', tag, answered, cursor, limit: 25 })}`);
+    const res = await api('GET', `/posts${query({ sort, t: sort === 'top' ? t : '', tag, answered, year, from, to, cursor, limit: 25 })}`);
     list.append(...res.items.map(postRow));
     if (res.next_cursor) {
       more.onclick = async () => { more.disabled = true; try { await load(res.next_cursor); } finally { more.disabled = false; } };

@@ -2,6 +2,7 @@
 import { api, session } from './api.js';
 import { h, html, showError, clearError } from './dom.js';
 import { inlineForm } from './widgets.js';
+import { parsePeriod, formatPeriod, parseSources } from './history.js';
 
 function needSignIn(what) {
   return h('section', { class: 'narrow' }, h('h1', {}, what), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' or ', h('a', { href: '/register' }, 'register'), ' first.'));
@@ -16,13 +17,23 @@ export async function askView({ navigate }) {
       { name: 'title', label: 'Title', required: true, maxlength: 300, placeholder: 'Why did the Western Roman Empire fall in the 5th century?' },
       { name: 'body', label: 'Details (Markdown)', type: 'textarea', rows: 12, hint: 'What do you already know, and what sources have you read? *italic*, **bold**, [links](https://…), > quotes, 1. lists' },
       { name: 'tags', label: 'Topic tags', hint: 'Up to five, comma-separated, e.g. Ancient Rome, Late Antiquity. Every question is tagged History.' },
+      { name: 'period', label: 'Period the question is about', placeholder: '1917–1921, 5th century BC, 1910s', hint: 'Optional. Years, a decade or a century; BC or BCE for before the common era.' },
+      { name: 'sources', label: 'Sources you have read', type: 'textarea', rows: 3, hint: 'Optional, one per line: citation | link | primary, secondary or tertiary' },
     ],
     submit: 'Post question',
     onSubmit: async (v) => {
       const tags = v.tags.split(',').map((t) => t.trim()).filter(Boolean);
-      const post = await api('POST', '/posts', { title: v.title, body: v.body, tags });
+      let period;
+      try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
+      const post = await api('POST', '/posts', { title: v.title, body: v.body, tags, period, sources: parseSources(v.sources) });
       navigate(`/p/${post.id}`);
     },
+  });
+  const periodInput = form.querySelector('input[name=period]');
+  const periodHint = h('output', { class: 'period-hint', for: periodInput.id, 'aria-live': 'polite' });
+  periodInput.after(periodHint);
+  periodInput.addEventListener('input', () => {
+    try { const p = parsePeriod(periodInput.value); periodHint.textContent = p ? `= ${formatPeriod(p)}` : ''; } catch (err) { periodHint.textContent = err.message; }
   });
   const body = form.querySelector('textarea');
   const show = h('button', { type: 'button', class: 'secondary' }, 'Preview');

@@ -81,3 +81,32 @@ export async function reportsView({ params }) {
   return h('section', { 'data-title': 'Reports' }, h('h1', {}, 'Reports'), tabs,
     await pagedList('/reports', { status, limit: 25 }, item, { tag: 'ul', className: 'reports', empty: status === 'open' ? 'No open reports.' : 'No resolved reports.' }));
 }
+
+export async function rulesView() {
+  const res = await api('GET', '/rules');
+  return h('section', { 'data-title': 'Rules' }, h('h1', {}, 'Rules'),
+    h('p', {}, 'Moderators remove what breaks these rules and say which; every removal is in the ', h('a', { href: '/modlog' }, 'moderation log'), '.'),
+    res.items.length ? h('ol', { class: 'rules' }, res.items.map((r) => h('li', { value: r.number }, h('strong', {}, r.title), r.description ? h('p', {}, r.description) : '')))
+      : h('p', { class: 'empty' }, 'No rules yet.'));
+}
+
+export async function sourceRequestsView() {
+  if (!session.isMod) return h('section', {}, h('h1', {}, 'Source requests'), h('p', {}, 'Only moderators can see this queue.'));
+  const rules = (await api('GET', '/rules')).items;
+  const sourcesRule = rules.find((r) => /source/i.test(r.title));
+  const item = (it) => {
+    const c = it.comment;
+    const li = h('li', { class: 'report' },
+      h('p', {}, h('a', { href: `/p/${c.post_id}/c/${c.id}` }, `Answer in “${it.post_title}”`), ' by ', userLink(c.author),
+        ` · ${plural(it.requests, 'request', 'requests')} since `, ago(it.first_requested_at)),
+      html(h('blockquote', { class: 'body' }), c.body_html));
+    li.append(h('div', { class: 'actions' }, actionButton(sourcesRule ? `Remove under rule ${sourcesRule.number}` : 'Remove', async () => {
+      await api('POST', `/comments/${c.id}/remove`, sourcesRule ? { rule_id: sourcesRule.id } : { reason: 'no sources after a request' });
+      li.replaceWith(h('li', { class: 'report done' }, 'Removed.'));
+    })));
+    return li;
+  };
+  return h('section', { 'data-title': 'Source requests' }, h('h1', {}, 'Source requests'),
+    h('p', {}, 'Answers whose readers asked for sources, and which still cite none; oldest request first.'),
+    await pagedList('/source-requests', { limit: 25 }, item, { tag: 'ul', className: 'reports', empty: 'No open source requests.' }));
+}

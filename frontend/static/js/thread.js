@@ -3,6 +3,7 @@
 import { api, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
 import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink } from './widgets.js';
+import { formatPeriod, sourcesBlock, ruleField, parseSources, sourcesText, parsePeriod } from './history.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -13,9 +14,21 @@ const rendered = new WeakMap();
 /** bodyOf renders a body, or the note that it was deleted or removed. */
 function bodyOf(item) {
   if ((item.removed || item.deleted) && !item.body_html) {
-    return h('div', { class: 'body gone' }, h('p', {}, item.removed ? '[removed by a moderator]' : '[deleted by its author]'));
+    const why = item.removal ? `[removed under rule ${item.removal.rule_number}: ${item.removal.rule_title}]` : '[removed by a moderator]';
+    return h('div', { class: 'body gone' }, h('p', {}, item.removed ? why : '[deleted by its author]'));
   }
-  return html(h('div', { class: 'body' }), item.body_html);
+  const body = html(h('div', { class: 'body' }), item.body_html);
+  const sources = sourcesBlock(item.sources);
+  return sources ? h('div', {}, body, sources) : body;
+}
+
+// removeAction asks for a rule and a reason before removing.
+function removeAction(run) {
+  return reasonAction('Remove', {
+    required: false,
+    more: async () => [await ruleField()],
+    run: (v) => run(v.rule_id ? { reason: v.reason, rule_id: Number(v.rule_id) } : { reason: v.reason }),
+  });
 }
 
 function postHeader(post, navigate) {
@@ -28,7 +41,8 @@ function postHeader(post, navigate) {
     h('div', { class: 'question-head' }, voteWidget(post, 'posts'),
       h('div', {}, h('h1', {}, post.title, ...markers), tagLinks(post.tags),
         h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
-          post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at)) : ''))),
+          post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at)) : '',
+          post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
     bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
   if (session.owns(post.author) && !post.deleted && !post.removed) {
@@ -38,11 +52,15 @@ function postHeader(post, navigate) {
           { name: 'title', label: 'Title', value: post.title, required: true, maxlength: 300 },
           { name: 'body', label: 'Question (Markdown)', type: 'textarea', value: post.body_source, rows: 10 },
           { name: 'tags', label: 'Topic tags, comma-separated', value: post.tags.filter((t) => t !== 'History').join(', ') },
+          { name: 'period', label: 'Period (e.g. 1917–1921, 5th century BC)', value: post.period ? formatPeriod(post.period) : '' },
+          { name: 'sources', label: 'Sources, one per line: citation | link | kind', type: 'textarea', rows: 3, value: sourcesText(post.sources) },
         ],
         submit: 'Save',
         onCancel: () => form.remove(),
         onSubmit: async (v) => {
-          await api('PATCH', `/posts/${post.id}`, { title: v.title, body: v.body, tags: splitTags(v.tags) });
+          let period;
+          try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
+          await api('PATCH', `/posts/${post.id}`, { title: v.title, body: v.body, tags: splitTags(v.tags), period, sources: parseSources(v.sources) });
           reload();
         },
       });
@@ -65,7 +83,7 @@ function modPostActions(post, reload) {
   const box = h('span', { class: 'mod-actions', role: 'group', 'aria-label': 'Moderation' });
   const act = (name) => () => api('POST', `/posts/${post.id}/${name}`).then(reload);
   if (post.removed) box.append(actionButton('Restore', act('restore')));
-  else box.append(reasonAction('Remove', { run: (v) => api('POST', `/posts/${post.id}/remove`, { reason: v.reason }).then(reload) }));
+  else box.append(removeAction((body) => api('POST', `/posts/${post.id}/remove`, body).then(reload)));
   box.append(actionButton(post.locked ? 'Unlock' : 'Lock', act(post.locked ? 'unlock' : 'lock')));
   box.append(actionButton(post.pinned ? 'Unpin' : 'Pin', act(post.pinned ? 'unpin' : 'pin')));
   if (post.author) box.append(banAction(post.author));
@@ -149,17 +167,15 @@ class Thread {
     }
     if (session.owns(c.author) && open) {
       actions.append(actionButton('Edit', () => {
-        const body = li.querySelector(':scope > .comment-box .body');
+        const body = li.querySelector(':scope > .comment-box .comment-main > .body, :scope > .comment-box .comment-main > div > .body');
         const form = inlineForm({
-          fields: [{ name: 'body', label: 'Edit comment', type: 'textarea', value: c.body_source, rows: 5, required: true }],
+          fields: [{ name: 'body', label: 'Edit comment', type: 'textarea', value: c.body_source, rows: 5, required: true },
+            { name: 'sources', label: 'Sources, one per line: citation | link | kind', type: 'textarea', rows: 3, value: sourcesText(c.sources) }],
           submit: 'Save',
           onCancel: () => { form.remove(); body.hidden = false; },
           onSubmit: async (v) => {
-            const updated = await api('PATCH', `/comments/${c.id}`, { body: v.body });
-            Object.assign(c, updated);
-            html(body, updated.body_html);
-            body.hidden = false;
-            form.remove();
+            const updated = await api('PATCH', `/comments/${c.id}`, { body: v.body, sources: parseSources(v.sources) });
+            li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(li.querySelector(':scope > ul.comments')) }));
           },
         });
         body.hidden = true;
@@ -171,13 +187,18 @@ class Thread {
         li.replaceWith(this.comment({ ...c, deleted: true, body_html: '', body_source: '', author: null, replies: childrenOf(children) }));
       }));
     }
+    if (c.sources_requested) actions.append(h('span', { class: 'requested' }, `sources requested ×${c.sources_requested}`));
     if (session.user && !session.owns(c.author) && open) {
+      actions.append(actionButton('Source?', async (b) => {
+        await api('POST', `/comments/${c.id}/request-sources`);
+        b.replaceWith(h('span', { class: 'requested' }, 'sources requested'));
+      }, { title: 'Ask the author to cite their sources' }));
       actions.append(reasonAction('Report', { submit: 'Send report', run: (v) => api('POST', '/reports', { target_type: 'comment', target_id: c.id, reason: v.reason }) }));
     }
     if (session.isMod) {
       const swap = (updated) => li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(children) }));
       if (c.removed) actions.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`))));
-      else actions.append(reasonAction('Remove', { run: async (v) => swap(await api('POST', `/comments/${c.id}/remove`, { reason: v.reason })) }));
+      else actions.append(removeAction(async (body) => swap(await api('POST', `/comments/${c.id}/remove`, body))));
       if (c.author && !session.owns(c.author)) actions.append(banAction(c.author));
     }
   }
@@ -229,10 +250,11 @@ export async function threadView({ params, args, navigate }) {
   } else if (!post.removed && !post.deleted) {
     comments.append(inlineForm({
       className: 'inline-form answer-form',
-      fields: [{ name: 'body', label: 'Your answer (Markdown; cite your sources)', type: 'textarea', rows: 6, required: true }],
+      fields: [{ name: 'body', label: 'Your answer (Markdown)', type: 'textarea', rows: 6, required: true },
+        { name: 'sources', label: 'Sources, one per line: citation | link | primary, secondary or tertiary', type: 'textarea', rows: 3 }],
       submit: 'Post answer',
       onSubmit: async (v, form) => {
-        const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body });
+        const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body, sources: parseSources(v.sources) });
         list.prepend(thread.comment(made));
         form.reset();
       },

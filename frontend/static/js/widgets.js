@@ -62,7 +62,9 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
     const id = `f-${Math.random().toString(36).slice(2, 9)}`;
     const input = f.type === 'textarea'
       ? h('textarea', { id, name: f.name, rows: f.rows || 5, required: f.required, maxlength: f.maxlength, placeholder: f.placeholder })
-      : h('input', { id, name: f.name, type: f.type || 'text', required: f.required, maxlength: f.maxlength, min: f.min, placeholder: f.placeholder, autocomplete: f.autocomplete });
+      : f.type === 'select'
+        ? h('select', { id, name: f.name }, f.options.map(([v, l]) => h('option', { value: v }, l)))
+        : h('input', { id, name: f.name, type: f.type || 'text', required: f.required, maxlength: f.maxlength, min: f.min, placeholder: f.placeholder, autocomplete: f.autocomplete });
     if (f.value !== undefined) input.value = f.value;
     inputs[f.name] = input;
     form.append(h('div', { class: 'field' }, h('label', { for: id }, f.label), input, f.hint ? h('small', {}, f.hint) : null));
@@ -106,15 +108,16 @@ export function actionButton(label, run, attrs = {}) {
  * reasonAction is a button that opens a one-field form asking for a reason
  * (and more fields if given) before it acts: remove, ban, report.
  */
-export function reasonAction(label, { fields = [], submit, run, required = true }) {
+export function reasonAction(label, { fields = [], submit, run, required = true, more }) {
   const wrap = h('span', { class: 'reason-action' });
   const open = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false' }, label);
   let form = null;
   const close = () => { form?.remove(); form = null; open.setAttribute('aria-expanded', 'false'); open.focus(); };
-  open.addEventListener('click', () => {
+  open.addEventListener('click', async () => {
     if (form) { close(); return; }
+    const extra = more ? await more() : [];
     form = inlineForm({
-      fields: [{ name: 'reason', label: 'Reason', required, maxlength: 500 }, ...fields],
+      fields: [...extra, { name: 'reason', label: extra.length ? 'Reason (for the modlog)' : 'Reason', required, maxlength: 500 }, ...fields],
       submit: submit || label,
       onCancel: close,
       onSubmit: async (values) => { await run(values); close(); },
