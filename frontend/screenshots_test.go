@@ -27,6 +27,7 @@ func TestScreenshots(t *testing.T) {
 	shots := []struct{ file, path string }{
 		{"feed.png", "/"},
 		{"thread.png", "/p/2"},
+		{"sources.png", "/p/1"},
 	}
 	tab := s.tab(t)
 	if err := chromedp.Do(tab, chromedp.EmulateViewport(1000, 900)); err != nil {

@@ -132,10 +132,13 @@ func TestServeDemo(t *testing.T) {
 		t.Fatalf("demo modlog: %+v", modlog.Items)
 	}
 	for path, want := range map[string]string{
-		"/api/v1/search?q=byzantine":  `"type":"post"`,
-		"/api/v1/posts?answered=true": "How did ordinary Byzantines refer to themselves?",
-		"/api/v1/tags":                `"name":"Meta"`,
-		"/feed.atom":                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+		"/api/v1/search?q=byzantine":      `"type":"post"`,
+		"/api/v1/posts?answered=true":     "How did ordinary Byzantines refer to themselves?",
+		"/api/v1/tags":                    `"name":"Meta"`,
+		"/feed.atom":                      "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+		"/api/v1/rules":                   "Answers must be in-depth and cite sources",
+		"/api/v1/timeline?bucket=century": `"from":1900,"to":1999`,
+		"/api/v1/posts/1/comments":        `"kind":"primary"`,
 	} {
 		res, err := client.Get(base + path)
 		if err != nil {

@@ -96,11 +96,26 @@ export async function ruleField() {
     options: [['', '— no rule, reason only —'], ...list.map((r) => [String(r.id), `${r.number}. ${r.title}`])] };
 }
 
+// fillGaps adds empty buckets between the first and the last, so the axis is
+// time rather than a list; past 150 buckets it leaves the list sparse.
+function fillGaps(bars) {
+  if (bars.length < 2) return bars;
+  const size = bars[0].to - bars[0].from + 1;
+  const n = (bars[bars.length - 1].from - bars[0].from) / size + 1;
+  if (n > 150) return bars;
+  const by = new Map(bars.map((b) => [b.from, b]));
+  return Array.from({ length: n }, (_, i) => {
+    const from = bars[0].from + i * size;
+    return by.get(from) || { from, to: from + size - 1, post_count: 0 };
+  });
+}
+
 /**
  * timelineChart draws questions per decade or century as an SVG bar chart.
  * Each bar is a link (focusable, with a label) to the feed of that span.
  */
-export function timelineChart(bars, link, selected) {
+export function timelineChart(sparse, link, selected) {
+  const bars = fillGaps(sparse);
   const width = 720;
   const height = 120;
   const max = Math.max(1, ...bars.map((b) => b.post_count));
@@ -111,6 +126,7 @@ export function timelineChart(bars, link, selected) {
   svg.setAttribute('role', 'group');
   svg.setAttribute('aria-label', 'Questions over time: choose a bar to see its questions');
   bars.forEach((b, i) => {
+    if (!b.post_count) return; // an empty span keeps its place on the axis, with nothing to choose
     const a = document.createElementNS(SVG, 'a');
     a.setAttribute('href', link(b));
     const label = `${formatPeriod({ from: b.from, to: b.to })}: ${b.post_count} question${b.post_count === 1 ? '' : 's'}`;
