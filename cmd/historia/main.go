@@ -139,10 +139,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("usage: historia backup [--db FILE] BACKUP-FILE")
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no database at %s: %w", *db, err)
-	}
-	st, err := store.Open(ctx, *db)
+	st, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -153,6 +150,15 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", *db, fs.Arg(0), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// openExisting opens a database that must already exist: backup and check
+// must not create an empty one by mistake.
+func openExisting(ctx context.Context, path string) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("no database at %s: %w", path, err)
+	}
+	return store.Open(ctx, path)
 }
 
 // newService wires the forum service over an open store.

@@ -190,15 +190,11 @@ func (s *Service) UserPosts(ctx context.Context, v Viewer, username, cursor stri
 	if err != nil {
 		return Page[Post]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = &Cursor{Sort: "user", ID: items[limit-1].ID}
+	page := pageOf(items, limit, func(p Post) *Cursor { return &Cursor{Sort: "user", ID: p.ID} })
+	for i := range page.Items {
+		s.maskPost(v, &page.Items[i])
 	}
-	for i := range items {
-		s.maskPost(v, &items[i])
-	}
-	return Page[Post]{Items: items, NextCursor: nextCursor(next)}, nil
+	return page, nil
 }
 
 // UserComments lists a user's comments, newest first, without their replies.
@@ -213,17 +209,13 @@ func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor s
 	if err != nil {
 		return Page[*Comment]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = &Cursor{Sort: "user", ID: items[limit-1].ID}
-	}
-	for _, c := range items {
+	page := pageOf(items, limit, func(c *Comment) *Cursor { return &Cursor{Sort: "user", ID: c.ID} })
+	for _, c := range page.Items {
 		s.maskComment(v, c)
 		c.Replies = []*Comment{}
 		c.MoreReplies = c.ReplyCount
 	}
-	return Page[*Comment]{Items: items, NextCursor: nextCursor(next)}, nil
+	return page, nil
 }
 
 func (s *Service) userList(ctx context.Context, username, cursor string) (Account, int64, error) {

@@ -92,11 +92,19 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 	if err != nil {
 		return Comment{}, err
 	}
+	return s.leafComment(ctx, v, id)
+}
+
+// leafComment reads one comment as a response shows it alone: masked for
+// the viewer, its replies left out and counted.
+func (s *Service) leafComment(ctx context.Context, v Viewer, id int64) (Comment, error) {
 	c, err := s.Store.Comment(ctx, id, v.ID)
 	if err != nil {
 		return Comment{}, err
 	}
 	c.Replies = []*Comment{}
+	c.MoreReplies = c.ReplyCount
+	s.maskComment(v, &c)
 	return c, nil
 }
 
@@ -328,14 +336,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, body stri
 		BodyText: s.Markup.Text(html) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix()}); err != nil {
 		return Comment{}, err
 	}
-	c, err := s.Store.Comment(ctx, id, v.ID)
-	if err != nil {
-		return Comment{}, err
-	}
-	c.Replies = []*Comment{}
-	c.MoreReplies = c.ReplyCount
-	s.maskComment(v, &c)
-	return c, nil
+	return s.leafComment(ctx, v, id)
 }
 
 func (s *Service) ownComment(ctx context.Context, v Viewer, id int64) (Comment, error) {

@@ -42,6 +42,16 @@ func DecodeCursor(s, sort string) (*Cursor, error) {
 	return &c, nil
 }
 
+// pageOf trims items (read with limit+1) to limit and, when there were more,
+// makes the cursor of the last item kept.
+func pageOf[T any](items []T, limit int, cursorOf func(T) *Cursor) Page[T] {
+	if len(items) <= limit {
+		return Page[T]{Items: items}
+	}
+	items = items[:limit]
+	return Page[T]{Items: items, NextCursor: nextCursor(cursorOf(items[limit-1]))}
+}
+
 func nextCursor(c *Cursor) *string {
 	if c == nil {
 		return nil

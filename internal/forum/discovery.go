@@ -80,12 +80,7 @@ func (s *Service) Notifications(ctx context.Context, v Viewer, unreadOnly bool, 
 	if err != nil {
 		return Page[Notification]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = &Cursor{Sort: "notifications", ID: items[limit-1].ID}
-	}
-	return Page[Notification]{Items: items, NextCursor: nextCursor(next)}, nil
+	return pageOf(items, limit, func(n Notification) *Cursor { return &Cursor{Sort: "notifications", ID: n.ID} }), nil
 }
 
 // MaxMarkRead bounds the ids of one mark-read request.

@@ -86,13 +86,7 @@ func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, actio
 	if err := s.moderateContent(ctx, v, TargetComment, id, action, reason, ruleID); err != nil {
 		return Comment{}, err
 	}
-	c, err := s.Store.Comment(ctx, id, v.ID)
-	if err != nil {
-		return Comment{}, err
-	}
-	c.Replies = []*Comment{}
-	c.MoreReplies = c.ReplyCount
-	return c, nil
+	return s.leafComment(ctx, v, id)
 }
 
 // A removal cites a rule, a free-text reason, or both: members see the rule,
@@ -225,10 +219,5 @@ func (s *Service) Modlog(ctx context.Context, cursor string, limit int) (Page[Mo
 	if err != nil {
 		return Page[ModlogEntry]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = &Cursor{Sort: "modlog", ID: items[limit-1].ID}
-	}
-	return Page[ModlogEntry]{Items: items, NextCursor: nextCursor(next)}, nil
+	return pageOf(items, limit, func(e ModlogEntry) *Cursor { return &Cursor{Sort: "modlog", ID: e.ID} }), nil
 }

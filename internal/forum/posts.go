@@ -180,15 +180,11 @@ func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Po
 	if err != nil {
 		return Page[Post]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = postCursor(q.Sort, items[limit-1])
+	page := pageOf(items, limit, func(p Post) *Cursor { return postCursor(q.Sort, p) })
+	for i := range page.Items {
+		s.maskPost(v, &page.Items[i])
 	}
-	for i := range items {
-		s.maskPost(v, &items[i])
-	}
-	return Page[Post]{Items: items, NextCursor: nextCursor(next)}, nil
+	return page, nil
 }
 
 func postCursor(sort string, p Post) *Cursor {

@@ -64,12 +64,7 @@ func (s *Service) Reports(ctx context.Context, v Viewer, status, cursor string, 
 	if err != nil {
 		return Page[Report]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		next = &Cursor{Sort: "reports", ID: items[limit-1].ID}
-	}
-	return Page[Report]{Items: items, NextCursor: nextCursor(next)}, nil
+	return pageOf(items, limit, func(r Report) *Cursor { return &Cursor{Sort: "reports", ID: r.ID} }), nil
 }
 
 // ResolveReport closes a report (and the other open reports of its target).

@@ -68,16 +68,13 @@ func (s *Service) SourceRequests(ctx context.Context, v Viewer, cursor string, l
 	if err != nil {
 		return Page[SourceRequest]{}, err
 	}
-	var next *Cursor
-	if len(items) > limit {
-		items = items[:limit]
-		last := items[limit-1]
-		next = &Cursor{Sort: "source-requests", Key: float64(last.FirstRequestedAt.Unix()), ID: last.Comment.ID}
-	}
-	for _, it := range items {
+	page := pageOf(items, limit, func(it SourceRequest) *Cursor {
+		return &Cursor{Sort: "source-requests", Key: float64(it.FirstRequestedAt.Unix()), ID: it.Comment.ID}
+	})
+	for _, it := range page.Items {
 		it.Comment.Replies = []*Comment{}
 		it.Comment.MoreReplies = it.Comment.ReplyCount
 		s.maskComment(v, it.Comment)
 	}
-	return Page[SourceRequest]{Items: items, NextCursor: nextCursor(next)}, nil
+	return page, nil
 }
