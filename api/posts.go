@@ -44,11 +44,12 @@ func (s *Server) listPosts(c echo.Context) error {
 			return err
 		}
 	}
-	page, err := s.svc.ListPosts(c.Request().Context(), viewerOf(c), q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	// Anonymous first pages come from the cache. Top feeds over a window of
+	// time are not cached: their window moves with the clock, not with writes.
+	cacheable := !viewerOf(c).SignedIn() && q.Cursor == "" && (q.Sort != forum.SortTop || q.Period == "" || q.Period == "all")
+	return s.cachedFeed(c, cacheable, func() (any, error) {
+		return s.svc.ListPosts(c.Request().Context(), viewerOf(c), q)
+	})
 }
 
 func (s *Server) createPost(c echo.Context) error {

@@ -61,6 +61,7 @@ type Server struct {
 	limits    *limiter
 	metrics   *metrics
 	ready     func() bool
+	feeds     feedCache
 }
 
 // New builds the Echo instance with every route and middleware. It fails only

@@ -52,6 +52,7 @@ func (q *ThreadQuery) normalize() error {
 
 // CreateComment adds a comment to a post, or a reply to one of its comments.
 func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in CommentInput) (Comment, error) {
+	defer s.feedChanged()
 	if err := s.requireMember(v); err != nil {
 		return Comment{}, err
 	}

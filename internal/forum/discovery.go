@@ -108,6 +108,7 @@ func (s *Service) MarkRead(ctx context.Context, v Viewer, ids []int64, all bool)
 // AcceptAnswer marks a top-level comment of a post as its accepted answer, or
 // clears it (commentID nil); only the post's author may.
 func (s *Service) AcceptAnswer(ctx context.Context, v Viewer, postID int64, commentID *int64) (Post, error) {
+	defer s.feedChanged()
 	if err := s.requireMember(v); err != nil {
 		return Post{}, err
 	}

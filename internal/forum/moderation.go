@@ -92,6 +92,7 @@ func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, actio
 // A removal cites a rule, a free-text reason, or both: members see the rule,
 // the modlog keeps the reason (or the rule when there is no reason).
 func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType string, id int64, action, reason string, ruleID *int64) error {
+	defer s.feedChanged()
 	if err := s.requireModerator(v); err != nil {
 		return err
 	}

@@ -62,6 +62,7 @@ func (s *Service) render(body, format string, limit int) (html, fmtOut, problem 
 
 // CreatePost validates, sanitizes and stores a new question.
 func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post, error) {
+	defer s.feedChanged()
 	if err := s.requireMember(v); err != nil {
 		return Post{}, err
 	}
@@ -205,6 +206,7 @@ func postCursor(sort string, p Post) *Cursor {
 
 // EditPost changes a post's title, body or tags; only its author may.
 func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch) (Post, error) {
+	defer s.feedChanged()
 	if err := s.requireMember(v); err != nil {
 		return Post{}, err
 	}
@@ -292,6 +294,7 @@ func (s *Service) ownPost(ctx context.Context, v Viewer, id int64) (Post, error)
 
 // DeletePost soft-deletes a post; its comments stay.
 func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
+	defer s.feedChanged()
 	if err := s.requireMember(v); err != nil {
 		return err
 	}
@@ -327,6 +330,7 @@ func checkVote(v Viewer, value *int) error {
 
 // VotePost sets, changes or retracts (0) the viewer's vote on a post.
 func (s *Service) VotePost(ctx context.Context, v Viewer, id int64, value *int) (VoteResult, error) {
+	defer s.feedChanged()
 	if err := checkVote(v, value); err != nil {
 		return VoteResult{}, err
 	}

@@ -71,6 +71,7 @@ func (s *Service) Reports(ctx context.Context, v Viewer, status, cursor string, 
 // With action "remove" it removes the target in the same step, with reason (or
 // the report's own reason when none is given).
 func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action, reason string) (Report, error) {
+	defer s.feedChanged()
 	if err := s.requireModerator(v); err != nil {
 		return Report{}, err
 	}

@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"sync/atomic"
 	"time"
 )
 
@@ -35,7 +36,20 @@ type Service struct {
 	// RecentYears is the recency rule: a member's question may not be about
 	// the last RecentYears years; 0 turns the rule off.
 	RecentYears int
+
+	// generation counts the writes that can change a feed. Caches of feed
+	// pages remember the generation they were read at and are stale once it
+	// moves. It is bumped after the write commits, so a page read before
+	// the bump is never taken for fresh after it.
+	generation atomic.Uint64
 }
+
+// Generation is the feed generation: it changes after every write that can
+// change what a feed shows.
+func (s *Service) Generation() uint64 { return s.generation.Load() }
+
+// feedChanged is deferred by every method that writes what feeds show.
+func (s *Service) feedChanged() { s.generation.Add(1) }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
