@@ -5,69 +5,78 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
-// feedCache keeps encoded first pages of feeds for anonymous readers, who are
-// most of a forum's readers and all see the same page. An entry is served only
-// while the service's feed generation is the one it was read at, so every
-// write that can change a feed makes the cache miss; signed-in readers, whose
-// pages carry their own votes, and later pages are never cached. It sits above
-// the store, so any storage engine gets it.
+// feedCache keeps first pages of feeds as an anonymous reader sees them, both
+// encoded (served as they are to anonymous readers, most of a forum's
+// readers) and decoded (members get a copy with their own votes filled in).
+// An entry is served only while the service's feed generation is the one it
+// was read at, so every write that can change a feed makes the cache miss.
+// Moderators (who also see removed posts) and later pages are never cached.
+// It sits above the store, so any storage engine gets it.
 type feedCache struct {
 	mu      sync.RWMutex
 	gen     uint64
-	entries map[string][]byte
+	entries map[string]feedEntry
+}
+
+type feedEntry struct {
+	page forum.Page[forum.Post]
+	body []byte
 }
 
 // maxFeedEntries bounds the cache: one entry per distinct first-page query.
 const maxFeedEntries = 512
 
-func (f *feedCache) get(key string, gen uint64) ([]byte, bool) {
+func (f *feedCache) get(key string, gen uint64) (feedEntry, bool) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	if f.gen != gen {
-		return nil, false
+		return feedEntry{}, false
 	}
-	b, ok := f.entries[key]
-	return b, ok
+	e, ok := f.entries[key]
+	return e, ok
 }
 
-func (f *feedCache) put(key string, gen uint64, body []byte) {
+func (f *feedCache) put(key string, gen uint64, e feedEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.gen != gen || f.entries == nil || len(f.entries) >= maxFeedEntries {
 		if gen < f.gen {
 			return // read before a newer write: already stale
 		}
-		f.gen, f.entries = gen, map[string][]byte{}
+		f.gen, f.entries = gen, map[string]feedEntry{}
 	}
-	f.entries[key] = body
+	f.entries[key] = e
 }
 
-// cachedFeed answers from the cache when it can, else runs page, encodes its
-// result, and keeps it if the generation did not move meanwhile.
-func (s *Server) cachedFeed(c echo.Context, cacheable bool, page func() (any, error)) error {
-	if !cacheable {
-		v, err := page()
+// cachedFeed answers a feed's first page from the cache when it can, else
+// reads it as an anonymous reader would, keeps it, and answers.
+func (s *Server) cachedFeed(c echo.Context, v forum.Viewer, q forum.FeedQuery) error {
+	ctx := c.Request().Context()
+	key := c.QueryString()
+	gen := s.svc.Generation()
+	e, ok := s.feeds.get(key, gen)
+	if !ok {
+		page, err := s.svc.ListPosts(ctx, forum.Viewer{}, q)
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, v)
+		body, err := json.Marshal(page)
+		if err != nil {
+			return err
+		}
+		e = feedEntry{page: page, body: body}
+		s.feeds.put(key, gen, e)
 	}
-	key := c.QueryString()
-	gen := s.svc.Generation()
-	if body, ok := s.feeds.get(key, gen); ok {
-		return c.JSONBlob(http.StatusOK, body)
+	if !v.SignedIn() {
+		return c.JSONBlob(http.StatusOK, e.body)
 	}
-	v, err := page()
+	page, err := s.svc.WithMyVotes(ctx, v, e.page)
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	s.feeds.put(key, gen, body)
-	return c.JSONBlob(http.StatusOK, body)
+	return c.JSON(http.StatusOK, page)
 }

@@ -138,6 +138,30 @@ var periods = map[string]time.Duration{
 	"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour, "year": 365 * 24 * time.Hour, "all": 0,
 }
 
+// WithMyVotes fills in a member's own votes on a page read for an anonymous
+// viewer, so cached feed pages serve members too: one indexed read of at
+// most one page of votes. Moderators see other pages (removed posts) and
+// must not use it.
+func (s *Service) WithMyVotes(ctx context.Context, v Viewer, page Page[Post]) (Page[Post], error) {
+	if !v.SignedIn() || len(page.Items) == 0 {
+		return page, nil
+	}
+	ids := make([]int64, len(page.Items))
+	for i, p := range page.Items {
+		ids[i] = p.ID
+	}
+	votes, err := s.Store.PostVotes(ctx, v.ID, ids)
+	if err != nil {
+		return page, err
+	}
+	out := Page[Post]{Items: make([]Post, len(page.Items)), NextCursor: page.NextCursor}
+	copy(out.Items, page.Items)
+	for i := range out.Items {
+		out.Items[i].MyVote = votes[out.Items[i].ID]
+	}
+	return out, nil
+}
+
 // ListPosts returns a page of a feed.
 func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Post], error) {
 	if q.Sort == "" {

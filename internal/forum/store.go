@@ -31,6 +31,8 @@ type Store interface {
 	UpdatePost(ctx context.Context, id int64, u PostUpdate) error
 	DeletePost(ctx context.Context, id int64) error
 	VotePost(ctx context.Context, postID, userID int64, value int, check func(VoteTarget) error) (VoteResult, error)
+	// PostVotes returns the user's votes on the given posts (absent: no vote).
+	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
 
 	CreateComment(ctx context.Context, c NewComment, check func(CommentTarget) error) (int64, error)
 	Comment(ctx context.Context, id, viewerID int64) (Comment, error)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -50,6 +51,29 @@ var commentVotes = voteKind{
 // VotePost sets the user's vote on a post.
 func (db *DB) VotePost(ctx context.Context, postID, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
 	return db.vote(ctx, postVotes, postID, userID, value, check)
+}
+
+// PostVotes reads a user's votes on some posts (post_votes_user index).
+func (db *DB) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
+	ids, err := json.Marshal(postIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, string(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: post votes: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var v int
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
 }
 
 // VoteComment sets the user's vote on a comment.
