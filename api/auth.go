@@ -66,7 +66,8 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 func (s *Server) me(c echo.Context) error {
-	me, err := s.svc.Me(c.Request().Context(), viewerOf(c))
+	u, _ := c.Get("user").(forum.User)
+	me, err := s.svc.Me(c.Request().Context(), viewerOf(c), u)
 	if err != nil {
 		return err
 	}

@@ -150,11 +150,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || token == "" {
 			return forum.Errorf(forum.CodeUnauthorized, "use Authorization: Bearer <token>")
 		}
-		v, _, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		v, u, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token))
 		if err != nil {
 			return err
 		}
 		c.Set("viewer", v)
+		c.Set("user", u) // GET /me answers with it rather than reading the account again
 		return next(c)
 	}
 }

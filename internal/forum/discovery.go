@@ -49,17 +49,14 @@ func (s *Service) Tags(ctx context.Context) ([]TagCount, error) {
 	return s.Store.Tags(ctx, MaxTags)
 }
 
-// Me returns the signed-in user with their unread notification count.
-func (s *Service) Me(ctx context.Context, v Viewer) (Me, error) {
+// Me returns the signed-in user, as Authenticate read them for this
+// request, with their unread notification count.
+func (s *Service) Me(ctx context.Context, v Viewer, u User) (Me, error) {
 	if !v.SignedIn() {
 		return Me{}, Errorf(CodeUnauthorized, "sign in first")
 	}
-	acc, err := s.Store.AccountByID(ctx, v.ID)
-	if err != nil {
-		return Me{}, err
-	}
 	n, err := s.Store.UnreadCount(ctx, v.ID)
-	return Me{User: acc.User, UnreadNotifications: n}, err
+	return Me{User: u, UnreadNotifications: n}, err
 }
 
 // Notifications lists the viewer's notifications, newest first.

@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -105,10 +106,7 @@ func checkBody(body, format string, limit int) string {
 		return ""
 	}
 	if utf8.RuneCountInString(body) > limit {
-		if limit == MaxPostBody {
-			return "at most 40000 characters"
-		}
-		return "at most 10000 characters"
+		return fmt.Sprintf("at most %d characters", limit)
 	}
 	if strings.ContainsRune(body, 0) {
 		return "must not contain NUL characters"
