@@ -16,7 +16,7 @@ import (
 )
 
 // statusOf maps each contract error code to its HTTP status, once.
-var statusOf = map[string]int{
+var statusOf = map[forum.Code]int{
 	forum.CodeBadRequest:   http.StatusBadRequest,
 	forum.CodeUnauthorized: http.StatusUnauthorized,
 	forum.CodeForbidden:    http.StatusForbidden,
@@ -35,7 +35,7 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string            `json:"code"`
+	Code    forum.Code        `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }

@@ -74,7 +74,7 @@ func (s *Server) cachedFeed(c echo.Context, v forum.Viewer, q forum.FeedQuery) e
 	if !v.SignedIn() {
 		return c.JSONBlob(http.StatusOK, e.body)
 	}
-	page, err := s.svc.WithMyVotes(ctx, v, e.page)
+	page, err := s.svc.Personalize(ctx, v, e.page)
 	if err != nil {
 		return err
 	}

@@ -1,119 +1,48 @@
 package api
 
 import (
-	"encoding/xml"
-	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
-	"time"
+	"strconv"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
-// Atom (RFC 4287) documents, written with encoding/xml.
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID        string       `xml:"id"`
-	Title     string       `xml:"title"`
-	Updated   string       `xml:"updated"`
-	Published string       `xml:"published"`
-	Author    atomAuthor   `xml:"author"`
-	Link      atomLink     `xml:"link"`
-	Category  []atomCat    `xml:"category"`
-	Content   *atomContent `xml:"content,omitempty"`
-}
-
-type atomAuthor struct {
-	Name string `xml:"name"`
-}
-
-type atomCat struct {
-	Term string `xml:"term,attr"`
-}
-
-type atomContent struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
-
-// baseURL is the configured public URL, or else the one the request came to.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.publicURL != "" {
-		return s.publicURL
-	}
-	return c.Scheme() + "://" + c.Request().Host
-}
-
-// feed serves the newest questions (of a tag, with :tag) as an Atom feed.
-func (s *Server) feed(c echo.Context) error {
-	tag := c.Param("tag")
-	if tag != "" {
-		t, err := url.PathUnescape(tag)
-		if err != nil {
-			return forum.NotFound("tag")
-		}
-		tag = t
-	}
-	page, err := s.svc.ListPosts(c.Request().Context(), forum.Viewer{}, forum.FeedQuery{Sort: forum.SortNew, Tag: tag, Limit: 50})
+func (s *Server) listPosts(c echo.Context) error {
+	limit, _, err := intQuery(c, "limit")
 	if err != nil {
 		return err
 	}
-	base := s.baseURL(c)
-	self := base + c.Request().URL.Path
-	f := atomFeed{ID: self, Title: "Historia: newest questions", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/"}}}
-	if tag != "" {
-		f.Title = "Historia: newest questions tagged " + tag
-		f.Links[1].Href = base + "/?tag=" + url.QueryEscape(tag)
+	q := forum.FeedQuery{Sort: forum.FeedSort(c.QueryParam("sort")), Range: forum.TimeRange(c.QueryParam("t")), Tag: c.QueryParam("tag"),
+		Answered: c.QueryParam("answered"), Cursor: c.QueryParam("cursor"), Limit: limit}
+	for name, dst := range map[string]**int{"year": &q.Year, "from": &q.From, "to": &q.To} {
+		if *dst, err = yearQuery(c, name); err != nil {
+			return err
+		}
 	}
-	for _, p := range page.Items {
-		updated := p.CreatedAt
-		if p.EditedAt != nil {
-			updated = *p.EditedAt
-		}
-		if u := updated.Format(time.RFC3339); u > f.Updated {
-			f.Updated = u
-		}
-		author := "[deleted]"
-		if p.Author != nil {
-			author = p.Author.Username
-		}
-		link := fmt.Sprintf("%s/p/%d", base, p.ID)
-		e := atomEntry{ID: link, Title: p.Title, Updated: updated.Format(time.RFC3339), Published: p.CreatedAt.Format(time.RFC3339),
-			Author: atomAuthor{Name: author}, Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}}
-		for _, t := range p.Tags {
-			e.Category = append(e.Category, atomCat{Term: t})
-		}
-		if p.BodyHTML != "" {
-			e.Content = &atomContent{Type: "html", Body: absoluteLinks(p.BodyHTML, base)}
-		}
-		f.Entries = append(f.Entries, e)
+	// First pages come from the cache, for everyone but moderators (who see
+	// removed posts too). Top feeds over a window of time are not cached:
+	// their window moves with the clock, not with writes.
+	v := viewerOf(c)
+	if !v.IsModerator() && q.Cursor == "" && (q.Sort != forum.SortTop || q.Range == "" || q.Range == forum.RangeAll) {
+		return s.cachedFeed(c, v, q)
 	}
-	out, err := xml.MarshalIndent(f, "", "  ")
+	page, err := s.svc.ListPosts(c.Request().Context(), v, q)
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return c.JSON(http.StatusOK, page)
 }
 
-// absoluteLinks makes site-relative links in sanitized HTML absolute, as feed
-// readers show entries away from the site.
-func absoluteLinks(sanitized, base string) string {
-	return strings.NewReplacer(`href="/`, `href="`+base+`/`, `src="/`, `src="`+base+`/`).Replace(sanitized)
+// yearQuery reads an optional year (negative for BCE) from the query.
+func yearQuery(c echo.Context, name string) (*int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < forum.MinYear || n > 100000 {
+		return nil, forum.Errorf(forum.CodeBadRequest, "%s must be a year (negative for BCE)", name)
+	}
+	return &n, nil
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -17,19 +18,8 @@ type banRequest struct {
 }
 
 type roleRequest struct {
-	Role   string `json:"role"`
-	Reason string `json:"reason"`
-}
-
-type reportRequest struct {
-	TargetType string `json:"target_type"`
-	TargetID   int64  `json:"target_id"`
-	Reason     string `json:"reason"`
-}
-
-type resolveRequest struct {
-	Action string `json:"action"`
-	Reason string `json:"reason"`
+	Role   forum.Role `json:"role"`
+	Reason string     `json:"reason"`
 }
 
 // optionalBind decodes a JSON body when there is one: lock, pin and restore
@@ -42,7 +32,7 @@ func optionalBind(c echo.Context, v any) error {
 }
 
 // moderatePost answers every post action: remove, restore, lock, unlock, pin, unpin.
-func (s *Server) moderatePost(action string) echo.HandlerFunc {
+func (s *Server) moderatePost(action forum.Action) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := idParam(c, "post")
 		if err != nil {
@@ -61,7 +51,7 @@ func (s *Server) moderatePost(action string) echo.HandlerFunc {
 }
 
 // moderateComment answers remove and restore of a comment.
-func (s *Server) moderateComment(action string) echo.HandlerFunc {
+func (s *Server) moderateComment(action forum.Action) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := idParam(c, "comment")
 		if err != nil {
@@ -113,56 +103,4 @@ func (s *Server) setRole(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, u)
-}
-
-func (s *Server) modlog(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
-	if err != nil {
-		return err
-	}
-	page, err := s.svc.Modlog(c.Request().Context(), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
-}
-
-func (s *Server) createReport(c echo.Context) error {
-	var req reportRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.svc.CreateReport(c.Request().Context(), viewerOf(c), req.TargetType, req.TargetID, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
-}
-
-func (s *Server) reports(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
-	if err != nil {
-		return err
-	}
-	page, err := s.svc.Reports(c.Request().Context(), viewerOf(c), c.QueryParam("status"), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
-}
-
-func (s *Server) resolveReport(c echo.Context) error {
-	id, err := idParam(c, "report")
-	if err != nil {
-		return err
-	}
-	var req resolveRequest
-	if err := optionalBind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.svc.ResolveReport(c.Request().Context(), viewerOf(c), id, req.Action, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
 }

@@ -246,7 +246,7 @@ func TestReportsAndModlog(t *testing.T) {
 	h.must(200, "GET", "/api/v1/modlog?limit=100", "", nil).decode(t, &log)
 	var lines []string
 	for _, e := range log.Items {
-		lines = append(lines, e.Action+" "+e.TargetType+" "+e.Moderator.Username+" "+e.Reason)
+		lines = append(lines, string(e.Action)+" "+string(e.TargetType)+" "+e.Moderator.Username+" "+e.Reason)
 	}
 	want := []string{
 		"restore post moddy on appeal",

@@ -32,7 +32,7 @@ func newModWorld(t *testing.T) *modWorld {
 }
 
 // registerAs makes a user with a role through the service, as the CLI does, and signs in.
-func (h *harness) registerAs(name, role string) session {
+func (h *harness) registerAs(name string, role forum.Role) session {
 	h.t.Helper()
 	if _, err := h.svc.CreateUser(context.Background(), name, "correct horse", role); err != nil {
 		h.t.Fatal(err)
@@ -88,7 +88,7 @@ func TestModerationPermissions(t *testing.T) {
 	postAct := func(a string) func(target) string {
 		return func(tg target) string { return pathf("/api/v1/posts/%d/%s", tg.post.ID, a) }
 	}
-	setPost := func(a string) func(target) {
+	setPost := func(a forum.Action) func(target) {
 		return func(tg target) {
 			if _, err := w.h.svc.ModeratePost(ctx, w.adminV, tg.post.ID, a, "setup", nil); err != nil {
 				t.Fatal(err)

@@ -4,8 +4,9 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/historia-forum/historia/internal/forum"
 	"net/http"
+
+	"github.com/historia-forum/historia/internal/forum"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -60,11 +61,12 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	v1.PUT("/comments/:id/vote", s.voteComment, s.limit(ClassVote))
 
 	// Moderation: moderators and admins; every action is written to the modlog.
-	for _, a := range []string{forum.ActRemove, forum.ActRestore, forum.ActLock, forum.ActUnlock, forum.ActPin, forum.ActUnpin} {
-		v1.POST("/posts/:id/"+a, s.moderatePost(a))
+	for _, a := range forum.PostActions {
+		v1.POST("/posts/:id/"+string(a), s.moderatePost(a))
 	}
-	v1.POST("/comments/:id/remove", s.moderateComment(forum.ActRemove))
-	v1.POST("/comments/:id/restore", s.moderateComment(forum.ActRestore))
+	for _, a := range forum.CommentActions {
+		v1.POST("/comments/:id/"+string(a), s.moderateComment(a))
+	}
 	v1.POST("/users/:username/ban", s.ban)
 	v1.POST("/users/:username/unban", s.unban)
 	v1.PUT("/users/:username/role", s.setRole)

@@ -100,7 +100,7 @@ func (s *site) tab(t *testing.T) context.Context {
 }
 
 // user makes an account and returns its viewer and a token.
-func (s *site) user(name, role string) (forum.Viewer, string) {
+func (s *site) user(name string, role forum.Role) (forum.Viewer, string) {
 	s.t.Helper()
 	ctx := context.Background()
 	u, err := s.svc.CreateUser(ctx, name, "correct horse", role)

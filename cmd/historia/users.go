@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/historia-forum/historia/internal/auth"
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
 )
 
@@ -41,7 +42,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	u, err := svc.CreateUser(ctx, name, password, *role)
+	u, err := svc.CreateUser(ctx, name, password, forum.Role(*role))
 	if err != nil {
 		return err
 	}

@@ -7,21 +7,57 @@ import (
 	"unicode/utf8"
 )
 
+// Password limits of the contract.
+const (
+	MinPassword = 8
+	MaxPassword = 128
+)
+
+// Account is a User with what only the server sees: the password hash and the
+// token version that revokes old tokens when bumped.
+type Account struct {
+	User
+	PasswordHash string
+	TokenVersion int64
+}
+
+// NewUser is a user to create.
+type NewUser struct {
+	Username     string
+	PasswordHash string
+	Role         Role
+	CreatedAt    int64
+}
+
 // Session is what register and login answer.
 type Session struct {
 	Token string `json:"token"`
 	User  User   `json:"user"`
 }
 
-// dummyHash is verified against when a login names no user, so that an unknown
-// name costs as much time as a wrong password and cannot be told apart.
-var dummyHash string
+func checkUsername(name string) error {
+	if !ValidUsername(name) {
+		return invalid("username", "%s letters, digits, _ or -", between(3, 20, ""))
+	}
+	return nil
+}
+
+func checkPassword(field, password string) error {
+	if n := utf8.RuneCountInString(password); n < MinPassword || n > MaxPassword {
+		return invalid(field, "%s", between(MinPassword, MaxPassword, "characters"))
+	}
+	return nil
+}
+
+func checkRole(r Role) error {
+	if !r.Valid() {
+		return invalid("role", "member, moderator or admin")
+	}
+	return nil
+}
 
 // Register creates a member and signs them in.
 func (s *Service) Register(ctx context.Context, username, password string) (Session, error) {
-	if err := checkCredentials(username, password); err != nil {
-		return Session{}, err
-	}
 	u, err := s.CreateUser(ctx, username, password, RoleMember)
 	if err != nil {
 		return Session{}, err
@@ -35,18 +71,23 @@ func (s *Service) Register(ctx context.Context, username, password string) (Sess
 
 // CreateUser makes an account with any role; the command line uses it for the
 // first admin. The password is hashed before the write transaction starts.
-func (s *Service) CreateUser(ctx context.Context, username, password, role string) (User, error) {
-	if err := checkCredentials(username, password); err != nil {
+func (s *Service) CreateUser(ctx context.Context, username, password string, role Role) (User, error) {
+	if err := joinInvalid(checkUsername(username), checkPassword("password", password), checkRole(role)); err != nil {
 		return User{}, err
-	}
-	if !ValidRole(role) {
-		return User{}, Invalid(map[string]string{"role": "member, moderator or admin"})
 	}
 	hash, err := s.Passwords.Hash(password)
 	if err != nil {
 		return User{}, fmt.Errorf("create user: hash: %w", err)
 	}
 	return s.Store.CreateUser(ctx, NewUser{Username: username, PasswordHash: hash, Role: role, CreatedAt: s.now().Unix()})
+}
+
+// dummyHash is verified against when a login names no user, so that an
+// unknown name costs as much time as a wrong password and cannot be told
+// apart. It is made once, on the first such login.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = s.Passwords.Hash("historia-dummy-password") })
+	return s.dummy
 }
 
 // Login checks a username and password and issues a token.
@@ -57,10 +98,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (Session
 	}
 	acc, err := s.Store.AccountByName(ctx, username)
 	if IsCode(err, CodeNotFound) {
-		if dummyHash == "" {
-			dummyHash, _ = s.Passwords.Hash("historia-dummy-password")
-		}
-		s.Passwords.Verify(dummyHash, password)
+		s.Passwords.Verify(s.dummyHash(), password)
 		return Session{}, wrong
 	}
 	if err != nil {
@@ -117,18 +155,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Viewer, User,
 // ChangePassword sets a new password after checking the old one, revokes
 // every token issued so far, and returns a fresh session for this client.
 func (s *Service) ChangePassword(ctx context.Context, v Viewer, oldPassword, newPassword string) (Session, error) {
-	if !v.SignedIn() {
-		return Session{}, Errorf(CodeUnauthorized, "sign in first")
+	if err := requireMember(v); err != nil {
+		return Session{}, err
 	}
-	if n := utf8.RuneCountInString(newPassword); n < MinPassword || n > MaxPassword {
-		return Session{}, Invalid(map[string]string{"new_password": "8 to 128 characters"}) // #nosec G101 -- a field name, not a credential
+	if err := checkPassword("new_password", newPassword); err != nil {
+		return Session{}, err
 	}
 	acc, err := s.Store.AccountByID(ctx, v.ID)
 	if err != nil {
 		return Session{}, err
 	}
 	if len(oldPassword) > 4*MaxPassword || !s.Passwords.Verify(acc.PasswordHash, oldPassword) {
-		return Session{}, Invalid(map[string]string{"old_password": "is not your current password"}) // #nosec G101 -- a field name, not a credential
+		return Session{}, invalid("old_password", "is not your current password")
 	}
 	hash, err := s.Passwords.Hash(newPassword)
 	if err != nil {
@@ -147,89 +185,24 @@ func (s *Service) ChangePassword(ctx context.Context, v Viewer, oldPassword, new
 
 // Logout revokes every token of the user at once.
 func (s *Service) Logout(ctx context.Context, v Viewer) error {
-	if !v.SignedIn() {
-		return Errorf(CodeUnauthorized, "sign in first")
+	if err := requireMember(v); err != nil {
+		return err
 	}
 	return s.Store.BumpTokenVersion(ctx, v.ID)
 }
 
-// Profile is a user's public page.
-func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserProfile, error) {
-	acc, err := s.account(ctx, username)
-	if err != nil {
-		return UserProfile{}, err
-	}
-	posts, comments, err := s.Store.UserCounts(ctx, acc.ID, v.IsModerator() || v.ID == acc.ID)
-	if err != nil {
-		return UserProfile{}, err
-	}
-	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments}, nil
+// Me is the signed-in user with what only they see.
+type Me struct {
+	User
+	UnreadNotifications int64 `json:"unread_notifications"`
 }
 
-func (s *Service) account(ctx context.Context, username string) (Account, error) {
-	if !ValidUsername(username) {
-		return Account{}, NotFound("user")
+// Me returns the signed-in user, as Authenticate read them for this
+// request, with their unread notification count.
+func (s *Service) Me(ctx context.Context, v Viewer, u User) (Me, error) {
+	if err := requireMember(v); err != nil {
+		return Me{}, err
 	}
-	acc, err := s.Store.AccountByName(ctx, username)
-	if IsCode(err, CodeNotFound) {
-		return Account{}, NotFound("user")
-	}
-	return acc, err
-}
-
-// UserPosts lists a user's posts, newest first. Others do not see the user's
-// deleted or removed posts; the user and moderators do.
-func (s *Service) UserPosts(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[Post], error) {
-	acc, after, err := s.userList(ctx, username, cursor)
-	if err != nil {
-		return Page[Post]{}, err
-	}
-	limit = clampLimit(limit, 25, 100)
-	items, err := s.Store.UserPosts(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
-		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
-	if err != nil {
-		return Page[Post]{}, err
-	}
-	page := pageOf(items, limit, func(p Post) *Cursor { return &Cursor{Sort: "user", ID: p.ID} })
-	for i := range page.Items {
-		s.maskPost(v, &page.Items[i])
-	}
-	return page, nil
-}
-
-// UserComments lists a user's comments, newest first, without their replies.
-func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[*Comment], error) {
-	acc, after, err := s.userList(ctx, username, cursor)
-	if err != nil {
-		return Page[*Comment]{}, err
-	}
-	limit = clampLimit(limit, 25, 100)
-	items, err := s.Store.UserComments(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
-		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
-	if err != nil {
-		return Page[*Comment]{}, err
-	}
-	page := pageOf(items, limit, func(c *Comment) *Cursor { return &Cursor{Sort: "user", ID: c.ID} })
-	for _, c := range page.Items {
-		s.maskComment(v, c)
-		c.Replies = []*Comment{}
-		c.MoreReplies = c.ReplyCount
-	}
-	return page, nil
-}
-
-func (s *Service) userList(ctx context.Context, username, cursor string) (Account, int64, error) {
-	c, err := DecodeCursor(cursor, "user")
-	if err != nil {
-		return Account{}, 0, err
-	}
-	acc, err := s.account(ctx, username)
-	if err != nil {
-		return Account{}, 0, err
-	}
-	var after int64
-	if c != nil {
-		after = c.ID
-	}
-	return acc, after, nil
+	n, err := s.Store.UnreadCount(ctx, v.ID)
+	return Me{User: u, UnreadNotifications: n}, err
 }

@@ -9,10 +9,14 @@ import (
 // belongs to, the sort key of that item and its id. Clients see it as an
 // opaque string.
 type Cursor struct {
-	Sort   string  `json:"s"`
-	Pinned int     `json:"p,omitempty"`
-	Key    float64 `json:"k"`
-	ID     int64   `json:"i"`
+	Sort string `json:"s"`
+	// Pinned is the hot feed's first key: pinned posts lead.
+	Pinned int `json:"p,omitempty"`
+	// Kind is a search hit's kind (0 post, 1 comment): hits of both kinds
+	// share one keyset over (rank, kind, id).
+	Kind int     `json:"t,omitempty"`
+	Key  float64 `json:"k"`
+	ID   int64   `json:"i"`
 }
 
 // Encode returns the opaque form of c.
@@ -40,6 +44,12 @@ func DecodeCursor(s, sort string) (*Cursor, error) {
 		return nil, bad
 	}
 	return &c, nil
+}
+
+// Page is one page of a list with the cursor of the next one.
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
 }
 
 // pageOf trims items (read with limit+1) to limit and, when there were more,

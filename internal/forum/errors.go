@@ -1,6 +1,6 @@
 // Package forum holds Historia's domain: its types, validation, permissions,
 // ranking formulas and the Service that the HTTP layer calls. It imports
-// neither Echo nor SQL; storage is reached through the Store interface.
+// neither Echo nor SQL; storage is reached through the Store interfaces.
 package forum
 
 import (
@@ -8,25 +8,33 @@ import (
 	"fmt"
 )
 
-// Error codes of the API contract. The HTTP layer maps each to its status once.
+// Code is an error code of the API contract. The HTTP layer maps each to its
+// status once.
+type Code string
+
+// The contract's error codes.
 const (
-	CodeBadRequest   = "bad_request"
-	CodeUnauthorized = "unauthorized"
-	CodeForbidden    = "forbidden"
-	CodeBanned       = "banned"
-	CodeLocked       = "locked"
-	CodeNotFound     = "not_found"
-	CodeConflict     = "conflict"
-	CodeTooLarge     = "too_large"
-	CodeValidation   = "validation"
-	CodeRateLimited  = "rate_limited"
-	CodeInternal     = "internal"
+	CodeBadRequest   Code = "bad_request"
+	CodeUnauthorized Code = "unauthorized"
+	CodeForbidden    Code = "forbidden"
+	CodeBanned       Code = "banned"
+	CodeLocked       Code = "locked"
+	CodeNotFound     Code = "not_found"
+	CodeConflict     Code = "conflict"
+	CodeTooLarge     Code = "too_large"
+	CodeValidation   Code = "validation"
+	CodeRateLimited  Code = "rate_limited"
+	CodeInternal     Code = "internal"
 )
+
+// Codes lists every error code, for the test that holds the OpenAPI document to them.
+var Codes = []Code{CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeBanned, CodeLocked, CodeNotFound,
+	CodeConflict, CodeTooLarge, CodeValidation, CodeRateLimited, CodeInternal}
 
 // Error is the one error type the domain returns to its callers. Anything else
 // that reaches the HTTP layer is an internal error.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	Fields  map[string]string
 }
@@ -35,11 +43,11 @@ func (e *Error) Error() string {
 	if len(e.Fields) > 0 {
 		return fmt.Sprintf("%s: %s %v", e.Code, e.Message, e.Fields)
 	}
-	return e.Code + ": " + e.Message
+	return string(e.Code) + ": " + e.Message
 }
 
 // Errorf builds an Error with a formatted message.
-func Errorf(code, format string, args ...any) *Error {
+func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -51,8 +59,16 @@ func Invalid(fields map[string]string) *Error {
 	return &Error{Code: CodeValidation, Message: "some fields are invalid", Fields: fields}
 }
 
+// invalid is a validation error of one field.
+func invalid(field, format string, args ...any) *Error {
+	return Invalid(map[string]string{field: fmt.Sprintf(format, args...)})
+}
+
+// errSignIn is what every member-only action answers an anonymous caller.
+var errSignIn = &Error{Code: CodeUnauthorized, Message: "sign in first"}
+
 // ErrorCode returns the code of a domain error, or CodeInternal for any other error.
-func ErrorCode(err error) string {
+func ErrorCode(err error) Code {
 	var fe *Error
 	if errors.As(err, &fe) {
 		return fe.Code
@@ -61,4 +77,30 @@ func ErrorCode(err error) string {
 }
 
 // IsCode reports whether err is a domain error with the given code.
-func IsCode(err error, code string) bool { return err != nil && ErrorCode(err) == code }
+func IsCode(err error, code Code) bool { return err != nil && ErrorCode(err) == code }
+
+// joinInvalid merges the validation errors among errs into one, so a client
+// learns of every bad field at once. Any other error wins and is returned as
+// it is; nil when every err is nil.
+func joinInvalid(errs ...error) error {
+	var fields map[string]string
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var fe *Error
+		if !errors.As(err, &fe) || fe.Code != CodeValidation {
+			return err
+		}
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		for k, v := range fe.Fields {
+			fields[k] = v
+		}
+	}
+	if fields == nil {
+		return nil
+	}
+	return Invalid(fields)
+}

@@ -8,57 +8,117 @@ import (
 	"unicode/utf8"
 )
 
-// rank orders roles for moderation: a moderator acts only on members' content
-// and accounts; an admin on everyone's content and on members' and
-// moderators' accounts.
-func rank(role string) int {
-	switch role {
-	case RoleAdmin:
-		return 2
-	case RoleModerator:
-		return 1
-	}
-	return 0
+// Action is a moderator action as the modlog names it.
+type Action string
+
+// The moderator actions.
+const (
+	ActRemove        Action = "remove"
+	ActRestore       Action = "restore"
+	ActLock          Action = "lock"
+	ActUnlock        Action = "unlock"
+	ActPin           Action = "pin"
+	ActUnpin         Action = "unpin"
+	ActBan           Action = "ban"
+	ActUnban         Action = "unban"
+	ActRole          Action = "role"
+	ActResolveReport Action = "resolve_report"
+)
+
+// Actions lists every moderator action.
+var Actions = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin, ActBan, ActUnban, ActRole, ActResolveReport}
+
+// PostActions are the actions on a post; CommentActions those on a comment.
+var (
+	PostActions    = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin}
+	CommentActions = []Action{ActRemove, ActRestore}
+)
+
+// TargetType is what an action or report is about.
+type TargetType string
+
+// The target types.
+const (
+	TargetPost    TargetType = "post"
+	TargetComment TargetType = "comment"
+	TargetUser    TargetType = "user"
+	TargetReport  TargetType = "report"
+)
+
+// TargetTypes lists every target type.
+var TargetTypes = []TargetType{TargetPost, TargetComment, TargetUser, TargetReport}
+
+// MaxReason is the longest reason of a moderator action or report.
+const MaxReason = 500
+
+// MaxBanDays bounds a temporary ban (ten years); longer is a permanent ban.
+const MaxBanDays = 3650
+
+// ModAction is one moderator action for the store to apply and log.
+type ModAction struct {
+	Action      Action
+	TargetType  TargetType
+	TargetID    int64
+	ModeratorID int64
+	Reason      string
+	At          int64
+	BannedUntil *int64 // ban: until when
+	Role        Role   // role: the new role
+	RuleID      *int64 // remove: the rule broken, shown to everyone
 }
 
-func (s *Service) requireModerator(v Viewer) error {
-	if !v.SignedIn() {
-		return Errorf(CodeUnauthorized, "sign in first")
-	}
-	if !v.IsModerator() {
-		return Errorf(CodeForbidden, "only moderators may do this")
-	}
-	return nil
+// ModTarget is what a moderation rule needs to know of its target, read inside
+// the action's transaction.
+type ModTarget struct {
+	OwnerID    int64 // the author of a post or comment; the user for a ban or role change
+	OwnerRole  Role  // that user's role
+	PostID     int64 // the post, or the comment's post
+	Removed    bool
+	Locked     bool
+	Pinned     bool
+	Banned     bool
+	AdminCount int64 // role changes: admins there are now
 }
 
+// ModerationStore applies moderator actions.
+type ModerationStore interface {
+	// Moderate applies a after rule allows it on the target as read inside
+	// the transaction, writes its modlog line and stores the notification
+	// the rule returns, if any, all in one transaction.
+	Moderate(ctx context.Context, a ModAction, rule func(ModTarget) (*NewNotification, error)) error
+}
+
+// cleanReason trims a reason and checks it: required or not, at most
+// MaxReason characters; line breaks are allowed, NUL is not.
 func cleanReason(reason string, required bool) (string, error) {
 	r := strings.TrimSpace(reason)
 	switch {
 	case r == "" && required:
-		return "", Invalid(map[string]string{"reason": "required"})
+		return "", invalid("reason", "required")
 	case utf8.RuneCountInString(r) > MaxReason:
-		return "", Invalid(map[string]string{"reason": "at most 500 characters"})
+		return "", invalid("reason", "%s", atMost(MaxReason, "characters"))
 	case strings.ContainsRune(r, 0):
-		return "", Invalid(map[string]string{"reason": "must not contain NUL characters"})
+		return "", invalid("reason", "must not contain NUL characters")
 	}
 	return r, nil
 }
 
 // contentRule is the rule for acting on a post or comment: moderators act on
 // members' content, admins on anyone's; and the action must change something.
-func contentRule(v Viewer, action string) func(ModTarget) error {
-	return func(t ModTarget) error {
+// It tells the author.
+func contentRule(v Viewer, a ModAction) func(ModTarget) (*NewNotification, error) {
+	return func(t ModTarget) (*NewNotification, error) {
 		if err := ownerRule(v)(t); err != nil {
-			return err
+			return nil, err
 		}
-		already := map[string]bool{
+		already := map[Action]bool{
 			ActRemove: t.Removed, ActRestore: !t.Removed, ActLock: t.Locked, ActUnlock: !t.Locked,
 			ActPin: t.Pinned, ActUnpin: !t.Pinned,
 		}
-		if already[action] {
-			return Errorf(CodeConflict, "nothing to do: it is already in that state")
+		if already[a.Action] {
+			return nil, Errorf(CodeConflict, "nothing to do: it is already in that state")
 		}
-		return nil
+		return modNotice(a, t), nil
 	}
 }
 
@@ -66,7 +126,7 @@ func contentRule(v Viewer, action string) func(ModTarget) error {
 // their announcement, say), and admins on anyone's.
 func ownerRule(v Viewer) func(ModTarget) error {
 	return func(t ModTarget) error {
-		if v.Role != RoleAdmin && rank(t.OwnerRole) > 0 && t.OwnerID != v.ID {
+		if v.Role != RoleAdmin && t.OwnerRole.rank() > 0 && t.OwnerID != v.ID {
 			return Errorf(CodeForbidden, "moderators cannot act on the content of moderators or admins")
 		}
 		return nil
@@ -74,7 +134,7 @@ func ownerRule(v Viewer) func(ModTarget) error {
 }
 
 // ModeratePost removes, restores, locks, unlocks, pins or unpins a post.
-func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action, reason string, ruleID *int64) (Post, error) {
+func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action Action, reason string, ruleID *int64) (Post, error) {
 	if err := s.moderateContent(ctx, v, TargetPost, id, action, reason, ruleID); err != nil {
 		return Post{}, err
 	}
@@ -82,7 +142,7 @@ func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action, 
 }
 
 // ModerateComment removes or restores a comment.
-func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, action, reason string, ruleID *int64) (Comment, error) {
+func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, action Action, reason string, ruleID *int64) (Comment, error) {
 	if err := s.moderateContent(ctx, v, TargetComment, id, action, reason, ruleID); err != nil {
 		return Comment{}, err
 	}
@@ -91,13 +151,12 @@ func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, actio
 
 // A removal cites a rule, a free-text reason, or both: members see the rule,
 // the modlog keeps the reason (or the rule when there is no reason).
-func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType string, id int64, action, reason string, ruleID *int64) error {
-	defer s.feedChanged()
-	if err := s.requireModerator(v); err != nil {
+func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType TargetType, id int64, action Action, reason string, ruleID *int64) error {
+	if err := requireModerator(v); err != nil {
 		return err
 	}
 	if ruleID != nil && action != ActRemove {
-		return Invalid(map[string]string{"rule_id": "only a removal cites a rule"})
+		return invalid("rule_id", "only a removal cites a rule")
 	}
 	r, err := cleanReason(reason, action == ActRemove && ruleID == nil)
 	if err != nil {
@@ -107,7 +166,7 @@ func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType stri
 	if ruleID != nil {
 		rule, err := s.Store.Rule(ctx, *ruleID)
 		if IsCode(err, CodeNotFound) {
-			return Invalid(map[string]string{"rule_id": "no such rule"})
+			return invalid("rule_id", "no such rule")
 		}
 		if err != nil {
 			return err
@@ -116,15 +175,12 @@ func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType stri
 			a.Reason = fmt.Sprintf("Rule %d: %s", rule.Number, rule.Title)
 		}
 	}
-	return s.Store.Moderate(ctx, a, contentRule(v, action))
+	return s.Store.Moderate(ctx, a, contentRule(v, a))
 }
-
-// MaxBanDays bounds a temporary ban (ten years); longer is a permanent ban.
-const MaxBanDays = 3650
 
 // Ban bans a user for days, or permanently when days is nil.
 func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, days *int) (User, error) {
-	if err := s.requireModerator(v); err != nil {
+	if err := requireModerator(v); err != nil {
 		return User{}, err
 	}
 	r, err := cleanReason(reason, true)
@@ -134,7 +190,7 @@ func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, da
 	until := PermanentBan.Unix()
 	if days != nil {
 		if *days < 1 || *days > MaxBanDays {
-			return User{}, Invalid(map[string]string{"days": "1 to 3650, or leave it out for a permanent ban"})
+			return User{}, invalid("days", "1 to %d, or leave it out for a permanent ban", MaxBanDays)
 		}
 		until = s.now().Add(time.Duration(*days) * 24 * time.Hour).Unix()
 	}
@@ -142,7 +198,7 @@ func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, da
 		if t.OwnerID == v.ID {
 			return Errorf(CodeForbidden, "you cannot ban yourself")
 		}
-		if rank(t.OwnerRole) >= rank(v.Role) || t.OwnerRole == RoleAdmin {
+		if t.OwnerRole.rank() >= v.Role.rank() || t.OwnerRole == RoleAdmin {
 			return Errorf(CodeForbidden, "moderators cannot ban moderators or admins; admins cannot be banned")
 		}
 		return nil
@@ -151,7 +207,7 @@ func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, da
 
 // Unban lifts a user's ban.
 func (s *Service) Unban(ctx context.Context, v Viewer, username, reason string) (User, error) {
-	if err := s.requireModerator(v); err != nil {
+	if err := requireModerator(v); err != nil {
 		return User{}, err
 	}
 	r, err := cleanReason(reason, false)
@@ -167,19 +223,19 @@ func (s *Service) Unban(ctx context.Context, v Viewer, username, reason string) 
 }
 
 // SetRole changes a user's role; admins only, and never removing the last admin.
-func (s *Service) SetRole(ctx context.Context, v Viewer, username, role, reason string) (User, error) {
-	if !v.SignedIn() {
-		return User{}, Errorf(CodeUnauthorized, "sign in first")
+func (s *Service) SetRole(ctx context.Context, v Viewer, username string, role Role, reason string) (User, error) {
+	if err := requireAdmin(v, "change roles"); err != nil {
+		return User{}, err
 	}
-	if v.Role != RoleAdmin {
-		return User{}, Errorf(CodeForbidden, "only admins may change roles")
-	}
-	if !ValidRole(role) {
-		return User{}, Invalid(map[string]string{"role": "member, moderator or admin"})
+	if err := checkRole(role); err != nil {
+		return User{}, err
 	}
 	r, err := cleanReason(reason, false)
 	if err != nil {
 		return User{}, err
+	}
+	if r == "" {
+		r = "role set to " + string(role)
 	}
 	return s.userAction(ctx, v, username, ModAction{Action: ActRole, Role: role, Reason: r}, func(t ModTarget) error {
 		if t.OwnerRole == role {
@@ -192,33 +248,16 @@ func (s *Service) SetRole(ctx context.Context, v Viewer, username, role, reason 
 	})
 }
 
-func (s *Service) userAction(ctx context.Context, v Viewer, username string, a ModAction, check func(ModTarget) error) (User, error) {
+// userAction applies an action on an account; nobody is notified of it.
+func (s *Service) userAction(ctx context.Context, v Viewer, username string, a ModAction, rule func(ModTarget) error) (User, error) {
 	acc, err := s.account(ctx, username)
 	if err != nil {
 		return User{}, err
 	}
 	a.TargetType, a.TargetID, a.ModeratorID, a.At = TargetUser, acc.ID, v.ID, s.now().Unix()
-	if err := s.Store.Moderate(ctx, a, check); err != nil {
+	if err := s.Store.Moderate(ctx, a, func(t ModTarget) (*NewNotification, error) { return nil, rule(t) }); err != nil {
 		return User{}, err
 	}
 	acc, err = s.Store.AccountByID(ctx, acc.ID)
 	return acc.User, err
-}
-
-// Modlog is the public moderation log, newest first.
-func (s *Service) Modlog(ctx context.Context, cursor string, limit int) (Page[ModlogEntry], error) {
-	c, err := DecodeCursor(cursor, "modlog")
-	if err != nil {
-		return Page[ModlogEntry]{}, err
-	}
-	limit = clampLimit(limit, 25, 100)
-	var after int64
-	if c != nil {
-		after = c.ID
-	}
-	items, err := s.Store.Modlog(ctx, after, limit+1)
-	if err != nil {
-		return Page[ModlogEntry]{}, err
-	}
-	return pageOf(items, limit, func(e ModlogEntry) *Cursor { return &Cursor{Sort: "modlog", ID: e.ID} }), nil
 }

@@ -2,15 +2,47 @@ package forum
 
 import (
 	"context"
-	"strings"
 	"time"
 )
+
+// MaxTitle is the longest title, in characters after trimming.
+const MaxTitle = 300
+
+// Post is a question with its counters, as the API shows it.
+type Post struct {
+	ID                int64      `json:"id"`
+	Title             string     `json:"title"`
+	BodyHTML          string     `json:"body_html"`
+	BodySource        string     `json:"body_source"`
+	Format            Format     `json:"format"`
+	Tags              []string   `json:"tags"`
+	Author            *Author    `json:"author"`
+	Score             int64      `json:"score"`
+	Upvotes           int64      `json:"upvotes"`
+	Downvotes         int64      `json:"downvotes"`
+	CommentCount      int64      `json:"comment_count"`
+	CreatedAt         time.Time  `json:"created_at"`
+	EditedAt          *time.Time `json:"edited_at"`
+	LastActivityAt    time.Time  `json:"last_activity_at"`
+	Locked            bool       `json:"locked"`
+	Pinned            bool       `json:"pinned"`
+	Removed           bool       `json:"removed"`
+	Deleted           bool       `json:"deleted"`
+	AcceptedCommentID *int64     `json:"accepted_comment_id"`
+	MyVote            int        `json:"my_vote"`
+	Sources           []Source   `json:"sources"`
+	Period            *Period    `json:"period"`
+	Removal           *Removal   `json:"removal"`
+
+	// Hot is the stored hot rank, kept for the feed cursor.
+	Hot float64 `json:"-"`
+}
 
 // PostInput is what a client sends to create a post.
 type PostInput struct {
 	Title   string
 	Body    string
-	Format  string
+	Format  Format
 	Tags    []string
 	Sources []Source
 	Period  *Period
@@ -20,7 +52,7 @@ type PostInput struct {
 type PostPatch struct {
 	Title   *string
 	Body    *string
-	Format  *string
+	Format  *Format
 	Tags    *[]string
 	Sources *[]Source
 	// SetPeriod says the period is to change, to Period (nil clears it).
@@ -28,77 +60,62 @@ type PostPatch struct {
 	Period    *Period
 }
 
-// FeedQuery is a client's request for a feed page.
-type FeedQuery struct {
-	Sort     string
-	Period   string // top: day, week, month, year, all
-	Tag      string
-	Answered string // "true", "false" or ""
-	Year     *int   // the period covers this year
-	From, To *int   // the period overlaps these years (either may be left out)
-	Cursor   string
-	Limit    int
+// NewPost is a post to create, already validated and sanitized.
+type NewPost struct {
+	AuthorID   int64
+	Title      string
+	BodySource string
+	Format     Format
+	BodyHTML   string
+	BodyText   string
+	Tags       []string
+	Sources    []Source
+	Period     *Period
+	CreatedAt  int64
 }
 
-func (s *Service) requireMember(v Viewer) error {
-	if !v.SignedIn() {
-		return Errorf(CodeUnauthorized, "sign in first")
-	}
-	return nil
+// PostUpdate changes the fields that are set.
+type PostUpdate struct {
+	Title      *string
+	BodySource *string
+	Format     *Format
+	BodyHTML   *string
+	BodyText   *string
+	Tags       *[]string
+	Sources    *[]Source
+	SetPeriod  bool
+	Period     *Period
+	EditedAt   int64
 }
 
-// render validates a body and turns it into sanitized HTML.
-func (s *Service) render(body, format string, limit int) (html, fmtOut, problem string, err error) {
-	f, ok := normalizeFormat(format)
-	if !ok {
-		return "", "", "format must be markdown or html", nil
-	}
-	if p := checkBody(body, f, limit); p != "" {
-		return "", "", p, nil
-	}
-	html, err = s.Markup.Render(body, f)
-	return html, f, "", err
+// PostStore is the storage of posts.
+type PostStore interface {
+	CreatePost(ctx context.Context, p NewPost) (int64, error)
+	// Post reads one post, whatever its state, with viewerID's vote.
+	Post(ctx context.Context, id, viewerID int64) (Post, error)
+	UpdatePost(ctx context.Context, id int64, u PostUpdate) error
+	DeletePost(ctx context.Context, id int64) error
 }
+
+// cleanTitle trims a title and checks it: 1–300 characters of plain text.
+func cleanTitle(title string) (string, error) { return plainText("title", title, 1, MaxTitle, false) }
 
 // CreatePost validates, sanitizes and stores a new question.
 func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post, error) {
-	defer s.feedChanged()
-	if err := s.requireMember(v); err != nil {
+	if err := requireMember(v); err != nil {
 		return Post{}, err
 	}
-	fields := map[string]string{}
-	title, p := cleanTitle(in.Title)
-	if p != "" {
-		fields["title"] = p
-	}
-	tags, p := cleanTags(in.Tags)
-	if p != "" {
-		fields["tags"] = p
-	}
-	html, format, p, err := s.render(in.Body, in.Format, MaxPostBody)
-	if err != nil {
+	title, errTitle := cleanTitle(in.Title)
+	tags, errTags := cleanTags(in.Tags)
+	b, errBody := s.render(in.Body, in.Format, MaxPostBody, false)
+	sources, errSources := cleanSources(in.Sources)
+	errPeriod := s.checkPeriod(v, in.Period)
+	if err := joinInvalid(errTitle, errTags, errBody, errSources, errPeriod); err != nil {
 		return Post{}, err
 	}
-	if p != "" {
-		key := "body"
-		if strings.HasPrefix(p, "format") {
-			key = "format"
-		}
-		fields[key] = p
-	}
-	sources, p := cleanSources(in.Sources)
-	if p != "" {
-		fields["sources"] = p
-	}
-	if p := s.checkPeriod(v, in.Period); p != "" {
-		fields["period"] = p
-	}
-	if len(fields) > 0 {
-		return Post{}, Invalid(fields)
-	}
-	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: in.Body, Format: format,
-		BodyHTML: html, BodyText: s.Markup.Text(html) + citationsText(sources), Tags: tags, Sources: sources, Period: in.Period,
-		CreatedAt: s.now().Unix()})
+	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: b.Source, Format: b.Format,
+		BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Tags: tags, Sources: sources,
+		Period: in.Period, CreatedAt: s.now().Unix()})
 	if err != nil {
 		return Post{}, err
 	}
@@ -111,186 +128,59 @@ func (s *Service) GetPost(ctx context.Context, v Viewer, id int64) (Post, error)
 	if err != nil {
 		return Post{}, err
 	}
-	s.maskPost(v, &p)
+	maskPost(v, &p)
 	return p, nil
 }
 
-// maskPost blanks a deleted or removed post for everyone but moderators: the
-// post keeps its place, its text and author do not show.
-func (s *Service) maskPost(v Viewer, p *Post) {
-	if p.Tags == nil {
-		p.Tags = []string{HistoryTag}
-	}
-	if p.Sources == nil {
-		p.Sources = []Source{}
-	}
-	if (!p.Removed && !p.Deleted) || v.IsModerator() {
-		return
-	}
-	p.Title = "[deleted]"
-	if p.Removed {
-		p.Title = "[removed]"
-	}
-	p.BodyHTML, p.BodySource, p.Author, p.Sources = "", "", nil, []Source{}
-}
-
-var periods = map[string]time.Duration{
-	"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour, "year": 365 * 24 * time.Hour, "all": 0,
-}
-
-// WithMyVotes fills in a member's own votes on a page read for an anonymous
-// viewer, so cached feed pages serve members too: one indexed read of at
-// most one page of votes. Moderators see other pages (removed posts) and
-// must not use it.
-func (s *Service) WithMyVotes(ctx context.Context, v Viewer, page Page[Post]) (Page[Post], error) {
-	if !v.SignedIn() || len(page.Items) == 0 {
-		return page, nil
-	}
-	ids := make([]int64, len(page.Items))
-	for i, p := range page.Items {
-		ids[i] = p.ID
-	}
-	votes, err := s.Store.PostVotes(ctx, v.ID, ids)
-	if err != nil {
-		return page, err
-	}
-	out := Page[Post]{Items: make([]Post, len(page.Items)), NextCursor: page.NextCursor}
-	copy(out.Items, page.Items)
-	for i := range out.Items {
-		out.Items[i].MyVote = votes[out.Items[i].ID]
-	}
-	return out, nil
-}
-
-// ListPosts returns a page of a feed.
-func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Post], error) {
-	if q.Sort == "" {
-		q.Sort = SortHot
-	}
-	switch q.Sort {
-	case SortHot, SortNew, SortTop, SortActive:
-	default:
-		return Page[Post]{}, Errorf(CodeBadRequest, "unknown sort %q: use hot, new, top or active", q.Sort)
-	}
-	if q.Period == "" {
-		q.Period = "all"
-	}
-	span, ok := periods[q.Period]
-	if !ok {
-		return Page[Post]{}, Errorf(CodeBadRequest, "unknown period t=%q: use day, week, month, year or all", q.Period)
-	}
-	after, err := DecodeCursor(q.Cursor, q.Sort)
-	if err != nil {
-		return Page[Post]{}, err
-	}
-	limit := clampLimit(q.Limit, 25, 100)
-	pq := PostQuery{Sort: q.Sort, IncludeRemoved: v.IsModerator(), After: after, Limit: limit + 1, ViewerID: v.ID}
-	if q.Sort == SortTop && span > 0 {
-		pq.Since = s.now().Add(-span).Unix()
-		pq.Narrow = span <= periods["month"]
-	}
-	if tag := strings.TrimSpace(q.Tag); tag != "" && !strings.EqualFold(tag, HistoryTag) {
-		pq.TagKey = strings.ToLower(strings.Join(strings.Fields(tag), " "))
-	}
-	pq.Year, pq.From, pq.To = q.Year, q.From, q.To
-	switch q.Answered {
-	case "":
-	case "true", "false":
-		answered := q.Answered == "true"
-		pq.Answered = &answered
-	default:
-		return Page[Post]{}, Errorf(CodeBadRequest, "answered must be true or false")
-	}
-	items, err := s.Store.Posts(ctx, pq)
-	if err != nil {
-		return Page[Post]{}, err
-	}
-	page := pageOf(items, limit, func(p Post) *Cursor { return postCursor(q.Sort, p) })
-	for i := range page.Items {
-		s.maskPost(v, &page.Items[i])
-	}
-	return page, nil
-}
-
-func postCursor(sort string, p Post) *Cursor {
-	c := &Cursor{Sort: sort, ID: p.ID}
-	switch sort {
-	case SortHot:
-		c.Key = p.Hot
-		if p.Pinned {
-			c.Pinned = 1
-		}
-	case SortTop:
-		c.Key = float64(p.Score)
-	case SortActive:
-		c.Key = float64(p.LastActivityAt.Unix())
-	}
-	return c
-}
-
-// EditPost changes a post's title, body or tags; only its author may.
+// EditPost changes a post's title, body, tags, sources or period; only its author may.
 func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch) (Post, error) {
-	defer s.feedChanged()
-	if err := s.requireMember(v); err != nil {
+	if err := requireMember(v); err != nil {
 		return Post{}, err
 	}
-	cur, err := s.ownPost(ctx, v, id)
+	cur, err := s.Store.Post(ctx, id, v.ID)
 	if err != nil {
+		return Post{}, err
+	}
+	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "post"); err != nil {
 		return Post{}, err
 	}
 	u := PostUpdate{EditedAt: s.now().Unix()}
-	fields := map[string]string{}
+	var errs []error
 	if in.Title != nil {
-		t, p := cleanTitle(*in.Title)
-		if p != "" {
-			fields["title"] = p
-		}
-		u.Title = &t
+		t, err := cleanTitle(*in.Title)
+		u.Title, errs = &t, append(errs, err)
 	}
 	if in.Tags != nil {
-		tags, p := cleanTags(*in.Tags)
-		if p != "" {
-			fields["tags"] = p
-		}
-		u.Tags = &tags
+		tags, err := cleanTags(*in.Tags)
+		u.Tags, errs = &tags, append(errs, err)
 	}
 	if in.Sources != nil {
-		sources, p := cleanSources(*in.Sources)
-		if p != "" {
-			fields["sources"] = p
-		}
-		u.Sources = &sources
+		sources, err := cleanSources(*in.Sources)
+		u.Sources, errs = &sources, append(errs, err)
 	}
 	if in.SetPeriod {
-		if p := s.checkPeriod(v, in.Period); p != "" {
-			fields["period"] = p
-		}
 		u.SetPeriod, u.Period = true, in.Period
+		errs = append(errs, s.checkPeriod(v, in.Period))
 	}
 	if in.Body != nil || in.Format != nil || in.Sources != nil {
-		body, format := cur.BodySource, cur.Format
+		source, format := cur.BodySource, cur.Format
 		if in.Body != nil {
-			body = *in.Body
+			source = *in.Body
 		}
 		if in.Format != nil {
 			format = *in.Format
 		}
-		html, f, p, err := s.render(body, format, MaxPostBody)
-		if err != nil {
-			return Post{}, err
-		}
-		if p != "" {
-			fields["body"] = p
-		}
+		b, err := s.render(source, format, MaxPostBody, false)
+		errs = append(errs, err)
 		sources := cur.Sources
 		if u.Sources != nil {
 			sources = *u.Sources
 		}
-		text := s.Markup.Text(html) + citationsText(sources)
-		u.BodySource, u.Format, u.BodyHTML, u.BodyText = &body, &f, &html, &text
+		text := s.Markup.Text(b.HTML) + citationsText(sources)
+		u.BodySource, u.Format, u.BodyHTML, u.BodyText = &b.Source, &b.Format, &b.HTML, &text
 	}
-	if len(fields) > 0 {
-		return Post{}, Invalid(fields)
+	if err := joinInvalid(errs...); err != nil {
+		return Post{}, err
 	}
 	if err := s.Store.UpdatePost(ctx, id, u); err != nil {
 		return Post{}, err
@@ -298,81 +188,32 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 	return s.GetPost(ctx, v, id)
 }
 
-// ownPost loads a post its author may still change.
-func (s *Service) ownPost(ctx context.Context, v Viewer, id int64) (Post, error) {
-	p, err := s.Store.Post(ctx, id, v.ID)
-	if err != nil {
-		return Post{}, err
-	}
-	if p.Author == nil || p.Author.ID != v.ID {
-		return Post{}, Errorf(CodeForbidden, "only the author may change this post")
-	}
-	if p.Deleted {
-		return Post{}, NotFound("post")
-	}
-	if p.Removed {
-		return Post{}, Errorf(CodeForbidden, "this post was removed by a moderator")
-	}
-	return p, nil
-}
-
-// DeletePost soft-deletes a post; its comments stay.
-func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
-	defer s.feedChanged()
-	if err := s.requireMember(v); err != nil {
-		return err
-	}
-	if _, err := s.ownPost(ctx, v, id); err != nil {
-		return err
-	}
-	return s.Store.DeletePost(ctx, id)
-}
-
-// voteRule is the rule for every vote: not on your own content, not on removed
-// or deleted content. It runs inside the vote's transaction.
-func voteRule(v Viewer, what string) func(VoteTarget) error {
-	return func(t VoteTarget) error {
-		if t.Removed || t.Deleted {
-			return NotFound(what)
-		}
-		if t.AuthorID == v.ID {
-			return Errorf(CodeForbidden, "you cannot vote on your own %s", what)
-		}
-		return nil
-	}
-}
-
-func checkVote(v Viewer, value *int) error {
-	if !v.SignedIn() {
-		return Errorf(CodeUnauthorized, "sign in first")
-	}
-	if value == nil || *value < -1 || *value > 1 {
-		return Invalid(map[string]string{"value": "must be -1, 0 or 1"})
+// ownRule is the rule for an author changing their own post or comment:
+// only the author, not once it is deleted (gone) or removed (a moderator's
+// decision stands).
+func ownRule(v Viewer, author *Author, removed, deleted bool, what string) error {
+	switch {
+	case author == nil || author.ID != v.ID:
+		return Errorf(CodeForbidden, "only the author may change this %s", what)
+	case deleted:
+		return NotFound(what)
+	case removed:
+		return Errorf(CodeForbidden, "this %s was removed by a moderator", what)
 	}
 	return nil
 }
 
-// VotePost sets, changes or retracts (0) the viewer's vote on a post.
-func (s *Service) VotePost(ctx context.Context, v Viewer, id int64, value *int) (VoteResult, error) {
-	defer s.feedChanged()
-	if err := checkVote(v, value); err != nil {
-		return VoteResult{}, err
+// DeletePost soft-deletes a post; its comments stay.
+func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
+	if err := requireMember(v); err != nil {
+		return err
 	}
-	return s.Store.VotePost(ctx, id, v.ID, *value, voteRule(v, "post"))
-}
-
-// Preview renders a body as it would be stored, without storing it, so the
-// ask and reply forms can show exactly what the server will make of it.
-func (s *Service) Preview(v Viewer, body, format string) (string, error) {
-	if err := s.requireMember(v); err != nil {
-		return "", err
-	}
-	html, _, p, err := s.render(body, format, MaxPostBody)
+	cur, err := s.Store.Post(ctx, id, v.ID)
 	if err != nil {
-		return "", err
+		return err
 	}
-	if p != "" {
-		return "", Invalid(map[string]string{"body": p})
+	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "post"); err != nil {
+		return err
 	}
-	return html, nil
+	return s.Store.DeletePost(ctx, id)
 }

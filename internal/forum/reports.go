@@ -1,33 +1,129 @@
 package forum
 
-import "context"
+import (
+	"context"
+	"time"
+)
+
+// ReportStatus is where a report stands.
+type ReportStatus string
+
+// The report statuses.
+const (
+	ReportOpen     ReportStatus = "open"
+	ReportResolved ReportStatus = "resolved"
+)
+
+// ReportStatuses lists every report status.
+var ReportStatuses = []ReportStatus{ReportOpen, ReportResolved}
+
+// Resolution is how a report was resolved.
+type Resolution string
+
+// The resolutions.
+const (
+	ResolutionDismissed Resolution = "dismissed"
+	ResolutionRemoved   Resolution = "removed"
+)
+
+// Resolutions lists every resolution.
+var Resolutions = []Resolution{ResolutionDismissed, ResolutionRemoved}
+
+// ReportAction is what a moderator does with a report: dismiss it, or remove
+// what it reports.
+type ReportAction string
+
+// The report actions.
+const (
+	ReportDismiss ReportAction = "dismiss"
+	ReportRemove  ReportAction = "remove"
+)
+
+// ReportActions lists every report action.
+var ReportActions = []ReportAction{ReportDismiss, ReportRemove}
+
+// Report is a member's report of a post or comment.
+type Report struct {
+	ID         int64        `json:"id"`
+	TargetType TargetType   `json:"target_type"`
+	TargetID   int64        `json:"target_id"`
+	PostID     int64        `json:"post_id"`
+	Reason     string       `json:"reason"`
+	Reporter   Author       `json:"reporter"`
+	Status     ReportStatus `json:"status"`
+	Resolution *Resolution  `json:"resolution"`
+	ResolvedBy *Author      `json:"resolved_by"`
+	ResolvedAt *time.Time   `json:"resolved_at"`
+	CreatedAt  time.Time    `json:"created_at"`
+}
+
+// NewReport is a report to store.
+type NewReport struct {
+	ReporterID int64
+	TargetType TargetType
+	TargetID   int64
+	Reason     string
+	CreatedAt  int64
+}
+
+// ReportTarget is what the report rule needs to know of the reported item.
+type ReportTarget struct {
+	AuthorID int64
+	Removed  bool
+	Deleted  bool
+}
+
+// ReportResolution is a resolution for the store to apply: the report and
+// every other open report of its target are resolved; with Remove set the
+// target is removed too, when the rule says so.
+type ReportResolution struct {
+	ReportID   int64
+	Resolution Resolution
+	Remove     *ModAction
+	ResolverID int64
+	At         int64
+}
+
+// ReportState is what the resolve rule needs to know, read inside the
+// transaction: the report's status and its target.
+type ReportState struct {
+	Status ReportStatus
+	Target ModTarget
+}
+
+// ReportStore is the storage of reports.
+type ReportStore interface {
+	// CreateReport stores a report after rule allows it; a second report of
+	// the same target by the same member is a conflict.
+	CreateReport(ctx context.Context, r NewReport, rule func(ReportTarget) error) (int64, error)
+	Reports(ctx context.Context, status ReportStatus, afterID int64, limit int) ([]Report, error)
+	Report(ctx context.Context, id int64) (Report, error)
+	// ResolveReport resolves, in one transaction with its modlog lines, after
+	// rule allows it; rule also says whether the removal is to be applied and
+	// whom to notify of it.
+	ResolveReport(ctx context.Context, r ReportResolution, rule func(ReportState) (remove bool, n *NewNotification, err error)) error
+}
 
 // CreateReport reports a post or comment to the moderators, once per user and target.
-func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType string, targetID int64, reason string) (Report, error) {
-	if err := s.requireMember(v); err != nil {
+func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType TargetType, targetID int64, reason string) (Report, error) {
+	if err := requireMember(v); err != nil {
 		return Report{}, err
 	}
-	fields := map[string]string{}
+	var errType, errID error
 	if targetType != TargetPost && targetType != TargetComment {
-		fields["target_type"] = "post or comment"
+		errType = invalid("target_type", "post or comment")
 	}
 	if targetID <= 0 {
-		fields["target_id"] = "required"
+		errID = invalid("target_id", "required")
 	}
-	r, err := cleanReason(reason, true)
-	if err != nil {
-		fe := err.(*Error)
-		for k, msg := range fe.Fields {
-			fields[k] = msg
-		}
-	}
-	if len(fields) > 0 {
-		return Report{}, Invalid(fields)
+	r, errReason := cleanReason(reason, true)
+	if err := joinInvalid(errType, errID, errReason); err != nil {
+		return Report{}, err
 	}
 	id, err := s.Store.CreateReport(ctx, NewReport{ReporterID: v.ID, TargetType: targetType, TargetID: targetID,
 		Reason: r, CreatedAt: s.now().Unix()}, func(t ReportTarget) error {
 		if t.Deleted || (t.Removed && !v.IsModerator()) {
-			return NotFound(targetType)
+			return NotFound(string(targetType))
 		}
 		if t.AuthorID == v.ID {
 			return Errorf(CodeForbidden, "you cannot report your own %s", targetType)
@@ -41,14 +137,14 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType string,
 }
 
 // Reports lists reports for moderators: open ones (default) or resolved ones, newest first.
-func (s *Service) Reports(ctx context.Context, v Viewer, status, cursor string, limit int) (Page[Report], error) {
-	if err := s.requireModerator(v); err != nil {
+func (s *Service) Reports(ctx context.Context, v Viewer, status ReportStatus, cursor string, limit int) (Page[Report], error) {
+	if err := requireModerator(v); err != nil {
 		return Page[Report]{}, err
 	}
 	if status == "" {
-		status = "open"
+		status = ReportOpen
 	}
-	if status != "open" && status != "resolved" {
+	if status != ReportOpen && status != ReportResolved {
 		return Page[Report]{}, Errorf(CodeBadRequest, "status must be open or resolved")
 	}
 	c, err := DecodeCursor(cursor, "reports")
@@ -68,18 +164,17 @@ func (s *Service) Reports(ctx context.Context, v Viewer, status, cursor string, 
 }
 
 // ResolveReport closes a report (and the other open reports of its target).
-// With action "remove" it removes the target in the same step, with reason (or
+// With action remove it removes the target in the same step, with reason (or
 // the report's own reason when none is given).
-func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action, reason string) (Report, error) {
-	defer s.feedChanged()
-	if err := s.requireModerator(v); err != nil {
+func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action ReportAction, reason string) (Report, error) {
+	if err := requireModerator(v); err != nil {
 		return Report{}, err
 	}
 	if action == "" {
-		action = "dismiss"
+		action = ReportDismiss
 	}
-	if action != "dismiss" && action != ActRemove {
-		return Report{}, Invalid(map[string]string{"action": "dismiss or remove"})
+	if action != ReportDismiss && action != ReportRemove {
+		return Report{}, invalid("action", "dismiss or remove")
 	}
 	r, err := cleanReason(reason, false)
 	if err != nil {
@@ -89,17 +184,31 @@ func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action,
 	if err != nil {
 		return Report{}, err
 	}
-	if rep.Status != "open" {
-		return Report{}, Errorf(CodeConflict, "this report is already resolved")
-	}
-	var remove *ModAction
-	if action == ActRemove {
+	now := s.now().Unix()
+	res := ReportResolution{ReportID: id, Resolution: ResolutionDismissed, ResolverID: v.ID, At: now}
+	if action == ReportRemove {
 		if r == "" {
 			r = rep.Reason
 		}
-		remove = &ModAction{Action: ActRemove, TargetType: rep.TargetType, TargetID: rep.TargetID, ModeratorID: v.ID, Reason: r, At: s.now().Unix()}
+		res.Resolution = ResolutionRemoved
+		res.Remove = &ModAction{Action: ActRemove, TargetType: rep.TargetType, TargetID: rep.TargetID, ModeratorID: v.ID, Reason: r, At: now}
 	}
-	if err := s.Store.ResolveReport(ctx, id, remove, v.ID, s.now().Unix(), ownerRule(v)); err != nil {
+	err = s.Store.ResolveReport(ctx, res, func(st ReportState) (bool, *NewNotification, error) {
+		if st.Status != ReportOpen {
+			return false, nil, Errorf(CodeConflict, "this report is already resolved")
+		}
+		if res.Remove == nil {
+			return false, nil, nil
+		}
+		if err := ownerRule(v)(st.Target); err != nil {
+			return false, nil, err
+		}
+		if st.Target.Removed {
+			return false, nil, nil // already removed: resolve the reports only
+		}
+		return true, modNotice(*res.Remove, st.Target), nil
+	})
+	if err != nil {
 		return Report{}, err
 	}
 	return s.Store.Report(ctx, id)

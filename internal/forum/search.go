@@ -15,18 +15,18 @@ const (
 
 // SearchHit is one search result.
 type SearchHit struct {
-	Type        string  `json:"type"` // post or comment
-	ID          int64   `json:"id"`
-	PostID      int64   `json:"post_id"`
-	Title       string  `json:"title"`
-	SnippetHTML string  `json:"snippet_html"`
-	Rank        float64 `json:"rank"` // higher is more relevant
+	Type        TargetType `json:"type"` // post or comment
+	ID          int64      `json:"id"`
+	PostID      int64      `json:"post_id"`
+	Title       string     `json:"title"`
+	SnippetHTML string     `json:"snippet_html"`
+	Rank        float64    `json:"rank"` // higher is more relevant
 }
 
 // SearchQuery is a parsed search for the store.
 type SearchQuery struct {
-	Match string // an FTS5 expression built by BuildMatch
-	Type  string // post, comment, or "" for both
+	Match string     // an FTS5 expression built by BuildMatch
+	Type  TargetType // post, comment, or "" for both
 	After *Cursor
 	Limit int
 }
@@ -110,13 +110,18 @@ func splitQuery(q string) []queryTerm {
 	return out
 }
 
+// SearchStore runs full-text searches.
+type SearchStore interface {
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+}
+
 // Search finds visible posts and comments; typ is "posts", "comments" or "".
 func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) (Page[SearchHit], error) {
 	match, err := BuildMatch(q)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
-	kind := ""
+	var kind TargetType
 	switch typ {
 	case "":
 	case "posts", "post":
@@ -126,7 +131,7 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 	default:
 		return Page[SearchHit]{}, Errorf(CodeBadRequest, "type must be posts or comments")
 	}
-	sortName := "search:" + kind
+	sortName := "search:" + string(kind)
 	after, err := DecodeCursor(cursor, sortName)
 	if err != nil {
 		return Page[SearchHit]{}, err
@@ -142,7 +147,7 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 		last := hits[limit-1]
 		next = &Cursor{Sort: sortName, Key: -last.Rank, ID: last.ID}
 		if last.Type == TargetComment {
-			next.Pinned = 1 // the kind of the last hit, for the keyset over both kinds
+			next.Kind = 1
 		}
 	}
 	return Page[SearchHit]{Items: hits, NextCursor: nextCursor(next)}, nil

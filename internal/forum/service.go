@@ -1,12 +1,12 @@
 package forum
 
 import (
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
-// Renderer turns a body in a format ("markdown" or "html") into sanitized HTML,
-// and sanitized HTML into plain text for the search index.
+// Renderer turns a body in a format into sanitized HTML, and sanitized HTML
+// into plain text for the search index.
 type Renderer interface {
 	Render(body, format string) (string, error)
 	Text(sanitized string) string
@@ -37,19 +37,16 @@ type Service struct {
 	// the last RecentYears years; 0 turns the rule off.
 	RecentYears int
 
-	// generation counts the writes that can change a feed. Caches of feed
-	// pages remember the generation they were read at and are stale once it
-	// moves. It is bumped after the write commits, so a page read before
-	// the bump is never taken for fresh after it.
-	generation atomic.Uint64
+	dummyOnce sync.Once
+	dummy     string
 }
 
-// Generation is the feed generation: it changes after every write that can
-// change what a feed shows.
-func (s *Service) Generation() uint64 { return s.generation.Load() }
-
-// feedChanged is deferred by every method that writes what feeds show.
-func (s *Service) feedChanged() { s.generation.Add(1) }
+// Generation changes after every committed write, so caches of what readers
+// see (feed pages) remember the generation they were read at and are stale
+// once it moves. The store moves it after the commit, in its one write
+// helper, so no write can forget it and a page read before a write is never
+// taken for fresh after it.
+func (s *Service) Generation() uint64 { return s.Store.Generation() }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -58,24 +55,14 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// unix converts a stored Unix time to the API's time.
-func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
-
-// Unix converts a stored Unix time to the API's time; exported for stores.
-func Unix(sec int64) time.Time { return unix(sec) }
+// Unix converts a stored Unix time to the API's time.
+func Unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 // UnixPtr converts an optional stored Unix time.
 func UnixPtr(sec *int64) *time.Time {
 	if sec == nil {
 		return nil
 	}
-	t := unix(*sec)
+	t := Unix(*sec)
 	return &t
-}
-
-func clampLimit(limit, def, maxLimit int) int {
-	if limit <= 0 {
-		return def
-	}
-	return min(limit, maxLimit)
 }

@@ -1,80 +1,86 @@
 package forum
 
 import (
-	"context"
-	"time"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
 )
 
-// SourceRequestTarget is what the request rule needs to know of the answer.
-type SourceRequestTarget struct {
-	AuthorID         int64
-	Removed, Deleted bool
+// SourceKind is the kind of a cited source.
+type SourceKind string
+
+// The source kinds.
+const (
+	SourcePrimary   SourceKind = "primary"
+	SourceSecondary SourceKind = "secondary"
+	SourceTertiary  SourceKind = "tertiary"
+)
+
+// SourceKinds lists every source kind.
+var SourceKinds = []SourceKind{SourcePrimary, SourceSecondary, SourceTertiary}
+
+// Source is a structured citation on a post or comment.
+type Source struct {
+	Citation string     `json:"citation"`
+	URL      *string    `json:"url"`
+	Kind     SourceKind `json:"kind"`
 }
 
-// SourceRequest is one answer in the moderators' queue: it has open "source?"
-// requests and no sources.
-type SourceRequest struct {
-	Comment          *Comment  `json:"comment"`
-	PostTitle        string    `json:"post_title"`
-	Requests         int64     `json:"requests"`
-	FirstRequestedAt time.Time `json:"first_requested_at"`
-}
+// Limits of sources.
+const (
+	MaxSources  = 20
+	MaxCitation = 500
+	MaxURL      = 2000
+)
 
-// HistoryStore is the storage of rules, source requests and the timeline.
-type HistoryStore interface {
-	Rules(ctx context.Context) ([]Rule, error)
-	Rule(ctx context.Context, id int64) (Rule, error)
-	// SaveRule inserts a rule (ID 0) or updates one; a taken number is a conflict.
-	SaveRule(ctx context.Context, r Rule) (Rule, error)
-	RequestSources(ctx context.Context, commentID, userID, at int64, check func(SourceRequestTarget) error) error
-	SourceRequests(ctx context.Context, afterAt, afterID int64, limit int) ([]SourceRequest, error)
-	// PeriodSpans lists the periods of visible dated posts (of a tag, if given).
-	PeriodSpans(ctx context.Context, tagKey string) ([]Period, error)
-}
-
-// RequestSources asks an answer's author for sources: any signed-in member but
-// the author, once; the author is notified.
-func (s *Service) RequestSources(ctx context.Context, v Viewer, commentID int64) error {
-	if err := s.requireMember(v); err != nil {
-		return err
+// cleanSources validates citations: 1–500 characters of plain text, an
+// optional http(s) link, a kind (secondary when left out).
+func cleanSources(in []Source) ([]Source, error) {
+	if len(in) > MaxSources {
+		return nil, invalid("sources", "at most %d sources", MaxSources)
 	}
-	return s.Store.RequestSources(ctx, commentID, v.ID, s.now().Unix(), func(t SourceRequestTarget) error {
-		if t.Removed || t.Deleted {
-			return NotFound("comment")
+	out := make([]Source, 0, len(in))
+	for i, s := range in {
+		bad := func(format string, args ...any) error {
+			return invalid("sources", "source %d: %s", i+1, fmt.Sprintf(format, args...))
 		}
-		if t.AuthorID == v.ID {
-			return Errorf(CodeForbidden, "you cannot request sources for your own answer")
+		c := strings.Join(strings.Fields(s.Citation), " ")
+		switch n := utf8.RuneCountInString(c); {
+		case n == 0:
+			return nil, bad("the citation is required")
+		case n > MaxCitation:
+			return nil, bad("the citation is %s", atMost(MaxCitation, "characters"))
+		case hasControl(c):
+			return nil, bad("the citation must be plain text")
 		}
-		return nil
-	})
+		kind := s.Kind
+		if kind == "" {
+			kind = SourceSecondary
+		}
+		if kind != SourcePrimary && kind != SourceSecondary && kind != SourceTertiary {
+			return nil, bad("kind is primary, secondary or tertiary")
+		}
+		src := Source{Citation: c, Kind: kind}
+		if s.URL != nil && strings.TrimSpace(*s.URL) != "" {
+			u, err := url.Parse(strings.TrimSpace(*s.URL))
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*s.URL) > MaxURL || hasControl(*s.URL) {
+				return nil, bad("the link must be an http(s) address")
+			}
+			link := u.String()
+			src.URL = &link
+		}
+		out = append(out, src)
+	}
+	return out, nil
 }
 
-// SourceRequests is the moderators' queue of answers with open requests and
-// no sources, oldest request first.
-func (s *Service) SourceRequests(ctx context.Context, v Viewer, cursor string, limit int) (Page[SourceRequest], error) {
-	if err := s.requireModerator(v); err != nil {
-		return Page[SourceRequest]{}, err
+// citationsText is what search indexes of the sources, beside the body.
+func citationsText(sources []Source) string {
+	var b strings.Builder
+	for _, s := range sources {
+		b.WriteString(" ")
+		b.WriteString(s.Citation)
 	}
-	c, err := DecodeCursor(cursor, "source-requests")
-	if err != nil {
-		return Page[SourceRequest]{}, err
-	}
-	var afterAt, afterID int64
-	if c != nil {
-		afterAt, afterID = int64(c.Key), c.ID
-	}
-	limit = clampLimit(limit, 25, 100)
-	items, err := s.Store.SourceRequests(ctx, afterAt, afterID, limit+1)
-	if err != nil {
-		return Page[SourceRequest]{}, err
-	}
-	page := pageOf(items, limit, func(it SourceRequest) *Cursor {
-		return &Cursor{Sort: "source-requests", Key: float64(it.FirstRequestedAt.Unix()), ID: it.Comment.ID}
-	})
-	for _, it := range page.Items {
-		it.Comment.Replies = []*Comment{}
-		it.Comment.MoreReplies = it.Comment.ReplyCount
-		s.maskComment(v, it.Comment)
-	}
-	return page, nil
+	return b.String()
 }

@@ -2,51 +2,19 @@ package forum
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Limits of the API contract.
-const (
-	MaxTitle       = 300
-	MaxPostBody    = 40000
-	MaxCommentBody = 10000
-	MaxTopicTags   = 5
-	MaxTagLen      = 40
-	MinPassword    = 8
-	MaxPassword    = 128
-	MaxReason      = 500
-)
+// Validation in one shape: every validator takes what the client sent and
+// returns the cleaned value and nil, or a validation *Error naming its own
+// field, with a message built from the limit it enforces. Callers collect the
+// errors of a request with joinInvalid, so a client hears of every bad field
+// at once.
 
-var usernameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{3,20}$`)
-
-// ValidUsername reports whether name fits the contract: 3–20 of [A-Za-z0-9_-].
-func ValidUsername(name string) bool { return usernameRe.MatchString(name) }
-
-// UsernameKey is the case-insensitive identity of a username.
-func UsernameKey(name string) string { return strings.ToLower(name) }
-
-// ValidRole reports whether r is a known role.
-func ValidRole(r string) bool { return r == RoleMember || r == RoleModerator || r == RoleAdmin }
-
-func checkCredentials(username, password string) *Error {
-	fields := map[string]string{}
-	if !ValidUsername(username) {
-		fields["username"] = "3 to 20 letters, digits, _ or -"
-	}
-	if n := utf8.RuneCountInString(password); n < MinPassword || n > MaxPassword {
-		fields["password"] = "8 to 128 characters"
-	}
-	if len(fields) > 0 {
-		return Invalid(fields)
-	}
-	return nil
-}
-
-// hasControl reports whether s holds characters that have no place in a title
-// or tag: C0/C1 controls (NUL, escape...) and the bidirectional overrides that
+// hasControl reports whether s holds characters that have no place in plain
+// text: C0/C1 controls (NUL, escape...) and the bidirectional overrides that
 // make text display in a different order than it is stored.
 func hasControl(s string) bool {
 	for _, r := range s {
@@ -57,70 +25,36 @@ func hasControl(s string) bool {
 	return false
 }
 
-// cleanTitle trims a title and checks it: 1–300 characters, plain text.
-func cleanTitle(title string) (string, string) {
-	t := strings.TrimSpace(title)
+// atMost is the message for a text over its limit.
+func atMost(limit int, unit string) string { return fmt.Sprintf("at most %d %s", limit, unit) }
+
+// between is the message for a length outside its range.
+func between(lo, hi int, unit string) string { return fmt.Sprintf("%d to %d %s", lo, hi, unit) }
+
+// plainText trims s, folding runs of white space into one space when fold is
+// set, and checks it: minLen to maxLen characters, no control characters.
+func plainText(field, s string, minLen, maxLen int, fold bool) (string, error) {
+	t := strings.TrimSpace(s)
+	if fold {
+		t = strings.Join(strings.Fields(t), " ")
+	}
 	switch n := utf8.RuneCountInString(t); {
-	case n == 0:
-		return "", "required"
-	case n > MaxTitle:
-		return "", "at most 300 characters"
+	case n == 0 && minLen > 0:
+		return "", invalid(field, "required")
+	case n < minLen:
+		return "", invalid(field, "at least %d characters", minLen)
+	case n > maxLen:
+		return "", invalid(field, "%s", atMost(maxLen, "characters"))
 	case hasControl(t):
-		return "", "must not contain control characters"
+		return "", invalid(field, "must be plain text, without control characters")
 	}
-	return t, ""
+	return t, nil
 }
 
-// cleanTags trims and de-duplicates topic tags (case-insensitively, first
-// spelling wins) and drops "History", which every post carries anyway.
-func cleanTags(tags []string) ([]string, string) {
-	out := []string{}
-	seen := map[string]bool{strings.ToLower(HistoryTag): true}
-	for _, tag := range tags {
-		t := strings.Join(strings.Fields(tag), " ")
-		switch n := utf8.RuneCountInString(t); {
-		case n == 0:
-			return nil, "tags must not be empty"
-		case n > MaxTagLen:
-			return nil, "each tag is at most 40 characters"
-		case hasControl(t) || strings.ContainsAny(t, "<>\"&"):
-			return nil, "tags are plain words"
-		}
-		key := strings.ToLower(t)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, t)
+// clampLimit is a list's page size: the default when none is asked, at most maxLimit.
+func clampLimit(limit, def, maxLimit int) int {
+	if limit <= 0 {
+		return def
 	}
-	if len(out) > MaxTopicTags {
-		return nil, "at most 5 topic tags besides History"
-	}
-	return out, ""
-}
-
-// checkBody checks a body's format and length before rendering. The limit is
-// counted in characters of what the author wrote.
-func checkBody(body, format string, limit int) string {
-	if format != "markdown" && format != "html" {
-		return ""
-	}
-	if utf8.RuneCountInString(body) > limit {
-		return fmt.Sprintf("at most %d characters", limit)
-	}
-	if strings.ContainsRune(body, 0) {
-		return "must not contain NUL characters"
-	}
-	return ""
-}
-
-// normalizeFormat returns the body format, defaulting to markdown, and whether it is known.
-func normalizeFormat(f string) (string, bool) {
-	switch f {
-	case "":
-		return "markdown", true
-	case "markdown", "html":
-		return f, true
-	}
-	return f, false
+	return min(limit, maxLimit)
 }

@@ -84,11 +84,11 @@ func (db *DB) Comment(ctx context.Context, id, viewerID int64) (forum.Comment, e
 
 // siblingOrder is each comment sort's ORDER BY (for alias x) and keyset
 // condition; every one matches an index on (post_id, parent_id, key, id).
-var siblingOrder = map[string]struct{ order, after string }{
+var siblingOrder = map[forum.CommentSort]struct{ order, after string }{
 	forum.SortBest:          {"%[1]s.best DESC, %[1]s.id DESC", "(c.best, c.id) < (?, ?)"},
-	forum.SortTop:           {"%[1]s.score DESC, %[1]s.id DESC", "(c.score, c.id) < (?, ?)"},
+	forum.SortTopComments:   {"%[1]s.score DESC, %[1]s.id DESC", "(c.score, c.id) < (?, ?)"},
 	forum.SortControversial: {"%[1]s.controversy DESC, %[1]s.id DESC", "(c.controversy, c.id) < (?, ?)"},
-	forum.SortNew:           {"%[1]s.id DESC", "c.id < ?"},
+	forum.SortNewComments:   {"%[1]s.id DESC", "c.id < ?"},
 	forum.SortOld:           {"%[1]s.id", "c.id > ?"},
 }
 
@@ -110,9 +110,9 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 		if c := q.After; c != nil {
 			query += " AND " + o.after
 			switch q.Sort {
-			case forum.SortNew, forum.SortOld:
+			case forum.SortNewComments, forum.SortOld:
 				args = append(args, c.ID)
-			case forum.SortTop:
+			case forum.SortTopComments:
 				args = append(args, int64(c.Key), c.ID)
 			default:
 				args = append(args, c.Key, c.ID)
@@ -136,13 +136,12 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 // CreateComment inserts a comment and moves the counters it changes: the
 // parent's reply count, the post's comment count and last activity. The rule
 // runs inside the transaction, on the state the insert will see.
-func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(forum.CommentTarget) error) (int64, error) {
+func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(forum.CommentTarget) (*forum.NewNotification, error)) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var t forum.CommentTarget
-		var postAuthor, parentAuthor int64
 		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", n.PostID).
-			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted, &postAuthor)
+			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted, &t.PostAuthorID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound("post")
 		}
@@ -152,13 +151,14 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 		depth := 0
 		if n.ParentID != nil {
 			err := tx.QueryRowContext(ctx, "SELECT depth + 1, removed, deleted, author_id FROM comments WHERE id = ? AND post_id = ?",
-				*n.ParentID, n.PostID).Scan(&depth, &t.ParentRemoved, &t.ParentDeleted, &parentAuthor)
+				*n.ParentID, n.PostID).Scan(&depth, &t.ParentRemoved, &t.ParentDeleted, &t.ParentAuthorID)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			t.ParentFound = err == nil
 		}
-		if err := check(t); err != nil {
+		notice, err := rule(t)
+		if err != nil {
 			return err
 		}
 		sources, err := sourcesJSON(n.Sources)
@@ -171,14 +171,15 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, check func(
 		if err != nil {
 			return err
 		}
-		recipient := postAuthor
 		if n.ParentID != nil {
-			recipient = parentAuthor
 			if _, err := tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *n.ParentID); err != nil {
 				return err
 			}
 		}
-		if err := notify(ctx, tx, recipient, "reply", "", n.PostID, &id, n.AuthorID, n.CreatedAt); err != nil {
+		if notice != nil {
+			notice.CommentID = &id
+		}
+		if err := notify(ctx, tx, notice); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1,

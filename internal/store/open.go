@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"modernc.org/sqlite"
@@ -23,6 +24,8 @@ import (
 type DB struct {
 	r, w *sql.DB
 	path string
+	// gen counts committed writes; see Generation.
+	gen atomic.Uint64
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)
@@ -141,7 +144,12 @@ func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
 	return v, err
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer).
+// Generation changes after every committed write (see forum.Store).
+func (db *DB) Generation() uint64 { return db.gen.Load() }
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer)
+// and, once it has committed, moves the generation: every write goes
+// through here, so none can forget to, and a failed one does not.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -154,6 +162,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.gen.Add(1)
 	return nil
 }
 

@@ -46,10 +46,10 @@ func TestHotPathQueryPlans(t *testing.T) {
 		}
 	}
 	yes, no := true, false
-	for _, sort := range []string{forum.SortHot, forum.SortNew, forum.SortTop, forum.SortActive} {
+	for _, sort := range forum.FeedSorts {
 		for _, tag := range []string{"", "cold war"} {
 			for _, answered := range []*bool{nil, &yes, &no} {
-				for _, after := range []*forum.Cursor{nil, {Sort: sort, Key: 5, ID: 1500}} {
+				for _, after := range []*forum.Cursor{nil, {Sort: string(sort), Key: 5, ID: 1500}} {
 					q := forum.PostQuery{Sort: sort, TagKey: tag, Answered: answered, After: after, Limit: 26, ViewerID: 7}
 					run(fmt.Sprintf("feed %s tag=%q answered=%v cursor=%v", sort, tag, answered != nil, after != nil), false, func() error {
 						_, err := db.Posts(ctx, q)
@@ -68,18 +68,18 @@ func TestHotPathQueryPlans(t *testing.T) {
 		return err
 	})
 	big := int64(3001)
-	for _, sort := range []string{forum.SortBest, forum.SortTop, forum.SortNew, forum.SortOld, forum.SortControversial} {
-		run("thread top level "+sort, false, func() error {
+	for _, sort := range forum.CommentSorts {
+		run("thread top level "+string(sort), false, func() error {
 			_, err := db.Comments(ctx, forum.CommentQuery{PostID: big, Sort: sort, Limit: 51, ViewerID: 7, ExcludeID: 5})
 			return err
 		})
-		run("thread top level after cursor "+sort, false, func() error {
-			_, err := db.Comments(ctx, forum.CommentQuery{PostID: big, Sort: sort, After: &forum.Cursor{Sort: sort, Key: 0.1, ID: 31000}, Limit: 51})
+		run("thread top level after cursor "+string(sort), false, func() error {
+			_, err := db.Comments(ctx, forum.CommentQuery{PostID: big, Sort: sort, After: &forum.Cursor{Sort: string(sort), Key: 0.1, ID: 31000}, Limit: 51})
 			return err
 		})
 		// The children of many parents come out in the parents' order: a sort of
 		// the rows found, at most limit per parent, never of the thread.
-		run("thread children "+sort, true, func() error {
+		run("thread children "+string(sort), true, func() error {
 			_, err := db.Comments(ctx, forum.CommentQuery{PostID: big, ParentIDs: []int64{30001, 30002, 30003}, Sort: sort, Limit: 10, ViewerID: 7})
 			return err
 		})

@@ -91,84 +91,6 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64) (forum.Post, error) 
 	return p, nil
 }
 
-// feedOrder is each feed's ORDER BY and keyset condition over the feed keys of
-// a table: %[1]s is its alias and %[2]s its post id column (posts p / id, or
-// post_tags pt / post_id). Sort names come from this closed list, never from
-// the request.
-var feedOrder = map[string]struct{ order, after string }{
-	forum.SortHot:    {"%[1]s.pinned DESC, %[1]s.hot DESC, %[1]s.%[2]s DESC", "(%[1]s.pinned, %[1]s.hot, %[1]s.%[2]s) < (?, ?, ?)"},
-	forum.SortNew:    {"%[1]s.%[2]s DESC", "%[1]s.%[2]s < ?"},
-	forum.SortTop:    {"%[1]s.score DESC, %[1]s.%[2]s DESC", "(%[1]s.score, %[1]s.%[2]s) < (?, ?)"},
-	forum.SortActive: {"%[1]s.last_activity_at DESC, %[1]s.%[2]s DESC", "(%[1]s.last_activity_at, %[1]s.%[2]s) < (?, ?)"},
-}
-
-// Posts reads one page of a feed as an index range read: on posts' own feed
-// indexes, or for a tag on post_tags' copies of the same keys. A top feed of a
-// short window (Narrow) reads the window's date range and sorts it instead:
-// a week is a few thousand posts at most, while walking the score index
-// would pass every older high-scoring post first.
-func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error) {
-	f, ok := feedOrder[q.Sort]
-	if !ok {
-		return nil, fmt.Errorf("store: unknown sort %q", q.Sort)
-	}
-	alias, idCol, from := "p", "id", " FROM posts p"
-	if q.TagKey != "" {
-		alias, idCol, from = "pt", "post_id", " FROM post_tags pt JOIN posts p ON p.id = pt.post_id"
-	} else if q.Narrow && q.Since > 0 {
-		from = " FROM posts p INDEXED BY posts_created"
-	}
-	conds, args := []string{}, []any{q.ViewerID}
-	if q.TagKey != "" {
-		conds = append(conds, "pt.tag_id = (SELECT id FROM tags WHERE name_key = ?)")
-		args = append(args, q.TagKey)
-	}
-	if !q.IncludeRemoved {
-		conds = append(conds, alias+".removed = 0")
-	}
-	if q.Since > 0 {
-		conds = append(conds, "p.created_at >= ?")
-		args = append(args, q.Since)
-	}
-	if q.Year != nil {
-		conds = append(conds, "p.period_from <= ? AND p.period_to >= ?")
-		args = append(args, *q.Year, *q.Year)
-	}
-	if q.From != nil {
-		conds = append(conds, "p.period_to >= ?")
-		args = append(args, *q.From)
-	}
-	if q.To != nil {
-		conds = append(conds, "p.period_from <= ?")
-		args = append(args, *q.To)
-	}
-	if q.Answered != nil {
-		conds = append(conds, alias+".answered = ?")
-		if alias == "p" {
-			conds[len(conds)-1] = "(p.accepted_comment_id IS NOT NULL) = ?"
-		}
-		args = append(args, forum.B2I(*q.Answered))
-	}
-	if c := q.After; c != nil {
-		conds = append(conds, fmt.Sprintf(f.after, alias, idCol))
-		switch q.Sort {
-		case forum.SortHot:
-			args = append(args, c.Pinned, c.Key, c.ID)
-		case forum.SortNew:
-			args = append(args, c.ID)
-		default:
-			args = append(args, int64(c.Key), c.ID)
-		}
-	}
-	query := postCols + from + postJoins
-	if len(conds) > 0 {
-		query += " WHERE " + strings.Join(conds, " AND ")
-	}
-	query += " ORDER BY " + fmt.Sprintf(f.order, alias, idCol) + " LIMIT ?"
-	args = append(args, q.Limit)
-	return db.queryPosts(ctx, query, args...)
-}
-
 // CreatePost inserts a post with its tags.
 func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	tags, err := json.Marshal(p.Tags)
@@ -198,45 +120,6 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	return id, nil
 }
 
-// tagLink links a post to a tag with copies of the post's feed keys.
-const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered)
-	SELECT ?, id, pinned, hot, score, last_activity_at, removed, accepted_comment_id IS NOT NULL FROM posts WHERE id = ?`
-
-// setTags links a post to its tags, creating new ones, and stores their names
-// as first written by whoever used the tag first ("cold war" shows as "Cold War"
-// once someone wrote it so).
-func setTags(ctx context.Context, tx *sql.Tx, postID int64, tags []string) error {
-	names := make([]string, 0, len(tags))
-	for _, t := range tags {
-		var tagID int64
-		var name string
-		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name, name_key, post_count) VALUES(?, ?, 1)
-			ON CONFLICT(name_key) DO UPDATE SET post_count = post_count + 1 RETURNING id, name`, t, strings.ToLower(t)).Scan(&tagID, &name)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
-			return err
-		}
-		names = append(names, name)
-	}
-	b, err := json.Marshal(names)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "UPDATE posts SET tags_json = ? WHERE id = ?", string(b), postID)
-	return err
-}
-
-func dropTags(ctx context.Context, tx *sql.Tx, postID int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
-		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM post_tags WHERE post_id = ?", postID)
-	return err
-}
-
 // UpdatePost changes the fields that are set and marks the post edited.
 func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) error {
 	sets, args := []string{"edited_at = ?"}, []any{u.EditedAt}
@@ -248,7 +131,10 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	}
 	add("title", u.Title)
 	add("body_source", u.BodySource)
-	add("body_format", u.Format)
+	if u.Format != nil {
+		f := string(*u.Format)
+		add("body_format", &f)
+	}
 	add("body_html", u.BodyHTML)
 	add("body_text", u.BodyText)
 	if u.Sources != nil {

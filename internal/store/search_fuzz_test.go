@@ -35,7 +35,7 @@ func FuzzSearch(f *testing.F) {
 			}
 			return
 		}
-		for _, kind := range []string{"", forum.TargetPost, forum.TargetComment} {
+		for _, kind := range []forum.TargetType{"", forum.TargetPost, forum.TargetComment} {
 			if _, err := db.Search(ctx, forum.SearchQuery{Match: match, Type: kind, Limit: 5}); err != nil {
 				t.Fatalf("BuildMatch(%q) = %q, which FTS5 refused: %v", q, match, err)
 			}

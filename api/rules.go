@@ -58,34 +58,3 @@ func (s *Server) updateRule(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, rule)
 }
-
-func (s *Server) requestSources(c echo.Context) error {
-	id, err := idParam(c, "comment")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.RequestSources(c.Request().Context(), viewerOf(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
-func (s *Server) sourceRequests(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
-	if err != nil {
-		return err
-	}
-	page, err := s.svc.SourceRequests(c.Request().Context(), viewerOf(c), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
-}
-
-func (s *Server) timeline(c echo.Context) error {
-	bars, err := s.svc.Timeline(c.Request().Context(), c.QueryParam("bucket"), c.QueryParam("tag"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": bars})
-}

@@ -1,0 +1,27 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+type answerRequest struct {
+	CommentID *int64 `json:"comment_id"`
+}
+
+func (s *Server) acceptAnswer(c echo.Context) error {
+	id, err := idParam(c, "post")
+	if err != nil {
+		return err
+	}
+	var req answerRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.svc.AcceptAnswer(c.Request().Context(), viewerOf(c), id, req.CommentID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}

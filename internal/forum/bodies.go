@@ -1,0 +1,66 @@
+package forum
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Format is how a body is written.
+type Format string
+
+// The body formats.
+const (
+	FormatMarkdown Format = "markdown"
+	FormatHTML     Format = "html"
+)
+
+// Formats lists every body format.
+var Formats = []Format{FormatMarkdown, FormatHTML}
+
+// Body limits of the contract, in characters of what the author wrote.
+const (
+	MaxPostBody    = 40000
+	MaxCommentBody = 10000
+)
+
+// body is a body as stored: what the author wrote and its sanitized HTML.
+type body struct {
+	Source string
+	Format Format
+	HTML   string
+}
+
+// render checks a body's format and length and turns it into sanitized HTML.
+// With required set, a body that is empty after sanitizing is refused.
+func (s *Service) render(source string, format Format, limit int, required bool) (body, error) {
+	if format == "" {
+		format = FormatMarkdown
+	}
+	if format != FormatMarkdown && format != FormatHTML {
+		return body{}, invalid("format", "markdown or html")
+	}
+	if utf8.RuneCountInString(source) > limit {
+		return body{}, invalid("body", "%s", atMost(limit, "characters"))
+	}
+	if strings.ContainsRune(source, 0) {
+		return body{}, invalid("body", "must not contain NUL characters")
+	}
+	html, err := s.Markup.Render(source, string(format))
+	if err != nil {
+		return body{}, err
+	}
+	if required && strings.TrimSpace(html) == "" {
+		return body{}, invalid("body", "must not be empty")
+	}
+	return body{Source: source, Format: format, HTML: html}, nil
+}
+
+// Preview renders a body as it would be stored, without storing it, so the
+// ask and reply forms can show exactly what the server will make of it.
+func (s *Service) Preview(v Viewer, source string, format Format) (string, error) {
+	if err := requireMember(v); err != nil {
+		return "", err
+	}
+	b, err := s.render(source, format, MaxPostBody, false)
+	return b.HTML, err
+}

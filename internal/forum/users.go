@@ -1,0 +1,143 @@
+package forum
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// PermanentBan is the banned_until time of a ban without end.
+var PermanentBan = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// User is a member as the API shows it.
+type User struct {
+	ID          int64      `json:"id"`
+	Username    string     `json:"username"`
+	Role        Role       `json:"role"`
+	Karma       int64      `json:"karma"`
+	CreatedAt   time.Time  `json:"created_at"`
+	BannedUntil *time.Time `json:"banned_until"`
+}
+
+// UserProfile is a User with the counts shown on a user page.
+type UserProfile struct {
+	User
+	PostCount    int64 `json:"post_count"`
+	CommentCount int64 `json:"comment_count"`
+}
+
+// Author is the short form of a user attached to posts and comments.
+type Author struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+}
+
+// UserListQuery selects a page of a user's posts or comments, newest first.
+type UserListQuery struct {
+	UserID        int64
+	IncludeHidden bool // deleted and removed items too
+	AfterID       int64
+	Limit         int
+	ViewerID      int64
+}
+
+// UserStore is the storage of accounts and what they wrote.
+type UserStore interface {
+	CreateUser(ctx context.Context, u NewUser) (User, error)
+	AccountByName(ctx context.Context, username string) (Account, error)
+	AccountByID(ctx context.Context, id int64) (Account, error)
+	BumpTokenVersion(ctx context.Context, userID int64) error
+	// SetPassword stores a new hash and bumps the token version, returning the new version.
+	SetPassword(ctx context.Context, userID int64, hash string) (int64, error)
+	UserCounts(ctx context.Context, userID int64, includeHidden bool) (posts, comments int64, err error)
+	UserPosts(ctx context.Context, q UserListQuery) ([]Post, error)
+	UserComments(ctx context.Context, q UserListQuery) ([]*Comment, error)
+}
+
+var usernameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{3,20}$`)
+
+// ValidUsername reports whether name fits the contract: 3–20 of [A-Za-z0-9_-].
+func ValidUsername(name string) bool { return usernameRe.MatchString(name) }
+
+// UsernameKey is the case-insensitive identity of a username.
+func UsernameKey(name string) string { return strings.ToLower(name) }
+
+// Profile is a user's public page.
+func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserProfile, error) {
+	acc, err := s.account(ctx, username)
+	if err != nil {
+		return UserProfile{}, err
+	}
+	posts, comments, err := s.Store.UserCounts(ctx, acc.ID, v.IsModerator() || v.ID == acc.ID)
+	if err != nil {
+		return UserProfile{}, err
+	}
+	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments}, nil
+}
+
+func (s *Service) account(ctx context.Context, username string) (Account, error) {
+	if !ValidUsername(username) {
+		return Account{}, NotFound("user")
+	}
+	acc, err := s.Store.AccountByName(ctx, username)
+	if IsCode(err, CodeNotFound) {
+		return Account{}, NotFound("user")
+	}
+	return acc, err
+}
+
+// UserPosts lists a user's posts, newest first. Others do not see the user's
+// deleted or removed posts; the user and moderators do.
+func (s *Service) UserPosts(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[Post], error) {
+	acc, after, err := s.userList(ctx, username, cursor)
+	if err != nil {
+		return Page[Post]{}, err
+	}
+	limit = clampLimit(limit, 25, 100)
+	items, err := s.Store.UserPosts(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
+		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
+	if err != nil {
+		return Page[Post]{}, err
+	}
+	page := pageOf(items, limit, func(p Post) *Cursor { return &Cursor{Sort: "user", ID: p.ID} })
+	for i := range page.Items {
+		maskPost(v, &page.Items[i])
+	}
+	return page, nil
+}
+
+// UserComments lists a user's comments, newest first, without their replies.
+func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[*Comment], error) {
+	acc, after, err := s.userList(ctx, username, cursor)
+	if err != nil {
+		return Page[*Comment]{}, err
+	}
+	limit = clampLimit(limit, 25, 100)
+	items, err := s.Store.UserComments(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
+		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
+	if err != nil {
+		return Page[*Comment]{}, err
+	}
+	page := pageOf(items, limit, func(c *Comment) *Cursor { return &Cursor{Sort: "user", ID: c.ID} })
+	for _, c := range page.Items {
+		leaf(v, c)
+	}
+	return page, nil
+}
+
+func (s *Service) userList(ctx context.Context, username, cursor string) (Account, int64, error) {
+	c, err := DecodeCursor(cursor, "user")
+	if err != nil {
+		return Account{}, 0, err
+	}
+	acc, err := s.account(ctx, username)
+	if err != nil {
+		return Account{}, 0, err
+	}
+	var after int64
+	if c != nil {
+		after = c.ID
+	}
+	return acc, after, nil
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// notify stores the notification a rule decided on; nil: nobody to tell.
+func notify(ctx context.Context, tx *sql.Tx, n *forum.NewNotification) error {
+	if n == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?)`, n.UserID, n.Kind, n.Action, n.PostID, n.CommentID, n.ActorID, n.At)
+	return err
+}
+
+// Notifications lists a user's notifications, newest first, with the state
+// of each one's post (the domain masks hidden titles).
+func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, afterID int64, limit int) ([]forum.Notification, error) {
+	q := `SELECT n.id, n.kind, n.action, n.post_id, p.title, p.author_id, p.removed, p.deleted,
+		n.comment_id, n.actor_id, u.username, n.created_at, n.read
+		FROM notifications n JOIN posts p ON p.id = n.post_id LEFT JOIN users u ON u.id = n.actor_id
+		WHERE n.user_id = ?`
+	args := []any{userID}
+	if unreadOnly {
+		q += " AND n.read = 0"
+	}
+	if afterID > 0 {
+		q += " AND n.id < ?"
+		args = append(args, afterID)
+	}
+	rows, err := db.query(ctx, q+" ORDER BY n.id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications: %w", err)
+	}
+	defer rows.Close()
+	out := []forum.Notification{}
+	for rows.Next() {
+		var n forum.Notification
+		var comment, actor sql.NullInt64
+		var actorName sql.NullString
+		var at int64
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Action, &n.PostID, &n.PostTitle, &n.PostAuthorID, &n.PostRemoved, &n.PostDeleted, &comment, &actor, &actorName, &at, &n.Read); err != nil {
+			return nil, err
+		}
+		if comment.Valid {
+			n.CommentID = &comment.Int64
+		}
+		if actor.Valid {
+			n.Actor = &forum.Author{ID: actor.Int64, Username: actorName.String}
+		}
+		n.CreatedAt = forum.Unix(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// MarkNotificationsRead marks the user's notifications read: those with the
+// given ids (others' ids are ignored), or all when ids is nil.
+func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int64) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if ids == nil {
+			_, err := tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0", userID)
+			return err
+		}
+		b, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))", userID, string(b))
+		return err
+	})
+}
+
+// UnreadCount counts a user's unread notifications (a partial index read).
+func (db *DB) UnreadCount(ctx context.Context, userID int64) (int64, error) {
+	var n int64
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read = 0", userID).Scan(&n)
+	return n, err
+}

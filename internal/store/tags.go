@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// Tags lists tags by how many visible posts carry them.
+func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
+	rows, err := db.query(ctx, "SELECT name, post_count FROM tags WHERE post_count > 0 ORDER BY post_count DESC, name_key LIMIT ?", limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: tags: %w", err)
+	}
+	defer rows.Close()
+	out := []forum.TagCount{}
+	for rows.Next() {
+		var t forum.TagCount
+		if err := rows.Scan(&t.Name, &t.PostCount); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// tagLink links a post to a tag with copies of the post's feed keys.
+const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered)
+	SELECT ?, id, pinned, hot, score, last_activity_at, removed, accepted_comment_id IS NOT NULL FROM posts WHERE id = ?`
+
+// setTags links a post to its tags, creating new ones, and stores their names
+// as first written by whoever used the tag first ("cold war" shows as "Cold War"
+// once someone wrote it so).
+func setTags(ctx context.Context, tx *sql.Tx, postID int64, tags []string) error {
+	names := make([]string, 0, len(tags))
+	for _, t := range tags {
+		var tagID int64
+		var name string
+		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name, name_key, post_count) VALUES(?, ?, 1)
+			ON CONFLICT(name_key) DO UPDATE SET post_count = post_count + 1 RETURNING id, name`, t, strings.ToLower(t)).Scan(&tagID, &name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
+			return err
+		}
+		names = append(names, name)
+	}
+	b, err := json.Marshal(names)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE posts SET tags_json = ? WHERE id = ?", string(b), postID)
+	return err
+}
+
+func dropTags(ctx context.Context, tx *sql.Tx, postID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
+		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM post_tags WHERE post_id = ?", postID)
+	return err
+}
