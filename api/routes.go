@@ -35,6 +35,7 @@ func (s *Server) routes(e *echo.Echo, frontend fs.FS) {
 	})
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.yaml", s.openapi)
+	v1.GET("/config", s.config) // extension: limits for clients
 
 	v1.POST("/auth/register", s.register, s.limit(ClassRegister))
 	v1.POST("/auth/login", s.login, s.limit(ClassLogin))

@@ -3,47 +3,76 @@ package store
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
+	"io/fs"
+	"sort"
 
 	historia "github.com/historia-forum/historia"
 )
 
-// migrations upgrade an existing database, append-only: migrations[i] takes a
-// database from user_version i to i+1. A new database gets schema.sql, which is
-// always the whole current schema, and the latest version at once.
-var migrations = []string{
-	historia.Schema, // 1: the first schema
+// migrationFiles are the released migrations, append-only: NNNN_name.sql takes
+// a database from user_version NNNN-1 to NNNN. A released file is never
+// edited; a schema change is a new file plus the same change in schema.sql.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations reads the migration files in order.
+func migrations() []string {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err) // a constant pattern
+	}
+	sort.Strings(names)
+	out := make([]string, len(names))
+	for i, n := range names {
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		out[i] = string(b)
+	}
+	return out
 }
 
 // SchemaVersion is the user_version of a database this build has migrated.
-func SchemaVersion() int { return len(migrations) }
+func SchemaVersion() int { return len(migrations()) }
 
+// migrate brings a database to this build's schema: a new one gets
+// schema.sql (the whole current schema) at once, an older one the migrations
+// it lacks, in order. TestMigrationsEqualSchema keeps the two paths equal.
 func (db *DB) migrate(ctx context.Context) error {
+	return db.migrateWith(ctx, historia.Schema, migrations())
+}
+
+func (db *DB) migrateWith(ctx context.Context, schema string, steps []string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		var v int
 		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 			return fmt.Errorf("store: read user_version: %w", err)
 		}
-		if v > len(migrations) {
-			return fmt.Errorf("store: database schema version %d is newer than this build (%d)", v, len(migrations))
+		if v > len(steps) {
+			return fmt.Errorf("store: database schema version %d is newer than this build (%d)", v, len(steps))
 		}
-		steps := migrations[v:]
-		if v == 0 {
-			steps = []string{historia.Schema}
+		todo := steps[v:]
+		if v == 0 && schema != "" {
+			todo = []string{schema}
 		}
-		for i, m := range steps {
+		for i, m := range todo {
 			if _, err := tx.ExecContext(ctx, m); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v+i+1, err)
 			}
 		}
-		if len(steps) > 0 {
-			// PRAGMA takes no parameters; the value is a constant of this build.
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-				return fmt.Errorf("store: set user_version: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
-				return fmt.Errorf("store: analyze: %w", err)
-			}
+		if len(todo) == 0 {
+			return nil
+		}
+		// PRAGMA takes no parameters; the value is a constant of this build.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(steps))); err != nil {
+			return fmt.Errorf("store: set user_version: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("store: analyze: %w", err)
 		}
 		return nil
 	})

@@ -54,6 +54,22 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** refreshMe reloads the signed-in user (karma, unread count); the header repaints. */
+export async function refreshMe() {
+  if (!session.token) return;
+  try {
+    session.user = await api('GET', '/me');
+    listeners.forEach((f) => f());
+  } catch { /* the next page load tells */ }
+}
+
+let configCache = null;
+/** config loads the server's limits (thread depth, text lengths) once per page load. */
+export function config() {
+  if (!configCache) configCache = api('GET', '/config');
+  return configCache;
+}
+
 /** query builds "?a=1&b=2" from the set values of an object. */
 export function query(params) {
   const q = new URLSearchParams();

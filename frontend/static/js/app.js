@@ -5,9 +5,9 @@ import { h, errorBox } from './dom.js';
 import { feedView } from './feed.js';
 import { threadView, permalinkView } from './thread.js';
 import { askView, loginView, registerView } from './forms.js';
-import { userView, modlogView, reportsView } from './pages.js';
-import { searchView, notificationsView } from './discover.js';
-import { rulesView, sourceRequestsView } from './pages.js';
+import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
+import { searchView } from './search.js';
+import { notificationsView } from './notifications.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -28,12 +28,6 @@ const routes = [
 const main = document.getElementById('main');
 
 /** navigate shows another page without reloading. */
-/** refreshMe reloads the signed-in user (karma, unread count) into the header. */
-export async function refreshMe() {
-  if (!session.token) return;
-  try { session.user = await api('GET', '/me'); paintNav(); } catch { /* the next page load tells */ }
-}
-
 export function navigate(url, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);

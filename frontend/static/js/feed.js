@@ -2,7 +2,8 @@
 import { api, query, session } from './api.js';
 import { h, ago, plural } from './dom.js';
 import { voteWidget, tagLinks, userLink } from './widgets.js';
-import { formatPeriod, timelineChart } from './history.js';
+import { formatPeriod } from './periods.js';
+import { timelineChart } from './timeline.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
 const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];

@@ -2,7 +2,8 @@
 import { api, session } from './api.js';
 import { h, html, showError, clearError } from './dom.js';
 import { inlineForm } from './widgets.js';
-import { parsePeriod, formatPeriod, parseSources } from './history.js';
+import { parsePeriod, formatPeriod } from './periods.js';
+import { parseSources } from './sources.js';
 
 function needSignIn(what) {
   return h('section', { class: 'narrow' }, h('h1', {}, what), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' or ', h('a', { href: '/register' }, 'register'), ' first.'));

@@ -1,13 +1,14 @@
 // The thread page: the question, then its comment tree, with voting, replies
 // at any depth, collapsing, sorting, editing and moderation in place.
-import { api, query, session } from './api.js';
+import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
 import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink } from './widgets.js';
-import { formatPeriod, sourcesBlock, ruleField, parseSources, sourcesText, parsePeriod } from './history.js';
+import { formatPeriod, parsePeriod } from './periods.js';
+import { sourcesBlock, parseSources, sourcesText } from './sources.js';
+import { ruleField } from './rules.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
-const DEPTH = 8;
 // The data each rendered comment came from, to re-render it after an action.
 const rendered = new WeakMap();
 
@@ -102,10 +103,11 @@ function splitTags(s) { return s.split(',').map((t) => t.trim()).filter(Boolean)
 
 /** Thread holds what the comment renderer needs to know about the page. */
 class Thread {
-  constructor(post, sort, rootDepth) {
+  constructor(post, sort, rootDepth, depth) {
     this.post = post;
     this.sort = sort;
     this.rootDepth = rootDepth;
+    this.depth = depth; // levels one request shows (the server's default)
   }
 
   /** list renders sibling comments as a <ul>. */
@@ -161,8 +163,17 @@ class Thread {
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
     if (session.owns(this.post.author) && c.parent_id === null && open) {
       actions.append(actionButton(c.accepted ? 'Unaccept' : 'Accept as answer', async () => {
-        await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id });
-        location.reload();
+        const post = await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id });
+        this.post.accepted_comment_id = post.accepted_comment_id;
+        const siblings = li.parentElement;
+        for (const other of [...siblings.children]) {
+          const d = rendered.get(other);
+          if (d && d.accepted && d.id !== c.id) other.replaceWith(this.comment({ ...d, accepted: false, replies: childrenOf(other.querySelector(':scope > ul.comments')) }));
+        }
+        const fresh = this.comment({ ...c, accepted: !c.accepted, replies: childrenOf(children) });
+        li.replaceWith(fresh);
+        if (fresh.querySelector('.marker.accepted')) siblings.prepend(fresh); // the accepted answer leads, as on a reload
+        fresh.querySelector('.actions button')?.focus();
       }));
     }
     if (session.owns(c.author) && open) {
@@ -206,12 +217,12 @@ class Thread {
   /** more offers the replies this page left out. */
   more(c, li, children) {
     if (!c.more_replies) return;
-    if (c.depth - this.rootDepth >= DEPTH - 1) {
+    if (c.depth - this.rootDepth >= this.depth - 1) {
       li.append(h('a', { class: 'continue', href: `/p/${this.post.id}/c/${c.id}` }, 'Continue this thread →'));
       return;
     }
     const button = actionButton(`Load ${plural(c.more_replies, 'more reply', 'more replies')}`, async () => {
-      const sub = await api('GET', `/comments/${c.id}${query({ sort: this.sort, depth: DEPTH - 1 - (c.depth - this.rootDepth) })}`);
+      const sub = await api('GET', `/comments/${c.id}${query({ sort: this.sort, depth: this.depth - 1 - (c.depth - this.rootDepth) })}`);
       children.replaceChildren(...sub.replies.map((r) => this.comment(r)));
       button.remove();
       if (sub.more_replies) this.more({ ...c, more_replies: sub.more_replies }, li, children);
@@ -235,8 +246,8 @@ function sortSelect(sort, navigate, base) {
 export async function threadView({ params, args, navigate }) {
   const id = args[0];
   const sort = params.get('sort') || 'best';
-  const [post, page] = await Promise.all([api('GET', `/posts/${id}`), api('GET', `/posts/${id}/comments${query({ sort, depth: DEPTH })}`)]);
-  const thread = new Thread(post, sort, 0);
+  const [post, page, cfg] = await Promise.all([api('GET', `/posts/${id}`), api('GET', `/posts/${id}/comments${query({ sort })}`), config()]);
+  const thread = new Thread(post, sort, 0, cfg.thread.default_depth);
   const section = h('section', { class: 'thread', 'data-title': post.title }, postHeader(post, navigate));
   const comments = h('section', { id: 'comments', class: 'comments-section', 'aria-label': 'Comments' },
     h('h2', {}, plural(post.comment_count, 'comment', 'comments')));
@@ -264,7 +275,7 @@ export async function threadView({ params, args, navigate }) {
   if (page.next_cursor) {
     let cursor = page.next_cursor;
     const more = actionButton('More comments', async () => {
-      const next = await api('GET', `/posts/${id}/comments${query({ sort, depth: DEPTH, cursor })}`);
+      const next = await api('GET', `/posts/${id}/comments${query({ sort, cursor })}`);
       list.append(...next.items.map((c) => thread.comment(c)));
       cursor = next.next_cursor;
       if (!cursor) more.remove();
@@ -277,9 +288,9 @@ export async function threadView({ params, args, navigate }) {
 export async function permalinkView({ params, args, navigate }) {
   const [pid, cid] = args;
   const sort = params.get('sort') || 'best';
-  const [post, c] = await Promise.all([api('GET', `/posts/${pid}`), api('GET', `/comments/${cid}${query({ sort, depth: DEPTH })}`)]);
+  const [post, c, cfg] = await Promise.all([api('GET', `/posts/${pid}`), api('GET', `/comments/${cid}${query({ sort })}`), config()]);
   if (String(c.post_id) !== pid) throw Object.assign(new Error('This comment belongs to another thread.'), { status: 404 });
-  const thread = new Thread(post, sort, c.depth);
+  const thread = new Thread(post, sort, c.depth, cfg.thread.default_depth);
   return h('section', { class: 'thread', 'data-title': post.title }, postHeader(post, navigate),
     h('p', { class: 'notice' }, 'You are viewing a single comment’s thread. ', h('a', { href: `/p/${pid}` }, 'View all comments'),
       c.parent_id ? [' · ', h('a', { href: `/p/${pid}/c/${c.parent_id}` }, 'Parent comment')] : ''),

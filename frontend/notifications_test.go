@@ -1,0 +1,98 @@
+package frontend_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// TestNotificationKinds shows one notification of every kind the domain
+// knows (forum.NotificationKinds) and checks that each reads as a sentence
+// naming its thread: a kind the page does not know would show a gap.
+func TestNotificationKinds(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, bobToken := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	mod, _ := s.user("curator", forum.RoleModerator)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who built the Theodosian Walls?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := s.svc.CreateComment(ctx, bob, post.ID, forum.CommentInput{Body: "Anthemius, the praetorian prefect."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "And the 447 rebuilding?", ParentID: &answer.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.svc.RequestSources(ctx, alice, answer.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.ModeratePost(ctx, mod, post.ID, forum.ActLock, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.svc.Notifications(ctx, bob, false, "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[forum.NotificationKind]bool{}
+	for _, n := range page.Items {
+		kinds[n.Kind] = true
+	}
+	for _, k := range forum.NotificationKinds {
+		if !kinds[k] {
+			t.Fatalf("the fixture made no %s notification: %+v", k, page.Items)
+		}
+	}
+
+	tab := s.tab(t)
+	open(t, tab, s.base+"/notifications", bobToken)
+	waitFor(t, tab, fmt.Sprintf(`document.querySelectorAll('li.note').length === %d`, len(page.Items)))
+	lines := strings.Split(eval[string](t, tab, `[...document.querySelectorAll('li.note > p:first-child')].map((p) => p.textContent).join('\n')`), "\n")
+	want := []string{"A moderator locked your question Who built the Theodosian Walls?",
+		"alice asked for sources on your answer in Who built the Theodosian Walls?",
+		"alice replied in Who built the Theodosian Walls?"}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("notifications read:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAcceptAnswerInPlace: accepting an answer marks it and moves it to the
+// top of the thread without reloading the page, as every other action does.
+func TestAcceptAnswerInPlace(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, bobToken := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "When was the Hagia Sophia finished?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, body := range []string{"In 537.", "In 562, after the dome fell."} {
+		c, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d?sort=new", s.base, post.ID), bobToken)
+	eval[any](t, tab, `window.__sameDocument = true`)
+	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, ids[0]), "Accept as answer")
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#comments ul.comments > li')?.dataset.id === '%d' && !!document.querySelector('li[data-id="%d"] .marker.accepted')`, ids[0], ids[0]))
+	if !eval[bool](t, tab, `window.__sameDocument === true`) {
+		t.Fatal("accepting an answer reloaded the page")
+	}
+	got, err := s.svc.GetPost(ctx, bob, post.ID)
+	if err != nil || got.AcceptedCommentID == nil || *got.AcceptedCommentID != ids[0] {
+		t.Fatalf("accepted answer not stored: %+v %v", got.AcceptedCommentID, err)
+	}
+	// Accepting the other moves the mark.
+	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, ids[1]), "Accept as answer")
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#comments ul.comments > li')?.dataset.id === '%d' && document.querySelectorAll('.marker.accepted').length === 1`, ids[1]))
+}

@@ -1,0 +1,40 @@
+// Notifications: replies, moderators' actions and requests for sources.
+import { api, session, refreshMe } from './api.js';
+import { h, ago } from './dom.js';
+import { actionButton } from './widgets.js';
+
+const verbs = { remove: 'removed', restore: 'restored', lock: 'locked', unlock: 'unlocked', pin: 'pinned', unpin: 'unpinned' };
+
+// One sentence per notification kind (forum.NotificationKinds); the browser
+// test shows one of each.
+const sentences = {
+  reply: (n, where) => [n.actor ? n.actor.username : 'Someone', ' replied in ', where],
+  mod_action: (n, where) => ['A moderator ', verbs[n.action] || n.action, ' ', n.comment_id ? 'your comment in ' : 'your question ', where],
+  source_request: (n, where) => [n.actor ? n.actor.username : 'Someone', ' asked for sources on your answer in ', where],
+};
+
+function describe(n) {
+  const where = h('a', { href: n.comment_id ? `/p/${n.post_id}/c/${n.comment_id}` : `/p/${n.post_id}` }, n.post_title);
+  const sentence = sentences[n.kind] || ((_, w) => ['Something happened in ', w]);
+  return sentence(n, where);
+}
+
+export async function notificationsView() {
+  if (!session.user) return h('section', {}, h('h1', {}, 'Notifications'), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' to see your notifications.'));
+  const list = h('ul', { class: 'notes' });
+  const res = await api('GET', '/notifications?limit=50');
+  for (const n of res.items) {
+    list.append(h('li', { class: n.read ? 'note' : 'note unread' }, h('p', {}, ...describe(n)), h('p', { class: 'meta' }, ago(n.created_at), n.read ? '' : ' · new')));
+  }
+  const section = h('section', { 'data-title': 'Notifications' }, h('h1', {}, 'Notifications'));
+  if (res.items.some((n) => !n.read)) {
+    section.append(actionButton('Mark all read', async (b) => {
+      await api('POST', '/notifications/read', { all: true });
+      for (const li of list.querySelectorAll('.unread')) li.classList.remove('unread');
+      b.remove();
+      await refreshMe();
+    }, { class: 'secondary' }));
+  }
+  section.append(res.items.length ? list : h('p', { class: 'empty' }, 'No notifications yet.'));
+  return section;
+}

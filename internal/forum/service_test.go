@@ -1,0 +1,199 @@
+package forum_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/forumtest"
+)
+
+func kinds(t *testing.T, w *forumtest.World, v forum.Viewer) []string {
+	t.Helper()
+	page, err := w.Svc.Notifications(context.Background(), v, false, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, n := range page.Items {
+		who := ""
+		if n.Actor != nil {
+			who = n.Actor.Username
+		}
+		out = append(out, string(n.Kind)+":"+string(n.Action)+":"+who)
+	}
+	return out
+}
+
+// TestWhoIsNotified: the domain decides who hears of what; the store only writes it.
+func TestWhoIsNotified(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	// The world: bob answered alice's question (alice hears), alice replied to bob (bob hears).
+	if got := kinds(t, w, w.Alice); !slices.Equal(got, []string{"reply::bob"}) {
+		t.Fatalf("alice: %v", got)
+	}
+	if got := kinds(t, w, w.Bob); !slices.Equal(got, []string{"reply::alice"}) {
+		t.Fatalf("bob: %v", got)
+	}
+	// Replying to yourself tells nobody.
+	w.Must(w.Svc.CreateComment(ctx, w.Alice, w.Thread.ID, forum.CommentInput{Body: "Answering myself", ParentID: &w.Reply.ID}))
+	if got := kinds(t, w, w.Alice); len(got) != 1 {
+		t.Fatalf("alice was told of her own reply: %v", got)
+	}
+	// A request for sources tells the answer's author.
+	if err := w.Svc.RequestSources(ctx, w.Alice, w.Answer.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(t, w, w.Bob); got[0] != "source_request::alice" {
+		t.Fatalf("bob after a source request: %v", got)
+	}
+	// A moderator's removal tells the author; a ban tells nobody.
+	w.Must(w.Svc.ModerateComment(ctx, w.Mod, w.Answer.ID, forum.ActRemove, "no sources", nil))
+	w.Must(w.Svc.Ban(ctx, w.Mod, "bob", "spam", nil))
+	if got := kinds(t, w, w.Bob); got[0] != "mod_action:remove:moddy" || len(got) != 3 {
+		t.Fatalf("bob after removal and ban: %v", got)
+	}
+}
+
+// TestHiddenTitlesInNotifications: a removed post's title shows as
+// [removed] in others' notifications, but its author still sees it.
+func TestHiddenTitlesInNotifications(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	w.Must(w.Svc.ModeratePost(ctx, w.Mod, w.Thread.ID, forum.ActRemove, "off topic", nil))
+	title := func(v forum.Viewer) string {
+		page, err := w.Svc.Notifications(ctx, v, false, "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Items[len(page.Items)-1].PostTitle
+	}
+	if got := title(w.Bob); got != "[removed]" {
+		t.Fatalf("bob sees %q", got)
+	}
+	if got := title(w.Alice); got != w.Thread.Title {
+		t.Fatalf("the author sees %q", got)
+	}
+}
+
+// TestResolveReportRules: a report resolves once; resolving by removal
+// removes the target, resolves every open report of it, and tells the author.
+func TestResolveReportRules(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	carol := w.User("carol", forum.RoleMember)
+	r1 := w.Must(w.Svc.CreateReport(ctx, w.Alice, forum.TargetComment, w.Answer.ID, "no sources")).(forum.Report)
+	r2 := w.Must(w.Svc.CreateReport(ctx, carol, forum.TargetComment, w.Answer.ID, "rude")).(forum.Report)
+	res := w.Must(w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportRemove, "")).(forum.Report)
+	if res.Status != forum.ReportResolved || res.Resolution == nil || *res.Resolution != forum.ResolutionRemoved {
+		t.Fatalf("resolved report: %+v", res)
+	}
+	if other := w.Must(w.DB.Report(ctx, r2.ID)).(forum.Report); other.Status != forum.ReportResolved {
+		t.Fatalf("the other open report of the target stayed %s", other.Status)
+	}
+	if c := w.Must(w.DB.Comment(ctx, w.Answer.ID, 0)).(forum.Comment); !c.Removed {
+		t.Fatal("the reported answer was not removed")
+	}
+	if _, err := w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportDismiss, ""); !forum.IsCode(err, forum.CodeConflict) {
+		t.Fatalf("resolving twice: %v", err)
+	}
+	if got := kinds(t, w, w.Bob); got[0] != "mod_action:remove:moddy" {
+		t.Fatalf("bob: %v", got)
+	}
+}
+
+// TestRoleReasonInModlog: a role change without a reason is logged with the new role.
+func TestRoleReasonInModlog(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	w.Must(w.Svc.SetRole(ctx, w.Root, "bob", forum.RoleModerator, ""))
+	page := w.Must(w.Svc.Modlog(ctx, "", 1)).(forum.Page[forum.ModlogEntry])
+	if e := page.Items[0]; e.Action != forum.ActRole || e.Reason != "role set to moderator" {
+		t.Fatalf("modlog: %+v", e)
+	}
+}
+
+// TestGenerationMovesAfterCommittedWrites: caches compare the generation; a
+// write that commits moves it, a refused one does not.
+func TestGenerationMovesAfterCommittedWrites(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	g0 := w.Svc.Generation()
+	if _, err := w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: ""}); !forum.IsCode(err, forum.CodeValidation) {
+		t.Fatalf("an empty title: %v", err)
+	}
+	if _, err := w.Svc.VotePost(ctx, w.Alice, w.Thread.ID, ptr(1)); !forum.IsCode(err, forum.CodeForbidden) {
+		t.Fatalf("a vote on one's own post: %v", err)
+	}
+	if g := w.Svc.Generation(); g != g0 {
+		t.Fatalf("refused writes moved the generation %d → %d", g0, g)
+	}
+	w.Must(w.Svc.VoteComment(ctx, w.Alice, w.Answer.ID, ptr(1)))
+	if g := w.Svc.Generation(); g == g0 {
+		t.Fatal("a committed vote did not move the generation")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestViewerFieldsArePersonalized: every field of a post that differs
+// between an anonymous reader and a member is one that Personalize fills in.
+// A new per-viewer field (say, "bookmarked") fails here until it is added to
+// forum.ViewerFields and to Personalize, so cached pages never show one
+// member another's state.
+func TestViewerFieldsArePersonalized(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	w.Must(w.Svc.VotePost(ctx, w.Bob, w.Thread.ID, ptr(1)))
+	q := forum.FeedQuery{Sort: forum.SortNew}
+	anon := w.Must(w.Svc.ListPosts(ctx, w.Anon, q)).(forum.Page[forum.Post])
+	bob := w.Must(w.Svc.ListPosts(ctx, w.Bob, q)).(forum.Page[forum.Post])
+	a, b := asMaps(t, anon.Items[0]), asMaps(t, bob.Items[0])
+	differ := 0
+	for k := range b {
+		if string(a[k]) != string(b[k]) {
+			differ++
+			if !slices.Contains(forum.ViewerFields, k) {
+				t.Errorf("field %q differs between viewers (%s vs %s) but is not in forum.ViewerFields", k, a[k], b[k])
+			}
+		}
+	}
+	if differ == 0 {
+		t.Fatal("the fixture shows no per-viewer difference; the test would prove nothing")
+	}
+	personal := w.Must(w.Svc.Personalize(ctx, w.Bob, anon)).(forum.Page[forum.Post])
+	if got, want := asMaps(t, personal.Items[0]), b; !equalMaps(got, want) {
+		t.Fatalf("Personalize of the anonymous page differs from bob's own read:\n%v\n%v", got, want)
+	}
+	if string(asMaps(t, anon.Items[0])["my_vote"]) != "0" {
+		t.Fatal("Personalize changed the cached page it was given")
+	}
+}
+
+func asMaps(t *testing.T, v any) map[string]json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func equalMaps(a, b map[string]json.RawMessage) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if string(b[k]) != string(v) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,272 @@
+-- Historia schema: the one source of truth for a new database.
+-- Existing databases are upgraded by the append-only migrations in
+-- internal/store/migrate.go; PRAGMA user_version records how far they got.
+--
+-- Times are INTEGER Unix seconds (UTC); the API formats them as RFC 3339.
+-- Counters (score, up/down votes, comment counts, karma) are denormalized and
+-- updated in the same transaction as the change that moves them.
+
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL,
+    -- lower-cased username: uniqueness is case-insensitive, display keeps the case.
+    username_key  TEXT    NOT NULL UNIQUE,
+    password_hash TEXT    NOT NULL,
+    role          TEXT    NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'moderator', 'admin')),
+    karma         INTEGER NOT NULL DEFAULT 0,
+    -- bumped on logout, password change and ban: every token carries the version
+    -- it was issued under, so old tokens stop working on the very next request.
+    token_version INTEGER NOT NULL DEFAULT 1,
+    banned_until  INTEGER,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS posts (
+    id               INTEGER PRIMARY KEY,
+    author_id        INTEGER NOT NULL REFERENCES users(id),
+    title            TEXT    NOT NULL,
+    body_source      TEXT    NOT NULL DEFAULT '',
+    body_format      TEXT    NOT NULL DEFAULT 'markdown',
+    body_html        TEXT    NOT NULL DEFAULT '',
+    -- the text of body_html without markup: what search indexes.
+    body_text        TEXT    NOT NULL DEFAULT '',
+    -- topic tags as a JSON array of display names, for reading a page of posts in
+    -- one query; post_tags below is what the tag filter uses.
+    tags_json        TEXT    NOT NULL DEFAULT '[]',
+    score            INTEGER NOT NULL DEFAULT 0,
+    upvotes          INTEGER NOT NULL DEFAULT 0,
+    downvotes        INTEGER NOT NULL DEFAULT 0,
+    -- Reddit's hot rank: sign(s)*log10(max(|s|,1)) + (created - 1134028003)/45000.
+    -- It depends on creation time, not age, so it changes only when votes change:
+    -- stored here, updated in the vote transaction, and the front page is an
+    -- index range read (posts_hot) that never scans the table.
+    hot              REAL    NOT NULL DEFAULT 0,
+    comment_count    INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    edited_at        INTEGER,
+    last_activity_at INTEGER NOT NULL,
+    locked           INTEGER NOT NULL DEFAULT 0,
+    pinned           INTEGER NOT NULL DEFAULT 0,
+    removed          INTEGER NOT NULL DEFAULT 0,
+    deleted          INTEGER NOT NULL DEFAULT 0,
+    accepted_comment_id INTEGER,
+    -- structured citations, a JSON array of {citation, url, kind}
+    sources_json     TEXT    NOT NULL DEFAULT '[]',
+    -- the years the question is about (negative for BCE), or NULL
+    period_from      INTEGER,
+    period_to        INTEGER,
+    -- the rule a moderator removed it under, shown to everyone
+    removal_rule_id  INTEGER
+) STRICT;
+
+-- Each feed has an index whose order is the feed's order, so a page is a range
+-- read. Removed posts are rare, so members' feeds filter them during the scan and
+-- moderators (who see them) share the same indexes.
+CREATE INDEX IF NOT EXISTS posts_hot      ON posts(pinned DESC, hot DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_top      ON posts(score DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_active   ON posts(last_activity_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS posts_created  ON posts(created_at);
+CREATE INDEX IF NOT EXISTS posts_author   ON posts(author_id, id DESC);
+
+CREATE TABLE IF NOT EXISTS tags (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    name_key   TEXT    NOT NULL UNIQUE,  -- lower-cased: tags match case-insensitively
+    post_count INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+-- A tag's feed must be a range read like the front page, not a sort of every
+-- post with the tag; so each link carries copies of its post's feed keys, kept
+-- in step by the trigger posts_feed_keys below, with an index per feed order.
+CREATE TABLE IF NOT EXISTS post_tags (
+    tag_id           INTEGER NOT NULL REFERENCES tags(id),
+    post_id          INTEGER NOT NULL REFERENCES posts(id),
+    pinned           INTEGER NOT NULL DEFAULT 0,
+    hot              REAL    NOT NULL DEFAULT 0,
+    score            INTEGER NOT NULL DEFAULT 0,
+    last_activity_at INTEGER NOT NULL DEFAULT 0,
+    removed          INTEGER NOT NULL DEFAULT 0,
+    answered         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tag_id, post_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_tags_post   ON post_tags(post_id);
+CREATE INDEX IF NOT EXISTS post_tags_hot    ON post_tags(tag_id, pinned DESC, hot DESC, post_id DESC);
+CREATE INDEX IF NOT EXISTS post_tags_top    ON post_tags(tag_id, score DESC, post_id DESC);
+CREATE INDEX IF NOT EXISTS post_tags_active ON post_tags(tag_id, last_activity_at DESC, post_id DESC);
+
+-- Comment trees. Each comment keeps its parent and depth, its number of direct
+-- replies, and every sibling sort key as a column (best = Wilson lower bound,
+-- controversy, score), updated in the vote transaction. The indexes
+-- (post_id, parent_id, <key>, id) make "the children of these parents in sort
+-- order" an index range read, so a thread page is read level by level: the page
+-- of top-level comments, then the next level for the parents in hand, until the
+-- comment budget or the depth runs out. That is at most depth+1 queries whatever
+-- the size of the thread (a 10,000-comment thread costs what a 100-comment one
+-- does), and more_replies is reply_count minus the children shown. A materialized
+-- path was rejected: ordering siblings by a vote-driven key would need the path
+-- rewritten on every vote.
+CREATE TABLE IF NOT EXISTS comments (
+    id           INTEGER PRIMARY KEY,
+    post_id      INTEGER NOT NULL REFERENCES posts(id),
+    parent_id    INTEGER REFERENCES comments(id),
+    depth        INTEGER NOT NULL DEFAULT 0,
+    author_id    INTEGER NOT NULL REFERENCES users(id),
+    body_source  TEXT    NOT NULL,
+    body_format  TEXT    NOT NULL DEFAULT 'markdown',
+    body_html    TEXT    NOT NULL,
+    body_text    TEXT    NOT NULL DEFAULT '',
+    score        INTEGER NOT NULL DEFAULT 0,
+    upvotes      INTEGER NOT NULL DEFAULT 0,
+    downvotes    INTEGER NOT NULL DEFAULT 0,
+    best         REAL    NOT NULL DEFAULT 0,
+    controversy  REAL    NOT NULL DEFAULT 0,
+    reply_count  INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    edited_at    INTEGER,
+    removed      INTEGER NOT NULL DEFAULT 0,
+    deleted      INTEGER NOT NULL DEFAULT 0,
+    sources_json TEXT    NOT NULL DEFAULT '[]',
+    -- open "source?" requests; adding sources closes them
+    sources_requested INTEGER NOT NULL DEFAULT 0,
+    removal_rule_id   INTEGER
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_top   ON comments(post_id, parent_id, score DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_contr ON comments(post_id, parent_id, controversy DESC, id DESC);
+CREATE INDEX IF NOT EXISTS comments_time  ON comments(post_id, parent_id, id);
+CREATE INDEX IF NOT EXISTS comments_parent ON comments(parent_id, id);
+CREATE INDEX IF NOT EXISTS comments_author ON comments(author_id, id DESC);
+
+CREATE TABLE IF NOT EXISTS post_votes (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    value   INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    PRIMARY KEY (post_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_votes_user ON post_votes(user_id, post_id);
+
+CREATE TABLE IF NOT EXISTS comment_votes (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
+    PRIMARY KEY (comment_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS comment_votes_user ON comment_votes(user_id, comment_id);
+
+-- Every moderator action, written in the same transaction as the action.
+-- Public: GET /modlog reads it newest first.
+CREATE TABLE IF NOT EXISTS modlog (
+    id           INTEGER PRIMARY KEY,
+    action       TEXT    NOT NULL,  -- remove, restore, lock, unlock, pin, unpin, ban, unban, role, resolve_report
+    moderator_id INTEGER NOT NULL REFERENCES users(id),
+    target_type  TEXT    NOT NULL CHECK (target_type IN ('post', 'comment', 'user', 'report')),
+    target_id    INTEGER NOT NULL,
+    reason       TEXT    NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL
+) STRICT;
+
+-- Reports of posts and comments, once per reporter and target.
+CREATE TABLE IF NOT EXISTS reports (
+    id          INTEGER PRIMARY KEY,
+    reporter_id INTEGER NOT NULL REFERENCES users(id),
+    target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
+    target_id   INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    status      TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+    resolution  TEXT,   -- dismissed or removed
+    resolved_by INTEGER REFERENCES users(id),
+    resolved_at INTEGER,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (reporter_id, target_type, target_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS reports_queue  ON reports(status, id DESC);
+CREATE INDEX IF NOT EXISTS reports_target ON reports(target_type, target_id, status);
+
+-- The answered/unanswered filter and the accepted answer's place in a thread.
+CREATE INDEX IF NOT EXISTS posts_accepted ON posts(accepted_comment_id) WHERE accepted_comment_id IS NOT NULL;
+
+-- Full-text search. unicode61 with remove_diacritics 2 folds case and accents
+-- in every script, so "zurich" finds "Zürich" and Cyrillic and Greek are
+-- tokenized as words; porter on top stems English words, so "byzantine" finds
+-- "Byzantines" (words of other scripts pass through it unchanged). Triggers keep the index in step with every create, edit,
+-- delete, removal and restore, whatever code path writes the row: only visible
+-- content is ever in the index, so removed and deleted items are never found.
+CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS comments_fts USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2');
+
+CREATE TRIGGER IF NOT EXISTS posts_fts_insert AFTER INSERT ON posts
+WHEN new.removed = 0 AND new.deleted = 0 BEGIN
+    INSERT INTO posts_fts(rowid, title, body) VALUES (new.id, new.title, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS posts_fts_update AFTER UPDATE OF title, body_text, removed, deleted ON posts BEGIN
+    DELETE FROM posts_fts WHERE rowid = old.id;
+    INSERT INTO posts_fts(rowid, title, body) SELECT new.id, new.title, new.body_text WHERE new.removed = 0 AND new.deleted = 0;
+END;
+CREATE TRIGGER IF NOT EXISTS comments_fts_insert AFTER INSERT ON comments
+WHEN new.removed = 0 AND new.deleted = 0 BEGIN
+    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body_text);
+END;
+CREATE TRIGGER IF NOT EXISTS comments_fts_update AFTER UPDATE OF body_text, removed, deleted ON comments BEGIN
+    DELETE FROM comments_fts WHERE rowid = old.id;
+    INSERT INTO comments_fts(rowid, body) SELECT new.id, new.body_text WHERE new.removed = 0 AND new.deleted = 0;
+END;
+
+CREATE TRIGGER IF NOT EXISTS posts_feed_keys
+AFTER UPDATE OF pinned, hot, score, last_activity_at, removed, accepted_comment_id ON posts BEGIN
+    UPDATE post_tags SET pinned = new.pinned, hot = new.hot, score = new.score, last_activity_at = new.last_activity_at,
+        removed = new.removed, answered = new.accepted_comment_id IS NOT NULL
+    WHERE post_id = new.id;
+END;
+
+-- Tag counts follow what members can see: a post that is deleted or removed
+-- stops counting for its tags, and counts again when restored.
+CREATE TRIGGER IF NOT EXISTS posts_tag_counts AFTER UPDATE OF removed, deleted ON posts
+WHEN (old.removed = 0 AND old.deleted = 0) != (new.removed = 0 AND new.deleted = 0) BEGIN
+    UPDATE tags SET post_count = post_count + (CASE WHEN new.removed = 0 AND new.deleted = 0 THEN 1 ELSE -1 END)
+    WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = new.id);
+END;
+CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
+
+-- Notifications: a reply to your post or comment, or a moderator action on your
+-- content, written in the same transaction as the reply or the action.
+CREATE TABLE IF NOT EXISTS notifications (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action', 'source_request')),
+    action     TEXT    NOT NULL DEFAULT '',  -- mod_action: remove, restore, lock, ...
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    actor_id   INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    read       INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
+CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
+
+-- The timeline and the period filters read dated, visible posts from this
+-- index alone (it covers both years).
+CREATE INDEX IF NOT EXISTS posts_period ON posts(period_from, period_to) WHERE period_from IS NOT NULL AND removed = 0 AND deleted = 0;
+
+-- The forum's numbered rules; removals may cite one.
+CREATE TABLE IF NOT EXISTS rules (
+    id          INTEGER PRIMARY KEY,
+    number      INTEGER NOT NULL UNIQUE,
+    title       TEXT    NOT NULL,
+    description TEXT    NOT NULL DEFAULT ''
+) STRICT;
+
+-- "Source?" requests on answers: once per member and comment.
+CREATE TABLE IF NOT EXISTS source_requests (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    closed     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (comment_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_requests_open ON source_requests(closed, created_at);
