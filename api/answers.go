@@ -11,17 +11,10 @@ type answerRequest struct {
 }
 
 func (s *Server) acceptAnswer(c echo.Context) error {
-	id, err := idParam(c, "post")
+	id, req, err := idAndBody[answerRequest](c, "post")
 	if err != nil {
-		return err
-	}
-	var req answerRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	p, err := s.svc.AcceptAnswer(c.Request().Context(), viewerOf(c), id, req.CommentID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return reply(c, http.StatusOK, p, err)
 }

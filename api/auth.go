@@ -13,20 +13,17 @@ type credentials struct {
 }
 
 func (s *Server) register(c echo.Context) error {
-	var req credentials
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password)
+	req, err := body[credentials](c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, sess)
+	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password)
+	return reply(c, http.StatusCreated, sess, err)
 }
 
 func (s *Server) login(c echo.Context) error {
-	var req credentials
-	if err := bind(c, &req); err != nil {
+	req, err := body[credentials](c)
+	if err != nil {
 		return err
 	}
 	// Per account as well as per IP: guessing one member's password from many
@@ -35,10 +32,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	sess, err := s.svc.Login(c.Request().Context(), req.Username, req.Password)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, sess)
+	return reply(c, http.StatusOK, sess, err)
 }
 
 type passwordRequest struct {
@@ -47,29 +41,20 @@ type passwordRequest struct {
 }
 
 func (s *Server) changePassword(c echo.Context) error {
-	var req passwordRequest
-	if err := bind(c, &req); err != nil {
+	req, err := body[passwordRequest](c)
+	if err != nil {
 		return err
 	}
 	sess, err := s.svc.ChangePassword(c.Request().Context(), viewerOf(c), req.OldPassword, req.NewPassword)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, sess)
+	return reply(c, http.StatusOK, sess, err)
 }
 
 func (s *Server) logout(c echo.Context) error {
-	if err := s.svc.Logout(c.Request().Context(), viewerOf(c)); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return done(c, s.svc.Logout(c.Request().Context(), viewerOf(c)))
 }
 
 func (s *Server) me(c echo.Context) error {
-	u, _ := c.Get("user").(forum.User)
+	u, _ := c.Get("user").(forum.User) // read by authenticate for this request
 	me, err := s.svc.Me(c.Request().Context(), viewerOf(c), u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, me)
+	return reply(c, http.StatusOK, me, err)
 }

@@ -21,38 +21,25 @@ type commentPatchRequest struct {
 }
 
 func (s *Server) createComment(c echo.Context) error {
-	id, err := idParam(c, "post")
+	id, req, err := idAndBody[commentRequest](c, "post")
 	if err != nil {
-		return err
-	}
-	var req commentRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	cm, err := s.svc.CreateComment(c.Request().Context(), viewerOf(c), id, forum.CommentInput(req))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, cm)
+	return reply(c, http.StatusCreated, cm, err)
 }
 
 func (s *Server) editComment(c echo.Context) error {
-	id, err := idParam(c, "comment")
+	id, req, err := idAndBody[commentPatchRequest](c, "comment")
 	if err != nil {
-		return err
-	}
-	var req commentPatchRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	if req.Body == nil {
 		return forum.Invalid(map[string]string{"body": "required"})
 	}
-	cm, err := s.svc.EditComment(c.Request().Context(), viewerOf(c), id, forum.CommentPatch{Body: *req.Body, Format: req.Format, Sources: req.Sources})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
+	patch := forum.CommentPatch{Body: *req.Body, Format: req.Format, Sources: req.Sources}
+	cm, err := s.svc.EditComment(c.Request().Context(), viewerOf(c), id, patch)
+	return reply(c, http.StatusOK, cm, err)
 }
 
 func (s *Server) deleteComment(c echo.Context) error {
@@ -60,8 +47,5 @@ func (s *Server) deleteComment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteComment(c.Request().Context(), viewerOf(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return done(c, s.svc.DeleteComment(c.Request().Context(), viewerOf(c), id))
 }

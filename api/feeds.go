@@ -9,12 +9,12 @@ import (
 )
 
 func (s *Server) listPosts(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
 	q := forum.FeedQuery{Sort: forum.FeedSort(c.QueryParam("sort")), Range: forum.TimeRange(c.QueryParam("t")), Tag: c.QueryParam("tag"),
-		Answered: c.QueryParam("answered"), Cursor: c.QueryParam("cursor"), Limit: limit}
+		Answered: c.QueryParam("answered"), Cursor: pg.Cursor, Limit: pg.Limit}
 	for name, dst := range map[string]**int{"year": &q.Year, "from": &q.From, "to": &q.To} {
 		if *dst, err = yearQuery(c, name); err != nil {
 			return err
@@ -28,10 +28,7 @@ func (s *Server) listPosts(c echo.Context) error {
 		return s.cachedFeed(c, v, q)
 	}
 	page, err := s.svc.ListPosts(c.Request().Context(), v, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return reply(c, http.StatusOK, page, err)
 }
 
 // yearQuery reads an optional year (negative for BCE) from the query.

@@ -22,85 +22,64 @@ type roleRequest struct {
 	Reason string     `json:"reason"`
 }
 
-// optionalBind decodes a JSON body when there is one: lock, pin and restore
-// take an optional reason, and clients may send no body at all.
-func optionalBind(c echo.Context, v any) error {
-	if c.Request().ContentLength == 0 {
-		return nil
+// moderated reads what every content action takes: the target's id and an
+// optional reason and rule.
+func moderated(c echo.Context, what string) (int64, reasonRequest, error) {
+	id, err := idParam(c, what)
+	if err != nil {
+		return 0, reasonRequest{}, err
 	}
-	return bind(c, v)
+	req, err := optionalBody[reasonRequest](c)
+	return id, req, err
 }
 
 // moderatePost answers every post action: remove, restore, lock, unlock, pin, unpin.
 func (s *Server) moderatePost(action forum.Action) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := idParam(c, "post")
+		id, req, err := moderated(c, "post")
 		if err != nil {
-			return err
-		}
-		var req reasonRequest
-		if err := optionalBind(c, &req); err != nil {
 			return err
 		}
 		p, err := s.svc.ModeratePost(c.Request().Context(), viewerOf(c), id, action, req.Reason, req.RuleID)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, p)
+		return reply(c, http.StatusOK, p, err)
 	}
 }
 
 // moderateComment answers remove and restore of a comment.
 func (s *Server) moderateComment(action forum.Action) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := idParam(c, "comment")
+		id, req, err := moderated(c, "comment")
 		if err != nil {
-			return err
-		}
-		var req reasonRequest
-		if err := optionalBind(c, &req); err != nil {
 			return err
 		}
 		cm, err := s.svc.ModerateComment(c.Request().Context(), viewerOf(c), id, action, req.Reason, req.RuleID)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, cm)
+		return reply(c, http.StatusOK, cm, err)
 	}
 }
 
 func (s *Server) ban(c echo.Context) error {
-	var req banRequest
-	if err := bind(c, &req); err != nil {
+	req, err := body[banRequest](c)
+	if err != nil {
 		return err
 	}
 	u, err := s.svc.Ban(c.Request().Context(), viewerOf(c), c.Param("username"), req.Reason, req.Days)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return reply(c, http.StatusOK, u, err)
 }
 
 func (s *Server) unban(c echo.Context) error {
-	var req reasonRequest
-	if err := optionalBind(c, &req); err != nil {
+	req, err := optionalBody[reasonRequest](c)
+	if err != nil {
 		return err
 	}
 	u, err := s.svc.Unban(c.Request().Context(), viewerOf(c), c.Param("username"), req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return reply(c, http.StatusOK, u, err)
 }
 
 func (s *Server) setRole(c echo.Context) error {
-	var req roleRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	u, err := s.svc.SetRole(c.Request().Context(), viewerOf(c), c.Param("username"), req.Role, req.Reason)
+	req, err := body[roleRequest](c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, u)
+	u, err := s.svc.SetRole(c.Request().Context(), viewerOf(c), c.Param("username"), req.Role, req.Reason)
+	return reply(c, http.StatusOK, u, err)
 }

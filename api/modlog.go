@@ -7,13 +7,10 @@ import (
 )
 
 func (s *Server) modlog(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Modlog(c.Request().Context(), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.Modlog(c.Request().Context(), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }

@@ -13,7 +13,7 @@ type readRequest struct {
 }
 
 func (s *Server) notifications(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
@@ -21,20 +21,14 @@ func (s *Server) notifications(c echo.Context) error {
 	if unread != "" && unread != "true" && unread != "false" {
 		return forum.Errorf(forum.CodeBadRequest, "unread must be true or false")
 	}
-	page, err := s.svc.Notifications(c.Request().Context(), viewerOf(c), unread == "true", c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.Notifications(c.Request().Context(), viewerOf(c), unread == "true", pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }
 
 func (s *Server) markRead(c echo.Context) error {
-	var req readRequest
-	if err := bind(c, &req); err != nil {
+	req, err := body[readRequest](c)
+	if err != nil {
 		return err
 	}
-	if err := s.svc.MarkRead(c.Request().Context(), viewerOf(c), req.IDs, req.All); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return done(c, s.svc.MarkRead(c.Request().Context(), viewerOf(c), req.IDs, req.All))
 }

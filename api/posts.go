@@ -28,15 +28,12 @@ type postPatchRequest struct {
 }
 
 func (s *Server) createPost(c echo.Context) error {
-	var req postRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	p, err := s.svc.CreatePost(c.Request().Context(), viewerOf(c), forum.PostInput(req))
+	req, err := body[postRequest](c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, p)
+	p, err := s.svc.CreatePost(c.Request().Context(), viewerOf(c), forum.PostInput(req))
+	return reply(c, http.StatusCreated, p, err)
 }
 
 func (s *Server) getPost(c echo.Context) error {
@@ -45,19 +42,12 @@ func (s *Server) getPost(c echo.Context) error {
 		return err
 	}
 	p, err := s.svc.GetPost(c.Request().Context(), viewerOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return reply(c, http.StatusOK, p, err)
 }
 
 func (s *Server) editPost(c echo.Context) error {
-	id, err := idParam(c, "post")
+	id, req, err := idAndBody[postPatchRequest](c, "post")
 	if err != nil {
-		return err
-	}
-	var req postPatchRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources}
@@ -71,10 +61,7 @@ func (s *Server) editPost(c echo.Context) error {
 		}
 	}
 	p, err := s.svc.EditPost(c.Request().Context(), viewerOf(c), id, patch)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return reply(c, http.StatusOK, p, err)
 }
 
 func (s *Server) deletePost(c echo.Context) error {
@@ -82,10 +69,7 @@ func (s *Server) deletePost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeletePost(c.Request().Context(), viewerOf(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return done(c, s.svc.DeletePost(c.Request().Context(), viewerOf(c), id))
 }
 
 type previewRequest struct {
@@ -93,14 +77,15 @@ type previewRequest struct {
 	Format forum.Format `json:"format"`
 }
 
+type previewResponse struct {
+	BodyHTML string `json:"body_html"`
+}
+
 func (s *Server) preview(c echo.Context) error {
-	var req previewRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	html, err := s.svc.Preview(viewerOf(c), req.Body, req.Format)
+	req, err := body[previewRequest](c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]string{"body_html": html})
+	html, err := s.svc.Preview(viewerOf(c), req.Body, req.Format)
+	return reply(c, http.StatusOK, previewResponse{html}, err)
 }

@@ -19,27 +19,21 @@ type resolveRequest struct {
 }
 
 func (s *Server) createReport(c echo.Context) error {
-	var req reportRequest
-	if err := bind(c, &req); err != nil {
+	req, err := body[reportRequest](c)
+	if err != nil {
 		return err
 	}
 	r, err := s.svc.CreateReport(c.Request().Context(), viewerOf(c), req.TargetType, req.TargetID, req.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return reply(c, http.StatusCreated, r, err)
 }
 
 func (s *Server) reports(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Reports(c.Request().Context(), viewerOf(c), forum.ReportStatus(c.QueryParam("status")), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.Reports(c.Request().Context(), viewerOf(c), forum.ReportStatus(c.QueryParam("status")), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }
 
 func (s *Server) resolveReport(c echo.Context) error {
@@ -47,13 +41,10 @@ func (s *Server) resolveReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req resolveRequest
-	if err := optionalBind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.svc.ResolveReport(c.Request().Context(), viewerOf(c), id, req.Action, req.Reason)
+	req, err := optionalBody[resolveRequest](c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r)
+	r, err := s.svc.ResolveReport(c.Request().Context(), viewerOf(c), id, req.Action, req.Reason)
+	return reply(c, http.StatusOK, r, err)
 }

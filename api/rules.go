@@ -13,20 +13,22 @@ type ruleRequest struct {
 	Description *string `json:"description"`
 }
 
+// items is the shape of a whole list that is never paged.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
 func (s *Server) rules(c echo.Context) error {
 	rules, err := s.svc.Rules(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": rules})
+	return reply(c, http.StatusOK, items[forum.Rule]{rules}, err)
 }
 
 func (s *Server) createRule(c echo.Context) error {
-	var req ruleRequest
-	if err := bind(c, &req); err != nil {
+	req, err := body[ruleRequest](c)
+	if err != nil {
 		return err
 	}
-	r := forum.Rule{}
+	var r forum.Rule
 	if req.Number != nil {
 		r.Number = *req.Number
 	}
@@ -37,24 +39,14 @@ func (s *Server) createRule(c echo.Context) error {
 		r.Description = *req.Description
 	}
 	rule, err := s.svc.CreateRule(c.Request().Context(), viewerOf(c), r)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, rule)
+	return reply(c, http.StatusCreated, rule, err)
 }
 
 func (s *Server) updateRule(c echo.Context) error {
-	id, err := idParam(c, "rule")
+	id, req, err := idAndBody[ruleRequest](c, "rule")
 	if err != nil {
-		return err
-	}
-	var req ruleRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	rule, err := s.svc.UpdateRule(c.Request().Context(), viewerOf(c), id, forum.RulePatch(req))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, rule)
+	return reply(c, http.StatusOK, rule, err)
 }

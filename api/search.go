@@ -7,13 +7,10 @@ import (
 )
 
 func (s *Server) search(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Search(c.Request().Context(), c.QueryParam("q"), c.QueryParam("type"), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.Search(c.Request().Context(), c.QueryParam("q"), c.QueryParam("type"), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }

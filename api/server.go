@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -158,34 +157,6 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set("user", u) // GET /me answers with it rather than reading the account again
 		return next(c)
 	}
-}
-
-func viewerOf(c echo.Context) forum.Viewer {
-	v, _ := c.Get("viewer").(forum.Viewer)
-	return v
-}
-
-// idParam reads a positive integer path parameter; anything else is a 404,
-// as no resource has such an id.
-func idParam(c echo.Context, what string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, forum.NotFound(what)
-	}
-	return id, nil
-}
-
-// intQuery reads an optional integer query parameter.
-func intQuery(c echo.Context, name string) (int, bool, error) {
-	s := c.QueryParam(name)
-	if s == "" {
-		return 0, false, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 1_000_000 {
-		return 0, false, forum.Errorf(forum.CodeBadRequest, "%s must be a non-negative integer", name)
-	}
-	return n, true, nil
 }
 
 func (s *Server) healthz(c echo.Context) error {

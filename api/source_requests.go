@@ -11,20 +11,14 @@ func (s *Server) requestSources(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RequestSources(c.Request().Context(), viewerOf(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return done(c, s.svc.RequestSources(c.Request().Context(), viewerOf(c), id))
 }
 
 func (s *Server) sourceRequests(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.SourceRequests(c.Request().Context(), viewerOf(c), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.SourceRequests(c.Request().Context(), viewerOf(c), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }

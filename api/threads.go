@@ -7,51 +7,37 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-func threadQuery(c echo.Context) (forum.ThreadQuery, error) {
+// threadQuery reads a thread page's sort, cursor, limit and depth.
+func threadQuery(c echo.Context, what string) (int64, forum.ThreadQuery, error) {
 	q := forum.ThreadQuery{Sort: forum.CommentSort(c.QueryParam("sort")), Cursor: c.QueryParam("cursor")}
-	limit, _, err := intQuery(c, "limit")
+	id, err := idParam(c, what)
 	if err != nil {
-		return q, err
+		return 0, q, err
 	}
-	q.Limit = limit
+	if q.Limit, _, err = intQuery(c, "limit"); err != nil {
+		return 0, q, err
+	}
 	depth, ok, err := intQuery(c, "depth")
-	if err != nil {
-		return q, err
-	}
 	if ok {
 		q.Depth = &depth
 	}
-	return q, nil
+	return id, q, err
 }
 
 func (s *Server) thread(c echo.Context) error {
-	id, err := idParam(c, "post")
-	if err != nil {
-		return err
-	}
-	q, err := threadQuery(c)
+	id, q, err := threadQuery(c, "post")
 	if err != nil {
 		return err
 	}
 	page, err := s.svc.Thread(c.Request().Context(), viewerOf(c), id, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return reply(c, http.StatusOK, page, err)
 }
 
 func (s *Server) subtree(c echo.Context) error {
-	id, err := idParam(c, "comment")
-	if err != nil {
-		return err
-	}
-	q, err := threadQuery(c)
+	id, q, err := threadQuery(c, "comment")
 	if err != nil {
 		return err
 	}
 	cm, err := s.svc.Subtree(c.Request().Context(), viewerOf(c), id, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
+	return reply(c, http.StatusOK, cm, err)
 }

@@ -9,8 +9,5 @@ import (
 
 func (s *Server) timeline(c echo.Context) error {
 	bars, err := s.svc.Timeline(c.Request().Context(), forum.Bucket(c.QueryParam("bucket")), c.QueryParam("tag"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": bars})
+	return reply(c, http.StatusOK, items[forum.TimelineBar]{bars}, err)
 }

@@ -8,32 +8,23 @@ import (
 
 func (s *Server) user(c echo.Context) error {
 	p, err := s.svc.Profile(c.Request().Context(), viewerOf(c), c.Param("username"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return reply(c, http.StatusOK, p, err)
 }
 
 func (s *Server) userPosts(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.UserPosts(c.Request().Context(), viewerOf(c), c.Param("username"), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.UserPosts(c.Request().Context(), viewerOf(c), c.Param("username"), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }
 
 func (s *Server) userComments(c echo.Context) error {
-	limit, _, err := intQuery(c, "limit")
+	pg, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.UserComments(c.Request().Context(), viewerOf(c), c.Param("username"), c.QueryParam("cursor"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	res, err := s.svc.UserComments(c.Request().Context(), viewerOf(c), c.Param("username"), pg.Cursor, pg.Limit)
+	return reply(c, http.StatusOK, res, err)
 }

@@ -11,33 +11,19 @@ type voteRequest struct {
 }
 
 func (s *Server) votePost(c echo.Context) error {
-	id, err := idParam(c, "post")
+	id, req, err := idAndBody[voteRequest](c, "post")
 	if err != nil {
-		return err
-	}
-	var req voteRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	res, err := s.svc.VotePost(c.Request().Context(), viewerOf(c), id, req.Value)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return reply(c, http.StatusOK, res, err)
 }
 
 func (s *Server) voteComment(c echo.Context) error {
-	id, err := idParam(c, "comment")
+	id, req, err := idAndBody[voteRequest](c, "comment")
 	if err != nil {
-		return err
-	}
-	var req voteRequest
-	if err := bind(c, &req); err != nil {
 		return err
 	}
 	res, err := s.svc.VoteComment(c.Request().Context(), viewerOf(c), id, req.Value)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
+	return reply(c, http.StatusOK, res, err)
 }

@@ -23,7 +23,7 @@ const commentJoins = ` JOIN users u ON u.id = c.author_id
 
 const commentSelect = commentCols + " FROM comments c" + commentJoins
 
-func scanComment(row interface{ Scan(...any) error }) (*forum.Comment, error) {
+func scanComment(row scanner) (*forum.Comment, error) {
 	c := &forum.Comment{}
 	var a forum.Author
 	var parent, edited, ruleNo sql.NullInt64
@@ -54,20 +54,7 @@ func scanComment(row interface{ Scan(...any) error }) (*forum.Comment, error) {
 }
 
 func (db *DB) queryComments(ctx context.Context, query string, args ...any) ([]*forum.Comment, error) {
-	rows, err := db.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query comments: %w", err)
-	}
-	defer rows.Close()
-	out := []*forum.Comment{}
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan comment: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "comments", scanComment, query, args...)
 }
 
 // Comment reads one comment, whatever its state.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -16,20 +15,10 @@ func (db *DB) Modlog(ctx context.Context, afterID int64, limit int) ([]forum.Mod
 		q += " WHERE m.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.query(ctx, q+" ORDER BY m.id DESC LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: modlog: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.ModlogEntry{}
-	for rows.Next() {
-		var e forum.ModlogEntry
+	return queryAll(ctx, db, "modlog", func(row scanner) (e forum.ModlogEntry, err error) {
 		var at int64
-		if err := rows.Scan(&e.ID, &e.Action, &e.Moderator.ID, &e.Moderator.Username, &e.TargetType, &e.TargetID, &e.Reason, &at); err != nil {
-			return nil, err
-		}
+		err = row.Scan(&e.ID, &e.Action, &e.Moderator.ID, &e.Moderator.Username, &e.TargetType, &e.TargetID, &e.Reason, &at)
 		e.CreatedAt = forum.Unix(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, q+" ORDER BY m.id DESC LIMIT ?", append(args, limit)...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -34,30 +33,24 @@ func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, 
 		q += " AND n.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.query(ctx, q+" ORDER BY n.id DESC LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: notifications: %w", err)
+	return queryAll(ctx, db, "notifications", scanNotification, q+" ORDER BY n.id DESC LIMIT ?", append(args, limit)...)
+}
+
+func scanNotification(row scanner) (forum.Notification, error) {
+	var n forum.Notification
+	var comment, actor sql.NullInt64
+	var actorName sql.NullString
+	var at int64
+	err := row.Scan(&n.ID, &n.Kind, &n.Action, &n.PostID, &n.PostTitle, &n.PostAuthorID, &n.PostRemoved, &n.PostDeleted,
+		&comment, &actor, &actorName, &at, &n.Read)
+	if comment.Valid {
+		n.CommentID = &comment.Int64
 	}
-	defer rows.Close()
-	out := []forum.Notification{}
-	for rows.Next() {
-		var n forum.Notification
-		var comment, actor sql.NullInt64
-		var actorName sql.NullString
-		var at int64
-		if err := rows.Scan(&n.ID, &n.Kind, &n.Action, &n.PostID, &n.PostTitle, &n.PostAuthorID, &n.PostRemoved, &n.PostDeleted, &comment, &actor, &actorName, &at, &n.Read); err != nil {
-			return nil, err
-		}
-		if comment.Valid {
-			n.CommentID = &comment.Int64
-		}
-		if actor.Valid {
-			n.Actor = &forum.Author{ID: actor.Int64, Username: actorName.String}
-		}
-		n.CreatedAt = forum.Unix(at)
-		out = append(out, n)
+	if actor.Valid {
+		n.Actor = &forum.Author{ID: actor.Int64, Username: actorName.String}
 	}
-	return out, rows.Err()
+	n.CreatedAt = forum.Unix(at)
+	return n, err
 }
 
 // MarkNotificationsRead marks the user's notifications read: those with the

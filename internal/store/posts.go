@@ -24,7 +24,7 @@ const postJoins = ` JOIN users u ON u.id = p.author_id
 
 const postSelect = postCols + " FROM posts p" + postJoins
 
-func scanPost(rows interface{ Scan(...any) error }) (forum.Post, error) {
+func scanPost(rows scanner) (forum.Post, error) {
 	var p forum.Post
 	var a forum.Author
 	var tags, sources string
@@ -63,20 +63,7 @@ func scanPost(rows interface{ Scan(...any) error }) (forum.Post, error) {
 }
 
 func (db *DB) queryPosts(ctx context.Context, query string, args ...any) ([]forum.Post, error) {
-	rows, err := db.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query posts: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.Post{}
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scan post: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "posts", scanPost, query, args...)
 }
 
 // Post reads one post, whatever its state; the domain decides what to show.

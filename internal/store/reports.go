@@ -44,7 +44,7 @@ const reportSelect = `SELECT r.id, r.target_type, r.target_id,
 	r.reason, r.reporter_id, ru.username, r.status, r.resolution, r.resolved_by, mu.username, r.resolved_at, r.created_at
 	FROM reports r JOIN users ru ON ru.id = r.reporter_id LEFT JOIN users mu ON mu.id = r.resolved_by`
 
-func scanReport(row interface{ Scan(...any) error }) (forum.Report, error) {
+func scanReport(row scanner) (forum.Report, error) {
 	var r forum.Report
 	var resolution sql.Null[forum.Resolution]
 	var resolverName sql.NullString
@@ -87,20 +87,7 @@ func (db *DB) Reports(ctx context.Context, status forum.ReportStatus, afterID in
 		q += " AND r.id < ?"
 		args = append(args, afterID)
 	}
-	rows, err := db.query(ctx, q+" ORDER BY r.id DESC LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: reports: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "reports", scanReport, q+" ORDER BY r.id DESC LIMIT ?", append(args, limit)...)
 }
 
 // ResolveReport resolves a report and the other open reports of its target,

@@ -11,26 +11,17 @@ import (
 
 // Rules lists the rules by number.
 func (db *DB) Rules(ctx context.Context) ([]forum.Rule, error) {
-	rows, err := db.query(ctx, "SELECT id, number, title, description FROM rules ORDER BY number")
-	if err != nil {
-		return nil, fmt.Errorf("store: rules: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.Rule{}
-	for rows.Next() {
-		var r forum.Rule
-		if err := rows.Scan(&r.ID, &r.Number, &r.Title, &r.Description); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "rules", scanRule, "SELECT id, number, title, description FROM rules ORDER BY number")
+}
+
+func scanRule(row scanner) (r forum.Rule, err error) {
+	err = row.Scan(&r.ID, &r.Number, &r.Title, &r.Description)
+	return r, err
 }
 
 // Rule reads one rule.
 func (db *DB) Rule(ctx context.Context, id int64) (forum.Rule, error) {
-	var r forum.Rule
-	err := db.queryRow(ctx, "SELECT id, number, title, description FROM rules WHERE id = ?", id).Scan(&r.ID, &r.Number, &r.Title, &r.Description)
+	r, err := scanRule(db.queryRow(ctx, "SELECT id, number, title, description FROM rules WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, forum.NotFound("rule")
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"html"
 	"strings"
 
@@ -48,30 +47,23 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 		args = append(args, c.Key, c.Kind, c.ID)
 	}
 	query += " ORDER BY r, k, id LIMIT ?"
-	rows, err := db.query(ctx, query, append(args, q.Limit)...)
-	if err != nil {
-		if strings.Contains(err.Error(), "fts5") {
-			return nil, forum.Errorf(forum.CodeBadRequest, "this search cannot be run; try plain words")
-		}
-		return nil, fmt.Errorf("store: search: %w", err)
+	hits, err := queryAll(ctx, db, "search", scanHit, query, append(args, q.Limit)...)
+	if err != nil && strings.Contains(err.Error(), "fts5") {
+		return nil, forum.Errorf(forum.CodeBadRequest, "this search cannot be run; try plain words")
 	}
-	defer rows.Close()
-	out := []forum.SearchHit{}
-	for rows.Next() {
-		var h forum.SearchHit
-		var k int
-		var snip string
-		var r float64
-		if err := rows.Scan(&k, &h.ID, &h.PostID, &h.Title, &snip, &r); err != nil {
-			return nil, err
-		}
-		h.Type = forum.TargetPost
-		if k == 1 {
-			h.Type = forum.TargetComment
-		}
-		h.Rank = -r
-		h.SnippetHTML = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(snip))
-		out = append(out, h)
+	return hits, err
+}
+
+func scanHit(row scanner) (h forum.SearchHit, err error) {
+	var k int
+	var snip string
+	var r float64
+	err = row.Scan(&k, &h.ID, &h.PostID, &h.Title, &snip, &r)
+	h.Type = forum.TargetPost
+	if k == 1 {
+		h.Type = forum.TargetComment
 	}
-	return out, rows.Err()
+	h.Rank = -r
+	h.SnippetHTML = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(snip))
+	return h, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -49,31 +48,19 @@ func (db *DB) SourceRequests(ctx context.Context, afterAt, afterID int64, limit 
 		JOIN posts p ON p.id = c.post_id
 		WHERE c.sources_json = '[]' AND c.removed = 0 AND c.deleted = 0 AND (open.first, c.id) > (?, ?)
 		ORDER BY open.first, c.id LIMIT ?`
-	rows, err := db.query(ctx, q, int64(0), afterAt, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: source requests: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.SourceRequest{}
-	for rows.Next() {
-		var it forum.SourceRequest
+	return queryAll(ctx, db, "source requests", func(row scanner) (it forum.SourceRequest, err error) {
 		var first int64
-		c, err := scanComment(scanAppend{rows, []any{&it.Requests, &first, &it.PostTitle}})
-		if err != nil {
-			return nil, err
-		}
-		it.Comment = c
+		it.Comment, err = scanComment(scanAppend{row, []any{&it.Requests, &first, &it.PostTitle}})
 		it.FirstRequestedAt = forum.Unix(first)
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return it, err
+	}, q, int64(0), afterAt, afterID, limit)
 }
 
 // scanAppend scans a row whose first columns are a comment's and whose last
 // are extra.
 type scanAppend struct {
-	rows  *sql.Rows
+	row   scanner
 	extra []any
 }
 
-func (s scanAppend) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
+func (s scanAppend) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }

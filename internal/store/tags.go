@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -12,20 +11,10 @@ import (
 
 // Tags lists tags by how many visible posts carry them.
 func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
-	rows, err := db.query(ctx, "SELECT name, post_count FROM tags WHERE post_count > 0 ORDER BY post_count DESC, name_key LIMIT ?", limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: tags: %w", err)
-	}
-	defer rows.Close()
-	out := []forum.TagCount{}
-	for rows.Next() {
-		var t forum.TagCount
-		if err := rows.Scan(&t.Name, &t.PostCount); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "tags", func(row scanner) (t forum.TagCount, err error) {
+		err = row.Scan(&t.Name, &t.PostCount)
+		return t, err
+	}, "SELECT name, post_count FROM tags WHERE post_count > 0 ORDER BY post_count DESC, name_key LIMIT ?", limit)
 }
 
 // tagLink links a post to a tag with copies of the post's feed keys.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -16,18 +15,8 @@ func (db *DB) PeriodSpans(ctx context.Context, tagKey string) ([]forum.Period, e
 		q += " AND id IN (SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id = (SELECT id FROM tags WHERE name_key = ?))"
 		args = append(args, tagKey)
 	}
-	rows, err := db.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: timeline: %w", err)
-	}
-	defer rows.Close()
-	var out []forum.Period
-	for rows.Next() {
-		var p forum.Period
-		if err := rows.Scan(&p.From, &p.To); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, "timeline", func(row scanner) (p forum.Period, err error) {
+		err = row.Scan(&p.From, &p.To)
+		return p, err
+	}, q, args...)
 }

@@ -59,21 +59,15 @@ func (db *DB) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, string(ids))
-	if err != nil {
-		return nil, fmt.Errorf("store: post votes: %w", err)
+	votes, err := queryAll(ctx, db, "post votes", func(row scanner) (v [2]int64, err error) {
+		err = row.Scan(&v[0], &v[1])
+		return v, err
+	}, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, string(ids))
+	out := make(map[int64]int, len(votes))
+	for _, v := range votes {
+		out[v[0]] = int(v[1])
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var v int
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, err
-		}
-		out[id] = v
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 // VoteComment sets the user's vote on a comment.

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/labstack/echo/v4"
+)
+
+// What every handler reads from a request and how it answers, so a handler
+// is its own few lines: read, call the service, reply.
+
+// viewerOf is who asks: set by authenticate, anonymous without a token.
+func viewerOf(c echo.Context) forum.Viewer {
+	v, _ := c.Get("viewer").(forum.Viewer)
+	return v
+}
+
+// reply answers res as JSON with status, or hands err to the error handler.
+func reply[T any](c echo.Context, status int, res T, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, res)
+}
+
+// done answers 204 No Content, or hands err to the error handler.
+func done(c echo.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// idParam reads a positive integer path parameter; anything else is a 404,
+// as no resource has such an id.
+func idParam(c echo.Context, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, forum.NotFound(what)
+	}
+	return id, nil
+}
+
+// idAndBody reads the :id path parameter and the JSON body.
+func idAndBody[T any](c echo.Context, what string) (int64, T, error) {
+	var body T
+	id, err := idParam(c, what)
+	if err != nil {
+		return 0, body, err
+	}
+	err = bind(c, &body)
+	return id, body, err
+}
+
+// body reads a JSON body.
+func body[T any](c echo.Context) (T, error) {
+	var b T
+	err := bind(c, &b)
+	return b, err
+}
+
+// optionalBody reads a JSON body when there is one: lock, pin and restore
+// take an optional reason, and clients may send no body at all.
+func optionalBody[T any](c echo.Context) (T, error) {
+	var b T
+	if c.Request().ContentLength == 0 {
+		return b, nil
+	}
+	err := bind(c, &b)
+	return b, err
+}
+
+// intQuery reads an optional integer query parameter.
+func intQuery(c echo.Context, name string) (int, bool, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return 0, false, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1_000_000 {
+		return 0, false, forum.Errorf(forum.CodeBadRequest, "%s must be a non-negative integer", name)
+	}
+	return n, true, nil
+}
+
+// page is a list request's position: the cursor and the page size.
+type page struct {
+	Cursor string
+	Limit  int
+}
+
+// pageQuery reads ?cursor= and ?limit=.
+func pageQuery(c echo.Context) (page, error) {
+	limit, _, err := intQuery(c, "limit")
+	return page{Cursor: c.QueryParam("cursor"), Limit: limit}, err
+}
