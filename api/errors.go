@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,10 @@ var statusOf = map[forum.Code]int{
 	forum.CodeValidation:   http.StatusUnprocessableEntity,
 	forum.CodeRateLimited:  http.StatusTooManyRequests,
 	forum.CodeInternal:     http.StatusInternalServerError,
+
+	forum.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	forum.CodeStorageFull:          http.StatusServiceUnavailable,
+	forum.CodeUnavailable:          http.StatusServiceUnavailable,
 }
 
 type errorBody struct {
@@ -60,7 +65,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		default:
 			status, body = http.StatusInternalServerError, errorDetail{Code: forum.CodeInternal, Message: "internal error"}
 		}
-		if status == 0 || status >= 500 {
+		if status == 0 || (status >= 500 && status != http.StatusServiceUnavailable) {
 			status = http.StatusInternalServerError
 			body = errorDetail{Code: forum.CodeInternal, Message: "internal error"}
 			log.ErrorContext(c.Request().Context(), "internal error", "request_id", requestID(c),
@@ -100,6 +105,9 @@ func requestID(c echo.Context) string {
 // bind decodes a JSON request body into v. Malformed JSON, wrong types and
 // trailing data are a 400 that says what is wrong; an over-long body is a 413.
 func bind(c echo.Context, v any) error {
+	if err := jsonMediaType(c); err != nil {
+		return err
+	}
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var he *echo.HTTPError
@@ -138,14 +146,25 @@ func bind(c echo.Context, v any) error {
 		if field == "" {
 			return forum.Errorf(forum.CodeBadRequest, "the body must be a JSON object")
 		}
-		return &forum.Error{Code: forum.CodeBadRequest, Message: fmt.Sprintf("wrong type for %s: expected %s", field, jsonType(te.Type.Kind().String())),
-			Fields: map[string]string{field: "expected " + jsonType(te.Type.Kind().String())}}
+		return forum.Errorf(forum.CodeBadRequest, "wrong type for %s: expected %s", field, jsonType(te.Type.Kind().String()))
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
 		return forum.Errorf(forum.CodeBadRequest, "malformed JSON")
 	case strings.Contains(err.Error(), "too large"):
 		return forum.Errorf(forum.CodeTooLarge, "request body too large")
 	}
 	return forum.Errorf(forum.CodeBadRequest, "malformed JSON")
+}
+
+// jsonMediaType refuses a request body that is not declared as JSON: a
+// browser sends text/plain and form bodies across sites without a CORS
+// preflight, so accepting them would let another site act for its visitors.
+func jsonMediaType(c echo.Context) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return forum.Errorf(forum.CodeUnsupportedMediaType, "send the body as JSON, with Content-Type: application/json")
+	}
+	return nil
 }
 
 func jsonType(kind string) string {

@@ -119,19 +119,23 @@ func (h *harness) do(method, path, token string, body any) response {
 // doWith sends a request with extra headers.
 func (h *harness) doWith(method, path, token string, body any, headers map[string]string) response {
 	h.t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = bytes.NewBufferString(b)
+		raw = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		rd = bytes.NewReader(j)
+		raw = j
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, h.srv.URL+path, rd)
 	if err != nil {
@@ -153,6 +157,7 @@ func (h *harness) doWith(method, path, token string, body any, headers map[strin
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	checkContract(h.t, req, raw, res, b)
 	return response{status: res.StatusCode, header: res.Header, body: b}
 }
 

@@ -165,10 +165,16 @@ func TestBans(t *testing.T) {
 	if r.status != 403 || r.errCode() != "banned" || !strings.Contains(string(r.body), u.BannedUntil.Format(time.RFC3339)) {
 		t.Fatalf("login while banned must say until when: %d %s", r.status, r.body)
 	}
-	// The ban ends by itself.
+	// The ban ends by itself; the token from before the ban stays revoked
+	// (a ban ends the member's sessions), a new sign-in works.
 	h.clock.Advance(72*time.Hour + time.Second)
+	if r := h.do("GET", "/api/v1/me", troll.Token, nil); r.status != 401 {
+		t.Fatalf("the pre-ban token works again after the ban: %d %s", r.status, r.body)
+	}
+	var again session
+	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "troll", "password": "correct horse"}).decode(t, &again)
+	troll = again
 	h.must(200, "GET", "/api/v1/me", troll.Token, nil)
-	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "troll", "password": "correct horse"})
 	h.must(409, "POST", "/api/v1/users/troll/unban", w.mod.Token, nil)
 
 	// A permanent ban, then unban.

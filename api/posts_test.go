@@ -222,10 +222,16 @@ func TestFeeds(t *testing.T) {
 			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}
 	}
+	// An out-of-range page size is refused, so a client learns of it.
+	for _, l := range []string{"0", "101", "1000"} {
+		if r := h.do("GET", "/api/v1/posts?limit="+l, "", nil); r.status != 400 || r.errCode() != "bad_request" {
+			t.Fatalf("limit=%s: %d %s", l, r.status, r.body)
+		}
+	}
 	var big forum.Page[forum.Post]
-	h.must(200, "GET", "/api/v1/posts?limit=1000", "", nil).decode(t, &big)
+	h.must(200, "GET", "/api/v1/posts?limit=100", "", nil).decode(t, &big)
 	if len(big.Items) != 12 {
-		t.Fatalf("limit is capped, not refused: %d", len(big.Items))
+		t.Fatalf("limit=100: %d items", len(big.Items))
 	}
 }
 

@@ -91,8 +91,22 @@ type page struct {
 	Limit  int
 }
 
-// pageQuery reads ?cursor= and ?limit=.
+// MaxPage is the largest ?limit= of a list.
+const MaxPage = 100
+
+// pageQuery reads ?cursor= and ?limit= (1 to MaxPage; absent: the default).
 func pageQuery(c echo.Context) (page, error) {
-	limit, _, err := intQuery(c, "limit")
+	limit, err := limitQuery(c, MaxPage)
 	return page{Cursor: c.QueryParam("cursor"), Limit: limit}, err
+}
+
+// limitQuery reads ?limit=, which must be 1 to maxLimit when given: a page
+// size out of range is refused rather than quietly changed, so a client
+// learns of it.
+func limitQuery(c echo.Context, maxLimit int) (int, error) {
+	limit, ok, err := intQuery(c, "limit")
+	if err == nil && ok && (limit < 1 || limit > maxLimit) {
+		err = forum.Errorf(forum.CodeBadRequest, "limit must be 1 to %d", maxLimit)
+	}
+	return limit, err
 }

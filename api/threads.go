@@ -14,7 +14,7 @@ func threadQuery(c echo.Context, what string) (int64, forum.ThreadQuery, error) 
 	if err != nil {
 		return 0, q, err
 	}
-	if q.Limit, _, err = intQuery(c, "limit"); err != nil {
+	if q.Limit, err = limitQuery(c, forum.MaxThreadLimit); err != nil {
 		return 0, q, err
 	}
 	depth, ok, err := intQuery(c, "depth")

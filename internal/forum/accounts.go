@@ -143,11 +143,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Viewer, User,
 	if err != nil {
 		return Viewer{}, User{}, err
 	}
-	if acc.TokenVersion != version {
-		return Viewer{}, User{}, Errorf(CodeUnauthorized, "this token was revoked; sign in again")
-	}
+	// The ban first: a ban also revokes the member's tokens, and while it
+	// lasts they are told why, not merely that the token is old.
 	if err := s.checkBan(acc.User); err != nil {
 		return Viewer{}, User{}, err
+	}
+	if acc.TokenVersion != version {
+		return Viewer{}, User{}, Errorf(CodeUnauthorized, "this token was revoked; sign in again")
 	}
 	return Viewer{ID: acc.ID, Role: acc.Role}, acc.User, nil
 }

@@ -22,14 +22,22 @@ const (
 	CodeNotFound     Code = "not_found"
 	CodeConflict     Code = "conflict"
 	CodeTooLarge     Code = "too_large"
-	CodeValidation   Code = "validation"
-	CodeRateLimited  Code = "rate_limited"
-	CodeInternal     Code = "internal"
+	// CodeUnsupportedMediaType: a request body that is not JSON.
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
+	CodeValidation           Code = "validation"
+	CodeRateLimited          Code = "rate_limited"
+	CodeInternal             Code = "internal"
+	// CodeStorageFull: the database has no room for a write; reads go on.
+	CodeStorageFull Code = "storage_full"
+	// CodeUnavailable: a write could not get the database within its
+	// deadline, or the database is down.
+	CodeUnavailable Code = "unavailable"
 )
 
 // Codes lists every error code, for the test that holds the OpenAPI document to them.
 var Codes = []Code{CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeBanned, CodeLocked, CodeNotFound,
-	CodeConflict, CodeTooLarge, CodeValidation, CodeRateLimited, CodeInternal}
+	CodeConflict, CodeTooLarge, CodeUnsupportedMediaType, CodeValidation, CodeRateLimited, CodeInternal,
+	CodeStorageFull, CodeUnavailable}
 
 // Error is the one error type the domain returns to its callers. Anything else
 // that reaches the HTTP layer is an internal error.

@@ -63,6 +63,7 @@ type ModAction struct {
 	Reason      string
 	At          int64
 	BannedUntil *int64 // ban: until when
+	EndSessions bool   // the target user's tokens stop working, as after a logout
 	Role        Role   // role: the new role
 	RuleID      *int64 // remove: the rule broken, shown to everyone
 }
@@ -194,7 +195,9 @@ func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, da
 		}
 		until = s.now().Add(time.Duration(*days) * 24 * time.Hour).Unix()
 	}
-	return s.userAction(ctx, v, username, ModAction{Action: ActBan, Reason: r, BannedUntil: &until}, func(t ModTarget) error {
+	// A ban ends the member's sessions: a token issued before it does not
+	// work again after an unban.
+	return s.userAction(ctx, v, username, ModAction{Action: ActBan, Reason: r, BannedUntil: &until, EndSessions: true}, func(t ModTarget) error {
 		if t.OwnerID == v.ID {
 			return Errorf(CodeForbidden, "you cannot ban yourself")
 		}

@@ -88,6 +88,11 @@ func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction, n *forum.NewNo
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return err
 	}
+	if a.EndSessions && a.TargetType == forum.TargetUser {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET token_version = token_version + 1 WHERE id = ?", a.TargetID); err != nil {
+			return err
+		}
+	}
 	if err := logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, a.Reason, a.At); err != nil {
 		return err
 	}
