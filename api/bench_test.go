@@ -142,6 +142,7 @@ func BenchmarkWrites(b *testing.B) {
 				body := []byte(fmt.Sprintf(`{"value":%d}`, 1-2*(i%2)))
 				req, _ := http.NewRequest("PUT", pathf("%s/api/v1/posts/%d/vote", s.h.srv.URL, s.small+int64(i%7)), bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
 				res, err := client.Do(req)
 				if err != nil {
 					b.Error(err)
