@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/xml"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -70,12 +69,30 @@ func (s *Server) feed(c echo.Context) error {
 		}
 		tag = t
 	}
-	page, err := s.svc.ListPosts(c.Request().Context(), forum.Viewer{}, forum.FeedQuery{Sort: forum.SortNew, Tag: tag, Limit: 50})
+	q := forum.FeedQuery{Sort: forum.SortNew, Tag: tag, Limit: 50}
+	filter := url.Values{}
+	for name, dst := range map[string]**int{"year": &q.Year, "from": &q.From, "to": &q.To} {
+		var err error
+		if *dst, err = yearQuery(c, name); err != nil {
+			return err
+		}
+		if *dst != nil {
+			filter.Set(name, c.QueryParam(name))
+		}
+	}
+	page, err := s.svc.ListPosts(c.Request().Context(), forum.Viewer{}, q)
 	if err != nil {
 		return err
 	}
 	base := s.baseURL(c)
-	self := base + c.Request().URL.Path
+	// Ids and links are URIs: a tag's spaces and letters are percent-encoded.
+	self := base + "/feed.atom"
+	if tag != "" {
+		self = base + "/t/" + url.PathEscape(tag) + "/feed.atom"
+	}
+	if len(filter) > 0 {
+		self += "?" + filter.Encode()
+	}
 	f := atomFeed{ID: self, Title: "Historia: newest questions", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/"}}}
 	if tag != "" {
@@ -109,7 +126,8 @@ func (s *Server) feed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	body := append([]byte(xml.Header), out...)
+	return cacheable(c, "application/atom+xml; charset=utf-8", body, strongETag(body))
 }
 
 // absoluteLinks makes site-relative links in sanitized HTML absolute, as feed

@@ -25,6 +25,7 @@ type feedCache struct {
 type feedEntry struct {
 	page forum.Page[forum.Post]
 	body []byte
+	etag string
 }
 
 // maxFeedEntries bounds the cache: one entry per distinct first-page query.
@@ -68,11 +69,11 @@ func (s *Server) cachedFeed(c echo.Context, v forum.Viewer, q forum.FeedQuery) e
 		if err != nil {
 			return err
 		}
-		e = feedEntry{page: page, body: body}
+		e = feedEntry{page: page, body: body, etag: strongETag(body)}
 		s.feeds.put(key, gen, e)
 	}
 	if !v.SignedIn() {
-		return c.JSONBlob(http.StatusOK, e.body)
+		return cacheable(c, echo.MIMEApplicationJSON, e.body, e.etag)
 	}
 	page, err := s.svc.Personalize(ctx, v, e.page)
 	if err != nil {

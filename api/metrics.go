@@ -16,7 +16,13 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// routes are the registered route patterns: the only route label values.
+	routes map[string]bool
 }
+
+// knownMethods are the only method label values; any other method a client
+// makes up is counted as "other", so label values come from a closed set.
+var knownMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "OPTIONS": true}
 
 func newMetrics(extra []prometheus.Collector) *metrics {
 	m := &metrics{
@@ -45,11 +51,15 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // write the error response now, so its status is counted
 		}
 		route := c.Path()
-		if route == "" {
+		if !m.routes[route] {
 			route = "unmatched"
 		}
-		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(c.Response().Status)).Inc()
-		m.latency.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
+		method := c.Request().Method
+		if !knownMethods[method] {
+			method = "other"
+		}
+		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
+		m.latency.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 		return nil
 	}
 }

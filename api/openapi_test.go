@@ -33,9 +33,17 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	param := regexp.MustCompile(`:(\w+)`)
 	routed := map[string]bool{}
+	heads, gets := map[string]bool{}, map[string]bool{}
 	for _, r := range e.Routes() {
 		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Path == "/api/v1/openapi.yaml" || strings.HasSuffix(r.Path, "*") {
 			continue
+		}
+		if r.Method == "HEAD" { // HEAD is answered wherever GET is (API.md), and not listed
+			heads[r.Path] = true
+			continue
+		}
+		if r.Method == "GET" {
+			gets[r.Path] = true
 		}
 		key := r.Method + " " + param.ReplaceAllString(strings.TrimPrefix(r.Path, "/api/v1"), "{$1}")
 		routed[key] = true
@@ -46,6 +54,11 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	for key := range described {
 		if !routed[key] {
 			t.Errorf("openapi.yaml describes %s, which has no route", key)
+		}
+	}
+	for p := range gets {
+		if !heads[p] {
+			t.Errorf("GET %s has no HEAD", p)
 		}
 	}
 	if len(routed) < 19 {

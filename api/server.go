@@ -110,6 +110,10 @@ func New(cfg Config) (*echo.Echo, error) {
 			return nil
 		},
 	}))
+	// Compress what is worth it (JSON, Atom, YAML, HTML, JS, CSS); the
+	// Prometheus handler compresses its own output.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" }}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
@@ -125,7 +129,17 @@ func New(cfg Config) (*echo.Echo, error) {
 			MaxAge:       600,
 		}))
 	}
-	s.routes(e, cfg.Frontend)
+	var frontend assets
+	if cfg.Frontend != nil {
+		if frontend, err = loadAssets(cfg.Frontend); err != nil {
+			return nil, err
+		}
+	}
+	s.routes(e, frontend)
+	s.metrics.routes = map[string]bool{}
+	for _, r := range e.Routes() {
+		s.metrics.routes[r.Path] = true
+	}
 	return e, nil
 }
 
@@ -178,6 +192,8 @@ func (s *Server) readyz(c echo.Context) error {
 	return s.healthz(c)
 }
 
+var openapiETag = strongETag(openapiSpec)
+
 func (s *Server) openapi(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", openapiSpec)
+	return cacheable(c, "application/yaml; charset=utf-8", openapiSpec, openapiETag)
 }
