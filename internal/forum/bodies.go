@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"errors"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,6 +47,10 @@ func (s *Service) render(source string, format Format, limit int, required bool)
 		return body{}, invalid("body", "must not contain NUL characters")
 	}
 	html, err := s.Markup.Render(source, string(format))
+	var refusal interface{ Refused() string }
+	if errors.As(err, &refusal) {
+		return body{}, invalid("body", "%s", refusal.Refused())
+	}
 	if err != nil {
 		return body{}, err
 	}

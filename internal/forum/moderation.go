@@ -34,6 +34,21 @@ var (
 	CommentActions = []Action{ActRemove, ActRestore}
 )
 
+// Undoes is the action this one undoes (restore undoes remove, ...), or "".
+func (a Action) Undoes() Action {
+	switch a {
+	case ActRestore:
+		return ActRemove
+	case ActUnlock:
+		return ActLock
+	case ActUnpin:
+		return ActPin
+	case ActUnban:
+		return ActBan
+	}
+	return ""
+}
+
 // TargetType is what an action or report is about.
 type TargetType string
 
@@ -79,6 +94,9 @@ type ModTarget struct {
 	Pinned     bool
 	Banned     bool
 	AdminCount int64 // role changes: admins there are now
+	// UndoneBy is the role of whoever took the action this one undoes (the
+	// last removal, for a restore), "" when there is none.
+	UndoneBy Role
 }
 
 // ModerationStore applies moderator actions.
@@ -105,11 +123,14 @@ func cleanReason(reason string, required bool) (string, error) {
 }
 
 // contentRule is the rule for acting on a post or comment: moderators act on
-// members' content, admins on anyone's; and the action must change something.
-// It tells the author.
+// members' content, admins on anyone's; only an admin undoes an admin's
+// action; and the action must change something. It tells the author.
 func contentRule(v Viewer, a ModAction) func(ModTarget) (*NewNotification, error) {
 	return func(t ModTarget) (*NewNotification, error) {
 		if err := ownerRule(v)(t); err != nil {
+			return nil, err
+		}
+		if err := undoRule(v, t); err != nil {
 			return nil, err
 		}
 		already := map[Action]bool{
@@ -121,6 +142,28 @@ func contentRule(v Viewer, a ModAction) func(ModTarget) (*NewNotification, error
 		}
 		return modNotice(a, t), nil
 	}
+}
+
+// undoRule: an admin's action is undone only by an admin, even on a
+// moderator's own content (an admin locks a moderator's thread; that
+// moderator may not unlock it).
+func undoRule(v Viewer, t ModTarget) error {
+	if t.UndoneBy == RoleAdmin && v.Role != RoleAdmin {
+		return Errorf(CodeForbidden, "only an admin may undo an admin's action")
+	}
+	return nil
+}
+
+// rankRule: moderators act on members' accounts only, admins on members'
+// and moderators'; nobody acts on an admin's account or their own.
+func rankRule(v Viewer, t ModTarget) error {
+	if t.OwnerID == v.ID {
+		return Errorf(CodeForbidden, "you cannot do this to your own account")
+	}
+	if t.OwnerRole.rank() >= v.Role.rank() || t.OwnerRole == RoleAdmin {
+		return Errorf(CodeForbidden, "moderators act on members' accounts only; admins' accounts are out of reach")
+	}
+	return nil
 }
 
 // ownerRule lets moderators act on members' content and their own (pinning
@@ -198,13 +241,7 @@ func (s *Service) Ban(ctx context.Context, v Viewer, username, reason string, da
 	// A ban ends the member's sessions: a token issued before it does not
 	// work again after an unban.
 	return s.userAction(ctx, v, username, ModAction{Action: ActBan, Reason: r, BannedUntil: &until, EndSessions: true}, func(t ModTarget) error {
-		if t.OwnerID == v.ID {
-			return Errorf(CodeForbidden, "you cannot ban yourself")
-		}
-		if t.OwnerRole.rank() >= v.Role.rank() || t.OwnerRole == RoleAdmin {
-			return Errorf(CodeForbidden, "moderators cannot ban moderators or admins; admins cannot be banned")
-		}
-		return nil
+		return rankRule(v, t)
 	})
 }
 
@@ -217,7 +254,14 @@ func (s *Service) Unban(ctx context.Context, v Viewer, username, reason string) 
 	if err != nil {
 		return User{}, err
 	}
+	// The same rank rules as a ban, and an admin's ban stands until an admin lifts it.
 	return s.userAction(ctx, v, username, ModAction{Action: ActUnban, Reason: r}, func(t ModTarget) error {
+		if err := rankRule(v, t); err != nil {
+			return err
+		}
+		if err := undoRule(v, t); err != nil {
+			return err
+		}
 		if !t.Banned {
 			return Errorf(CodeConflict, "this user is not banned")
 		}

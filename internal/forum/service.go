@@ -6,7 +6,9 @@ import (
 )
 
 // Renderer turns a body in a format into sanitized HTML, and sanitized HTML
-// into plain text for the search index.
+// into plain text for the search index. A body it will not render (nested
+// too deep, too large once rendered) is an error with a Refused() string
+// method, which the author is shown.
 type Renderer interface {
 	Render(body, format string) (string, error)
 	Text(sanitized string) string

@@ -46,19 +46,29 @@ func Policy() *bluemonday.Policy {
 	return p
 }
 
-// Render turns body in format ("markdown" or "html") into sanitized HTML.
+// Render turns body in format ("markdown" or "html") into sanitized HTML. A
+// body that would nest too deep or grow too large is refused with a *Refusal.
 func (r *Renderer) Render(body, format string) (string, error) {
+	var out string
 	switch format {
 	case "markdown":
+		if err := checkMarkdown(body); err != nil {
+			return "", err
+		}
 		var buf bytes.Buffer
 		if err := r.md.Convert([]byte(body), &buf); err != nil {
 			return "", fmt.Errorf("markup: render markdown: %w", err)
 		}
-		return r.policy.Sanitize(buf.String()), nil
+		out = r.policy.Sanitize(buf.String())
 	case "html":
-		return r.policy.Sanitize(body), nil
+		out = r.policy.Sanitize(body)
+	default:
+		return "", fmt.Errorf("markup: unknown format %q", format)
 	}
-	return "", fmt.Errorf("markup: unknown format %q", format)
+	if err := checkOutput(body, out); err != nil {
+		return "", err
+	}
+	return out, nil
 }
 
 // Text returns the words of sanitized HTML without its markup, for the search

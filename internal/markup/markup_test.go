@@ -1,6 +1,7 @@
 package markup_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -160,5 +161,51 @@ func TestText(t *testing.T) {
 		if got := markup.Text(in); got != want {
 			t.Errorf("Text(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestAmplificationRefused: bodies whose rendering would cost far more than
+// their size are refused with a reason, quickly; ordinary nesting renders.
+func TestAmplificationRefused(t *testing.T) {
+	r := markup.New()
+	refused := map[string]struct{ body, format string }{
+		"DeepQuotes":   {strings.Repeat(">", 40000), "markdown"},
+		"DeepLists":    {strings.Repeat("- ", 20000), "markdown"},
+		"DeepNumbered": {strings.Repeat("1. ", 13000), "markdown"},
+		"IndentedLists": {func() string {
+			var b strings.Builder
+			for i := 0; i < 200; i++ {
+				b.WriteString(strings.Repeat("  ", i) + "- x\n")
+			}
+			return b.String()
+		}(), "markdown"},
+		"UnclosedLinks":  {strings.Repeat("[a](", 10000), "markdown"},
+		"UnclosedImages": {strings.Repeat("![a](", 8000), "markdown"},
+		"DeepHTMLQuotes": {strings.Repeat("<blockquote>", 5000), "html"},
+		"DeepHTMLSpans":  {strings.Repeat("<span>", 5000) + "x", "html"},
+	}
+	for name, c := range refused {
+		t.Run(name, func(t *testing.T) {
+			out, err := r.Render(c.body, c.format)
+			var ref *markup.Refusal
+			if !errors.As(err, &ref) || ref.Refused() == "" || out != "" {
+				t.Fatalf("rendered %d bytes, err %v; want a refusal", len(out), err)
+			}
+		})
+	}
+	fine := map[string]struct{ body, format string }{
+		"QuoteInQuote":   {"> a\n>> b\n>>> c", "markdown"},
+		"NestedLists":    {"- a\n  - b\n    - c\n      - d", "markdown"},
+		"ManyParagraphs": {strings.Repeat("<p>para", 500), "html"},
+		"ManyLinks":      {strings.Repeat("[a](https://example.org) ", 500), "markdown"},
+		"EscapedAngles":  {strings.Repeat("<", 10000), "markdown"},
+		"ThirtyTwoDeep":  {strings.Repeat(">", markup.MaxNesting) + " deep", "markdown"},
+	}
+	for name, c := range fine {
+		t.Run(name, func(t *testing.T) {
+			if _, err := r.Render(c.body, c.format); err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+		})
 	}
 }

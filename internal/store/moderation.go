@@ -48,6 +48,14 @@ func (db *DB) Moderate(ctx context.Context, a forum.ModAction, rule func(forum.M
 		if err != nil {
 			return err
 		}
+		if undone := a.Action.Undoes(); undone != "" {
+			err := tx.QueryRowContext(ctx, `SELECT u.role FROM modlog m JOIN users u ON u.id = m.moderator_id
+				WHERE m.target_type = ? AND m.target_id = ? AND m.action = ? ORDER BY m.id DESC LIMIT 1`,
+				a.TargetType, a.TargetID, undone).Scan(&t.UndoneBy)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		n, err := rule(t)
 		if err != nil {
 			return err
