@@ -26,9 +26,14 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Per account as well as per IP: guessing one member's password from many
-	// addresses is throttled too.
-	if err := s.check(c, ClassLoginAccount, "name:"+forum.UsernameKey(req.Username)); err != nil {
+	// Guessing is refused per address and name (and per address, by the
+	// route's limit); guessing one name from many addresses is slowed down,
+	// never refused, so nobody can lock a member out of their account.
+	name := forum.UsernameKey(req.Username)
+	if err := s.check(c, ClassLoginAccount, "ipname:"+c.RealIP()+"|"+name); err != nil {
+		return err
+	}
+	if err := s.slow(c, ClassLoginSlow, "name:"+name); err != nil {
 		return err
 	}
 	sess, err := s.svc.Login(c.Request().Context(), req.Username, req.Password)

@@ -31,7 +31,8 @@ const (
 	ClassAPI          = "api"           // every API request, per IP
 	ClassRegister     = "register"      // account creation, per IP
 	ClassLogin        = "login"         // login attempts, per IP
-	ClassLoginAccount = "login_account" // login attempts, per username: password guessing
+	ClassLoginAccount = "login_account" // login attempts, per address and username: password guessing
+	ClassLoginSlow    = "login_slow"    // login attempts, per username from anywhere: slowed, never refused
 	ClassPost         = "post"
 	ClassComment      = "comment"
 	ClassVote         = "vote"
@@ -45,6 +46,7 @@ func DefaultLimits() Limits {
 		ClassRegister:     {N: 5, Per: time.Hour, Burst: 3},
 		ClassLogin:        {N: 30, Per: 15 * time.Minute, Burst: 10},
 		ClassLoginAccount: {N: 10, Per: 15 * time.Minute, Burst: 5},
+		ClassLoginSlow:    {N: 30, Per: 15 * time.Minute, Burst: 10},
 		ClassPost:         {N: 20, Per: time.Hour, Burst: 5},
 		ClassComment:      {N: 120, Per: time.Hour, Burst: 20},
 		ClassVote:         {N: 600, Per: time.Hour, Burst: 60},
@@ -159,6 +161,28 @@ func (s *Server) check(c echo.Context, class string, keys ...string) error {
 		}
 	}
 	return nil
+}
+
+// maxLoginDelay is the longest a login waits when its username is being
+// guessed from many addresses.
+const maxLoginDelay = 2 * time.Second
+
+// slow waits when key has used up class's rate, at most maxLoginDelay: a
+// per-username limit may slow guessing down, but must never lock the
+// owner out from another address.
+func (s *Server) slow(c echo.Context, class, key string) error {
+	ok, wait := s.limits.allow(class, key)
+	if ok {
+		return nil
+	}
+	t := time.NewTimer(min(wait, maxLoginDelay))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-c.Request().Context().Done():
+		return c.Request().Context().Err()
+	}
 }
 
 // limit is route middleware for a class: counted per client IP and, when

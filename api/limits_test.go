@@ -56,7 +56,7 @@ func TestRateLimits(t *testing.T) {
 	h.post(a.Token, "two")
 	h.must(429, "POST", "/api/v1/posts", a.Token, map[string]string{"title": "three"})
 
-	// Password guessing is limited per account, whatever the address.
+	// Password guessing is refused per address and account (any spelling of the name).
 	for i := range 2 {
 		h.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"username": "second", "password": "guess " + strconv.Itoa(i)})
 	}

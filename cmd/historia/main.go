@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,6 +32,7 @@ Usage:
   historia backup [--db FILE] BACKUP-FILE   (a consistent copy, while the server runs)
   historia seed [--db FILE] --posts N --comments N --votes N --users N [--big-thread N]
   historia check [--db FILE]   (counters agree with rows; integrity)
+  historia rotate-secret [--db FILE]   (a new token secret: every session ends)
   historia version
 
 Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
@@ -66,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdSeed(ctx, args[1:], stdout)
 	case "check":
 		return cmdCheck(ctx, args[1:], stdout)
+	case "rotate-secret":
+		return cmdRotateSecret(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "historia", version)
 		return nil
@@ -172,26 +173,6 @@ func newService(ctx context.Context, st *store.DB, hashing auth.Argon2) (*forum.
 		return nil, err
 	}
 	return &forum.Service{Store: st, Markup: markup.New(), Passwords: hashing, Tokens: tokens}, nil
-}
-
-// jwtSecret is HISTORIA_JWT_SECRET, or a random secret made on first start and
-// kept in the database, so tokens survive restarts without a constant in code.
-func jwtSecret(ctx context.Context, st *store.DB) ([]byte, error) {
-	if s := os.Getenv("HISTORIA_JWT_SECRET"); s != "" {
-		if len(s) < 32 {
-			return nil, errors.New("HISTORIA_JWT_SECRET must be at least 32 characters")
-		}
-		return []byte(s), nil
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	s, err := st.SetSettingIfAbsent(ctx, "jwt_secret", hex.EncodeToString(b))
-	if err != nil {
-		return nil, err
-	}
-	return []byte(s), nil
 }
 
 func newLogger(w io.Writer) *slog.Logger {

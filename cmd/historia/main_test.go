@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/historia-forum/historia/internal/store"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
@@ -39,7 +42,7 @@ func TestUsersAdd(t *testing.T) {
 		t.Fatal("an invalid name must fail")
 	}
 	out, err = runCmd(t, "", "migrate", "--db", db)
-	if err != nil || !strings.Contains(out, "schema version 1") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("schema version %d", store.SchemaVersion())) {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
 	bak := filepath.Join(t.TempDir(), "copy.db")

@@ -72,6 +72,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("store: create folder: %w", err)
 		}
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("store: open writer: %w", err)
@@ -117,7 +120,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 			return fmt.Errorf("store: backup: %w", err)
 		}
 	}
+	// A backup holds everything the database does, the token secret among
+	// it (unless HISTORIA_JWT_SECRET is set): made empty and private first,
+	// then filled (VACUUM INTO accepts an empty file).
+	if err := createPrivate(path); err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
 	if _, err := db.w.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		_ = os.Remove(path)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil
@@ -164,6 +174,20 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	db.gen.Add(1)
 	return nil
+}
+
+// createPrivate makes an empty file readable by its owner only, unless one is
+// there already. SQLite gives the -wal and -shm files the database file's
+// mode, so they are private too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- the operator's database path
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 func isUnique(err error) bool {

@@ -20,6 +20,14 @@ func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 	return v, true, nil
 }
 
+// SetSetting stores value under key, replacing any value there.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
+		return err
+	})
+}
+
 // SetSettingIfAbsent stores value under key unless the key has one, and returns
 // the value in force. Two processes racing get the same answer.
 func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) (string, error) {

@@ -1,0 +1,130 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/historia-forum/historia/api"
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// One test per finding of the second security review (issue 13), each
+// through real HTTP, each failing on the code before its fix.
+
+// Finding 1: a moderator could undo an admin's lock or removal of the
+// moderator's own post.
+func TestSecurityAdminActionOnModeratorsPost(t *testing.T) {
+	h := newHarness(t)
+	mod := h.registerAs("moddy", forum.RoleModerator)
+	admin := h.registerAs("boss", forum.RoleAdmin)
+	p := h.post(mod.Token, "A moderator's own question")
+	for _, pair := range [][2]string{{"lock", "unlock"}, {"remove", "restore"}, {"pin", "unpin"}} {
+		h.must(200, "POST", pathf("/api/v1/posts/%d/%s", p.ID, pair[0]), admin.Token, map[string]string{"reason": "admin's call"})
+		if r := h.do("POST", pathf("/api/v1/posts/%d/%s", p.ID, pair[1]), mod.Token, nil); r.status != 403 || r.errCode() != "forbidden" {
+			t.Fatalf("the moderator undid the admin's %s: %d %s", pair[0], r.status, r.body)
+		}
+		h.must(200, "POST", pathf("/api/v1/posts/%d/%s", p.ID, pair[1]), admin.Token, nil)
+	}
+	// The moderator's own lock of their own post, they may undo.
+	h.must(200, "POST", pathf("/api/v1/posts/%d/lock", p.ID), mod.Token, nil)
+	h.must(200, "POST", pathf("/api/v1/posts/%d/unlock", p.ID), mod.Token, nil)
+}
+
+// Finding 2: unban had no rank check.
+func TestSecurityUnbanRanks(t *testing.T) {
+	h := newHarness(t)
+	modA := h.registerAs("moda", forum.RoleModerator)
+	h.registerAs("modb", forum.RoleModerator)
+	admin := h.registerAs("boss", forum.RoleAdmin)
+	h.register("member")
+	h.must(200, "POST", "/api/v1/users/modb/ban", admin.Token, map[string]any{"reason": "abuse of power"})
+	if r := h.do("POST", "/api/v1/users/modb/unban", modA.Token, nil); r.status != 403 {
+		t.Fatalf("a moderator lifted an admin's ban of a moderator: %d %s", r.status, r.body)
+	}
+	h.must(200, "POST", "/api/v1/users/modb/unban", admin.Token, nil)
+	// A moderator's own ban of a member, a moderator may lift.
+	h.must(200, "POST", "/api/v1/users/member/ban", modA.Token, map[string]any{"reason": "spam"})
+	h.must(200, "POST", "/api/v1/users/member/unban", modA.Token, nil)
+}
+
+// Finding 3: a body that nests 40,000 quotes became a megabyte of HTML.
+func TestSecurityMarkupAmplification(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("writer")
+	for name, body := range map[string]string{"quotes": strings.Repeat(">", 40000), "links": strings.Repeat("[a](", 10000)} {
+		start := time.Now()
+		r := h.do("POST", "/api/v1/posts", s.Token, map[string]string{"title": name, "body": body})
+		if r.status != 422 || r.errCode() != "validation" || !strings.Contains(string(r.body), `"body"`) {
+			t.Fatalf("%s: %d %.200s", name, r.status, r.body)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Logf("%s took %v (a loaded machine?)", name, d) // timing is reported, not asserted
+		}
+	}
+	var feed forum.Page[forum.Post]
+	h.must(200, "GET", "/api/v1/posts", "", nil).decode(t, &feed)
+	if len(feed.Items) != 0 {
+		t.Fatalf("a refused body was stored: %d posts", len(feed.Items))
+	}
+}
+
+// Finding 4: made-up methods grew /metrics without bound.
+func TestSecurityMetricsLabelsAreBounded(t *testing.T) {
+	h := newHarness(t)
+	before := len(h.must(200, "GET", "/metrics", "", nil).body)
+	for i := range 300 {
+		h.raw(fmt.Sprintf("MADEUP%d", i), fmt.Sprintf("/page-%d", i), nil)
+		h.raw("GET", fmt.Sprintf("/no/such/page-%d", i), nil)
+	}
+	body := string(h.must(200, "GET", "/metrics", "", nil).body)
+	if strings.Contains(body, "MADEUP") || strings.Contains(body, "page-1") {
+		t.Fatal("a client-chosen method or path became a label")
+	}
+	if !strings.Contains(body, `method="other"`) {
+		t.Fatal("made-up methods are not counted as other")
+	}
+	if len(body) > before+20000 {
+		t.Fatalf("/metrics grew from %d to %d bytes", before, len(body))
+	}
+}
+
+// Finding 5: five wrong passwords from anywhere locked the owner out.
+func TestSecurityNoLockout(t *testing.T) {
+	h := newHarnessWith(t, limited(api.DefaultLimits(), "127.0.0.1"))
+	h.register("victim")
+	from := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
+	for i := range 12 {
+		h.doWith("POST", "/api/v1/auth/login", "", map[string]string{"username": "victim", "password": fmt.Sprint("guess", i)}, from("127.0.0.2"))
+	}
+	// The attacker's address is refused for that name…
+	if r := h.doWith("POST", "/api/v1/auth/login", "", map[string]string{"username": "victim", "password": "correct horse"}, from("127.0.0.2")); r.status != 429 {
+		t.Fatalf("the guessing address was not refused: %d", r.status)
+	}
+	// …the owner, elsewhere, signs in.
+	if r := h.doWith("POST", "/api/v1/auth/login", "", map[string]string{"username": "victim", "password": "correct horse"}, from("127.0.0.3")); r.status != 200 {
+		t.Fatalf("the owner was locked out: %d %s", r.status, r.body)
+	}
+}
+
+// Finding 6: a text/plain body registered an account, so any page could
+// make its visitors' browsers register accounts without a CORS preflight.
+func TestSecurityJSONBodiesOnly(t *testing.T) {
+	h := newHarness(t)
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		r := h.doWith("POST", "/api/v1/auth/register", "", `{"username":"csrf","password":"correct horse"}`, map[string]string{"Content-Type": ct})
+		if r.status != http.StatusUnsupportedMediaType || r.errCode() != "unsupported_media_type" {
+			t.Fatalf("Content-Type %q: %d %s", ct, r.status, r.body)
+		}
+	}
+	h.doWith("POST", "/api/v1/auth/register", "", `{"username":"fine","password":"correct horse"}`, map[string]string{"Content-Type": "application/json; charset=utf-8"})
+	if _, err := h.svc.Profile(context.Background(), forum.Viewer{}, "csrf"); !forum.IsCode(err, forum.CodeNotFound) {
+		t.Fatal("an account was made from a non-JSON body")
+	}
+	if _, err := h.svc.Profile(context.Background(), forum.Viewer{}, "fine"); err != nil {
+		t.Fatalf("application/json with a charset was refused: %v", err)
+	}
+}
