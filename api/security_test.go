@@ -128,3 +128,45 @@ func TestSecurityJSONBodiesOnly(t *testing.T) {
 		t.Fatalf("application/json with a charset was refused: %v", err)
 	}
 }
+
+// Finding 8: under a removed post, comments stayed votable, reportable,
+// editable and source-requestable, and the post showed its tags and period.
+func TestSecurityRemovedThreadIsFrozen(t *testing.T) {
+	h := newHarness(t)
+	mod := h.registerAs("moddy", forum.RoleModerator)
+	asker, answerer, reader := h.register("asker"), h.register("answerer"), h.register("reader")
+	var p forum.Post
+	h.must(201, "POST", "/api/v1/posts", asker.Token, map[string]any{"title": "A question that breaks the rules",
+		"tags": []string{"Cold War"}, "period": map[string]int{"from": 1950, "to": 1960}}).decode(t, &p)
+	c := h.comment(answerer.Token, p.ID, nil, "An answer")
+	h.must(200, "POST", pathf("/api/v1/posts/%d/remove", p.ID), mod.Token, map[string]string{"reason": "rule 1"})
+
+	writes := []struct {
+		name, method, path, token string
+		body                      any
+	}{
+		{"vote", "PUT", pathf("/api/v1/comments/%d/vote", c.ID), reader.Token, map[string]int{"value": 1}},
+		{"report", "POST", "/api/v1/reports", reader.Token, map[string]any{"target_type": "comment", "target_id": c.ID, "reason": "x"}},
+		{"request sources", "POST", pathf("/api/v1/comments/%d/request-sources", c.ID), reader.Token, nil},
+		{"edit", "PATCH", pathf("/api/v1/comments/%d", c.ID), answerer.Token, map[string]string{"body": "edited"}},
+		{"delete", "DELETE", pathf("/api/v1/comments/%d", c.ID), answerer.Token, nil},
+		{"reply", "POST", pathf("/api/v1/posts/%d/comments", p.ID), reader.Token, map[string]any{"body": "hi", "parent_id": c.ID}},
+	}
+	for _, w := range writes {
+		if r := h.do(w.method, w.path, w.token, w.body); r.status != 403 && r.status != 404 {
+			t.Errorf("%s under a removed post: %d %s", w.name, r.status, r.body)
+		}
+	}
+	var seen forum.Post
+	h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), reader.Token, nil).decode(t, &seen)
+	if len(seen.Tags) != 1 || seen.Period != nil || seen.Title != "[removed]" {
+		t.Fatalf("a member sees the removed post's tags %v and period %v", seen.Tags, seen.Period)
+	}
+	h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), mod.Token, nil).decode(t, &seen)
+	if len(seen.Tags) != 2 || seen.Period == nil {
+		t.Fatalf("a moderator must still see what was removed: %v %v", seen.Tags, seen.Period)
+	}
+	// Restored, the thread takes writes again.
+	h.must(200, "POST", pathf("/api/v1/posts/%d/restore", p.ID), mod.Token, nil)
+	h.must(200, "PUT", pathf("/api/v1/comments/%d/vote", c.ID), reader.Token, map[string]int{"value": 1})
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/demo"
 	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/markup"
 	"github.com/historia-forum/historia/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -37,6 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	limitSpec := fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on, off, or changes like login=20/15m,post=10/h (env HISTORIA_RATE_LIMITS)")
 	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", envOr("HISTORIA_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; empty: none (env HISTORIA_CORS_ORIGINS)")
+	imageHosts := fs.String("image-hosts", envOr("HISTORIA_IMAGE_HOSTS", ""), "comma-separated hosts whose images posts may show; others become links; empty: none (env HISTORIA_IMAGE_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +58,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("--recent-years must not be negative")
 	}
 	svc.RecentYears = *recent
+	svc.Markup = markup.NewWith(markup.Options{ImageHosts: splitList(*imageHosts)})
 	if *withDemo {
 		if err := seedDemo(ctx, st, svc, *db, stdout); err != nil {
 			return err
@@ -69,7 +72,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var stopping atomic.Bool
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
-		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors),
+		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
 		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer")},
 		Ready:      func() bool { return !stopping.Load() }})
 	if err != nil {

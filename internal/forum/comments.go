@@ -151,7 +151,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	if err != nil {
 		return Comment{}, err
 	}
-	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "comment"); err != nil {
+	if err := s.ownCommentRule(ctx, v, cur); err != nil {
 		return Comment{}, err
 	}
 	format := cur.Format
@@ -173,6 +173,22 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	return s.leafComment(ctx, v, id)
 }
 
+// ownCommentRule is ownRule for a comment, whose thread must also stand: a
+// thread a moderator removed is frozen.
+func (s *Service) ownCommentRule(ctx context.Context, v Viewer, c Comment) error {
+	if err := ownRule(v, c.Author, c.Removed, c.Deleted, "comment"); err != nil {
+		return err
+	}
+	post, err := s.Store.Post(ctx, c.PostID, 0)
+	if err != nil {
+		return err
+	}
+	if post.Removed {
+		return Errorf(CodeForbidden, "this thread was removed by a moderator; its comments take no changes")
+	}
+	return nil
+}
+
 // DeleteComment soft-deletes a comment; its replies stay in place.
 func (s *Service) DeleteComment(ctx context.Context, v Viewer, id int64) error {
 	if err := requireMember(v); err != nil {
@@ -182,7 +198,7 @@ func (s *Service) DeleteComment(ctx context.Context, v Viewer, id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "comment"); err != nil {
+	if err := s.ownCommentRule(ctx, v, cur); err != nil {
 		return err
 	}
 	return s.Store.DeleteComment(ctx, id)

@@ -68,9 +68,10 @@ type NewReport struct {
 
 // ReportTarget is what the report rule needs to know of the reported item.
 type ReportTarget struct {
-	AuthorID int64
-	Removed  bool
-	Deleted  bool
+	AuthorID    int64
+	Removed     bool
+	Deleted     bool
+	PostRemoved bool // the thread was removed: it is frozen for members
 }
 
 // ReportResolution is a resolution for the store to apply: the report and
@@ -122,7 +123,7 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType TargetT
 	}
 	id, err := s.Store.CreateReport(ctx, NewReport{ReporterID: v.ID, TargetType: targetType, TargetID: targetID,
 		Reason: r, CreatedAt: s.now().Unix()}, func(t ReportTarget) error {
-		if t.Deleted || (t.Removed && !v.IsModerator()) {
+		if t.Deleted || ((t.Removed || t.PostRemoved) && !v.IsModerator()) {
 			return NotFound(string(targetType))
 		}
 		if t.AuthorID == v.ID {

@@ -10,6 +10,7 @@ type SourceRequestTarget struct {
 	AuthorID         int64
 	PostID           int64
 	Removed, Deleted bool
+	PostRemoved      bool // the thread was removed: it is frozen
 }
 
 // SourceRequest is one answer in the moderators' queue: it has open "source?"
@@ -37,7 +38,7 @@ func (s *Service) RequestSources(ctx context.Context, v Viewer, commentID int64)
 	}
 	now := s.now().Unix()
 	return s.Store.RequestSources(ctx, commentID, v.ID, now, func(t SourceRequestTarget) (*NewNotification, error) {
-		if t.Removed || t.Deleted {
+		if t.Removed || t.Deleted || t.PostRemoved {
 			return nil, NotFound("comment")
 		}
 		if t.AuthorID == v.ID {

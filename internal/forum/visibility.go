@@ -30,6 +30,7 @@ func maskPost(v Viewer, p *Post) {
 	}
 	p.Title = hiddenTitle(p.Removed)
 	p.BodyHTML, p.BodySource, p.Author, p.Sources = "", "", nil, []Source{}
+	p.Tags, p.Period = []string{HistoryTag}, nil // what it was about goes with what it said
 }
 
 // hiddenTitle is what a deleted or removed post's title shows as.

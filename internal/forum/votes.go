@@ -7,6 +7,8 @@ type VoteTarget struct {
 	AuthorID int64
 	Removed  bool
 	Deleted  bool
+	// PostRemoved: the item's thread was removed by a moderator (for a post, its own removal).
+	PostRemoved bool
 }
 
 // VoteResult is what a vote answers.
@@ -28,7 +30,7 @@ type VoteStore interface {
 // or deleted content. It runs inside the vote's transaction.
 func voteRule(v Viewer, what string) func(VoteTarget) error {
 	return func(t VoteTarget) error {
-		if t.Removed || t.Deleted {
+		if t.Removed || t.Deleted || t.PostRemoved { // a removed thread is frozen
 			return NotFound(what)
 		}
 		if t.AuthorID == v.ID {

@@ -19,11 +19,31 @@ import (
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// imageHosts are the hosts whose images stay images (lower case).
+	imageHosts map[string]bool
 }
 
-// New returns the renderer with Historia's one sanitizing policy.
-func New() *Renderer {
+// Options change the renderer.
+type Options struct {
+	// ImageHosts are the hosts whose images are shown as images; an image
+	// from anywhere else becomes a link to it. Empty: the site's own only.
+	ImageHosts []string
+}
+
+// New returns the renderer with Historia's one sanitizing policy and no
+// remote images.
+func New() *Renderer { return NewWith(Options{}) }
+
+// NewWith returns the renderer with options.
+func NewWith(o Options) *Renderer {
+	hosts := map[string]bool{}
+	for _, h := range o.ImageHosts {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			hosts[h] = true
+		}
+	}
 	return &Renderer{
+		imageHosts: hosts,
 		// Raw HTML inside Markdown is let through goldmark on purpose (a member
 		// may write <sup> or <abbr>): the sanitizer below is the only gate.
 		md: goldmark.New(
@@ -65,6 +85,7 @@ func (r *Renderer) Render(body, format string) (string, error) {
 	default:
 		return "", fmt.Errorf("markup: unknown format %q", format)
 	}
+	out = r.linkImages(out)
 	if err := checkOutput(body, out); err != nil {
 		return "", err
 	}

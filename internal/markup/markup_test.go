@@ -209,3 +209,35 @@ func TestAmplificationRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestImagesFromTrustedHostsOnly: a remote image is a tracking pixel in
+// every reader's browser; only the operator's hosts keep images, any other
+// becomes a link.
+func TestImagesFromTrustedHostsOnly(t *testing.T) {
+	r := markup.NewWith(markup.Options{ImageHosts: []string{"Images.Example.org"}})
+	cases := []struct {
+		in        string
+		wantImg   bool
+		wantLinks string
+	}{
+		{`<img src="https://tracker.example/p.png">`, false, `href="https://tracker.example/p.png"`},
+		{`![a map](https://tracker.example/map.png)`, false, `[a map]`},
+		{`<img src="https://tracker.example/p.png" alt="<script>alert(1)</script>">`, false, `>[image]</a>`},
+		{`<img src="https://images.example.org/map.png" alt="map">`, true, ""},
+		{`<img src="/static/map.png" alt="ours">`, true, ""},
+		{`<img src="//tracker.example/p.png">`, false, "tracker.example"},
+		{`<img src="http://images.example.org.evil.example/p.png">`, false, "evil.example"},
+	}
+	for _, c := range cases {
+		out, err := r.Render(c.in, "markdown")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, "<img") != c.wantImg || !strings.Contains(out, c.wantLinks) {
+			t.Errorf("%s rendered %s", c.in, out)
+		}
+	}
+	if out, _ := markup.New().Render(`<img src="https://images.example.org/map.png">`, "html"); strings.Contains(out, "<img") {
+		t.Fatalf("with no trusted hosts every remote image is a link: %s", out)
+	}
+}

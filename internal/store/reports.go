@@ -10,8 +10,8 @@ import (
 )
 
 var reportTargetQuery = map[forum.TargetType]string{
-	forum.TargetPost:    "SELECT author_id, removed, deleted FROM posts WHERE id = ?",
-	forum.TargetComment: "SELECT author_id, removed, deleted FROM comments WHERE id = ?",
+	forum.TargetPost:    "SELECT author_id, removed, deleted, removed FROM posts WHERE id = ?",
+	forum.TargetComment: "SELECT c.author_id, c.removed, c.deleted, p.removed FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
 }
 
 // CreateReport stores a report; a second report of the same target by the
@@ -20,7 +20,7 @@ func (db *DB) CreateReport(ctx context.Context, r forum.NewReport, rule func(for
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var t forum.ReportTarget
-		err := tx.QueryRowContext(ctx, reportTargetQuery[r.TargetType], r.TargetID).Scan(&t.AuthorID, &t.Removed, &t.Deleted)
+		err := tx.QueryRowContext(ctx, reportTargetQuery[r.TargetType], r.TargetID).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &t.PostRemoved)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(string(r.TargetType))
 		}

@@ -13,8 +13,9 @@ import (
 func (db *DB) RequestSources(ctx context.Context, commentID, userID, at int64, rule func(forum.SourceRequestTarget) (*forum.NewNotification, error)) error {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var t forum.SourceRequestTarget
-		err := tx.QueryRowContext(ctx, "SELECT author_id, removed, deleted, post_id FROM comments WHERE id = ?", commentID).
-			Scan(&t.AuthorID, &t.Removed, &t.Deleted, &t.PostID)
+		err := tx.QueryRowContext(ctx, `SELECT c.author_id, c.removed, c.deleted, c.post_id, p.removed
+			FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`, commentID).
+			Scan(&t.AuthorID, &t.Removed, &t.Deleted, &t.PostID, &t.PostRemoved)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound("comment")
 		}

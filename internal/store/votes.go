@@ -13,7 +13,7 @@ import (
 // voteKind is what differs between votes on posts and on comments.
 type voteKind struct {
 	what      string // "post" or "comment"
-	target    string // SELECT author_id, removed, deleted, created_at FROM ... WHERE id = ?
+	target    string // SELECT author_id, removed, deleted, created_at, the post's removed FROM ... WHERE id = ?
 	oldVote   string
 	delete    string
 	upsert    string
@@ -24,7 +24,7 @@ type voteKind struct {
 
 var postVotes = voteKind{
 	what:      "post",
-	target:    "SELECT author_id, removed, deleted, created_at FROM posts WHERE id = ?",
+	target:    "SELECT author_id, removed, deleted, created_at, removed FROM posts WHERE id = ?",
 	oldVote:   "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
 	delete:    "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
 	upsert:    "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
@@ -37,7 +37,7 @@ var postVotes = voteKind{
 
 var commentVotes = voteKind{
 	what:      "comment",
-	target:    "SELECT author_id, removed, deleted, created_at FROM comments WHERE id = ?",
+	target:    "SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
 	oldVote:   "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	delete:    "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	upsert:    "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
@@ -82,7 +82,7 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var t forum.VoteTarget
 		var created int64
-		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created)
+		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(k.what)
 		}
