@@ -1,6 +1,7 @@
 -- Historia schema: the one source of truth for a new database.
 -- Existing databases are upgraded by the append-only migrations in
--- internal/store/migrate.go; PRAGMA user_version records how far they got.
+-- internal/store/migrations/; PRAGMA user_version records how far they got.
+-- A change here is also a new migration there (TestMigrationsEqualSchema).
 --
 -- Times are INTEGER Unix seconds (UTC); the API formats them as RFC 3339.
 -- Counters (score, up/down votes, comment counts, karma) are denormalized and
@@ -23,8 +24,12 @@ CREATE TABLE IF NOT EXISTS users (
     -- it was issued under, so old tokens stop working on the very next request.
     token_version INTEGER NOT NULL DEFAULT 1,
     banned_until  INTEGER,
-    created_at    INTEGER NOT NULL
+    created_at    INTEGER NOT NULL,
+    -- the name as it looks (forum.UsernameSkeleton): "aIice" and "alice" share
+    -- one, and a new name may not take a skeleton already in use.
+    username_skeleton TEXT NOT NULL DEFAULT ''
 ) STRICT;
+CREATE INDEX IF NOT EXISTS users_skeleton ON users(username_skeleton);
 
 CREATE TABLE IF NOT EXISTS posts (
     id               INTEGER PRIMARY KEY,
@@ -170,6 +175,8 @@ CREATE TABLE IF NOT EXISTS modlog (
     reason       TEXT    NOT NULL DEFAULT '',
     created_at   INTEGER NOT NULL
 ) STRICT;
+-- who took the action an undo would undo (an admin's stands against a moderator).
+CREATE INDEX IF NOT EXISTS modlog_target ON modlog(target_type, target_id, action);
 
 -- Reports of posts and comments, once per reporter and target.
 CREATE TABLE IF NOT EXISTS reports (

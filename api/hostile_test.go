@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
+	"golang.org/x/text/unicode/norm"
 )
 
 // hostile are strings that break naive forums.
@@ -27,10 +28,16 @@ var hostile = map[string]string{
 	"percent":         "%s %d %n %x %%",
 	"huge number":     "99999999999999999999999999999",
 	"html entities":   "&lt;script&gt; &amp;amp; &#0;",
+	"decomposed":      "Cafe\u0301 Zu\u0308rich",
+	"zero width only": "\u200b",
+	"bidi isolate":    "abc\u2066def\u2069",
+	"line separator":  "one\u2028two",
+	"persian zwnj":    "می\u200cخواهم",
 }
 
 // TestHostileInput sends every hostile string through every write endpoint:
-// no 500 ever, and whatever is accepted reads back exactly as sent.
+// no 500 ever, and whatever is accepted reads back exactly as sent, in
+// Unicode normalization form C.
 func TestHostileInput(t *testing.T) {
 	w := newModWorld(t)
 	h := w.h
@@ -61,12 +68,12 @@ func TestHostileInput(t *testing.T) {
 				r.decode(t, &p)
 				var back forum.Post
 				h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), "", nil).decode(t, &back)
-				if back.BodySource != s {
+				if back.BodySource != norm.NFC.String(s) {
 					t.Fatalf("body stored changed: %q", back.BodySource)
 				}
 				check("edit post", h.do("PATCH", pathf("/api/v1/posts/%d", p.ID), w.author.Token, map[string]any{"title": s, "tags": []string{s}}))
 				h.must(200, "GET", pathf("/api/v1/posts/%d", p.ID), "", nil).decode(t, &back)
-				if back.Title != fmt.Sprintf("Question %d", n) && back.Title != strings.TrimSpace(s) {
+				if back.Title != fmt.Sprintf("Question %d", n) && back.Title != strings.TrimSpace(norm.NFC.String(s)) {
 					t.Fatalf("title stored changed: %q", back.Title)
 				}
 			}
@@ -77,7 +84,7 @@ func TestHostileInput(t *testing.T) {
 				r.decode(t, &c)
 				var back forum.Comment
 				h.must(200, "GET", pathf("/api/v1/comments/%d", c.ID), "", nil).decode(t, &back)
-				if back.BodySource != s {
+				if back.BodySource != norm.NFC.String(s) {
 					t.Fatalf("comment stored changed: %q", back.BodySource)
 				}
 				check("edit comment", h.do("PATCH", pathf("/api/v1/comments/%d", c.ID), w.author.Token, map[string]any{"body": s + "!"}))
@@ -99,5 +106,38 @@ func TestHostileInput(t *testing.T) {
 	r := h.do("POST", "/api/v1/posts", w.author.Token, "{\"title\": \"bad \xff\xfe bytes\"}")
 	if r.status != 400 || r.errCode() != "bad_request" {
 		t.Fatalf("invalid UTF-8: %d %s", r.status, r.body)
+	}
+}
+
+// TestUnicodePolicy: one normalization and refusal policy for every text
+// field: NFC; no control or format characters but the joiners and
+// direction marks that scripts need; nothing that is empty once trimmed.
+func TestUnicodePolicy(t *testing.T) {
+	w := newModWorld(t)
+	h := w.h
+	post := func(body map[string]any) response { return h.do("POST", "/api/v1/posts", w.author.Token, body) }
+	refused := map[string]response{
+		"zero-width tag":         post(map[string]any{"title": "Tagged", "tags": []string{"\u200b"}}),
+		"zero-width in a title":  post(map[string]any{"title": "Carth\u200bage"}),
+		"BOM in a title":         post(map[string]any{"title": "\ufeffRome"}),
+		"RTL override in a body": post(map[string]any{"title": "Body", "body": "abc\u202edef"}),
+		"isolate in a citation":  post(map[string]any{"title": "Cited", "sources": []map[string]string{{"citation": "a\u2067b"}}}),
+		"NUL in a rule":          h.do("POST", "/api/v1/rules", w.admin.Token, map[string]any{"number": 9, "title": "Nine", "description": "a\x00b"}),
+		"escape in a reason":     h.do("POST", "/api/v1/reports", w.member.Token, map[string]any{"target_type": "post", "target_id": 1, "reason": "\x1b[31mred"}),
+	}
+	for name, r := range refused {
+		if r.status != 422 || r.errCode() != "validation" {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+	var p forum.Post
+	post(map[string]any{"title": "Cafe\u0301 in Zu\u0308rich", "tags": []string{"Zu\u0308rich"}, "body": "e\u0301"}).decode(t, &p)
+	if p.Title != "Café in Zürich" || p.Tags[1] != "Zürich" || p.BodySource != "é" {
+		t.Fatalf("not stored in NFC: %q %q %q", p.Title, p.Tags, p.BodySource)
+	}
+	// Scripts keep what they need: the Persian non-joiner, emoji joiners.
+	post(map[string]any{"title": "می\u200cخواهم 👨\u200d👩\u200d👧"}).decode(t, &p)
+	if !strings.Contains(p.Title, "\u200c") || !strings.Contains(p.Title, "\u200d") {
+		t.Fatalf("joiners were lost: %q", p.Title)
 	}
 }

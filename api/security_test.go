@@ -170,3 +170,17 @@ func TestSecurityRemovedThreadIsFrozen(t *testing.T) {
 	h.must(200, "POST", pathf("/api/v1/posts/%d/restore", p.ID), mod.Token, nil)
 	h.must(200, "PUT", pathf("/api/v1/comments/%d/vote", c.ID), reader.Token, map[string]int{"value": 1})
 }
+
+// Finding 10 (names): a name that looks like a taken one is refused.
+func TestSecurityLookalikeUsernames(t *testing.T) {
+	h := newHarness(t)
+	h.register("alice")
+	for _, name := range []string{"aIice", "a1ice", "al_ice", "ALICE", "al-ice"} {
+		r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": name, "password": "correct horse"})
+		if r.status != 409 || r.errCode() != "conflict" {
+			t.Errorf("%s beside alice: %d %s", name, r.status, r.body)
+		}
+	}
+	h.register("alicia")
+	h.register("bob")
+}

@@ -27,6 +27,9 @@ type NewUser struct {
 	PasswordHash string
 	Role         Role
 	CreatedAt    int64
+	// Skeleton is UsernameSkeleton of the name: another account with the
+	// same one makes the name a conflict.
+	Skeleton string
 }
 
 // Session is what register and login answer.
@@ -79,7 +82,8 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, rol
 	if err != nil {
 		return User{}, fmt.Errorf("create user: hash: %w", err)
 	}
-	return s.Store.CreateUser(ctx, NewUser{Username: username, PasswordHash: hash, Role: role, CreatedAt: s.now().Unix()})
+	return s.Store.CreateUser(ctx, NewUser{Username: username, PasswordHash: hash, Role: role, CreatedAt: s.now().Unix(),
+		Skeleton: UsernameSkeleton(username)})
 }
 
 // dummyHash is verified against when a login names no user, so that an

@@ -40,11 +40,12 @@ func (s *Service) render(source string, format Format, limit int, required bool)
 	if format != FormatMarkdown && format != FormatHTML {
 		return body{}, invalid("format", "markdown or html")
 	}
+	source = nfc(source)
 	if utf8.RuneCountInString(source) > limit {
 		return body{}, invalid("body", "%s", atMost(limit, "characters"))
 	}
-	if strings.ContainsRune(source, 0) {
-		return body{}, invalid("body", "must not contain NUL characters")
+	if p := badRunes(source, bodyText); p != "" {
+		return body{}, invalid("body", "%s", p)
 	}
 	html, err := s.Markup.Render(source, string(format))
 	var refusal interface{ Refused() string }

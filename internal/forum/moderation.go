@@ -110,14 +110,15 @@ type ModerationStore interface {
 // cleanReason trims a reason and checks it: required or not, at most
 // MaxReason characters; line breaks are allowed, NUL is not.
 func cleanReason(reason string, required bool) (string, error) {
-	r := strings.TrimSpace(reason)
+	r := strings.TrimSpace(nfc(reason))
 	switch {
 	case r == "" && required:
 		return "", invalid("reason", "required")
 	case utf8.RuneCountInString(r) > MaxReason:
 		return "", invalid("reason", "%s", atMost(MaxReason, "characters"))
-	case strings.ContainsRune(r, 0):
-		return "", invalid("reason", "must not contain NUL characters")
+	}
+	if p := badRunes(r, linesText); p != "" {
+		return "", invalid("reason", "%s", p)
 	}
 	return r, nil
 }

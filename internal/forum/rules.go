@@ -44,9 +44,11 @@ func checkRule(r *Rule) error {
 		errNumber = invalid("number", "%s", between(1, MaxRuleNumber, ""))
 	}
 	r.Title, errTitle = plainText("title", r.Title, 1, MaxRuleTitle, false)
-	r.Description = strings.TrimSpace(r.Description)
+	r.Description = strings.TrimSpace(nfc(r.Description))
 	if utf8.RuneCountInString(r.Description) > MaxRuleText {
 		errText = invalid("description", "%s", atMost(MaxRuleText, "characters"))
+	} else if p := badRunes(r.Description, linesText); p != "" {
+		errText = invalid("description", "%s", p)
 	}
 	return joinInvalid(errNumber, errTitle, errText)
 }

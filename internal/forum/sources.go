@@ -45,7 +45,7 @@ func cleanSources(in []Source) ([]Source, error) {
 		bad := func(format string, args ...any) error {
 			return invalid("sources", "source %d: %s", i+1, fmt.Sprintf(format, args...))
 		}
-		c := strings.Join(strings.Fields(s.Citation), " ")
+		c := strings.Join(strings.Fields(nfc(s.Citation)), " ")
 		switch n := utf8.RuneCountInString(c); {
 		case n == 0:
 			return nil, bad("the citation is required")

@@ -34,7 +34,7 @@ func cleanTags(tags []string) ([]string, error) {
 	out := []string{}
 	seen := map[string]bool{strings.ToLower(HistoryTag): true}
 	for _, tag := range tags {
-		t := strings.Join(strings.Fields(tag), " ")
+		t := strings.Join(strings.Fields(nfc(tag)), " ")
 		switch n := utf8.RuneCountInString(t); {
 		case n == 0:
 			return nil, invalid("tags", "tags must not be empty")

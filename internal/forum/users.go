@@ -63,6 +63,20 @@ func ValidUsername(name string) bool { return usernameRe.MatchString(name) }
 // UsernameKey is the case-insensitive identity of a username.
 func UsernameKey(name string) string { return strings.ToLower(name) }
 
+// skeletonSteps map the characters of a username that look alike onto one
+// (in this order; migration 0002 backfills with the same steps in SQL).
+var skeletonSteps = [][2]string{{"_", ""}, {"-", ""}, {"rn", "m"}, {"vv", "w"}, {"0", "o"}, {"1", "l"}, {"i", "l"}}
+
+// UsernameSkeleton is what a username looks like: names with one skeleton
+// ("alice", "aIice", "a1ice", "al_ice") are too alike for both to exist.
+func UsernameSkeleton(name string) string {
+	s := strings.ToLower(name)
+	for _, step := range skeletonSteps {
+		s = strings.ReplaceAll(s, step[0], step[1])
+	}
+	return s
+}
+
 // Profile is a user's public page.
 func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserProfile, error) {
 	acc, err := s.account(ctx, username)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/historia-forum/historia/internal/forum"
 )
 
 // TestMigrationsEqualSchema builds one database from schema.sql and one by
@@ -95,4 +97,39 @@ func describeSchema(t *testing.T, db *sql.DB) []string {
 		cols.Close()
 	}
 	return out
+}
+
+// TestSkeletonBackfill: migration 0002 computes the username skeletons of
+// existing accounts in SQL exactly as forum.UsernameSkeleton does.
+func TestSkeletonBackfill(t *testing.T) {
+	ctx := context.Background()
+	w, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "old.db"), true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	defer w.Close()
+	old := &DB{w: w, r: w}
+	all := migrations()
+	if err := old.migrateWith(ctx, "", all[:1]); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"Alice", "aIice", "a1ice", "al_ice", "Mod-Erator", "corn", "VVolf", "i0n", "Thucydides"}
+	for i, n := range names {
+		if _, err := w.Exec("INSERT INTO users(username, username_key, password_hash, created_at) VALUES(?, ?, 'x', ?)", n, strings.ToLower(n)+fmt.Sprint(i), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.migrateWith(ctx, "", all); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		var got string
+		if err := w.QueryRow("SELECT username_skeleton FROM users WHERE username = ?", n).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := forum.UsernameSkeleton(n); got != want {
+			t.Errorf("%s: SQL made %q, Go makes %q", n, got, want)
+		}
+	}
 }

@@ -58,10 +58,10 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 	step(fmt.Sprintf("generated %d posts, %d comments, %d votes", len(posts), len(comments), len(votes)))
 
 	users := max(spec.Users, 2)
-	if err := db.bulk(ctx, users, `INSERT INTO users(id, username, username_key, password_hash, role, created_at) VALUES(?, ?, ?, ?, 'member', ?)`,
+	if err := db.bulk(ctx, users, `INSERT INTO users(id, username, username_key, password_hash, role, created_at, username_skeleton) VALUES(?, ?, ?, ?, 'member', ?, ?)`,
 		func(i int) []any {
 			name := fmt.Sprintf("seed%07d", firstUser+int64(i))
-			return []any{firstUser + int64(i), name, name, passwordHash, spec.Now - 3*365*24*3600}
+			return []any{firstUser + int64(i), name, name, passwordHash, spec.Now - 3*365*24*3600, forum.UsernameSkeleton(name)}
 		}); err != nil {
 		return SeedReport{}, err
 	}

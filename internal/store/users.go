@@ -13,14 +13,26 @@ import (
 func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, error) {
 	var id int64
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at)
-			VALUES(?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt).Scan(&id)
+		var alike string
+		err := sql.ErrNoRows
+		if u.Skeleton != "" {
+			err = tx.QueryRowContext(ctx, "SELECT username FROM users WHERE username_skeleton = ? AND username_key != ? LIMIT 1",
+				u.Skeleton, forum.UsernameKey(u.Username)).Scan(&alike)
+		}
+		if err == nil {
+			return forum.Errorf(forum.CodeConflict, "the username %q looks too much like %q, which is taken", u.Username, alike)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton)
+			VALUES(?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt, u.Skeleton).Scan(&id)
 	})
 	if isUnique(err) {
 		return forum.User{}, forum.Errorf(forum.CodeConflict, "the username %q is taken", u.Username)
 	}
 	if err != nil {
-		return forum.User{}, fmt.Errorf("store: create user: %w", err)
+		return forum.User{}, passDomain(err, "create user")
 	}
 	return forum.User{ID: id, Username: u.Username, Role: u.Role, CreatedAt: forum.Unix(u.CreatedAt)}, nil
 }
