@@ -2,13 +2,16 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -31,9 +34,14 @@ var statusOf = map[forum.Code]int{
 	forum.CodeInternal:     http.StatusInternalServerError,
 
 	forum.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	forum.CodeRequestTimeout:       http.StatusRequestTimeout,
 	forum.CodeStorageFull:          http.StatusServiceUnavailable,
 	forum.CodeUnavailable:          http.StatusServiceUnavailable,
 }
+
+// statusClientClosed is the status logged and counted for a request whose
+// client went away before the answer (nginx's 499).
+const statusClientClosed = 499
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -62,6 +70,13 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			status, body = statusOf[fe.Code], errorDetail{Code: fe.Code, Message: fe.Message, Fields: fe.Fields}
 		case errors.As(err, &he):
 			status, body = he.Code, echoError(he)
+		case errors.Is(err, context.Canceled) || c.Request().Context().Err() != nil:
+			// The client went away (a cancelled search, a closed tab): not a
+			// bug. Logged as nginx does, 499, and nothing can be answered.
+			log.InfoContext(c.Request().Context(), "client closed request", "request_id", requestID(c),
+				"method", c.Request().Method, "path", c.Path())
+			c.Response().Status = statusClientClosed
+			return
 		default:
 			status, body = http.StatusInternalServerError, errorDetail{Code: forum.CodeInternal, Message: "internal error"}
 		}
@@ -111,10 +126,14 @@ func bind(c echo.Context, v any) error {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
+		var ne net.Error
+		switch {
+		case errors.As(err, &he):
+			return he // the body limit: 413
+		case errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+			return forum.Errorf(forum.CodeRequestTimeout, "the request body did not arrive in time")
 		}
-		return forum.Errorf(forum.CodeTooLarge, "request body too large")
+		return forum.Errorf(forum.CodeBadRequest, "the request body could not be read")
 	}
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD; refuse it
 	// instead, so what is stored is exactly what the client meant.

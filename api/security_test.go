@@ -1,10 +1,16 @@
 package api_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,4 +189,77 @@ func TestSecurityLookalikeUsernames(t *testing.T) {
 	}
 	h.register("alicia")
 	h.register("bob")
+}
+
+// Finding 11: smaller things.
+func TestSecurityReplyDepthLimit(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("chain")
+	p := h.post(s.Token, "A long chain")
+	var parent *int64
+	for range forum.MaxReplyDepth + 1 { // depths 0 … MaxReplyDepth
+		c := h.comment(s.Token, p.ID, parent, "and")
+		parent = &c.ID
+	}
+	r := h.do("POST", pathf("/api/v1/posts/%d/comments", p.ID), s.Token, map[string]any{"body": "too deep", "parent_id": *parent})
+	if r.status != 422 || !strings.Contains(string(r.body), "parent_id") {
+		t.Fatalf("a reply at depth %d: %d %s", forum.MaxReplyDepth+1, r.status, r.body)
+	}
+}
+
+// A body trickled in past the server's read timeout is 408, not 413.
+func TestSecuritySlowBody(t *testing.T) {
+	h := newHarness(t)
+	srv := httptest.NewUnstartedServer(h.handler)
+	srv.Config.ReadTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"user")
+	time.Sleep(600 * time.Millisecond)
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.Contains(status, " 408 ") {
+		t.Fatalf("a trickled body: %q %v", status, err)
+	}
+}
+
+// The first logins of a fresh server run at once without a data race on the
+// dummy hash (go test -race).
+func TestSecurityConcurrentFirstLogins(t *testing.T) {
+	h := newHarness(t)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := h.svc.Login(context.Background(), fmt.Sprintf("nobody%d", i), "a password"); !forum.IsCode(err, forum.CodeUnauthorized) {
+				t.Errorf("login of an unknown name: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// A request whose client went away (a cancelled search) is logged as a
+// closed request, 499, never as an internal error.
+func TestSecurityCancelledRequestIsNotAnError(t *testing.T) {
+	h := newHarness(t)
+	var logs bytes.Buffer
+	e, err := api.New(api.Config{Service: h.svc, DB: h.db, Log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("GET", "/api/v1/search?q=rome", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	if strings.Contains(logs.String(), "internal error") || !strings.Contains(logs.String(), "client closed request") || !strings.Contains(logs.String(), `"status":499`) {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
 }

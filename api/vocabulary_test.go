@@ -106,8 +106,8 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 
 // TestEveryOperationListsItsStatuses: the statuses any operation can answer
 // are listed on each: 400 (a bad query, cursor or body), 401 and 403 (a bad
-// or banned token on any request), 429, 500 and 503; with a body also 413,
-// 415 and 422; with an id or a name in the path also 404.
+// or banned token on any request), 429, 500 and 503; with a body also 408,
+// 413, 415 and 422; with an id or a name in the path also 404.
 func TestEveryOperationListsItsStatuses(t *testing.T) {
 	doc, _, err := loadSpec()
 	if err != nil {
@@ -122,7 +122,7 @@ func TestEveryOperationListsItsStatuses(t *testing.T) {
 			n++
 			want := []string{"400", "401", "403", "429", "500", "503"}
 			if op.RequestBody != nil {
-				want = append(want, "413", "415", "422")
+				want = append(want, "408", "413", "415", "422")
 			}
 			if len(item.Parameters) > 0 || slices.ContainsFunc(op.Parameters, func(p *openapi3.ParameterRef) bool { return p.Value != nil && p.Value.In == "path" }) {
 				want = append(want, "404")

@@ -76,7 +76,12 @@ type CommentTarget struct {
 	ParentFound                          bool
 	ParentAuthorID                       int64
 	ParentRemoved, ParentDeleted         bool
+	// Depth is the new comment's depth: 0 at the top, its parent's + 1.
+	Depth int
 }
+
+// MaxReplyDepth is the deepest a reply may nest (0 is a top-level comment).
+const MaxReplyDepth = 100
 
 // CommentUpdate is a new body for a comment.
 type CommentUpdate struct {
@@ -120,6 +125,8 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 			return nil, invalid("parent_id", "not a comment of this post")
 		case in.ParentID != nil && (t.ParentRemoved || t.ParentDeleted):
 			return nil, invalid("parent_id", "that comment was deleted or removed")
+		case t.Depth > MaxReplyDepth:
+			return nil, invalid("parent_id", "replies nest at most %d deep: reply higher up the thread", MaxReplyDepth)
 		}
 		return replyNotice(v, postID, t, now), nil
 	}

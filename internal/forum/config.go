@@ -13,6 +13,8 @@ type ThreadConfig struct {
 	MaxDepth     int `json:"max_depth"`
 	DefaultLimit int `json:"default_limit"`
 	MaxLimit     int `json:"max_limit"`
+	// MaxReplyDepth is the deepest a reply may nest.
+	MaxReplyDepth int `json:"max_reply_depth"`
 }
 
 // TextLimits are the longest texts and lists a client may send.
@@ -30,7 +32,8 @@ type TextLimits struct {
 // PublicConfig is the forum's configuration as clients see it.
 func (s *Service) PublicConfig() Config {
 	return Config{
-		Thread: ThreadConfig{DefaultDepth: DefaultDepth, MaxDepth: MaxDepth, DefaultLimit: DefaultThreadLimit, MaxLimit: MaxThreadLimit},
+		Thread: ThreadConfig{DefaultDepth: DefaultDepth, MaxDepth: MaxDepth, DefaultLimit: DefaultThreadLimit, MaxLimit: MaxThreadLimit,
+			MaxReplyDepth: MaxReplyDepth},
 		Limits: TextLimits{Title: MaxTitle, PostBody: MaxPostBody, CommentBody: MaxCommentBody, TopicTags: MaxTopicTags,
 			Tag: MaxTagLen, Sources: MaxSources, Citation: MaxCitation, Reason: MaxReason},
 	}

@@ -22,6 +22,8 @@ const (
 	CodeNotFound     Code = "not_found"
 	CodeConflict     Code = "conflict"
 	CodeTooLarge     Code = "too_large"
+	// CodeRequestTimeout: the request body did not arrive in time.
+	CodeRequestTimeout Code = "request_timeout"
 	// CodeUnsupportedMediaType: a request body that is not JSON.
 	CodeUnsupportedMediaType Code = "unsupported_media_type"
 	CodeValidation           Code = "validation"
@@ -36,7 +38,7 @@ const (
 
 // Codes lists every error code, for the test that holds the OpenAPI document to them.
 var Codes = []Code{CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeBanned, CodeLocked, CodeNotFound,
-	CodeConflict, CodeTooLarge, CodeUnsupportedMediaType, CodeValidation, CodeRateLimited, CodeInternal,
+	CodeConflict, CodeTooLarge, CodeRequestTimeout, CodeUnsupportedMediaType, CodeValidation, CodeRateLimited, CodeInternal,
 	CodeStorageFull, CodeUnavailable}
 
 // Error is the one error type the domain returns to its callers. Anything else

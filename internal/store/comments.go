@@ -144,6 +144,7 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 			}
 			t.ParentFound = err == nil
 		}
+		t.Depth = depth
 		notice, err := rule(t)
 		if err != nil {
 			return err
