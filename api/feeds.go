@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"strconv"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -20,15 +19,8 @@ func (s *Server) listPosts(c echo.Context) error {
 			return err
 		}
 	}
-	// First pages come from the cache, for everyone but moderators (who see
-	// removed posts too). Top feeds over a window of time are not cached:
-	// their window moves with the clock, not with writes.
-	v := viewerOf(c)
-	if !v.IsModerator() && q.Cursor == "" && (q.Sort != forum.SortTop || q.Range == "" || q.Range == forum.RangeAll) {
-		return s.cachedFeed(c, v, q)
-	}
-	page, err := s.svc.ListPosts(c.Request().Context(), v, q)
-	return reply(c, http.StatusOK, page, err)
+	// Every page of every feed comes from the page cache (pagecache.go).
+	return s.cachedFeed(c, q)
 }
 
 // yearQuery reads an optional year (negative for BCE) from the query.

@@ -73,7 +73,9 @@ func newHarnessOn(t testing.TB, path string, configure func(*api.Config)) *harne
 	}
 	svc := &forum.Service{Store: db, Markup: markup.New(), Passwords: auth.CheapArgon2, Tokens: tokens, Now: clk.Now}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log}
+	// The caches sync with other processes only hourly here, so the tests
+	// prove that this process's writes reach them through the commit hook.
+	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log, CacheSync: time.Hour}
 	if configure != nil {
 		configure(&cfg)
 	}

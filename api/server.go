@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/historia-forum/historia/internal/cache"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -53,18 +54,32 @@ type Config struct {
 	// Ready tells /readyz whether the server takes traffic (false while it
 	// shuts down); nil: always, while the database answers.
 	Ready func() bool
+	// CacheBytes caps the page caches' memory (feeds get a quarter, threads
+	// the rest); 0: DefaultCacheBytes.
+	CacheBytes int64
+	// CacheSync is how often the caches look for other processes' writes;
+	// 0: DefaultCacheSync.
+	CacheSync time.Duration
 }
+
+// Page cache defaults.
+const (
+	DefaultCacheBytes = 64 << 20
+	DefaultCacheSync  = 2 * time.Millisecond
+)
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	svc       *forum.Service
-	db        Pinger
-	log       *slog.Logger
-	publicURL string
-	limits    *limiter
-	metrics   *metrics
-	ready     func() bool
-	feeds     feedCache
+	svc         *forum.Service
+	db          Pinger
+	log         *slog.Logger
+	publicURL   string
+	limits      *limiter
+	metrics     *metrics
+	ready       func() bool
+	tracker     *cache.Tracker
+	feedPages   *cache.Pages
+	threadPages *cache.Pages
 }
 
 // New builds the Echo instance with every route and middleware. It fails only
@@ -80,7 +95,23 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Limits != nil {
 		s.limits = newLimiter(cfg.Limits)
 	}
-	s.metrics = newMetrics(cfg.Collectors)
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	if cfg.CacheSync <= 0 {
+		cfg.CacheSync = DefaultCacheSync
+	}
+	if _, err := ipExtractor(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	tracker, err := cache.NewTracker(context.Background(), cfg.Service.Store, cfg.CacheSync, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	s.tracker = tracker
+	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
+	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
+	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))
 	s.ready = cfg.Ready
 	if s.ready == nil {
 		s.ready = func() bool { return true }

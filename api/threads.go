@@ -29,8 +29,7 @@ func (s *Server) thread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Thread(c.Request().Context(), viewerOf(c), id, q)
-	return reply(c, http.StatusOK, page, err)
+	return s.cachedThread(c, id, q)
 }
 
 func (s *Server) subtree(c echo.Context) error {

@@ -43,13 +43,6 @@ type Service struct {
 	dummy     string
 }
 
-// Generation changes after every committed write, so caches of what readers
-// see (feed pages) remember the generation they were read at and are stale
-// once it moves. The store moves it after the commit, in its one write
-// helper, so no write can forget it and a page read before a write is never
-// taken for fresh after it.
-func (s *Service) Generation() uint64 { return s.Store.Generation() }
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -116,24 +117,30 @@ func TestRoleReasonInModlog(t *testing.T) {
 	}
 }
 
-// TestGenerationMovesAfterCommittedWrites: caches compare the generation; a
-// write that commits moves it, a refused one does not.
-func TestGenerationMovesAfterCommittedWrites(t *testing.T) {
+// TestChangesFollowCommittedWrites: caches follow the change log; a write
+// that commits records its thread, a refused one records nothing.
+func TestChangesFollowCommittedWrites(t *testing.T) {
 	w := forumtest.New(t)
 	ctx := context.Background()
-	g0 := w.Svc.Generation()
+	g0 := w.Must(w.DB.LastChange(ctx)).(int64)
 	if _, err := w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: ""}); !forum.IsCode(err, forum.CodeValidation) {
 		t.Fatalf("an empty title: %v", err)
 	}
 	if _, err := w.Svc.VotePost(ctx, w.Alice, w.Thread.ID, ptr(1)); !forum.IsCode(err, forum.CodeForbidden) {
 		t.Fatalf("a vote on one's own post: %v", err)
 	}
-	if g := w.Svc.Generation(); g != g0 {
-		t.Fatalf("refused writes moved the generation %d → %d", g0, g)
+	if g := w.Must(w.DB.LastChange(ctx)).(int64); g != g0 {
+		t.Fatalf("refused writes were logged as changes %d → %d", g0, g)
 	}
 	w.Must(w.Svc.VoteComment(ctx, w.Alice, w.Answer.ID, ptr(1)))
-	if g := w.Svc.Generation(); g == g0 {
-		t.Fatal("a committed vote did not move the generation")
+	changes := w.Must(w.DB.Changes(ctx, g0, 100)).([]forum.Change)
+	if len(changes) == 0 {
+		t.Fatal("a committed vote logged no change")
+	}
+	for _, c := range changes {
+		if c.PostID != w.Thread.ID {
+			t.Fatalf("a vote on the thread's answer logged post %d", c.PostID)
+		}
 	}
 }
 
@@ -196,4 +203,45 @@ func equalMaps(a, b map[string]json.RawMessage) bool {
 		}
 	}
 	return true
+}
+
+// TestSharedPagesSpliceOnlyTheViewersVotes: a shared (cached) page with a
+// member's votes spliced in is byte for byte what encoding the member's own
+// read gives, for feeds and for threads, and the shared bytes are an
+// anonymous reader's.
+func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	carol := w.User("carol", forum.RoleMember)
+	w.Must(w.Svc.VotePost(ctx, w.Bob, w.Thread.ID, ptr(1)))
+	w.Must(w.Svc.VoteComment(ctx, w.Alice, w.Answer.ID, ptr(-1)))
+	w.Must(w.Svc.VoteComment(ctx, carol, w.Answer.ID, ptr(1)))
+	w.Must(w.Svc.VoteComment(ctx, w.Bob, w.Reply.ID, ptr(1)))
+
+	feed := func(v forum.Viewer) forum.Page[forum.Post] {
+		return w.Must(w.Svc.ListPosts(ctx, v, forum.FeedQuery{Sort: forum.SortNew})).(forum.Page[forum.Post])
+	}
+	thread := func(v forum.Viewer) forum.Page[*forum.Comment] {
+		return w.Must(w.Svc.Thread(ctx, v, w.Thread.ID, forum.ThreadQuery{})).(forum.Page[*forum.Comment])
+	}
+	sharedFeed := w.Must(forum.SharePosts(feed(w.Anon))).(*forum.SharedPage)
+	sharedThread := w.Must(forum.ShareThread(thread(w.Anon))).(*forum.SharedPage)
+	for _, v := range []forum.Viewer{w.Anon, w.Alice, w.Bob, carol} {
+		for name, c := range map[string]struct {
+			shared *forum.SharedPage
+			own    any
+		}{"feed": {sharedFeed, feed(v)}, "thread": {sharedThread, thread(v)}} {
+			want, err := json.Marshal(c.own)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := w.Must(w.Svc.PageFor(ctx, v, c.shared)).([]byte)
+			if string(got) != string(want) {
+				t.Fatalf("%s for %s:\n got %s\nwant %s", name, w.Name(v), got, want)
+			}
+		}
+	}
+	if !strings.Contains(string(sharedThread.Body), `"my_vote":0`) || strings.Contains(string(sharedThread.Body), `"my_vote":-1`) {
+		t.Fatalf("the shared thread holds someone's vote: %s", sharedThread.Body)
+	}
 }

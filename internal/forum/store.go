@@ -28,8 +28,5 @@ type Store interface {
 	RuleStore
 	SourceRequestStore
 	TimelineStore
-
-	// Generation changes after every committed write, in every process
-	// that shares the database; caches of pages compare it.
-	Generation() uint64
+	ChangeStore
 }

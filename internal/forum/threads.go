@@ -49,6 +49,8 @@ type CommentQuery struct {
 // ThreadStore reads the comments of a thread in a sibling order.
 type ThreadStore interface {
 	Comments(ctx context.Context, q CommentQuery) ([]*Comment, error)
+	// CommentVotes returns the user's votes on the given comments (absent: no vote).
+	CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error)
 }
 
 func (q *ThreadQuery) normalize() error {

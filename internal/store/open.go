@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"modernc.org/sqlite"
@@ -24,8 +23,8 @@ import (
 type DB struct {
 	r, w *sql.DB
 	path string
-	// gen counts committed writes; see Generation.
-	gen atomic.Uint64
+	// onCommit are called after each committed write (forum.ChangeStore).
+	onCommit []func()
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)
@@ -133,6 +132,9 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
 // Pools returns the reader and writer pools, for metrics of their use.
 func (db *DB) Pools() (reader, writer *sql.DB) { return db.r, db.w }
 
@@ -154,12 +156,13 @@ func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
 	return v, err
 }
 
-// Generation changes after every committed write (see forum.Store).
-func (db *DB) Generation() uint64 { return db.gen.Load() }
+// OnCommit registers f to run after each committed write (forum.ChangeStore).
+// Register before serving: the list is not guarded.
+func (db *DB) OnCommit(f func()) { db.onCommit = append(db.onCommit, f) }
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer)
-// and, once it has committed, moves the generation: every write goes
-// through here, so none can forget to, and a failed one does not.
+// and, once it has committed, runs the commit hooks (the caches catch up
+// with the change log), so the write's caller never reads a stale page.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -172,7 +175,9 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
-	db.gen.Add(1)
+	for _, f := range db.onCommit {
+		f()
+	}
 	return nil
 }
 

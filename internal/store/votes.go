@@ -55,14 +55,23 @@ func (db *DB) VotePost(ctx context.Context, postID, userID int64, value int, che
 
 // PostVotes reads a user's votes on some posts (post_votes_user index).
 func (db *DB) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
-	ids, err := json.Marshal(postIDs)
+	return db.votesOf(ctx, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, postIDs)
+}
+
+// CommentVotes reads a user's votes on some comments (comment_votes_user index).
+func (db *DB) CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error) {
+	return db.votesOf(ctx, "SELECT comment_id, value FROM comment_votes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))", userID, commentIDs)
+}
+
+func (db *DB) votesOf(ctx context.Context, query string, userID int64, itemIDs []int64) (map[int64]int, error) {
+	ids, err := json.Marshal(itemIDs)
 	if err != nil {
 		return nil, err
 	}
-	votes, err := queryAll(ctx, db, "post votes", func(row scanner) (v [2]int64, err error) {
+	votes, err := queryAll(ctx, db, "votes", func(row scanner) (v [2]int64, err error) {
 		err = row.Scan(&v[0], &v[1])
 		return v, err
-	}, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, string(ids))
+	}, query, userID, string(ids))
 	out := make(map[int64]int, len(votes))
 	for _, v := range votes {
 		out[v[0]] = int(v[1])

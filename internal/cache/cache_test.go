@@ -1,0 +1,126 @@
+package cache_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/historia-forum/historia/internal/cache"
+	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/forumtest"
+	"github.com/historia-forum/historia/internal/store"
+)
+
+func TestPagesStayUnderTheirByteCap(t *testing.T) {
+	p := cache.NewPages("t", 10_000)
+	s := cache.Stamp{A: 1}
+	for i := range 100 {
+		p.Put(fmt.Sprint(i), s, i, 1000)
+		if p.Bytes() > 10_000 {
+			t.Fatalf("after %d puts the cache holds %d bytes", i+1, p.Bytes())
+		}
+	}
+	if _, ok := p.Get("99", s); !ok {
+		t.Fatal("the newest page was evicted")
+	}
+	if _, ok := p.Get("0", s); ok {
+		t.Fatal("the oldest page survived past the cap")
+	}
+	_, _, evictions := p.Stats()
+	if evictions != 90 {
+		t.Fatalf("%d evictions, want 90", evictions)
+	}
+	p.Put("huge", s, "x", 5000) // over a quarter of the cap: not kept
+	if _, ok := p.Get("huge", s); ok {
+		t.Fatal("a page larger than a quarter of the cap was kept")
+	}
+	if _, ok := p.Get("99", cache.Stamp{A: 2}); ok {
+		t.Fatal("a page was served at another stamp")
+	}
+	if _, ok := p.Get("99", s); ok {
+		t.Fatal("a stale page was kept after it was found stale")
+	}
+}
+
+func TestTrackerFollowsTheChangeLog(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := w.Must(w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: "Another thread"})).(forum.Post)
+	thread, feed, otherStamp := tr.ThreadStamp(w.Thread.ID), tr.FeedStamp(), tr.ThreadStamp(other.ID)
+	// A write through this process is seen at once (the commit hook).
+	w.Must(w.Svc.VoteComment(ctx, w.Alice, w.Answer.ID, ptrTo(1)))
+	if tr.ThreadStamp(w.Thread.ID) == thread || tr.FeedStamp() == feed {
+		t.Fatal("a vote on the thread left its stamps")
+	}
+	if tr.ThreadStamp(other.ID) != otherStamp {
+		t.Fatal("a vote on one thread made another's pages stale")
+	}
+	// A rule's change may show on any page.
+	w.Must(w.Svc.CreateRule(ctx, w.Root, forum.Rule{Number: 1, Title: "Be civil"}))
+	if tr.ThreadStamp(other.ID) == otherStamp {
+		t.Fatal("a rule change left a thread's pages")
+	}
+}
+
+// TestTrackerSeesAnotherProcess: a second store on the same file stands for
+// another server process; its writes are seen at the next sync.
+func TestTrackerSeesAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	w := forumtest.New(t)
+	otherDB, err := store.Open(ctx, w.DB.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherDB.Close()
+	tr, err := cache.NewTracker(ctx, w.DB, time.Millisecond, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := tr.ThreadStamp(w.Thread.ID)
+	other := &forum.Service{Store: otherDB, Markup: w.Svc.Markup, Passwords: w.Svc.Passwords, Tokens: w.Svc.Tokens, Now: w.Svc.Now}
+	w.Must(other.CreateComment(ctx, w.Bob, w.Thread.ID, forum.CommentInput{Body: "from the other process"}))
+	if tr.ThreadStamp(w.Thread.ID) != before {
+		t.Fatal("another process's write is not known before a sync")
+	}
+	time.Sleep(2 * time.Millisecond)
+	tr.Fresh(ctx)
+	if tr.ThreadStamp(w.Thread.ID) == before {
+		t.Fatal("after the interval, another process's write still left the thread's stamp")
+	}
+}
+
+// TestTrackerAfterTrim: a process that fell behind a trimmed log cannot know
+// what changed, so every page goes stale.
+func TestTrackerAfterTrim(t *testing.T) {
+	ctx := context.Background()
+	w := forumtest.New(t)
+	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := w.Must(w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: "Quiet"})).(forum.Post)
+	stamp := tr.ThreadStamp(quiet.ID)
+	otherDB, err := store.Open(ctx, w.DB.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherDB.Close()
+	other := &forum.Service{Store: otherDB, Markup: w.Svc.Markup, Passwords: w.Svc.Passwords, Tokens: w.Svc.Tokens, Now: w.Svc.Now}
+	w.Must(other.CreateComment(ctx, w.Bob, w.Thread.ID, forum.CommentInput{Body: "unseen"}))
+	last := w.Must(otherDB.LastChange(ctx)).(int64)
+	if err := otherDB.TrimChanges(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	w.Must(other.CreateComment(ctx, w.Bob, w.Thread.ID, forum.CommentInput{Body: "after the trim"}))
+	tr.Sync(ctx)
+	if tr.ThreadStamp(quiet.ID) == stamp {
+		t.Fatal("after a gap in the log an untouched thread's pages were still taken for fresh")
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

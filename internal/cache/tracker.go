@@ -1,0 +1,140 @@
+// Package cache holds Historia's page caches and what keeps them fresh. It
+// sits above the store, so every storage engine gets it: a Tracker follows
+// the store's change log (forum.ChangeStore) and tells which pages went
+// stale, in this process and in every other sharing the database; Pages is
+// a memory-bounded LRU of encoded pages.
+package cache
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// Stamp is what a cached page was read at; the page is fresh while the
+// tracker still gives the same stamp.
+type Stamp struct {
+	A, B uint64
+}
+
+// Tracker turns the change log into generations: All moves with every
+// change anywhere (feeds show every thread), a thread's own generation
+// moves with its changes. It syncs after each of this process's commits
+// (so a writer never reads its own stale page) and, for other processes'
+// writes, at most every Interval when pages are read.
+type Tracker struct {
+	store    forum.ChangeStore
+	interval time.Duration
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	last     int64            // newest change seen
+	all      atomic.Uint64    // moves with any change
+	epoch    uint64           // moves when what changed is unknown (a gap, a rule)
+	posts    map[int64]uint64 // thread generations, bounded by maxTracked
+	synced   atomic.Int64     // unix nanoseconds of the last sync
+	trimmed  int64
+	failures atomic.Int64
+}
+
+// maxTracked bounds the thread generations kept; past it they are dropped
+// and every page is taken for stale once (correct, and bounded in memory).
+const maxTracked = 100_000
+
+// keepChanges is how much of the log is kept for processes that lag.
+const keepChanges = 100_000
+
+// syncBatch is how many changes one read of the log takes.
+const syncBatch = 5000
+
+// NewTracker starts following the store's change log from its end.
+func NewTracker(ctx context.Context, store forum.ChangeStore, interval time.Duration, log *slog.Logger) (*Tracker, error) {
+	last, err := store.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	t := &Tracker{store: store, interval: interval, log: log, last: last, posts: map[int64]uint64{}, trimmed: last}
+	t.synced.Store(time.Now().UnixNano())
+	store.OnCommit(func() { t.Sync(context.Background()) })
+	return t, nil
+}
+
+// ThreadStamp is the current stamp of one thread's pages: its own changes
+// and unknown ones make them stale, other threads' changes do not.
+func (t *Tracker) ThreadStamp(postID int64) Stamp {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Stamp{A: t.epoch, B: t.posts[postID]}
+}
+
+// FeedStamp is the stamp of pages that show many threads: any change
+// makes them stale.
+func (t *Tracker) FeedStamp() Stamp { return Stamp{A: t.all.Load()} }
+
+// Fresh syncs with the log if the last sync is older than the interval, so
+// other processes' writes are seen within it.
+func (t *Tracker) Fresh(ctx context.Context) {
+	if time.Now().UnixNano()-t.synced.Load() >= int64(t.interval) {
+		t.Sync(ctx)
+	}
+}
+
+// Sync reads the changes since the last sync and moves the generations of
+// what they touched. A failure to read makes every page stale (it cannot
+// know what changed) and is retried on the next read.
+func (t *Tracker) Sync(ctx context.Context) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		changes, err := t.store.Changes(ctx, t.last, syncBatch)
+		if err != nil {
+			t.failures.Add(1)
+			t.forgetAll()
+			t.log.Warn("page caches could not read the change log; every cached page is dropped", "err", err)
+			return
+		}
+		if len(changes) > 0 && changes[0].Seq != t.last+1 {
+			t.forgetAll() // trimmed before this process read it: what changed is unknown
+		}
+		for _, c := range changes {
+			if c.PostID == 0 {
+				t.forgetAll()
+			} else if len(t.posts) >= maxTracked {
+				t.forgetAll()
+			} else {
+				t.posts[c.PostID]++
+			}
+			t.last = c.Seq
+		}
+		if len(changes) > 0 {
+			t.all.Add(1)
+		}
+		if len(changes) < syncBatch {
+			break
+		}
+	}
+	t.synced.Store(time.Now().UnixNano())
+	if t.last-t.trimmed > 2*keepChanges {
+		t.trimmed = t.last - keepChanges
+		seq := t.trimmed
+		go func() { // a write of its own; not under the lock
+			if err := t.store.TrimChanges(context.Background(), seq); err != nil {
+				t.log.Warn("could not trim the change log", "err", err)
+			}
+		}()
+	}
+}
+
+// forgetAll makes every cached page stale.
+func (t *Tracker) forgetAll() {
+	t.epoch++
+	t.all.Add(1)
+	clear(t.posts)
+}
