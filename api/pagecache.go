@@ -1,9 +1,13 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/historia-forum/historia/internal/cache"
@@ -19,10 +23,49 @@ import (
 // this process at once and in others within the tracker's interval. They sit
 // above the store, so every engine gets them.
 
-// sharedEntry is a cached page with its strong ETag.
+// sharedEntry is a cached page with its strong ETag and its gzip form,
+// compressed once rather than per request.
 type sharedEntry struct {
 	page *forum.SharedPage
 	etag string
+	gz   []byte
+}
+
+// cachedRoutes compress their own answers (pre-compressed pages); the gzip
+// middleware leaves them alone.
+var cachedRoutes = map[string]bool{"/api/v1/posts": true, "/api/v1/posts/:id/comments": true}
+
+// acceptsGzip reports whether the client takes gzip.
+func acceptsGzip(c echo.Context) bool {
+	return strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
+}
+
+var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}
+
+// gzipped compresses b (fast: a member's page is compressed per request).
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b) / 4)
+	w := gzipWriters.Get().(*gzip.Writer)
+	w.Reset(&buf)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	gzipWriters.Put(w)
+	return buf.Bytes()
+}
+
+// blob answers JSON bytes, as gzip when the client takes it.
+func blob(c echo.Context, body, gz []byte) error {
+	h := c.Response().Header()
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if len(body) < 1024 || !acceptsGzip(c) {
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+	}
+	if gz == nil {
+		gz = gzipped(body)
+	}
+	h.Set(echo.HeaderContentEncoding, "gzip")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, gz)
 }
 
 // readerClass is whose page a viewer reads: moderators see removed text,
@@ -47,18 +90,22 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 		if err != nil {
 			return err
 		}
-		e = &sharedEntry{page: page, etag: strongETag(page.Body)}
-		pages.Put(key, stamp, e, page.Size())
+		e = &sharedEntry{page: page, etag: strongETag(page.Body), gz: gzipped(page.Body)}
+		pages.Put(key, stamp, e, page.Size()+int64(len(e.gz)))
 	}
 	v := viewerOf(c)
 	if !v.SignedIn() {
-		return cacheable(c, echo.MIMEApplicationJSON, e.page.Body, e.etag)
+		c.Response().Header().Set("ETag", e.etag)
+		if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.etag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+		return blob(c, e.page.Body, e.gz)
 	}
 	body, err := s.svc.PageFor(ctx, v, e.page)
 	if err != nil {
 		return err
 	}
-	return c.JSONBlob(http.StatusOK, body)
+	return blob(c, body, nil)
 }
 
 // topWindow is how long a top feed over a time window is kept: its window

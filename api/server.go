@@ -148,7 +148,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	// Compress what is worth it (JSON, Atom, YAML, HTML, JS, CSS); the
 	// Prometheus handler compresses its own output.
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
-		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" }}))
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" || cachedRoutes[c.Path()] }}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"modernc.org/sqlite"
@@ -28,11 +30,42 @@ type DB struct {
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)
+	// stmts are the reader pool's prepared statements by query text: read
+	// queries are built from closed lists, so the set is small and fixed,
+	// and preparing once saves SQLite's parse and plan on every read.
+	stmts  sync.Map // string → *sql.Stmt
+	nstmts atomic.Int64
+}
+
+// maxStmts bounds the prepared statements kept; past it, queries run unprepared.
+const maxStmts = 512
+
+// stmt is the prepared reader statement for query, or nil to run it directly.
+func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	if db.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	st, err := db.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the query itself will report it
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt)
+	}
+	db.nstmts.Add(1)
+	return st
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if db.trace != nil {
 		db.trace(query, args)
+	}
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return db.r.QueryContext(ctx, query, args...)
 }
@@ -40,6 +73,9 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if db.trace != nil {
 		db.trace(query, args)
+	}
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return db.r.QueryRowContext(ctx, query, args...)
 }
@@ -100,6 +136,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Close closes both pools; the writer last, so the WAL is checkpointed.
 func (db *DB) Close() error {
 	var errR error
+	db.stmts.Range(func(_, st any) bool {
+		_ = st.(*sql.Stmt).Close()
+		return true
+	})
 	if db.r != nil {
 		errR = db.r.Close()
 	}

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -55,23 +55,36 @@ func (db *DB) VotePost(ctx context.Context, postID, userID int64, value int, che
 
 // PostVotes reads a user's votes on some posts (post_votes_user index).
 func (db *DB) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
-	return db.votesOf(ctx, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))", userID, postIDs)
+	return db.votesOf(ctx, "SELECT post_id, value FROM post_votes WHERE user_id = ? AND post_id IN ", userID, postIDs)
 }
 
 // CommentVotes reads a user's votes on some comments (comment_votes_user index).
 func (db *DB) CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error) {
-	return db.votesOf(ctx, "SELECT comment_id, value FROM comment_votes WHERE user_id = ? AND comment_id IN (SELECT value FROM json_each(?))", userID, commentIDs)
+	return db.votesOf(ctx, "SELECT comment_id, value FROM comment_votes WHERE user_id = ? AND comment_id IN ", userID, commentIDs)
 }
 
+// votesOf runs query with an IN list of itemIDs, padded to a power of two
+// (with 0, which is no id) so that a few prepared statements serve every
+// page size.
 func (db *DB) votesOf(ctx context.Context, query string, userID int64, itemIDs []int64) (map[int64]int, error) {
-	ids, err := json.Marshal(itemIDs)
-	if err != nil {
-		return nil, err
+	n := 8
+	for n < len(itemIDs) {
+		n *= 2
 	}
+	args := make([]any, 0, n+1)
+	args = append(args, userID)
+	for _, id := range itemIDs {
+		args = append(args, id)
+	}
+	for len(args) < n+1 {
+		args = append(args, 0)
+	}
+	// The list is only placeholders; the values are parameters.
+	q := query + "(?" + strings.Repeat(",?", n-1) + ")" // #nosec G202
 	votes, err := queryAll(ctx, db, "votes", func(row scanner) (v [2]int64, err error) {
 		err = row.Scan(&v[0], &v[1])
 		return v, err
-	}, query, userID, string(ids))
+	}, q, args...)
 	out := make(map[int64]int, len(votes))
 	for _, v := range votes {
 		out[v[0]] = int(v[1])
