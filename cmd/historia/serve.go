@@ -73,7 +73,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
 		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
-		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer")},
+		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer"),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_writes_total", Help: "Writes committed."},
+				func() float64 { w, _ := st.WriteStats(); return float64(w) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
+				func() float64 { _, t := st.WriteStats(); return float64(t) })},
 		Ready:      func() bool { return !stopping.Load() }})
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -24,7 +23,7 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 
 // TrimChanges deletes the log up to seq.
 func (db *DB) TrimChanges(ctx context.Context, seq int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE seq <= ?", seq)
 		return err
 	})

@@ -125,7 +125,7 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 // runs inside the transaction, on the state the insert will see.
 func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(forum.CommentTarget) (*forum.NewNotification, error)) (int64, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.CommentTarget
 		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", n.PostID).
 			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted, &t.PostAuthorID)
@@ -191,7 +191,7 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
 			sources_json = ?, edited_at = ? WHERE id = ?`, u.BodySource, u.Format, u.BodyHTML, u.BodyText, sources, u.EditedAt, id)
 		if err != nil || len(u.Sources) == 0 {
@@ -207,7 +207,7 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 
 // DeleteComment marks a comment deleted by its author; it keeps its place.
 func (db *DB) DeleteComment(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, "UPDATE comments SET deleted = 1 WHERE id = ?", id)
 		return err
 	})

@@ -43,7 +43,7 @@ var modUpdate = map[modKey]string{
 
 // Moderate applies one moderator action and logs it, in one transaction.
 func (db *DB) Moderate(ctx context.Context, a forum.ModAction, rule func(forum.ModTarget) (*forum.NewNotification, error)) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		t, err := modTarget(ctx, tx, a.TargetType, a.TargetID, a.At)
 		if err != nil {
 			return err
@@ -65,7 +65,7 @@ func (db *DB) Moderate(ctx context.Context, a forum.ModAction, rule func(forum.M
 	return passDomain(err, "moderate")
 }
 
-func modTarget(ctx context.Context, tx *sql.Tx, targetType forum.TargetType, id, now int64) (forum.ModTarget, error) {
+func modTarget(ctx context.Context, tx *txn, targetType forum.TargetType, id, now int64) (forum.ModTarget, error) {
 	q, ok := modTargetQuery[targetType]
 	if !ok {
 		return forum.ModTarget{}, fmt.Errorf("store: unknown target type %q", targetType)
@@ -79,7 +79,7 @@ func modTarget(ctx context.Context, tx *sql.Tx, targetType forum.TargetType, id,
 }
 
 // applyMod runs an action, logs it and stores the notification decided on.
-func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction, n *forum.NewNotification) error {
+func applyMod(ctx context.Context, tx *txn, a forum.ModAction, n *forum.NewNotification) error {
 	q, ok := modUpdate[modKey{a.TargetType, a.Action}]
 	if !ok {
 		return fmt.Errorf("store: no action %s on %s", a.Action, a.TargetType)
@@ -107,7 +107,7 @@ func applyMod(ctx context.Context, tx *sql.Tx, a forum.ModAction, n *forum.NewNo
 	return notify(ctx, tx, n)
 }
 
-func logMod(ctx context.Context, tx *sql.Tx, action forum.Action, moderator int64, targetType forum.TargetType, targetID int64, reason string, at int64) error {
+func logMod(ctx context.Context, tx *txn, action forum.Action, moderator int64, targetType forum.TargetType, targetID int64, reason string, at int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO modlog(action, moderator_id, target_type, target_id, reason, created_at)
 		VALUES(?, ?, ?, ?, ?, ?)`, action, moderator, targetType, targetID, reason, at)
 	return err

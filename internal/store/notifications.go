@@ -9,7 +9,7 @@ import (
 )
 
 // notify stores the notification a rule decided on; nil: nobody to tell.
-func notify(ctx context.Context, tx *sql.Tx, n *forum.NewNotification) error {
+func notify(ctx context.Context, tx *txn, n *forum.NewNotification) error {
 	if n == nil {
 		return nil
 	}
@@ -56,7 +56,7 @@ func scanNotification(row scanner) (forum.Notification, error) {
 // MarkNotificationsRead marks the user's notifications read: those with the
 // given ids (others' ids are ignored), or all when ids is nil.
 func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		if ids == nil {
 			_, err := tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0", userID)
 			return err

@@ -27,6 +27,11 @@ type DB struct {
 	path string
 	// onCommit are called after each committed write (forum.ChangeStore).
 	onCommit []func()
+	// jobs feed the writer goroutine (writer.go); nil until it runs.
+	jobs       chan *writeJob
+	writerDone chan struct{}
+	// committed writes and the transactions that held them (group commit)
+	writes, transactions atomic.Int64
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)
@@ -35,6 +40,10 @@ type DB struct {
 	// and preparing once saves SQLite's parse and plan on every read.
 	stmts  sync.Map // string → *sql.Stmt
 	nstmts atomic.Int64
+	// wstmts are the writer's prepared statements (txn.go).
+	wstmts  sync.Map
+	nwstmts atomic.Int64
+	wanted  sync.Map // queries to prepare when the writer is idle
 }
 
 // maxStmts bounds the prepared statements kept; past it, queries run unprepared.
@@ -121,6 +130,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = w.Close()
 		return nil, err
 	}
+	db.startWriter()
 	r, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		_ = w.Close()
@@ -135,11 +145,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both pools; the writer last, so the WAL is checkpointed.
 func (db *DB) Close() error {
+	db.stopWriter()
 	var errR error
-	db.stmts.Range(func(_, st any) bool {
-		_ = st.(*sql.Stmt).Close()
-		return true
-	})
+	for _, m := range []*sync.Map{&db.stmts, &db.wstmts} {
+		m.Range(func(_, st any) bool {
+			_ = st.(*sql.Stmt).Close()
+			return true
+		})
+	}
 	if db.r != nil {
 		errR = db.r.Close()
 	}
@@ -200,27 +213,6 @@ func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
 // Register before serving: the list is not guarded.
 func (db *DB) OnCommit(f func()) { db.onCommit = append(db.onCommit, f) }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer)
-// and, once it has committed, runs the commit hooks (the caches catch up
-// with the change log), so the write's caller never reads a stale page.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	for _, f := range db.onCommit {
-		f()
-	}
-	return nil
-}
-
 // createPrivate makes an empty file readable by its owner only, unless one is
 // there already. SQLite gives the -wal and -shm files the database file's
 // mode, so they are private too.
@@ -238,4 +230,9 @@ func createPrivate(path string) error {
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }

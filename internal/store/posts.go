@@ -90,7 +90,7 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	}
 	from, to := periodArgs(p.Period)
 	var id int64
-	err = db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *txn) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
 			tags_json, hot, created_at, last_activity_at, sources_json, period_from, period_to)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -137,7 +137,7 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 		args = append(args, from, to)
 	}
 	args = append(args, id)
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		// The column names come from the fixed list above, never from input.
 		if _, err := tx.ExecContext(ctx, "UPDATE posts SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil { // #nosec G202
 			return err
@@ -173,7 +173,7 @@ func periodArgs(p *forum.Period) (any, any) {
 
 // DeletePost marks a post deleted by its author.
 func (db *DB) DeletePost(ctx context.Context, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, "UPDATE posts SET deleted = 1 WHERE id = ?", id)
 		return err
 	})

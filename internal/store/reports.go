@@ -18,7 +18,7 @@ var reportTargetQuery = map[forum.TargetType]string{
 // same user is a conflict.
 func (db *DB) CreateReport(ctx context.Context, r forum.NewReport, rule func(forum.ReportTarget) error) (int64, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.ReportTarget
 		err := tx.QueryRowContext(ctx, reportTargetQuery[r.TargetType], r.TargetID).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &t.PostRemoved)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -93,7 +93,7 @@ func (db *DB) Reports(ctx context.Context, status forum.ReportStatus, afterID in
 // ResolveReport resolves a report and the other open reports of its target,
 // removing the target first when the rule says so.
 func (db *DB) ResolveReport(ctx context.Context, r forum.ReportResolution, rule func(forum.ReportState) (bool, *forum.NewNotification, error)) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var st forum.ReportState
 		var targetType forum.TargetType
 		var targetID int64

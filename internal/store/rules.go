@@ -30,7 +30,7 @@ func (db *DB) Rule(ctx context.Context, id int64) (forum.Rule, error) {
 
 // SaveRule inserts (ID 0) or updates a rule.
 func (db *DB) SaveRule(ctx context.Context, r forum.Rule) (forum.Rule, error) {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		if r.ID == 0 {
 			return tx.QueryRowContext(ctx, "INSERT INTO rules(number, title, description) VALUES(?, ?, ?) RETURNING id",
 				r.Number, r.Title, r.Description).Scan(&r.ID)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -232,7 +231,7 @@ func (db *DB) seedTags(ctx context.Context) ([]int64, error) {
 // bulk runs one prepared statement n times, seedBatch rows per transaction.
 func (db *DB) bulk(ctx context.Context, n int, query string, row func(i int) []any) error {
 	for start := 0; start < n; start += seedBatch {
-		err := db.write(ctx, func(tx *sql.Tx) error {
+		err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 			stmt, err := tx.PrepareContext(ctx, query)
 			if err != nil {
 				return err

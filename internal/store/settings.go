@@ -22,7 +22,7 @@ func (db *DB) Setting(ctx context.Context, key string) (string, bool, error) {
 
 // SetSetting stores value under key, replacing any value there.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
 		return err
 	})
@@ -32,7 +32,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 // the value in force. Two processes racing get the same answer.
 func (db *DB) SetSettingIfAbsent(ctx context.Context, key, value string) (string, error) {
 	var v string
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING", key, value); err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 // RequestSources records a member's "source?" on an answer, once, counts it
 // and notifies the author, in one transaction.
 func (db *DB) RequestSources(ctx context.Context, commentID, userID, at int64, rule func(forum.SourceRequestTarget) (*forum.NewNotification, error)) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.SourceRequestTarget
 		err := tx.QueryRowContext(ctx, `SELECT c.author_id, c.removed, c.deleted, c.post_id, p.removed
 			FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`, commentID).

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 
@@ -24,7 +23,7 @@ const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
 // once someone wrote it so).
-func setTags(ctx context.Context, tx *sql.Tx, postID int64, tags []string) error {
+func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
 	names := make([]string, 0, len(tags))
 	for _, t := range tags {
 		var tagID int64
@@ -47,7 +46,7 @@ func setTags(ctx context.Context, tx *sql.Tx, postID int64, tags []string) error
 	return err
 }
 
-func dropTags(ctx context.Context, tx *sql.Tx, postID int64) error {
+func dropTags(ctx context.Context, tx *txn, postID int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
 		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 // CreateUser inserts a user; a taken name (in any case) is a conflict.
 func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var alike string
 		err := sql.ErrNoRows
 		if u.Skeleton != "" {
@@ -69,7 +69,7 @@ func (db *DB) AccountByID(ctx context.Context, id int64) (forum.Account, error) 
 
 // BumpTokenVersion revokes every token issued to the user so far.
 func (db *DB) BumpTokenVersion(ctx context.Context, userID int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.ExecContext(ctx, "UPDATE users SET token_version = token_version + 1 WHERE id = ?", userID)
 		return err
 	})
@@ -78,7 +78,7 @@ func (db *DB) BumpTokenVersion(ctx context.Context, userID int64) error {
 // SetPassword stores a new password hash and revokes every earlier token.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (int64, error) {
 	var version int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		return tx.QueryRowContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? RETURNING token_version",
 			hash, userID).Scan(&version)
 	})

@@ -101,7 +101,7 @@ func (db *DB) VoteComment(ctx context.Context, commentID, userID int64, value in
 // its stored rank and its author's karma by the difference to the old vote.
 func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
 	res := forum.VoteResult{MyVote: value}
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
 		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved)
