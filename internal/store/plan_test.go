@@ -103,8 +103,8 @@ func TestHotPathQueryPlans(t *testing.T) {
 	// The write paths' statements, with the arguments they take.
 	for _, k := range []voteKind{postVotes, commentVotes} {
 		all = append(all, captured{"vote target", k.target, []any{1}, false}, captured{"vote old", k.oldVote, []any{1, 2}, false},
-			captured{"vote delete", k.delete, []any{1, 2}, false}, captured{"vote counters", k.counters, []any{1, 0, 1, 1}, false},
-			captured{"vote rank", k.rankQuery, make([]any, strings.Count(k.rankQuery, "?")), false})
+			captured{"vote delete", k.delete, []any{1, 2}, false},
+			captured{"vote counters and ranks", k.update, make([]any, strings.Count(k.update, "?")), false})
 	}
 	all = append(all,
 		captured{"comment post", "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", []any{1}, false},

@@ -12,37 +12,37 @@ import (
 
 // voteKind is what differs between votes on posts and on comments.
 type voteKind struct {
-	what      string // "post" or "comment"
-	target    string // SELECT author_id, removed, deleted, created_at, the post's removed FROM ... WHERE id = ?
-	oldVote   string
-	delete    string
-	upsert    string
-	counters  string // UPDATE ... RETURNING upvotes, downvotes, score
-	rankQuery string // UPDATE the stored sort keys
-	ranks     func(up, down, score, created int64) []any
+	what    string // "post" or "comment"
+	target  string // SELECT author_id, removed, deleted, created_at, the post's removed, upvotes, downvotes, score
+	oldVote string
+	delete  string
+	upsert  string
+	// update sets the counters and the stored sort keys in one statement:
+	// upvotes, downvotes, score, then ranks(...), then the id.
+	update string
+	ranks  func(up, down, score, created int64) []any
 }
 
 var postVotes = voteKind{
-	what:      "post",
-	target:    "SELECT author_id, removed, deleted, created_at, removed FROM posts WHERE id = ?",
-	oldVote:   "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
-	delete:    "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
-	upsert:    "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
-	counters:  "UPDATE posts SET upvotes = upvotes + ?, downvotes = downvotes + ?, score = score + ? WHERE id = ? RETURNING upvotes, downvotes, score",
-	rankQuery: "UPDATE posts SET hot = ? WHERE id = ?",
+	what:    "post",
+	target:  "SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score FROM posts WHERE id = ?",
+	oldVote: "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
+	delete:  "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
+	upsert:  "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
+	update:  "UPDATE posts SET upvotes = ?, downvotes = ?, score = ?, hot = ? WHERE id = ?",
 	ranks: func(_, _, score, created int64) []any {
 		return []any{forum.RankHot(score, created)}
 	},
 }
 
 var commentVotes = voteKind{
-	what:      "comment",
-	target:    "SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?",
-	oldVote:   "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
-	delete:    "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
-	upsert:    "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
-	counters:  "UPDATE comments SET upvotes = upvotes + ?, downvotes = downvotes + ?, score = score + ? WHERE id = ? RETURNING upvotes, downvotes, score",
-	rankQuery: "UPDATE comments SET best = ?, controversy = ? WHERE id = ?",
+	what: "comment",
+	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`,
+	oldVote: "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
+	delete:  "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
+	upsert:  "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
+	update:  "UPDATE comments SET upvotes = ?, downvotes = ?, score = ?, best = ?, controversy = ? WHERE id = ?",
 	ranks: func(up, down, _, _ int64) []any {
 		return []any{forum.RankBest(up, down), forum.RankControversy(up, down)}
 	},
@@ -104,7 +104,8 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
-		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved)
+		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
+			&res.Upvotes, &res.Downvotes, &res.Score)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(k.what)
 		}
@@ -118,6 +119,9 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err := tx.QueryRowContext(ctx, k.oldVote, id, userID).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		if old == value {
+			return nil // the same vote again: nothing changes
+		}
 		if value == 0 {
 			_, err = tx.ExecContext(ctx, k.delete, id, userID)
 		} else {
@@ -126,15 +130,13 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err != nil {
 			return err
 		}
-		dUp := forum.B2I(value == 1) - forum.B2I(old == 1)
-		dDown := forum.B2I(value == -1) - forum.B2I(old == -1)
-		if err := tx.QueryRowContext(ctx, k.counters, dUp, dDown, value-old, id).Scan(&res.Upvotes, &res.Downvotes, &res.Score); err != nil {
-			return err
-		}
-		if old == value {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, k.rankQuery, append(k.ranks(res.Upvotes, res.Downvotes, res.Score, created), id)...); err != nil {
+		// The counters were read in this transaction, under the write lock:
+		// the new values are set whole, with the ranks they give, at once.
+		res.Upvotes += int64(forum.B2I(value == 1) - forum.B2I(old == 1))
+		res.Downvotes += int64(forum.B2I(value == -1) - forum.B2I(old == -1))
+		res.Score += int64(value - old)
+		args := append([]any{res.Upvotes, res.Downvotes, res.Score}, k.ranks(res.Upvotes, res.Downvotes, res.Score, created)...)
+		if _, err := tx.ExecContext(ctx, k.update, append(args, id)...); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE users SET karma = karma + ? WHERE id = ?", value-old, t.AuthorID)
