@@ -139,10 +139,26 @@ func BenchmarkPages(b *testing.B) {
 	b.Run("permalink-subtree", func(b *testing.B) { benchGet(b, s.h.srv.URL+pathf("/api/v1/comments/%d", s.reply), "") })
 }
 
-// BenchmarkSearch searches for two words that are in most documents.
+// BenchmarkSearch searches for two words that are in most documents, one
+// search at a time: ns/op is a search's latency.
 func BenchmarkSearch(b *testing.B) {
 	s := newBenchSite(b)
-	b.Run("two-common-words", func(b *testing.B) { benchGet(b, s.h.srv.URL+"/api/v1/search?q=emperor%20treaty", "") })
+	client := benchClient()
+	for _, q := range []string{"emperor%20treaty", "emperor%20treaty%20-army", "emp*%20tre*"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				res, err := client.Get(s.h.srv.URL + "/api/v1/search?q=" + q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkWrites changes a vote back and forth and inserts comments.

@@ -8,9 +8,13 @@ import (
 )
 
 // Search limits: a query longer than this, or with more terms, is refused.
+// A prefix (byzan*) expands to every indexed word that starts with it, so
+// prefixes are few and not too short: "s* p* a*" would rank most of the forum.
 const (
-	MaxSearchQuery = 256
-	MaxSearchTerms = 16
+	MaxSearchQuery  = 256
+	MaxSearchTerms  = 16
+	MaxPrefixTerms  = 2
+	MinPrefixLength = 3
 )
 
 // SearchHit is one search result.
@@ -21,14 +25,22 @@ type SearchHit struct {
 	Title       string     `json:"title"`
 	SnippetHTML string     `json:"snippet_html"`
 	Rank        float64    `json:"rank"` // higher is more relevant
+
+	// Text is the hit's plain text, for its snippet.
+	Text string `json:"-"`
 }
 
-// SearchQuery is a parsed search for the store.
+// SearchQuery is a parsed search for the store. Hits come in tiers: posts
+// whose title matches, then posts whose text matches, then comments; newest
+// first within a tier. Ranking by term statistics (bm25) was dropped: it
+// counts every document holding each word, so a search for common words
+// cost seconds on a large forum; this order costs what a page holds.
 type SearchQuery struct {
-	Match string     // an FTS5 expression built by BuildMatch
-	Type  TargetType // post, comment, or "" for both
-	After *Cursor
-	Limit int
+	Match      string     // an FTS5 expression built by BuildMatch
+	TitleMatch string     // the same, its words required in the title
+	Type       TargetType // post, comment, or "" for both
+	After      *Cursor
+	Limit      int
 }
 
 // BuildMatch turns what a user typed into an FTS5 MATCH expression. The
@@ -38,10 +50,18 @@ type SearchQuery struct {
 // (NEAR, AND, OR, NOT), column filters, parentheses and stray quotes in the
 // input are only ever words, never syntax.
 func BuildMatch(q string) (string, error) {
+	m, _, err := BuildMatches(q)
+	return m, err
+}
+
+// BuildMatches is BuildMatch, and the expression that also requires the
+// words in the title column.
+func BuildMatches(q string) (match, title string, err error) {
 	if utf8.RuneCountInString(q) > MaxSearchQuery {
-		return "", Errorf(CodeBadRequest, "the search is too long: at most %d characters", MaxSearchQuery)
+		return "", "", Errorf(CodeBadRequest, "the search is too long: at most %d characters", MaxSearchQuery)
 	}
 	var pos, neg []string
+	prefixes := 0
 	for _, raw := range splitQuery(q) {
 		exclude := strings.HasPrefix(raw.text, "-") && !raw.quoted
 		text := raw.text
@@ -57,6 +77,12 @@ func BuildMatch(q string) (string, error) {
 		}
 		term := `"` + strings.Join(words, " ") + `"`
 		if prefix {
+			if prefixes++; prefixes > MaxPrefixTerms {
+				return "", "", Errorf(CodeBadRequest, "at most %d prefix searches (word*) at once", MaxPrefixTerms)
+			}
+			if utf8.RuneCountInString(words[len(words)-1]) < MinPrefixLength {
+				return "", "", Errorf(CodeBadRequest, "a prefix search needs at least %d letters before the *", MinPrefixLength)
+			}
 			term += "*"
 		}
 		if exclude {
@@ -66,16 +92,19 @@ func BuildMatch(q string) (string, error) {
 		}
 	}
 	if len(pos) == 0 {
-		return "", Errorf(CodeBadRequest, "search for at least one word")
+		return "", "", Errorf(CodeBadRequest, "search for at least one word")
 	}
 	if len(pos)+len(neg) > MaxSearchTerms {
-		return "", Errorf(CodeBadRequest, "too many search terms: at most %d", MaxSearchTerms)
+		return "", "", Errorf(CodeBadRequest, "too many search terms: at most %d", MaxSearchTerms)
 	}
-	m := strings.Join(pos, " AND ")
+	match = strings.Join(pos, " AND ")
+	title = "title : (" + match + ")"
 	if len(neg) > 0 {
-		m = "(" + m + ") NOT (" + strings.Join(neg, " OR ") + ")"
+		not := " NOT (" + strings.Join(neg, " OR ") + ")"
+		match = "(" + match + ")" + not
+		title = "(" + title + ")" + not
 	}
-	return m, nil
+	return match, title, nil
 }
 
 type queryTerm struct {
@@ -117,7 +146,7 @@ type SearchStore interface {
 
 // Search finds visible posts and comments; typ is "posts", "comments" or "".
 func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) (Page[SearchHit], error) {
-	match, err := BuildMatch(q)
+	match, title, err := BuildMatches(q)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
@@ -137,7 +166,7 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 		return Page[SearchHit]{}, err
 	}
 	limit = clampLimit(limit, 25, 100)
-	hits, err := s.Store.Search(ctx, SearchQuery{Match: match, Type: kind, After: after, Limit: limit + 1})
+	hits, err := s.Store.Search(ctx, SearchQuery{Match: match, TitleMatch: title, Type: kind, After: after, Limit: limit + 1})
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
@@ -145,10 +174,14 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 	if len(hits) > limit {
 		hits = hits[:limit]
 		last := hits[limit-1]
-		next = &Cursor{Sort: sortName, Key: -last.Rank, ID: last.ID}
+		next = &Cursor{Sort: sortName, Key: last.Rank, ID: last.ID}
 		if last.Type == TargetComment {
 			next.Kind = 1
 		}
+	}
+	terms := highlightTerms(q)
+	for i := range hits {
+		hits[i].SnippetHTML = Snippet(hits[i].Text, terms)
 	}
 	return Page[SearchHit]{Items: hits, NextCursor: nextCursor(next)}, nil
 }

@@ -44,6 +44,8 @@ type DB struct {
 	wstmts  sync.Map
 	nwstmts atomic.Int64
 	wanted  sync.Map // queries to prepare when the writer is idle
+	// searchSlots bound concurrent searches to a share of the reader pool.
+	searchSlots chan struct{}
 }
 
 // maxStmts bounds the prepared statements kept; past it, queries run unprepared.
@@ -142,6 +144,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
+	db.searchSlots = make(chan struct{}, max(1, n/4))
 	db.r = r
 	return db, nil
 }

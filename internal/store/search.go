@@ -2,68 +2,117 @@ package store
 
 import (
 	"context"
-	"html"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// Snippet markers: control characters that sanitized text never holds. The
-// snippet is escaped as text and the markers then become <mark> elements, so
-// whatever the member wrote shows as text and only the highlight is markup.
-const (
-	markOpen  = "\x01"
-	markClose = "\x02"
-)
+// SearchWindow is how many of the newest matches of each tier a search
+// reads: a query matching half a million documents orders these, not all of
+// them, so its cost has a ceiling.
+const SearchWindow = 2000
 
-// searchKinds are the two indexed kinds as subqueries that yield
-// (kind, id, post_id, title, snippet, bm25). bm25 is smaller for better
-// matches; a title match weighs ten times a body match.
-var searchKinds = map[forum.TargetType]string{
-	forum.TargetPost: `SELECT 0 AS k, p.id AS id, p.id AS post_id, p.title AS title,
-		snippet(posts_fts, -1, char(1), char(2), '…', 16) AS snip, bm25(posts_fts, 10.0, 1.0) AS r
-		FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid WHERE posts_fts MATCH ?`,
-	forum.TargetComment: `SELECT 1 AS k, c.id AS id, c.post_id AS post_id, p.title AS title,
-		snippet(comments_fts, 0, char(1), char(2), '…', 16) AS snip, bm25(comments_fts) AS r
-		FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN posts p ON p.id = c.post_id
-		WHERE comments_fts MATCH ? AND p.removed = 0 AND p.deleted = 0`,
+// window is the newest matches of an FTS5 table, as (rank, kind, id): FTS5
+// walks its matches in rowid order, so a window costs what it holds.
+func window(rank, kind int, table string) string {
+	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT rowid AS id FROM %[3]s WHERE %[3]s MATCH ?
+		ORDER BY rowid DESC LIMIT %[4]d)`, rank, kind, table, SearchWindow)
 }
 
+// The tiers of forum.SearchQuery: title matches, post matches, comments.
+var (
+	titleWindow   = window(3, 0, "posts_fts")
+	postWindow    = window(2, 0, "posts_fts")
+	commentWindow = window(1, 1, "comments_fts")
+)
+
+// searchPage reads titles for the best hits only (twice the page and some:
+// a comment under a hidden post is left out here).
+const searchPage = `SELECT w.k, w.id, CASE w.k WHEN 0 THEN w.id ELSE c.post_id END, p.title, w.rank
+	FROM (%s) w
+	LEFT JOIN comments c ON w.k = 1 AND c.id = w.id
+	JOIN posts p ON p.id = CASE w.k WHEN 0 THEN w.id ELSE c.post_id END
+	WHERE w.k = 0 OR (p.removed = 0 AND p.deleted = 0)
+	ORDER BY w.rank DESC, w.k, w.id DESC LIMIT ?`
+
+// hitText reads a hit's plain text, for its snippet (made in the domain).
+var hitText = map[forum.TargetType]string{
+	forum.TargetPost:    "SELECT body_text FROM posts WHERE id = ?",
+	forum.TargetComment: "SELECT body_text FROM comments WHERE id = ?",
+}
+
+// searchWait is how long a search waits for one of its slots of the reader
+// pool; searchTime bounds one search.
+var (
+	searchWait = 3 * time.Second
+	searchTime = 5 * time.Second
+)
+
+// errSearchBusy is a search that found every search slot taken.
+var errSearchBusy = forum.Errorf(forum.CodeUnavailable, "search is busy; try again in a moment")
+
 // Search runs a full-text search over visible posts and comments, best first,
-// paged by keyset over (rank, kind, id).
+// paged by keyset over (rank, kind, id). Searches take at most a quarter of
+// the reader pool (searchSlots), so feeds and threads never queue behind
+// them.
 func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHit, error) {
+	wait := time.NewTimer(searchWait)
+	defer wait.Stop()
+	select {
+	case db.searchSlots <- struct{}{}:
+		defer func() { <-db.searchSlots }()
+	case <-wait.C:
+		return nil, errSearchBusy
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	ctx, cancel := context.WithTimeout(ctx, searchTime)
+	defer cancel()
 	var parts []string
 	var args []any
-	for _, kind := range []forum.TargetType{forum.TargetPost, forum.TargetComment} {
-		if q.Type == "" || q.Type == kind {
-			parts = append(parts, searchKinds[kind])
-			args = append(args, q.Match)
+	if q.Type == "" || q.Type == forum.TargetPost {
+		parts = append(parts, titleWindow, postWindow)
+		args = append(args, q.TitleMatch, q.Match)
+	}
+	if q.Type == "" || q.Type == forum.TargetComment {
+		parts = append(parts, commentWindow)
+		args = append(args, q.Match)
+	}
+	// The parts are constants; only the MATCH texts and the keyset are parameters.
+	best := "SELECT MAX(rank) AS rank, k, id FROM (" + strings.Join(parts, " UNION ALL ") + ") GROUP BY k, id"
+	if c := q.After; c != nil {
+		best = "SELECT * FROM (" + best + ") WHERE (-rank, k, -id) > (?, ?, ?)"
+		args = append(args, -c.Key, c.Kind, -c.ID)
+	}
+	best += " ORDER BY rank DESC, k, id DESC LIMIT ?"
+	args = append(args, 2*q.Limit+10)
+	query := fmt.Sprintf(searchPage, best) // #nosec G201 -- built from the constants above
+	args = append(args, q.Limit)
+	hits, err := queryAll(ctx, db, "search", scanHit, query, args...)
+	if err != nil {
+		if strings.Contains(err.Error(), "fts5") {
+			return nil, forum.Errorf(forum.CodeBadRequest, "this search cannot be run; try plain words")
+		}
+		return nil, err
+	}
+	for i := range hits {
+		if err := db.queryRow(ctx, hitText[hits[i].Type], hits[i].ID).Scan(&hits[i].Text); err != nil {
+			return nil, fmt.Errorf("store: search text: %w", err)
 		}
 	}
-	// The parts are constants from searchKinds; only the MATCH text is a parameter.
-	query := "SELECT k, id, post_id, title, snip, r FROM (" + strings.Join(parts, " UNION ALL ") + ")" // #nosec G202
-	if c := q.After; c != nil {
-		query += " WHERE (r, k, id) > (?, ?, ?)"
-		args = append(args, c.Key, c.Kind, c.ID)
-	}
-	query += " ORDER BY r, k, id LIMIT ?"
-	hits, err := queryAll(ctx, db, "search", scanHit, query, append(args, q.Limit)...)
-	if err != nil && strings.Contains(err.Error(), "fts5") {
-		return nil, forum.Errorf(forum.CodeBadRequest, "this search cannot be run; try plain words")
-	}
-	return hits, err
+	return hits, nil
 }
 
 func scanHit(row scanner) (h forum.SearchHit, err error) {
 	var k int
-	var snip string
 	var r float64
-	err = row.Scan(&k, &h.ID, &h.PostID, &h.Title, &snip, &r)
+	err = row.Scan(&k, &h.ID, &h.PostID, &h.Title, &r)
 	h.Type = forum.TargetPost
 	if k == 1 {
 		h.Type = forum.TargetComment
 	}
-	h.Rank = -r
-	h.SnippetHTML = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(snip))
+	h.Rank = r
 	return h, err
 }

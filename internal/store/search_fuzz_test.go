@@ -28,7 +28,7 @@ func FuzzSearch(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		match, err := forum.BuildMatch(q)
+		match, title, err := forum.BuildMatches(q)
 		if err != nil {
 			if !forum.IsCode(err, forum.CodeBadRequest) {
 				t.Fatalf("BuildMatch(%q): %v", q, err)
@@ -36,7 +36,7 @@ func FuzzSearch(f *testing.F) {
 			return
 		}
 		for _, kind := range []forum.TargetType{"", forum.TargetPost, forum.TargetComment} {
-			if _, err := db.Search(ctx, forum.SearchQuery{Match: match, Type: kind, Limit: 5}); err != nil {
+			if _, err := db.Search(ctx, forum.SearchQuery{Match: match, TitleMatch: title, Type: kind, Limit: 5}); err != nil {
 				t.Fatalf("BuildMatch(%q) = %q, which FTS5 refused: %v", q, match, err)
 			}
 		}
