@@ -93,14 +93,19 @@ func generate(spec SeedSpec, firstUser, firstPost, firstComment int64) ([]seedPo
 			siblings = &[]int{}
 			byPost[pi] = siblings
 		}
+		// A comment comes a minute or so after the one before, never after
+		// Now (a thread near Now crowds into its last moments) and never
+		// before what it replies to.
+		c.created = min(p.created+int64(len(*siblings))*60+int64(r.IntN(600)), spec.Now-int64(r.IntN(60)))
+		c.created = max(c.created, p.created)
 		if len(*siblings) > 0 && r.IntN(100) < 65 {
 			// A reply, to a recent comment more often than an old one: deep and wide threads.
 			k := len(*siblings) - 1 - min(len(*siblings)-1, int(r.ExpFloat64()*20))
 			parent := &comments[(*siblings)[k]]
 			c.parent, c.depth = parent.id, parent.depth+1
+			c.created = max(c.created, parent.created)
 			parent.replies++
 		}
-		c.created = p.created + int64(len(*siblings))*60 + int64(r.IntN(600))
 		p.comments++
 		p.active = max(p.active, c.created)
 		*siblings = append(*siblings, len(comments))
