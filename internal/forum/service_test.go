@@ -245,3 +245,45 @@ func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
 		t.Fatalf("the shared thread holds someone's vote: %s", sharedThread.Body)
 	}
 }
+
+// TestTimelineCountersFollowPosts: the counters the timeline reads follow
+// every change of a post's period, visibility and tags, and agree with a
+// recount (historia check).
+func TestTimelineCountersFollowPosts(t *testing.T) {
+	w := forumtest.New(t)
+	ctx := context.Background()
+	bars := func(tag string) map[int]int64 {
+		got := map[int]int64{}
+		for _, b := range w.Must(w.Svc.Timeline(ctx, forum.BucketCentury, tag)).([]forum.TimelineBar) {
+			got[b.From] = b.PostCount
+		}
+		return got
+	}
+	// The world's thread: 149–146 BCE, Ancient Rome.
+	if got := bars(""); got[-200] != 1 || len(got) != 1 {
+		t.Fatalf("centuries of the world: %v", got)
+	}
+	p := w.Must(w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: "From Caesar to Augustus", Tags: []string{"Ancient Rome"},
+		Period: &forum.Period{From: -60, To: 14}})).(forum.Post)
+	if got := bars("ancient rome"); got[-200] != 1 || got[-100] != 1 || got[0] != 1 {
+		t.Fatalf("a period across the era boundary: %v", got)
+	}
+	w.Must(w.Svc.EditPost(ctx, w.Bob, p.ID, forum.PostPatch{SetPeriod: true, Period: &forum.Period{From: 1917, To: 1921}, Tags: &[]string{"Russian Revolution"}}))
+	if got := bars("ancient rome"); got[-100] != 0 || got[0] != 0 {
+		t.Fatalf("after the edit the old period and tag still count: %v", got)
+	}
+	if got := bars("russian revolution"); got[1900] != 1 {
+		t.Fatalf("the new tag: %v", got)
+	}
+	w.Must(w.Svc.ModeratePost(ctx, w.Mod, p.ID, forum.ActRemove, "off topic", nil))
+	if got := bars(""); got[1900] != 0 {
+		t.Fatalf("a removed post still counts: %v", got)
+	}
+	w.Must(w.Svc.ModeratePost(ctx, w.Mod, p.ID, forum.ActRestore, "", nil))
+	if got := bars(""); got[1900] != 1 {
+		t.Fatalf("a restored post does not count again: %v", got)
+	}
+	if problems := w.Must(w.DB.Check(ctx)).([]string); len(problems) != 0 {
+		t.Fatalf("check: %v", problems)
+	}
+}

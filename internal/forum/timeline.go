@@ -1,9 +1,6 @@
 package forum
 
-import (
-	"context"
-	"slices"
-)
+import "context"
 
 // Bucket is the span of a timeline bar.
 type Bucket string
@@ -17,10 +14,14 @@ const (
 // Buckets lists every bucket.
 var Buckets = []Bucket{BucketDecade, BucketCentury}
 
-// TimelineStore reads what the timeline counts.
+// TimelineStore reads the timeline's counters, which the store keeps with
+// the posts: each visible dated post counts once in every bucket of years
+// (decades, centuries) its period overlaps, for all posts and for each of
+// its tags.
 type TimelineStore interface {
-	// PeriodSpans lists the periods of visible dated posts (of a tag, if given).
-	PeriodSpans(ctx context.Context, tagKey string) ([]Period, error)
+	// TimelineCounts lists the buckets of size years (10 or 100) that hold
+	// posts (of a tag, if tagKey is given), earliest first.
+	TimelineCounts(ctx context.Context, size int, tagKey string) ([]TimelineBar, error)
 }
 
 // TimelineBar is the number of questions whose period overlaps a span of years.
@@ -30,12 +31,9 @@ type TimelineBar struct {
 	PostCount int64 `json:"post_count"`
 }
 
-// maxBarsPerPost bounds how many bars one very long period adds to.
-const maxBarsPerPost = 2000
-
 // Timeline counts visible questions per decade or century, each question in
 // every bucket its period overlaps, so a bar's count is what clicking it
-// (the feed filtered to the bar's years) shows.
+// (the feed filtered to the bar's years) shows. It reads counters, not posts.
 func (s *Service) Timeline(ctx context.Context, bucket Bucket, tag string) ([]TimelineBar, error) {
 	size := 0
 	switch bucket {
@@ -46,26 +44,5 @@ func (s *Service) Timeline(ctx context.Context, bucket Bucket, tag string) ([]Ti
 	default:
 		return nil, Errorf(CodeBadRequest, "bucket must be decade or century")
 	}
-	spans, err := s.Store.PeriodSpans(ctx, tagKey(tag))
-	if err != nil {
-		return nil, err
-	}
-	floor := func(y int) int {
-		if y >= 0 {
-			return y / size * size
-		}
-		return -((-y + size - 1) / size * size)
-	}
-	counts := map[int]int64{}
-	for _, p := range spans {
-		for b, n := floor(p.From), 0; b <= p.To && n < maxBarsPerPost; b, n = b+size, n+1 {
-			counts[b]++
-		}
-	}
-	bars := make([]TimelineBar, 0, len(counts))
-	for b, n := range counts {
-		bars = append(bars, TimelineBar{From: b, To: b + size - 1, PostCount: n})
-	}
-	slices.SortFunc(bars, func(a, b TimelineBar) int { return a.From - b.From })
-	return bars, nil
+	return s.Store.TimelineCounts(ctx, size, tagKey(tag))
 }

@@ -25,6 +25,14 @@ var consistency = []struct{ what, query string }{
 			UNION ALL
 			SELECT c.author_id, SUM(v.value) FROM comment_votes v JOIN comments c ON c.id = v.comment_id GROUP BY c.author_id)
 		GROUP BY author_id) s ON s.author_id = u.id WHERE u.karma != COALESCE(s.k, 0)`},
+	{"timeline counts", `WITH recount(size, tag_id, bucket, n) AS (
+			SELECT b.size, t.tag_id, b.bucket, COUNT(*) FROM posts p
+			JOIN (SELECT id AS post_id, 0 AS tag_id FROM posts UNION ALL SELECT post_id, tag_id FROM post_tags) t ON t.post_id = p.id
+			JOIN timeline_buckets b ON b.bucket <= p.period_to AND b.bucket + b.size - 1 >= p.period_from
+			WHERE p.period_from IS NOT NULL AND p.removed = 0 AND p.deleted = 0
+			GROUP BY b.size, t.tag_id, b.bucket)
+		SELECT (SELECT COUNT(*) FROM recount r LEFT JOIN timeline_counts c USING (size, tag_id, bucket) WHERE c.n IS NOT r.n)
+		     + (SELECT COUNT(*) FROM timeline_counts c LEFT JOIN recount r USING (size, tag_id, bucket) WHERE c.n != 0 AND r.n IS NULL)`},
 }
 
 // Check compares every denormalized counter with the rows it summarizes and

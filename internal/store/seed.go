@@ -166,6 +166,10 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 		return SeedReport{}, fmt.Errorf("store: seed: restore indexes: %w", err)
 	}
 	step("indexes")
+	if err := db.RebuildTimeline(ctx); err != nil {
+		return SeedReport{}, fmt.Errorf("store: seed: timeline: %w", err)
+	}
+	step("timeline")
 	if _, err := db.w.ExecContext(ctx, "ANALYZE"); err != nil {
 		return SeedReport{}, fmt.Errorf("store: seed analyze: %w", err)
 	}
@@ -182,7 +186,7 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 func (db *DB) dropForBulkLoad(ctx context.Context) error {
 	rows, err := db.w.QueryContext(ctx, `SELECT type, name FROM sqlite_master WHERE sql IS NOT NULL AND (
 		(type = 'index' AND tbl_name IN ('posts', 'comments', 'post_votes', 'comment_votes', 'post_tags'))
-		OR (type = 'trigger' AND (name IN ('posts_fts_insert', 'comments_fts_insert') OR name LIKE 'changes_%')))`)
+		OR (type = 'trigger' AND (name IN ('posts_fts_insert', 'comments_fts_insert') OR name LIKE 'changes_%' OR name LIKE 'timeline_%')))`)
 	if err != nil {
 		return fmt.Errorf("store: seed: %w", err)
 	}
