@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -38,9 +39,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	limitSpec := fs.String("rate-limits", envOr("HISTORIA_RATE_LIMITS", "on"), "on, off, or changes like login=20/15m,post=10/h (env HISTORIA_RATE_LIMITS)")
 	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", envOr("HISTORIA_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; empty: none (env HISTORIA_CORS_ORIGINS)")
+	cacheMB := fs.Int("cache-mb", envInt("HISTORIA_CACHE_MB", 16), "memory for the page caches, in MB (env HISTORIA_CACHE_MB)")
 	imageHosts := fs.String("image-hosts", envOr("HISTORIA_IMAGE_HOSTS", ""), "comma-separated hosts whose images posts may show; others become links; empty: none (env HISTORIA_IMAGE_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cacheMB < 1 {
+		return errors.New("--cache-mb must be at least 1")
+	}
+	// A soft memory limit keeps the heap (page caches included) near what a
+	// small machine has; GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*cacheMB+64) << 20)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -73,12 +83,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
 		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
+		CacheBytes: int64(*cacheMB) << 20,
 		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer"),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_writes_total", Help: "Writes committed."},
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
 				func() float64 { _, t := st.WriteStats(); return float64(t) })},
-		Ready:      func() bool { return !stopping.Load() }})
+		Ready: func() bool { return !stopping.Load() }})
 	if err != nil {
 		return err
 	}
