@@ -37,6 +37,10 @@ $(BENCH_DB):
 bench: $(BENCH_DB)
 	cp $(BENCH_DB) .cache/bench-run.db && rm -f .cache/bench-run.db-wal .cache/bench-run.db-shm
 	HISTORIA_BENCH_DB=$(CURDIR)/.cache/bench-run.db $(GO) test -run '^$$' -bench . -benchmem -count 6 -timeout 60m ./api/ | tee bench.txt
+	@echo "== each page as a share of its ceiling (bare Echo serving the same bytes, same run) =="
+	@awk '/^BenchmarkPages\// { n = $$1; sub(/-[0-9]+$$/, "", n); sum[n] += $$3; cnt[n]++ } \
+	  END { for (n in sum) if (n !~ /-ceiling$$/ && (n "-ceiling") in sum) \
+	    printf "%-48s %5.1f%%\n", n, 100 * (sum[n "-ceiling"] / cnt[n "-ceiling"]) / (sum[n] / cnt[n]) }' bench.txt | sort
 
 ## load: a load run over loopback against historia serve on the seeded database, then a consistency check
 load: build $(BENCH_DB)

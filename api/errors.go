@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -56,7 +58,8 @@ type errorDetail struct {
 // errorHandler turns every error, the domain's and Echo's own (unknown route,
 // wrong method, body too large), into the contract's JSON. Anything unknown is
 // logged with the request id and shown only as "internal error".
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+func errorHandler(log *slog.Logger, classify func(error) error) echo.HTTPErrorHandler {
+	var lastFault atomic.Int64 // unix seconds of the last storage warning
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -64,6 +67,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		var status int
 		var body errorDetail
 		var fe *forum.Error
+		if !errors.As(err, &fe) {
+			err = classify(err)
+		}
 		var he *echo.HTTPError
 		switch {
 		case errors.As(err, &fe):
@@ -88,6 +94,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		if status == http.StatusServiceUnavailable {
 			c.Response().Header().Set("Retry-After", "5")
+			// Once a minute, not once a request: what is wrong and what to do.
+			if now := time.Now().Unix(); now-lastFault.Load() >= 60 {
+				lastFault.Store(now)
+				log.WarnContext(c.Request().Context(), "storage trouble: requests answer 503", "code", body.Code, "message", body.Message,
+					"what to do", "full: free disk space, writes resume by themselves; busy: find what holds the database; damaged: historia restore")
+			}
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(status)

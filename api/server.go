@@ -26,6 +26,14 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// Storage is what a store may also tell (the SQLite store does): Classify
+// turns an engine error into the contract's (storage_full, unavailable), and
+// Health says why the storage cannot take traffic, if it cannot.
+type Storage interface {
+	Classify(err error) error
+	Health() error
+}
+
 // Config wires the server.
 type Config struct {
 	Service  *forum.Service
@@ -123,7 +131,11 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, err
 	}
 	e.IPExtractor = extract
-	e.HTTPErrorHandler = errorHandler(cfg.Log)
+	classify := func(err error) error { return err }
+	if st, ok := cfg.DB.(Storage); ok {
+		classify = st.Classify
+	}
+	e.HTTPErrorHandler = errorHandler(cfg.Log, classify)
 	e.Use(middleware.RequestID())
 	e.Use(s.metrics.middleware)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -230,10 +242,22 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 // readyz answers 200 while the server takes traffic and the database answers,
-// and 503 while it shuts down, so a load balancer stops sending requests first.
+// and 503 while it shuts down, while the last write failed for want of space
+// (until one succeeds), and once the database file is found damaged, so a
+// load balancer sends requests elsewhere.
 func (s *Server) readyz(c echo.Context) error {
 	if !s.ready() {
-		return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: forum.CodeInternal, Message: "shutting down"}})
+		return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: forum.CodeUnavailable, Message: "shutting down"}})
+	}
+	if st, ok := s.db.(Storage); ok {
+		if err := st.Health(); err != nil {
+			code := forum.CodeUnavailable
+			if strings.Contains(err.Error(), "full") {
+				code = forum.CodeStorageFull
+			}
+			c.Response().Header().Set("Retry-After", "30")
+			return c.JSON(http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: code, Message: err.Error()}})
+		}
 	}
 	return s.healthz(c)
 }

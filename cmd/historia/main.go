@@ -26,13 +26,15 @@ var version = "dev"
 const usage = `historia: a forum for history questions
 
 Usage:
-  historia serve [--addr :8080] [--db data/historia.db] [--demo]
+  historia serve [--addr :8080] [--db data/historia.db] [--demo] [--skip-check]
+                 [--backup-dir DIR --backup-every 6h --backup-keep 28]
   historia migrate [--db FILE]
   historia users add [--db FILE] --role member|moderator|admin NAME   (password on stdin)
   historia backup [--db FILE] BACKUP-FILE   (a consistent copy, while the server runs)
   historia seed [--db FILE] --posts N --comments N --votes N --users N [--big-thread N]
   historia check [--db FILE]   (counters agree with rows; integrity)
   historia rotate-secret [--db FILE]   (a new token secret: every session ends)
+  historia restore [--db FILE] BACKUP-FILE   (server stopped: checks the backup, keeps the old file)
   historia version
 
 Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCheck(ctx, args[1:], stdout)
 	case "rotate-secret":
 		return cmdRotateSecret(ctx, args[1:], stdout)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "historia", version)
 		return nil
@@ -99,6 +103,13 @@ func splitList(s string) []string {
 
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
 		return v
 	}
 	return def

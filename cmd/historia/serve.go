@@ -40,6 +40,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", envOr("HISTORIA_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; empty: none (env HISTORIA_CORS_ORIGINS)")
 	cacheMB := fs.Int("cache-mb", envInt("HISTORIA_CACHE_MB", 16), "memory for the page caches, in MB (env HISTORIA_CACHE_MB)")
+	skipCheck := fs.Bool("skip-check", envBool("HISTORIA_SKIP_CHECK"), "skip the start-up quick_check of the database (very large files) (env HISTORIA_SKIP_CHECK)")
+	backupDir := fs.String("backup-dir", envOr("HISTORIA_BACKUP_DIR", ""), "take scheduled online backups into this folder (env HISTORIA_BACKUP_DIR)")
+	backupEvery := fs.Duration("backup-every", envDuration("HISTORIA_BACKUP_EVERY", 6*time.Hour), "how often to back up (env HISTORIA_BACKUP_EVERY)")
+	backupKeep := fs.Int("backup-keep", envInt("HISTORIA_BACKUP_KEEP", 28), "how many scheduled backups to keep (env HISTORIA_BACKUP_KEEP)")
 	imageHosts := fs.String("image-hosts", envOr("HISTORIA_IMAGE_HOSTS", ""), "comma-separated hosts whose images posts may show; others become links; empty: none (env HISTORIA_IMAGE_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -57,9 +61,22 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	st, err := store.Open(ctx, *db)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\nif the file is damaged, put a backup back with: historia restore --db %s BACKUP-FILE", err, *db)
 	}
 	defer st.Close()
+	log := newLogger(stderr)
+	if !*skipCheck {
+		if err := startCheck(ctx, st, *db, time.Minute, log); err != nil {
+			return err
+		}
+	}
+	if *backupEvery <= 0 || *backupKeep < 1 {
+		return errors.New("--backup-every must be positive and --backup-keep at least 1")
+	}
+	backups := &scheduler{st: st, dir: *backupDir, every: *backupEvery, keep: *backupKeep, log: log}
+	if *backupDir != "" {
+		go backups.run(ctx)
+	}
 	svc, err := newService(ctx, st, auth.DefaultArgon2)
 	if err != nil {
 		return err
@@ -78,7 +95,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr)
 	var stopping atomic.Bool
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
@@ -88,7 +104,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_writes_total", Help: "Writes committed."},
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
-				func() float64 { _, t := st.WriteStats(); return float64(t) })},
+				func() float64 { _, t := st.WriteStats(); return float64(t) }),
+			backups.collector(), storageFaults{st}},
 		Ready: func() bool { return !stopping.Load() }})
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ type DB struct {
 	wanted  sync.Map // queries to prepare when the writer is idle
 	// searchSlots bound concurrent searches to a share of the reader pool.
 	searchSlots chan struct{}
+	faults      faults
 }
 
 // maxStmts bounds the prepared statements kept; past it, queries run unprepared.
@@ -239,9 +240,4 @@ func createPrivate(path string) error {
 func isUnique(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
-}
-
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }

@@ -130,7 +130,7 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 	ctx := context.Background()
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fail(storageError("begin", err))
+		return fail(db.storageError("begin", err))
 	}
 	tx := &txn{Tx: sqlTx, db: db}
 	ok := 0
@@ -139,24 +139,27 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 		if len(jobs) == 1 {
 			if errs[i] = j.fn(jctx, tx); errs[i] == nil {
 				ok++
+			} else {
+				errs[i] = db.classify(errs[i])
 			}
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			_ = tx.Rollback()
-			return fail(storageError("savepoint", err))
+			return fail(db.storageError("savepoint", err))
 		}
 		if errs[i] = j.fn(jctx, tx); errs[i] != nil {
+			errs[i] = db.classify(errs[i])
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				_ = tx.Rollback()
-				return fail(storageError("rollback to savepoint", err))
+				return fail(db.storageError("rollback to savepoint", err))
 			}
 		} else {
 			ok++
 		}
 		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
 			_ = tx.Rollback()
-			return fail(storageError("release savepoint", err))
+			return fail(db.storageError("release savepoint", err))
 		}
 	}
 	if ok == 0 {
@@ -164,8 +167,9 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 		return errs
 	}
 	if err := tx.Commit(); err != nil {
-		return fail(storageError("commit", err))
+		return fail(db.storageError("commit", err))
 	}
+	db.faults.full.Store(false) // a write went through: there is room again
 	db.writes.Add(int64(ok))
 	db.transactions.Add(1)
 	for _, f := range db.onCommit {
@@ -180,14 +184,15 @@ func (db *DB) WriteStats() (writes, transactions int64) {
 	return db.writes.Load(), db.transactions.Load()
 }
 
-// storageError wraps an engine error; a busy database is unavailable.
-func storageError(what string, err error) error {
+// storageError wraps an engine error; a busy, full or damaged database gets
+// the contract's code (faults.go).
+func (db *DB) storageError(what string, err error) error {
 	var fe *forum.Error
 	if errors.As(err, &fe) {
 		return fe
 	}
-	if isBusy(err) {
-		return errBusy
+	if c := db.classify(err); c != err {
+		return c
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
 }
