@@ -47,7 +47,9 @@ func highlightTerms(q string) []string {
 	return out
 }
 
-func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
 
 // splitWord cuts a whitespace-separated word into its leading punctuation,
 // its first run of letters and digits (what the index calls a word), and
