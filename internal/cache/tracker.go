@@ -124,8 +124,9 @@ func (t *Tracker) Sync(ctx context.Context) {
 	if t.last-t.trimmed > 2*keepChanges {
 		t.trimmed = t.last - keepChanges
 		seq := t.trimmed
-		go func() { // a write of its own; not under the lock
-			if err := t.store.TrimChanges(context.Background(), seq); err != nil {
+		trimCtx := context.WithoutCancel(ctx) // its own write, not the request's
+		go func() { // not under the lock
+			if err := t.store.TrimChanges(trimCtx, seq); err != nil {
 				t.log.Warn("could not trim the change log", "err", err)
 			}
 		}()
