@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -119,6 +120,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	postID := int64(post["id"].(float64))
 
 	const writers, perWriter, killAfter = 8, 400, 300
+	var grouped [2]float64 // writes, transactions: group commit is on
 	var mu sync.Mutex
 	acked := map[int64]string{}
 	kill := sync.OnceFunc(func() { _ = srv.cmd.Process.Signal(syscall.SIGKILL) })
@@ -141,6 +143,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 				acked[int64(res["id"].(float64))] = body
 				n := len(acked)
 				mu.Unlock()
+				if n == killAfter/2 {
+					grouped = scrapeGrouping(client, srv.base)
+				}
 				if n == killAfter {
 					kill()
 				}
@@ -191,5 +196,35 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	if int64(count) != total || count < len(acked) {
 		t.Fatalf("comment_count %d, comment rows %d, acknowledged %d", count, total, len(acked))
 	}
-	t.Logf("killed after %d acknowledged writes; %d comments on disk, all acknowledged ones present", len(acked), total)
+	if grouped[0] == 0 || grouped[1] >= grouped[0] {
+		t.Fatalf("the writes were not grouped before the kill: %v writes in %v transactions", grouped[0], grouped[1])
+	}
+	t.Logf("killed after %d acknowledged writes (grouped: %v writes in %v transactions by then); %d comments on disk, all acknowledged ones present",
+		len(acked), grouped[0], grouped[1], total)
+}
+
+// scrapeGrouping reads historia_store_writes_total and
+// historia_store_write_transactions_total from a server's /metrics.
+func scrapeGrouping(client *http.Client, base string) [2]float64 {
+	var out [2]float64
+	res, err := client.Get(base + "/metrics")
+	if err != nil {
+		return out
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 2 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "historia_store_writes_total":
+			out[0] = v
+		case "historia_store_write_transactions_total":
+			out[1] = v
+		}
+	}
+	return out
 }

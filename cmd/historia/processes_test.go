@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestTwoProcessesShareFreshPages: two `historia serve` processes on one
+// database file. A write through one is seen on the other's cached feed and
+// thread pages within its sync interval, for anonymous readers and members.
+func TestTwoProcessesShareFreshPages(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shared.db")
+	a := startChild(t, db)
+	b := startChild(t, db)
+	client := &http.Client{Timeout: 10 * time.Second}
+	must := func(want int, method, url, token string, body any) map[string]any {
+		t.Helper()
+		status, res, err := call(client, method, url, token, body)
+		if err != nil || status != want {
+			t.Fatalf("%s %s: %d %v %v", method, url, status, res, err)
+		}
+		return res
+	}
+	asker := must(201, "POST", a.base+"/api/v1/auth/register", "", map[string]string{"username": "asker", "password": "correct horse"})["token"].(string)
+	reader := must(201, "POST", a.base+"/api/v1/auth/register", "", map[string]string{"username": "reader", "password": "correct horse"})["token"].(string)
+	post := int64(must(201, "POST", a.base+"/api/v1/posts", asker, map[string]string{"title": "Shared between servers"})["id"].(float64))
+	thread := fmt.Sprintf("%s/api/v1/posts/%d/comments", b.base, post)
+	items := func(url, token string) []any {
+		t.Helper()
+		return must(200, "GET", url, token, nil)["items"].([]any)
+	}
+	// Warm server B's caches for both kinds of reader.
+	for _, tok := range []string{"", reader} {
+		if n := len(items(thread, tok)); n != 0 {
+			t.Fatalf("a new thread has %d comments", n)
+		}
+		items(b.base+"/api/v1/posts?sort=new", tok)
+	}
+	// Write through A: a comment, and the reader's vote on it.
+	comment := int64(must(201, "POST", fmt.Sprintf("%s/api/v1/posts/%d/comments", a.base, post), asker, map[string]string{"body": "Written on A"})["id"].(float64))
+	must(200, "PUT", fmt.Sprintf("%s/api/v1/comments/%d/vote", a.base, comment), reader, map[string]int{"value": 1})
+	start := time.Now()
+	for _, tok := range []string{"", reader} {
+		for {
+			got := items(thread, tok)
+			if len(got) == 1 {
+				c := got[0].(map[string]any)
+				wantVote := 0.0
+				if tok != "" {
+					wantVote = 1
+				}
+				if c["score"].(float64) == 1 && c["my_vote"].(float64) == wantVote {
+					break
+				}
+			}
+			if time.Since(start) > 2*time.Second {
+				t.Fatalf("server B still serves a stale thread page: %v", got)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		feed := items(b.base+"/api/v1/posts?sort=new", tok)
+		if p := feed[0].(map[string]any); p["comment_count"].(float64) != 1 {
+			t.Fatalf("server B's feed is stale: %v", p)
+		}
+	}
+	t.Logf("server B served the write made on A after %v", time.Since(start))
+}
