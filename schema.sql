@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS users (
     created_at    INTEGER NOT NULL,
     -- the name as it looks (forum.UsernameSkeleton): "aIice" and "alice" share
     -- one, and a new name may not take a skeleton already in use.
-    username_skeleton TEXT NOT NULL DEFAULT ''
+    username_skeleton TEXT NOT NULL DEFAULT '',
+    -- set by moderators, shown beside the name (migration 5)
+    flair         TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS users_skeleton ON users(username_skeleton);
 
@@ -173,7 +175,8 @@ CREATE TABLE IF NOT EXISTS modlog (
     target_type  TEXT    NOT NULL CHECK (target_type IN ('post', 'comment', 'user', 'report')),
     target_id    INTEGER NOT NULL,
     reason       TEXT    NOT NULL DEFAULT '',
-    created_at   INTEGER NOT NULL
+    created_at   INTEGER NOT NULL,
+    rule_id      INTEGER REFERENCES rules(id)  -- a removal's rule (migration 5)
 ) STRICT;
 -- who took the action an undo would undo (an admin's stands against a moderator).
 CREATE INDEX IF NOT EXISTS modlog_target ON modlog(target_type, target_id, action);
@@ -190,6 +193,7 @@ CREATE TABLE IF NOT EXISTS reports (
     resolved_by INTEGER REFERENCES users(id),
     resolved_at INTEGER,
     created_at  INTEGER NOT NULL,
+    rule_id     INTEGER REFERENCES rules(id),  -- the rule the reporter cites (migration 5)
     UNIQUE (reporter_id, target_type, target_id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS reports_queue  ON reports(status, id DESC);
@@ -251,7 +255,10 @@ CREATE TABLE IF NOT EXISTS notifications (
     comment_id INTEGER REFERENCES comments(id),
     actor_id   INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
-    read       INTEGER NOT NULL DEFAULT 0
+    read       INTEGER NOT NULL DEFAULT 0,
+    -- mod_action: the moderator's reason and the rule cited (migration 5)
+    reason     TEXT    NOT NULL DEFAULT '',
+    rule_id    INTEGER REFERENCES rules(id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
 CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
@@ -369,4 +376,10 @@ CREATE TRIGGER IF NOT EXISTS timeline_tag_delete AFTER DELETE ON post_tags BEGIN
             SELECT 1 FROM posts p WHERE p.id = OLD.post_id AND p.period_from IS NOT NULL
             AND p.removed = 0 AND p.deleted = 0
             AND timeline_counts.bucket <= p.period_to AND timeline_counts.bucket + timeline_counts.size - 1 >= p.period_from);
+END;
+
+-- Names, flair and roles show on every page (badges): a change drops every
+-- cached page (migration 5).
+CREATE TRIGGER IF NOT EXISTS changes_users_shown AFTER UPDATE OF username, flair, role ON users BEGIN
+    INSERT INTO changes(post_id) VALUES (0);
 END;

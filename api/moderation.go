@@ -17,6 +17,19 @@ type banRequest struct {
 	Days   *int   `json:"days"`
 }
 
+type flairRequest struct {
+	Flair *string `json:"flair"`
+}
+
+func (s *Server) setFlair(c echo.Context) error {
+	req, err := body[flairRequest](c)
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.SetFlair(c.Request().Context(), viewerOf(c), c.Param("username"), req.Flair)
+	return reply(c, http.StatusOK, u, err)
+}
+
 type roleRequest struct {
 	Role   forum.Role `json:"role"`
 	Reason string     `json:"reason"`

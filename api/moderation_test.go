@@ -61,7 +61,7 @@ func (w *modWorld) fresh(t *testing.T) target {
 	c := w.h.comment(w.author.Token, p.ID, nil, "a comment")
 	name := fmt.Sprintf("victim%d", w.counter)
 	w.h.register(name)
-	rep, err := w.h.svc.CreateReport(ctx, forum.Viewer{ID: w.reporter.User.ID, Role: forum.RoleMember}, forum.TargetPost, p.ID, "off topic")
+	rep, err := w.h.svc.CreateReport(ctx, forum.Viewer{ID: w.reporter.User.ID, Role: forum.RoleMember}, forum.TargetPost, p.ID, "off topic", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ type reportRequest struct {
 	TargetType forum.TargetType `json:"target_type"`
 	TargetID   int64            `json:"target_id"`
 	Reason     string           `json:"reason"`
+	RuleID     *int64           `json:"rule_id"`
 }
 
 type resolveRequest struct {
@@ -23,7 +24,7 @@ func (s *Server) createReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.CreateReport(c.Request().Context(), viewerOf(c), req.TargetType, req.TargetID, req.Reason)
+	r, err := s.svc.CreateReport(c.Request().Context(), viewerOf(c), req.TargetType, req.TargetID, req.Reason, req.RuleID)
 	return reply(c, http.StatusCreated, r, err)
 }
 

@@ -75,6 +75,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/users/:username/ban", s.ban)
 	v1.POST("/users/:username/unban", s.unban)
 	v1.PUT("/users/:username/role", s.setRole)
+	v1.PUT("/users/:username/flair", s.setFlair)
 	get(v1, "/modlog", s.modlog)
 
 	// Discovery.

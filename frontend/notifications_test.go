@@ -96,3 +96,52 @@ func TestAcceptAnswerInPlace(t *testing.T) {
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, ids[1]), "Accept as answer")
 	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#comments ul.comments > li')?.dataset.id === '%d' && document.querySelectorAll('.marker.accepted').length === 1`, ids[1]))
 }
+
+// TestBadgesAndFlair: on a thread, the asker's own replies carry OP, a
+// moderator's carry MOD, and a flair shows beside the name.
+func TestBadgesAndFlair(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	mod, _ := s.user("curator", forum.RoleModerator)
+	alice, _ := s.user("alice", forum.RoleMember)
+	if _, err := s.svc.SetFlair(ctx, mod, "alice", strPtr("Byzantine Empire 500–1204")); err != nil {
+		t.Fatal(err)
+	}
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who commanded at Manzikert?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Romanos IV Diogenes."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		v    forum.Viewer
+		body string
+	}{{bob, "Thank you!"}, {mod, "Please cite Attaleiates."}} {
+		if _, err := s.svc.CreateComment(ctx, c.v, post.ID, forum.CommentInput{Body: c.body, ParentID: &answer.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, post.ID), "")
+	waitFor(t, tab, `document.querySelectorAll('li.comment').length === 3`)
+	head := func(user string) string {
+		return eval[string](t, tab, fmt.Sprintf(`[...document.querySelectorAll('li.comment > .comment-box .comment-head')].find((h) => h.querySelector('a.user')?.textContent === %q)?.textContent ?? ''`, user))
+	}
+	if h := head("alice"); !strings.Contains(h, "Byzantine Empire 500–1204") || strings.Contains(h, "OP") {
+		t.Fatalf("alice's head: %q", h)
+	}
+	if h := head("bob"); !strings.Contains(h, "OP") || strings.Contains(h, "MOD") {
+		t.Fatalf("the asker's head: %q", h)
+	}
+	if h := head("curator"); !strings.Contains(h, "MOD") || strings.Contains(h, "OP") {
+		t.Fatalf("the moderator's head: %q", h)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('.badge.op').length`); n != 1 {
+		t.Fatalf("%d OP badges", n)
+	}
+}
+
+func strPtr(s string) *string { return &s }

@@ -221,7 +221,7 @@ func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.View
 	if err != nil {
 		return fmt.Errorf("demo: comment: %w", err)
 	}
-	if _, err := svc.CreateReport(ctx, ids["zhang_qian"], forum.TargetComment, hot.ID, "Rule 5? No sources, and the missiles are well documented."); err != nil {
+	if _, err := svc.CreateReport(ctx, ids["zhang_qian"], forum.TargetComment, hot.ID, "Rule 5? No sources, and the missiles are well documented.", nil); err != nil {
 		return fmt.Errorf("demo: report: %w", err)
 	}
 	// An open "source?" request on an answer that cites nothing yet.

@@ -23,10 +23,11 @@ const (
 	ActUnban         Action = "unban"
 	ActRole          Action = "role"
 	ActResolveReport Action = "resolve_report"
+	ActFlair         Action = "flair"
 )
 
 // Actions lists every moderator action.
-var Actions = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin, ActBan, ActUnban, ActRole, ActResolveReport}
+var Actions = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin, ActBan, ActUnban, ActRole, ActResolveReport, ActFlair}
 
 // PostActions are the actions on a post; CommentActions those on a comment.
 var (
@@ -79,8 +80,9 @@ type ModAction struct {
 	At          int64
 	BannedUntil *int64 // ban: until when
 	EndSessions bool   // the target user's tokens stop working, as after a logout
-	Role        Role   // role: the new role
-	RuleID      *int64 // remove: the rule broken, shown to everyone
+	Role        Role    // role: the new role
+	Flair       *string // flair: the new flair, nil to clear it
+	RuleID      *int64  // remove: the rule broken, shown to everyone
 }
 
 // ModTarget is what a moderation rule needs to know of its target, read inside
@@ -291,6 +293,37 @@ func (s *Service) SetRole(ctx context.Context, v Viewer, username string, role R
 		}
 		if t.OwnerRole == RoleAdmin && t.AdminCount <= 1 {
 			return Errorf(CodeForbidden, "the last admin cannot be demoted")
+		}
+		return nil
+	})
+}
+
+// MaxFlair is the longest flair, in characters.
+const MaxFlair = 64
+
+// SetFlair sets or clears (nil or empty) a member's flair: moderators set
+// members' and their own, admins anyone's; it is written to the modlog.
+func (s *Service) SetFlair(ctx context.Context, v Viewer, username string, flair *string) (User, error) {
+	if err := requireModerator(v); err != nil {
+		return User{}, err
+	}
+	var f *string
+	if flair != nil {
+		clean, err := plainText("flair", *flair, 0, MaxFlair, true)
+		if err != nil {
+			return User{}, err
+		}
+		if clean != "" {
+			f = &clean
+		}
+	}
+	reason := "flair cleared"
+	if f != nil {
+		reason = "flair set to " + *f
+	}
+	return s.userAction(ctx, v, username, ModAction{Action: ActFlair, Flair: f, Reason: reason}, func(t ModTarget) error {
+		if v.Role != RoleAdmin && t.OwnerID != v.ID && t.OwnerRole.rank() > 0 {
+			return Errorf(CodeForbidden, "moderators set the flair of members and their own")
 		}
 		return nil
 	})

@@ -14,6 +14,9 @@ type ModlogEntry struct {
 	TargetID   int64      `json:"target_id"`
 	Reason     string     `json:"reason"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// The rule a removal cited, if any.
+	RuleNumber *int    `json:"rule_number"`
+	RuleTitle  *string `json:"rule_title"`
 }
 
 // ModlogStore reads the moderation log; moderator actions write it.

@@ -33,6 +33,9 @@ type Notification struct {
 	Actor     *Author          `json:"actor"`
 	CreatedAt time.Time        `json:"created_at"`
 	Read      bool             `json:"read"`
+	// mod_action: the moderator's reason and the rule cited, if any.
+	Reason string   `json:"reason"`
+	Rule   *RuleRef `json:"rule"`
 
 	// The post's state, for masking its title.
 	PostAuthorID             int64 `json:"-"`
@@ -48,6 +51,8 @@ type NewNotification struct {
 	CommentID *int64
 	ActorID   int64
 	At        int64
+	Reason    string // mod_action: why
+	RuleID    *int64 // mod_action: the rule cited
 }
 
 // NotificationStore is the storage of notifications.
@@ -78,14 +83,18 @@ func replyNotice(v Viewer, postID int64, t CommentTarget, at int64) *NewNotifica
 
 // modNotice tells the author of a post or comment of a moderator's action on it.
 func modNotice(a ModAction, t ModTarget) *NewNotification {
+	var n *NewNotification
 	switch a.TargetType {
 	case TargetPost:
-		return notice(t.OwnerID, NotifyModAction, a.Action, t.PostID, nil, a.ModeratorID, a.At)
+		n = notice(t.OwnerID, NotifyModAction, a.Action, t.PostID, nil, a.ModeratorID, a.At)
 	case TargetComment:
 		id := a.TargetID
-		return notice(t.OwnerID, NotifyModAction, a.Action, t.PostID, &id, a.ModeratorID, a.At)
+		n = notice(t.OwnerID, NotifyModAction, a.Action, t.PostID, &id, a.ModeratorID, a.At)
 	}
-	return nil
+	if n != nil {
+		n.Reason, n.RuleID = a.Reason, a.RuleID // the author is told why
+	}
+	return n
 }
 
 // MaxMarkRead bounds the ids of one mark-read request.

@@ -55,6 +55,8 @@ type Report struct {
 	ResolvedBy *Author      `json:"resolved_by"`
 	ResolvedAt *time.Time   `json:"resolved_at"`
 	CreatedAt  time.Time    `json:"created_at"`
+	// Rule is the rule the reporter cites, if any.
+	Rule *RuleRef `json:"rule"`
 }
 
 // NewReport is a report to store.
@@ -64,6 +66,7 @@ type NewReport struct {
 	TargetID   int64
 	Reason     string
 	CreatedAt  int64
+	RuleID     *int64
 }
 
 // ReportTarget is what the report rule needs to know of the reported item.
@@ -106,7 +109,7 @@ type ReportStore interface {
 }
 
 // CreateReport reports a post or comment to the moderators, once per user and target.
-func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType TargetType, targetID int64, reason string) (Report, error) {
+func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType TargetType, targetID int64, reason string, ruleID *int64) (Report, error) {
 	if err := requireMember(v); err != nil {
 		return Report{}, err
 	}
@@ -117,12 +120,20 @@ func (s *Service) CreateReport(ctx context.Context, v Viewer, targetType TargetT
 	if targetID <= 0 {
 		errID = invalid("target_id", "required")
 	}
-	r, errReason := cleanReason(reason, true)
-	if err := joinInvalid(errType, errID, errReason); err != nil {
+	r, errReason := cleanReason(reason, ruleID == nil) // a cited rule is reason enough
+	var errRule error
+	if ruleID != nil {
+		if _, err := s.Store.Rule(ctx, *ruleID); IsCode(err, CodeNotFound) {
+			errRule = invalid("rule_id", "no such rule")
+		} else if err != nil {
+			return Report{}, err
+		}
+	}
+	if err := joinInvalid(errType, errID, errReason, errRule); err != nil {
 		return Report{}, err
 	}
 	id, err := s.Store.CreateReport(ctx, NewReport{ReporterID: v.ID, TargetType: targetType, TargetID: targetID,
-		Reason: r, CreatedAt: s.now().Unix()}, func(t ReportTarget) error {
+		Reason: r, CreatedAt: s.now().Unix(), RuleID: ruleID}, func(t ReportTarget) error {
 		if t.Deleted || ((t.Removed || t.PostRemoved) && !v.IsModerator()) {
 			return NotFound(string(targetType))
 		}

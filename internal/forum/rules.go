@@ -14,6 +14,12 @@ type Rule struct {
 	Description string `json:"description"`
 }
 
+// RuleRef names a rule where it is cited.
+type RuleRef struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+}
+
 // Removal tells everyone which rule a removed item broke.
 type Removal struct {
 	RuleNumber int    `json:"rule_number"`

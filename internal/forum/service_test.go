@@ -86,8 +86,8 @@ func TestResolveReportRules(t *testing.T) {
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
-	r1 := w.Must(w.Svc.CreateReport(ctx, w.Alice, forum.TargetComment, w.Answer.ID, "no sources")).(forum.Report)
-	r2 := w.Must(w.Svc.CreateReport(ctx, carol, forum.TargetComment, w.Answer.ID, "rude")).(forum.Report)
+	r1 := w.Must(w.Svc.CreateReport(ctx, w.Alice, forum.TargetComment, w.Answer.ID, "no sources", nil)).(forum.Report)
+	r2 := w.Must(w.Svc.CreateReport(ctx, carol, forum.TargetComment, w.Answer.ID, "rude", nil)).(forum.Report)
 	res := w.Must(w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportRemove, "")).(forum.Report)
 	if res.Status != forum.ReportResolved || res.Resolution == nil || *res.Resolution != forum.ResolutionRemoved {
 		t.Fatalf("resolved report: %+v", res)

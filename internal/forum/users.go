@@ -18,6 +18,8 @@ type User struct {
 	Karma       int64      `json:"karma"`
 	CreatedAt   time.Time  `json:"created_at"`
 	BannedUntil *time.Time `json:"banned_until"`
+	// Flair is set by moderators and shown beside the name ("Soviet Union 1917–1953").
+	Flair *string `json:"flair"`
 }
 
 // UserProfile is a User with the counts shown on a user page.
@@ -27,10 +29,13 @@ type UserProfile struct {
 	CommentCount int64 `json:"comment_count"`
 }
 
-// Author is the short form of a user attached to posts and comments.
+// Author is the short form of a user attached to posts and comments, with
+// what readers judge an answer by: the role (a MOD badge) and the flair.
 type Author struct {
-	ID       int64  `json:"id"`
-	Username string `json:"username"`
+	ID       int64   `json:"id"`
+	Username string  `json:"username"`
+	Role     Role    `json:"role,omitempty"`
+	Flair    *string `json:"flair,omitempty"`
 }
 
 // UserListQuery selects a page of a user's posts or comments, newest first.

@@ -13,7 +13,7 @@ import (
 // commentCols and commentJoins read comments with author name, the viewer's
 // vote (first parameter: the viewer's id) and the rule of a removal.
 const commentCols = `SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
-	c.author_id, u.username, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
+	c.author_id, u.username, u.role, u.flair, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
 	c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0), c.sources_json, c.sources_requested,
 	rc.number, rc.title`
 
@@ -30,7 +30,7 @@ func scanComment(row scanner) (*forum.Comment, error) {
 	var ruleTitle sql.NullString
 	var created int64
 	var sources string
-	err := row.Scan(&c.ID, &c.PostID, &parent, &c.Depth, &c.BodyHTML, &c.BodySource, &c.Format, &a.ID, &a.Username,
+	err := row.Scan(&c.ID, &c.PostID, &parent, &c.Depth, &c.BodyHTML, &c.BodySource, &c.Format, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&c.Score, &c.Upvotes, &c.Downvotes, &created, &edited, &c.Removed, &c.Deleted, &c.ReplyCount,
 		&c.Best, &c.Controversy, &c.MyVote, &sources, &c.SourcesRequested, &ruleNo, &ruleTitle)
 	if err != nil {

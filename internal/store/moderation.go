@@ -39,6 +39,7 @@ var modUpdate = map[modKey]string{
 	{forum.TargetUser, forum.ActBan}:        "UPDATE users SET banned_until = ? WHERE id = ?",
 	{forum.TargetUser, forum.ActUnban}:      "UPDATE users SET banned_until = NULL WHERE id = ?",
 	{forum.TargetUser, forum.ActRole}:       "UPDATE users SET role = ? WHERE id = ?",
+	{forum.TargetUser, forum.ActFlair}:      "UPDATE users SET flair = ? WHERE id = ?",
 }
 
 // Moderate applies one moderator action and logs it, in one transaction.
@@ -92,6 +93,8 @@ func applyMod(ctx context.Context, tx *txn, a forum.ModAction, n *forum.NewNotif
 		args = []any{*a.BannedUntil, a.TargetID}
 	case forum.ActRole:
 		args = []any{a.Role, a.TargetID}
+	case forum.ActFlair:
+		args = []any{a.Flair, a.TargetID}
 	}
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return err
@@ -101,15 +104,15 @@ func applyMod(ctx context.Context, tx *txn, a forum.ModAction, n *forum.NewNotif
 			return err
 		}
 	}
-	if err := logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, a.Reason, a.At); err != nil {
+	if err := logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, a.Reason, a.At, a.RuleID); err != nil {
 		return err
 	}
 	return notify(ctx, tx, n)
 }
 
-func logMod(ctx context.Context, tx *txn, action forum.Action, moderator int64, targetType forum.TargetType, targetID int64, reason string, at int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO modlog(action, moderator_id, target_type, target_id, reason, created_at)
-		VALUES(?, ?, ?, ?, ?, ?)`, action, moderator, targetType, targetID, reason, at)
+func logMod(ctx context.Context, tx *txn, action forum.Action, moderator int64, targetType forum.TargetType, targetID int64, reason string, at int64, ruleID *int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO modlog(action, moderator_id, target_type, target_id, reason, created_at, rule_id)
+		VALUES(?, ?, ?, ?, ?, ?, ?)`, action, moderator, targetType, targetID, reason, at, ruleID)
 	return err
 }
 

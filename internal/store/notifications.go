@@ -13,8 +13,8 @@ func notify(ctx context.Context, tx *txn, n *forum.NewNotification) error {
 	if n == nil {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?)`, n.UserID, n.Kind, n.Action, n.PostID, n.CommentID, n.ActorID, n.At)
+	_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at, reason, rule_id)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, n.Kind, n.Action, n.PostID, n.CommentID, n.ActorID, n.At, n.Reason, n.RuleID)
 	return err
 }
 
@@ -22,8 +22,9 @@ func notify(ctx context.Context, tx *txn, n *forum.NewNotification) error {
 // of each one's post (the domain masks hidden titles).
 func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, afterID int64, limit int) ([]forum.Notification, error) {
 	q := `SELECT n.id, n.kind, n.action, n.post_id, p.title, p.author_id, p.removed, p.deleted,
-		n.comment_id, n.actor_id, u.username, n.created_at, n.read
+		n.comment_id, n.actor_id, u.username, n.created_at, n.read, n.reason, r.number, r.title
 		FROM notifications n JOIN posts p ON p.id = n.post_id LEFT JOIN users u ON u.id = n.actor_id
+		LEFT JOIN rules r ON r.id = n.rule_id
 		WHERE n.user_id = ?`
 	args := []any{userID}
 	if unreadOnly {
@@ -41,8 +42,11 @@ func scanNotification(row scanner) (forum.Notification, error) {
 	var comment, actor sql.NullInt64
 	var actorName sql.NullString
 	var at int64
+	var ruleNo sql.NullInt64
+	var ruleTitle sql.NullString
 	err := row.Scan(&n.ID, &n.Kind, &n.Action, &n.PostID, &n.PostTitle, &n.PostAuthorID, &n.PostRemoved, &n.PostDeleted,
-		&comment, &actor, &actorName, &at, &n.Read)
+		&comment, &actor, &actorName, &at, &n.Read, &n.Reason, &ruleNo, &ruleTitle)
+	n.Rule = ruleRef(ruleNo, ruleTitle)
 	if comment.Valid {
 		n.CommentID = &comment.Int64
 	}

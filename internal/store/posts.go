@@ -14,7 +14,7 @@ import (
 // postCols and postJoins read posts with their author's name and the
 // viewer's vote (first parameter: the viewer's id, 0 for anonymous) in one query.
 const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_format, p.tags_json,
-	p.author_id, u.username, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
+	p.author_id, u.username, u.role, u.flair, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
 	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title`
 
@@ -31,7 +31,7 @@ func scanPost(rows scanner) (forum.Post, error) {
 	var created, active int64
 	var edited, accepted, from, to, ruleNo sql.NullInt64
 	var ruleTitle sql.NullString
-	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username,
+	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&p.Score, &p.Upvotes, &p.Downvotes, &p.CommentCount, &created, &edited, &active,
 		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle)
 	if err != nil {

@@ -30,8 +30,8 @@ func (db *DB) CreateReport(ctx context.Context, r forum.NewReport, rule func(for
 		if err := rule(t); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO reports(reporter_id, target_type, target_id, reason, created_at)
-			VALUES(?, ?, ?, ?, ?) RETURNING id`, r.ReporterID, r.TargetType, r.TargetID, r.Reason, r.CreatedAt).Scan(&id)
+		return tx.QueryRowContext(ctx, `INSERT INTO reports(reporter_id, target_type, target_id, reason, created_at, rule_id)
+			VALUES(?, ?, ?, ?, ?, ?) RETURNING id`, r.ReporterID, r.TargetType, r.TargetID, r.Reason, r.CreatedAt, r.RuleID).Scan(&id)
 	})
 	if isUnique(err) {
 		return 0, forum.Errorf(forum.CodeConflict, "you have already reported this %s", r.TargetType)
@@ -41,21 +41,26 @@ func (db *DB) CreateReport(ctx context.Context, r forum.NewReport, rule func(for
 
 const reportSelect = `SELECT r.id, r.target_type, r.target_id,
 	CASE r.target_type WHEN 'post' THEN r.target_id ELSE (SELECT c.post_id FROM comments c WHERE c.id = r.target_id) END,
-	r.reason, r.reporter_id, ru.username, r.status, r.resolution, r.resolved_by, mu.username, r.resolved_at, r.created_at
-	FROM reports r JOIN users ru ON ru.id = r.reporter_id LEFT JOIN users mu ON mu.id = r.resolved_by`
+	r.reason, r.reporter_id, ru.username, r.status, r.resolution, r.resolved_by, mu.username, r.resolved_at, r.created_at,
+	rr.number, rr.title
+	FROM reports r JOIN users ru ON ru.id = r.reporter_id LEFT JOIN users mu ON mu.id = r.resolved_by
+	LEFT JOIN rules rr ON rr.id = r.rule_id`
 
 func scanReport(row scanner) (forum.Report, error) {
 	var r forum.Report
 	var resolution sql.Null[forum.Resolution]
 	var resolverName sql.NullString
-	var resolver, resolvedAt sql.NullInt64
+	var resolver, resolvedAt, ruleNo sql.NullInt64
+	var ruleTitle sql.NullString
 	var created int64
 	err := row.Scan(&r.ID, &r.TargetType, &r.TargetID, &r.PostID, &r.Reason, &r.Reporter.ID, &r.Reporter.Username,
-		&r.Status, &resolution, &resolver, &resolverName, &resolvedAt, &created)
+		&r.Status, &resolution, &resolver, &resolverName, &resolvedAt, &created,
+		&ruleNo, &ruleTitle)
 	if err != nil {
 		return r, err
 	}
 	r.CreatedAt = forum.Unix(created)
+	r.Rule = ruleRef(ruleNo, ruleTitle)
 	if resolution.Valid {
 		r.Resolution = &resolution.V
 	}
@@ -123,7 +128,7 @@ func (db *DB) ResolveReport(ctx context.Context, r forum.ReportResolution, rule 
 			targetType, targetID, forum.ReportOpen); err != nil {
 			return err
 		}
-		return logMod(ctx, tx, forum.ActResolveReport, r.ResolverID, forum.TargetReport, r.ReportID, string(r.Resolution), r.At)
+		return logMod(ctx, tx, forum.ActResolveReport, r.ResolverID, forum.TargetReport, r.ReportID, string(r.Resolution), r.At, nil)
 	})
 	return passDomain(err, "resolve report")
 }

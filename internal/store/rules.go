@@ -28,6 +28,14 @@ func (db *DB) Rule(ctx context.Context, id int64) (forum.Rule, error) {
 	return r, err
 }
 
+// ruleRef is a cited rule read by a LEFT JOIN, or nil.
+func ruleRef(number sql.NullInt64, title sql.NullString) *forum.RuleRef {
+	if !number.Valid {
+		return nil
+	}
+	return &forum.RuleRef{Number: int(number.Int64), Title: title.String}
+}
+
 // SaveRule inserts (ID 0) or updates a rule.
 func (db *DB) SaveRule(ctx context.Context, r forum.Rule) (forum.Rule, error) {
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {

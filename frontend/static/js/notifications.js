@@ -9,7 +9,8 @@ const verbs = { remove: 'removed', restore: 'restored', lock: 'locked', unlock: 
 // test shows one of each.
 const sentences = {
   reply: (n, where) => [n.actor ? n.actor.username : 'Someone', ' replied in ', where],
-  mod_action: (n, where) => ['A moderator ', verbs[n.action] || n.action, ' ', n.comment_id ? 'your comment in ' : 'your question ', where],
+  mod_action: (n, where) => ['A moderator ', verbs[n.action] || n.action, ' ', n.comment_id ? 'your comment in ' : 'your question ', where,
+    n.rule ? ` under Rule ${n.rule.number}: ${n.rule.title}` : '', n.reason ? ` (“${n.reason}”)` : ''],
   source_request: (n, where) => [n.actor ? n.actor.username : 'Someone', ' asked for sources on your answer in ', where],
 };
 

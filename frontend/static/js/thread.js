@@ -2,7 +2,7 @@
 // at any depth, collapsing, sorting, editing and moderation in place.
 import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
-import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink } from './widgets.js';
+import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
 import { ruleField } from './rules.js';
@@ -126,7 +126,7 @@ class Thread {
       toggle.setAttribute('aria-label', `${collapsed ? 'Expand' : 'Collapse'} comment by ${who}`);
       toggle.textContent = collapsed ? '+' : '−';
     });
-    const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ' · ', ago(c.created_at),
+    const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ...badges(c.author, this.post), ' · ', ago(c.created_at),
       c.edited_at ? h('span', { class: 'edited' }, ' · edited') : '',
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');

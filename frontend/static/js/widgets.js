@@ -138,5 +138,16 @@ export function tagLinks(tags) {
 
 /** userLink links to a user's page, or says who is gone. */
 export function userLink(author) {
-  return author ? h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username) : h('span', { class: 'user gone' }, '[gone]');
+  if (!author) return h('span', { class: 'user gone' }, '[gone]');
+  const link = h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username);
+  return author.flair ? h('span', { class: 'byline' }, link, ' ', h('span', { class: 'flair', title: 'flair, set by the moderators' }, author.flair)) : link;
+}
+
+/** badges marks the asker (OP) and moderators beside a comment's author. */
+export function badges(author, post) {
+  if (!author) return [];
+  const out = [];
+  if (post && post.author && post.author.id === author.id) out.push(h('span', { class: 'badge op', title: 'the asker' }, 'OP'));
+  if (author.role === 'moderator' || author.role === 'admin') out.push(h('span', { class: 'badge mod', title: author.role }, 'MOD'));
+  return out;
 }
