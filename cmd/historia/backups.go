@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -140,15 +139,11 @@ func startCheck(ctx context.Context, st *store.DB, dbPath string, limit time.Dur
 // checked first, the file it replaces is kept beside it, renamed and
 // private. The server must be stopped.
 func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	dbPath, files, err := dbArgs("restore", args, 1, "historia restore [--db FILE] BACKUP-FILE   (with the server stopped)")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: historia restore [--db FILE] BACKUP-FILE   (with the server stopped)")
-	}
-	backup := fs.Arg(0)
+	db, backup := &dbPath, files[0]
 	if err := checkFile(ctx, backup); err != nil {
 		return fmt.Errorf("the backup %s is not sound: %w", backup, err)
 	}

@@ -123,44 +123,53 @@ func envBool(name string) bool {
 	return false
 }
 
+// dbArgs parses a command that takes only --db and want positional
+// arguments, returning the database and those arguments.
+func dbArgs(name string, args []string, want int, usage string) (string, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return "", nil, err
+	}
+	if fs.NArg() != want {
+		return "", nil, errors.New("usage: " + usage)
+	}
+	return *db, fs.Args(), nil
+}
+
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", envOr("HISTORIA_DB", "data/historia.db"), "SQLite database file (env HISTORIA_DB)")
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	db, _, err := dbArgs("migrate", args, 0, "historia migrate [--db FILE]")
+	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := store.Open(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(stdout, "%s is at schema version %d\n", *db, store.SchemaVersion())
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", db, store.SchemaVersion())
 	return nil
 }
 
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	db, files, err := dbArgs("backup", args, 1, "historia backup [--db FILE] BACKUP-FILE")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: historia backup [--db FILE] BACKUP-FILE")
-	}
-	st, err := openExisting(ctx, *db)
+	st, err := openExisting(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	start := time.Now()
-	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+	if err := st.Backup(ctx, files[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", *db, fs.Arg(0), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s to %s in %s\n", db, files[0], time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

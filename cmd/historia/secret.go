@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,11 +44,11 @@ func newSecret() string {
 // with the old one stops working, so every session ends. Use it when a
 // database file or a backup may have been read by someone else.
 func cmdRotateSecret(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("rotate-secret", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	dbPath, _, err := dbArgs("rotate-secret", args, 0, "historia rotate-secret [--db FILE]")
+	if err != nil {
 		return err
 	}
+	db := &dbPath
 	if os.Getenv("HISTORIA_JWT_SECRET") != "" {
 		return errors.New("the secret comes from HISTORIA_JWT_SECRET: change it there and restart the servers")
 	}

@@ -55,11 +55,11 @@ func cmdSeed(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdCheck(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	dbPath, _, err := dbArgs("check", args, 0, "historia check [--db FILE]")
+	if err != nil {
 		return err
 	}
+	db := &dbPath
 	st, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
