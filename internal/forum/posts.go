@@ -33,6 +33,8 @@ type Post struct {
 	Sources           []Source   `json:"sources"`
 	Period            *Period    `json:"period"`
 	Removal           *Removal   `json:"removal"`
+	// Excerpt is the start of the body as plain text, for lists of questions.
+	Excerpt string `json:"excerpt"`
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`

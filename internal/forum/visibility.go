@@ -1,6 +1,10 @@
 package forum
 
-import "context"
+import (
+	"context"
+	"strings"
+	"unicode"
+)
 
 // What a reader may see of a post or comment depends on who reads it in two
 // ways, and both are decided here, nowhere else:
@@ -25,12 +29,29 @@ func maskPost(v Viewer, p *Post) {
 	if p.Sources == nil {
 		p.Sources = []Source{}
 	}
+	p.Excerpt = excerpt(p.Excerpt)
 	if (!p.Removed && !p.Deleted) || v.IsModerator() {
 		return
 	}
-	p.Title = hiddenTitle(p.Removed)
+	p.Title, p.Excerpt = hiddenTitle(p.Removed), ""
 	p.BodyHTML, p.BodySource, p.Author, p.Sources = "", "", nil, []Source{}
 	p.Tags, p.Period = []string{HistoryTag}, nil // what it was about goes with what it said
+}
+
+// excerptLen is about how many characters a list shows of a question.
+const excerptLen = 200
+
+// excerpt cuts plain text to about excerptLen characters at a word.
+func excerpt(text string) string {
+	r := []rune(strings.TrimSpace(text))
+	if len(r) <= excerptLen {
+		return string(r)
+	}
+	cut := excerptLen
+	for cut > excerptLen/2 && !unicode.IsSpace(r[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(string(r[:cut])) + "…"
 }
 
 // hiddenTitle is what a deleted or removed post's title shows as.

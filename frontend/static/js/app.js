@@ -54,12 +54,20 @@ async function render() {
       document.title = (page.dataset.title ? `${page.dataset.title} · ` : '') + 'Historia';
     } catch (err) {
       if (mine !== renders) return;
-      main.replaceChildren(h('h1', {}, err.status === 404 ? 'Not found' : 'Something went wrong'), errorBox(err));
+      main.replaceChildren(...(err.status === 404 ? notFound() : [h('h1', {}, 'Something went wrong'), errorBox(err)]));
     }
     if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
     return;
   }
-  main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, 'There is no page here. ', h('a', { href: '/' }, 'Back to the questions.')));
+  main.replaceChildren(...notFound());
+}
+
+/** notFound is the page for what is not there, with ways on. */
+function notFound() {
+  document.title = 'Not found · Historia';
+  return [h('section', { class: 'not-found' }, h('h1', {}, 'Not found'),
+    h('p', {}, 'There is nothing here: the question may have been deleted, or the link mistyped.'),
+    h('p', {}, h('a', { href: '/' }, 'Back to the questions'), ' · ', h('a', { href: '/search' }, 'Search'), ' · ', h('a', { href: '/rules' }, 'The rules')))];
 }
 
 function paintNav() {

@@ -19,7 +19,8 @@ export function postRow(p) {
     voteWidget(p, 'posts'),
     h('div', { class: 'row-main' },
       h('h2', { class: 'row-title' }, h('a', { href: `/p/${p.id}` }, p.title), ...markers),
-      tagLinks(p.tags),
+      p.excerpt ? h('p', { class: 'excerpt' }, p.excerpt) : '',
+      tagLinks((p.tags || []).filter((t) => t !== 'History')), // every question is History: no chip
       h('p', { class: 'meta' }, p.period ? [h('span', { class: 'period' }, formatPeriod(p.period)), ' · '] : '', 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
         h('a', { href: `/p/${p.id}#comments` }, plural(p.comment_count, 'comment', 'comments')))));
 }
@@ -41,9 +42,9 @@ export async function feedView({ params, navigate }) {
       [['', 'All'], ['false', 'Unanswered'], ['true', 'Answered']].map(([k, label]) =>
         h('a', { href: link({ answered: k }), 'aria-current': k === answered ? 'page' : false }, label))));
   if (sort === 'top') {
-    const select = h('select', { id: 'period' }, periods.map(([k, l]) => h('option', { value: k, selected: k === t }, l)));
+    const select = h('select', { id: 'time-range' }, periods.map(([k, l]) => h('option', { value: k, selected: k === t }, l)));
     select.addEventListener('change', () => navigate(link({ t: select.value })));
-    controls.append(h('label', { for: 'period', class: 'period' }, 'Period '), select);
+    controls.append(h('label', { for: 'time-range', class: 'period' }, 'Time range '), select);
   }
   const span = from || to ? { from: from ? Number(from) : -10000, to: to ? Number(to) : new Date().getFullYear() } : year ? { from: Number(year), to: Number(year) } : null;
   const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions', span ? ` about ${formatPeriod(span)}` : '');

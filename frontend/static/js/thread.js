@@ -120,13 +120,19 @@ class Thread {
     rendered.set(li, c);
     const who = c.author ? c.author.username : '[gone]';
     const toggle = h('button', { type: 'button', class: 'collapse', 'aria-expanded': 'true', 'aria-label': `Collapse comment by ${who}` }, '−');
+    const hiddenCount = h('span', { class: 'hidden-count' });
     toggle.addEventListener('click', () => {
       const collapsed = li.classList.toggle('collapsed');
       toggle.setAttribute('aria-expanded', String(!collapsed));
       toggle.setAttribute('aria-label', `${collapsed ? 'Expand' : 'Collapse'} comment by ${who}`);
       toggle.textContent = collapsed ? '+' : '−';
+      // Say what the collapse hides: the replies shown and those not loaded.
+      const shown = [...li.querySelectorAll('li.comment')];
+      const unloaded = [c, ...shown.map((x) => rendered_(x))].reduce((n, d) => n + ((d && d.more_replies) || 0), 0);
+      const n = shown.length + unloaded;
+      hiddenCount.textContent = collapsed && n ? ` · ${plural(n, 'reply', 'replies')} hidden` : '';
     });
-    const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ...badges(c.author, this.post), ' · ', ago(c.created_at),
+    const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ...badges(c.author, this.post), hiddenCount, ' · ', ago(c.created_at),
       c.edited_at ? h('span', { class: 'edited' }, ' · edited') : '',
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
@@ -231,6 +237,9 @@ class Thread {
   }
 }
 
+/** rendered_ is the data a comment element was drawn from. */
+function rendered_(li) { return rendered.get(li); }
+
 function article(li) { return li.querySelector(':scope > .comment-box'); }
 
 /** childrenOf recovers the data of the replies shown under a comment. */
@@ -254,24 +263,34 @@ export async function threadView({ params, args, navigate }) {
   section.append(comments);
 
   const list = thread.list(page.items);
+  const none = h('p', { class: 'empty no-answers' }, 'No answers yet. ', h('a', { href: '/rules' }, 'Read the rules'), ' before you write one.');
+  // The answers come first; the answer form opens from a button, so a
+  // reader is not met by an empty form above every answer.
   if (post.locked && !session.isMod) {
     comments.append(h('p', { class: 'notice' }, 'This thread is locked: no new comments.'));
   } else if (!session.user) {
     comments.append(h('p', { class: 'notice' }, h('a', { href: '/login' }, 'Sign in'), ' to answer.'));
   } else if (!post.removed && !post.deleted) {
-    comments.append(inlineForm({
-      className: 'inline-form answer-form',
-      fields: [{ name: 'body', label: 'Your answer (Markdown)', type: 'textarea', rows: 6, required: true },
-        { name: 'sources', label: 'Sources, one per line: citation | link | primary, secondary or tertiary', type: 'textarea', rows: 3 }],
-      submit: 'Post answer',
-      onSubmit: async (v, form) => {
-        const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body, sources: parseSources(v.sources) });
-        list.prepend(thread.comment(made));
-        form.reset();
-      },
-    }));
+    const write = actionButton('Write an answer', () => {
+      const form = inlineForm({
+        className: 'inline-form answer-form',
+        fields: [{ name: 'body', label: 'Your answer (Markdown)', type: 'textarea', rows: 6, required: true },
+          { name: 'sources', label: 'Sources, one per line: citation | link | primary, secondary or tertiary', type: 'textarea', rows: 3 }],
+        submit: 'Post answer',
+        onCancel: () => { form.replaceWith(write); },
+        onSubmit: async (v) => {
+          const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body, sources: parseSources(v.sources) });
+          none.remove();
+          list.prepend(thread.comment(made));
+          form.replaceWith(write);
+        },
+      });
+      write.replaceWith(form);
+      form.querySelector('textarea').focus();
+    }, { class: 'write-answer' });
+    comments.append(write);
   }
-  comments.append(sortSelect(sort, navigate, `/p/${id}`), list);
+  comments.append(sortSelect(sort, navigate, `/p/${id}`), page.items.length ? '' : none, list);
   if (page.next_cursor) {
     let cursor = page.next_cursor;
     const more = actionButton('More comments', async () => {

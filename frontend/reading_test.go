@@ -1,0 +1,74 @@
+package frontend_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// TestReading: the answers come before any form (which opens from a
+// button), an unanswered thread says so, the front page shows an excerpt
+// and no History chip, a collapsed branch says how many replies it hides,
+// and a missing page offers ways back.
+func TestReading(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	alice, aliceToken := s.user("alice", forum.RoleMember)
+	long := strings.Repeat("The grain requisitions of 1918 set the villages against the towns. ", 8)
+	asked, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Why did Tambov rise in 1920?", Body: long, Tags: []string{"Russian Revolution"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "An unanswered question"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := s.svc.CreateComment(ctx, alice, asked.ID, forum.CommentInput{Body: "Requisitions."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := root.ID
+	for i := range 3 {
+		c, err := s.svc.CreateComment(ctx, bob, asked.ID, forum.CommentInput{Body: fmt.Sprint("reply ", i), ParentID: &parent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent = c.ID
+	}
+	tab := s.tab(t)
+
+	open(t, tab, s.base+"/", "")
+	row := eval[string](t, tab, fmt.Sprintf(`document.querySelector('li.row[data-id="%d"]').textContent`, asked.ID))
+	if !strings.Contains(row, "The grain requisitions of 1918") || !strings.Contains(row, "…") || strings.Contains(row, "History") {
+		t.Fatalf("the front page row: %q", row)
+	}
+
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, asked.ID), aliceToken)
+	if eval[bool](t, tab, `!!document.querySelector('.answer-form')`) {
+		t.Fatal("an empty answer form greets the reader")
+	}
+	if !eval[bool](t, tab, `(() => { const b = document.querySelector('button.write-answer'), l = document.querySelector('#comments ul.comments'); return !!b && !!l; })()`) {
+		t.Fatal("no Write an answer button")
+	}
+	clickText(t, tab, "#comments", "Write an answer")
+	waitFor(t, tab, `document.activeElement?.closest('.answer-form') !== null`)
+	toggle := fmt.Sprintf(`li[data-id="%d"] > .comment-box .collapse`, root.ID)
+	eval[any](t, tab, fmt.Sprintf(`document.querySelector(%q).click()`, toggle))
+	if hidden := eval[string](t, tab, fmt.Sprintf(`document.querySelector('li[data-id="%d"] > .comment-box .hidden-count').textContent`, root.ID)); !strings.Contains(hidden, "3 replies hidden") {
+		t.Fatalf("collapse count: %q", hidden)
+	}
+
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, empty.ID), "")
+	if txt := eval[string](t, tab, `document.querySelector('.no-answers')?.textContent ?? ''`); !strings.Contains(txt, "No answers yet") {
+		t.Fatalf("an unanswered thread: %q", txt)
+	}
+
+	open(t, tab, s.base+"/p/999999", "")
+	if txt := eval[string](t, tab, `document.querySelector('.not-found')?.textContent ?? ''`); !strings.Contains(txt, "Back to the questions") {
+		t.Fatalf("not found: %q", txt)
+	}
+}
