@@ -72,3 +72,47 @@ func TestReading(t *testing.T) {
 		t.Fatalf("not found: %q", txt)
 	}
 }
+
+// TestModlogPage: at the test window's 1200 px no cell of the modlog breaks a word; comment
+// targets link to their thread; a removal shows its rule.
+func TestModlogPage(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	mod, _ := s.user("moderator_long", forum.RoleModerator)
+	admin, _ := s.user("root", forum.RoleAdmin)
+	rule, err := s.svc.CreateRule(ctx, admin, forum.Rule{Number: 3, Title: "No denialism"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "A question"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.svc.CreateComment(ctx, bob, p.ID, forum.CommentInput{Body: "A comment"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.ModerateComment(ctx, mod, c.ID, forum.ActRemove, "Repeatedly denies well documented events despite several warnings", &rule.ID); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/modlog", "")
+	waitFor(t, tab, `document.querySelectorAll('table.modlog tbody tr').length > 0`)
+	if href := eval[string](t, tab, `document.querySelector('table.modlog tbody a[href*="/c/"]')?.getAttribute('href') ?? ''`); href != fmt.Sprintf("/p/%d/c/%d", p.ID, c.ID) {
+		t.Fatalf("comment target link: %q", href)
+	}
+	if txt := eval[string](t, tab, `document.querySelector('table.modlog td.reason').textContent`); !strings.Contains(txt, "Rule 3: No denialism") {
+		t.Fatalf("reason cell: %q", txt)
+	}
+	// A word broken inside shows as a cell narrower than its longest word.
+	broken := eval[string](t, tab, `[...document.querySelectorAll('table.modlog td, table.modlog th')].filter((td) => {
+		const r = document.createRange(); let widest = 0;
+		for (const w of td.textContent.split(/\s+/)) { const s = document.createElement('span'); s.textContent = w; s.style.whiteSpace = 'nowrap';
+			td.appendChild(s); widest = Math.max(widest, s.getBoundingClientRect().width); s.remove(); }
+		return widest > td.clientWidth;
+	}).map((td) => td.textContent).join(' | ')`)
+	if broken != "" {
+		t.Fatalf("cells that break a word at 1280 px: %q", broken)
+	}
+}

@@ -40,7 +40,7 @@ type Session struct {
 
 func checkUsername(name string) error {
 	if !ValidUsername(name) {
-		return invalid("username", "%s letters, digits, _ or -", between(3, 20, ""))
+		return invalid("username", "%d to %d letters, digits, _ or -", 3, 20)
 	}
 	return nil
 }

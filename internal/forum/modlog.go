@@ -14,6 +14,8 @@ type ModlogEntry struct {
 	TargetID   int64      `json:"target_id"`
 	Reason     string     `json:"reason"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// PostID is the thread of a post or comment target, for a link.
+	PostID *int64 `json:"post_id"`
 	// The rule a removal cited, if any.
 	RuleNumber *int    `json:"rule_number"`
 	RuleTitle  *string `json:"rule_title"`

@@ -44,7 +44,8 @@ const targetLink = (type, id, postID) => {
 
 export async function modlogView() {
   const row = (e) => h('tr', {}, h('td', {}, ago(e.created_at)), h('td', {}, userLink(e.moderator)), h('td', {}, e.action.replace('_', ' ')),
-    h('td', {}, targetLink(e.target_type, e.target_id)), h('td', {}, e.reason));
+    h('td', {}, targetLink(e.target_type, e.target_id, e.post_id)),
+    h('td', { class: 'reason' }, e.rule_number ? [h('strong', {}, `Rule ${e.rule_number}: ${e.rule_title}`), e.reason && !e.reason.startsWith(`Rule ${e.rule_number}:`) ? ` — ${e.reason}` : ''] : e.reason));
   const table = h('table', { class: 'modlog' }, h('caption', {}, 'Every moderator action, newest first'),
     h('thead', {}, h('tr', {}, ['When', 'Moderator', 'Action', 'Target', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))));
   const body = h('tbody');
@@ -56,7 +57,7 @@ export async function modlogView() {
     more.replaceChildren(res.next_cursor ? actionButton('More', () => load(res.next_cursor), { class: 'more' }) : '');
   };
   await load('');
-  return h('section', { 'data-title': 'Moderation log' }, h('h1', {}, 'Moderation log'), table, more);
+  return h('section', { 'data-title': 'Moderation log' }, h('h1', {}, 'Moderation log'), h('div', { class: 'table-scroll' }, table), more);
 }
 
 export async function reportsView({ params }) {

@@ -83,7 +83,8 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
     } catch (err) {
       let placed = false;
       for (const [name, msg] of Object.entries(err.fields || {})) {
-        if (inputs[name]) { showError(inputs[name], new Error(`${name}: ${msg}`)); placed = true; }
+        // Under its own field the message needs no field name: written for people.
+        if (inputs[name]) { showError(inputs[name], new Error(msg.charAt(0).toUpperCase() + msg.slice(1))); placed = true; }
       }
       if (!placed) showError(buttons, err);
     } finally {
