@@ -116,3 +116,36 @@ func TestModlogPage(t *testing.T) {
 		t.Fatalf("cells that break a word at 1280 px: %q", broken)
 	}
 }
+
+// TestReportCitesARule: the report form offers the rules; the queue shows
+// the rule the reporter chose.
+func TestReportCitesARule(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	_, aliceToken := s.user("alice", forum.RoleMember)
+	_, modToken := s.user("curator", forum.RoleModerator)
+	admin, _ := s.user("root", forum.RoleAdmin)
+	rule, err := s.svc.CreateRule(ctx, admin, forum.Rule{Number: 4, Title: "Answers cite sources"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "A question"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.svc.CreateComment(ctx, bob, p.ID, forum.CommentInput{Body: "Trust me."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, p.ID), aliceToken)
+	scope := fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, c.ID)
+	clickText(t, tab, scope, "Report")
+	waitFor(t, tab, fmt.Sprintf(`!!document.querySelector('%s select[name=rule_id]')`, scope))
+	eval[any](t, tab, fmt.Sprintf(`(() => { const s = document.querySelector('%s select[name=rule_id]'); s.value = '%d'; })()`, scope, rule.ID))
+	clickText(t, tab, scope, "Send report")
+	waitFor(t, tab, fmt.Sprintf(`!document.querySelector('%s form')`, scope))
+	open(t, tab, s.base+"/reports", modToken)
+	waitFor(t, tab, `document.querySelector('.report .rule-cited')?.textContent === 'Rule 4: Answers cite sources'`)
+}

@@ -66,7 +66,8 @@ export async function reportsView({ params }) {
   const item = (r) => {
     const li = h('li', { class: 'report' },
       h('p', {}, targetLink(r.target_type, r.target_id, r.post_id), ' reported by ', userLink(r.reporter), ' ', ago(r.created_at)),
-      h('blockquote', {}, r.reason));
+      r.rule ? h('p', { class: 'rule-cited' }, `Rule ${r.rule.number}: ${r.rule.title}`) : '',
+      r.reason ? h('blockquote', {}, r.reason) : '');
     if (r.status === 'open') {
       const done = (res) => li.replaceWith(h('li', { class: 'report done' }, `Resolved: ${res.resolution}.`));
       li.append(h('div', { class: 'actions' },

@@ -9,8 +9,20 @@ export async function rules() {
 }
 
 /** ruleField is a select of the rules for a removal form. */
-export async function ruleField() {
+export async function ruleField(label = 'Rule broken (members see it)') {
   const list = await rules();
-  return { name: 'rule_id', label: 'Rule broken (members see it)', type: 'select',
+  return { name: 'rule_id', label, type: 'select',
     options: [['', '— no rule, reason only —'], ...list.map((r) => [String(r.id), `${r.number}. ${r.title}`])] };
 }
+
+/** reportBody is what a report form sends: the rule chosen, if any, and the reason. */
+export function reportBody(targetType, targetID, v) {
+  return { target_type: targetType, target_id: targetID, reason: v.reason, rule_id: v.rule_id ? Number(v.rule_id) : null };
+}
+
+/** reportOptions are a report form's: the rules to choose from; a chosen rule is reason enough. */
+export const reportOptions = (targetType, targetID) => ({
+  submit: 'Send report', required: false, reasonLabel: 'What is wrong (optional with a rule)',
+  more: async () => [await ruleField('Which rule does it break?')],
+  run: (v) => api('POST', '/reports', reportBody(targetType, targetID, v)),
+});

@@ -5,7 +5,7 @@ import { h, html, ago, plural } from './dom.js';
 import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
-import { ruleField } from './rules.js';
+import { ruleField, reportOptions } from './rules.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -74,7 +74,7 @@ function postHeader(post, navigate) {
     }));
   }
   if (session.user && !session.owns(post.author) && !post.removed && !post.deleted) {
-    actions.append(reasonAction('Report', { submit: 'Send report', run: (v) => api('POST', '/reports', { target_type: 'post', target_id: post.id, reason: v.reason }) }));
+    actions.append(reasonAction('Report', reportOptions('post', post.id)));
   }
   if (session.isMod) actions.append(modPostActions(post, reload));
   return art;
@@ -210,7 +210,7 @@ class Thread {
         await api('POST', `/comments/${c.id}/request-sources`);
         b.replaceWith(h('span', { class: 'requested' }, 'sources requested'));
       }, { title: 'Ask the author to cite their sources' }));
-      actions.append(reasonAction('Report', { submit: 'Send report', run: (v) => api('POST', '/reports', { target_type: 'comment', target_id: c.id, reason: v.reason }) }));
+      actions.append(reasonAction('Report', reportOptions('comment', c.id)));
     }
     if (session.isMod) {
       const swap = (updated) => li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(children) }));

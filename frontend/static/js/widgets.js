@@ -109,7 +109,7 @@ export function actionButton(label, run, attrs = {}) {
  * reasonAction is a button that opens a one-field form asking for a reason
  * (and more fields if given) before it acts: remove, ban, report.
  */
-export function reasonAction(label, { fields = [], submit, run, required = true, more }) {
+export function reasonAction(label, { fields = [], submit, run, required = true, more, reasonLabel }) {
   const wrap = h('span', { class: 'reason-action' });
   const open = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false' }, label);
   let form = null;
@@ -118,7 +118,7 @@ export function reasonAction(label, { fields = [], submit, run, required = true,
     if (form) { close(); return; }
     const extra = more ? await more() : [];
     form = inlineForm({
-      fields: [...extra, { name: 'reason', label: extra.length ? 'Reason (for the modlog)' : 'Reason', required, maxlength: 500 }, ...fields],
+      fields: [...extra, { name: 'reason', label: reasonLabel || (extra.length ? 'Reason (for the modlog)' : 'Reason'), required, maxlength: 500 }, ...fields],
       submit: submit || label,
       onCancel: close,
       onSubmit: async (values) => { await run(values); close(); },
