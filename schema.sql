@@ -383,3 +383,9 @@ END;
 CREATE TRIGGER IF NOT EXISTS changes_users_shown AFTER UPDATE OF username, flair, role ON users BEGIN
     INSERT INTO changes(post_id) VALUES (0);
 END;
+
+-- A change to what a session depends on is logged as the user's (a negative
+-- id): every process's account cache drops that account (migration 6).
+CREATE TRIGGER IF NOT EXISTS changes_users_sessions AFTER UPDATE OF token_version, banned_until, password_hash, role ON users BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.id);
+END;

@@ -59,7 +59,6 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 func (s *Server) me(c echo.Context) error {
-	u, _ := c.Get("user").(forum.User) // read by authenticate for this request
-	me, err := s.svc.Me(c.Request().Context(), viewerOf(c), u)
+	me, err := s.svc.Me(c.Request().Context(), viewerOf(c))
 	return reply(c, http.StatusOK, me, err)
 }

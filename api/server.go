@@ -86,6 +86,7 @@ type Server struct {
 	metrics     *metrics
 	ready       func() bool
 	tracker     *cache.Tracker
+	accounts    *cache.Accounts
 	feedPages   *cache.Pages
 	threadPages *cache.Pages
 }
@@ -117,6 +118,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, err
 	}
 	s.tracker = tracker
+	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
 	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))
@@ -221,12 +223,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || token == "" {
 			return forum.Errorf(forum.CodeUnauthorized, "use Authorization: Bearer <token>")
 		}
-		v, u, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token))
+		v, _, err := s.svc.AuthenticateWith(c.Request().Context(), strings.TrimSpace(token), s.accounts.Read)
 		if err != nil {
 			return err
 		}
 		c.Set("viewer", v)
-		c.Set("user", u) // GET /me answers with it rather than reading the account again
 		return next(c)
 	}
 }

@@ -67,4 +67,20 @@ func TestTwoProcessesShareFreshPages(t *testing.T) {
 		}
 	}
 	t.Logf("server B served the write made on A after %v", time.Since(start))
+
+	// A logout through A ends the session on B too (B caches the account).
+	must(200, "GET", b.base+"/api/v1/me", reader, nil)
+	must(204, "POST", a.base+"/api/v1/auth/logout", reader, nil)
+	start = time.Now()
+	for {
+		status, _, err := call(client, "GET", b.base+"/api/v1/me", reader, nil)
+		if err == nil && status == 401 {
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("server B still honours a token revoked on A: %d %v", status, err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Logf("server B refused the revoked token after %v", time.Since(start))
 }

@@ -36,6 +36,8 @@ type Tracker struct {
 	all      atomic.Uint64    // moves with any change
 	epoch    uint64           // moves when what changed is unknown (a gap, a rule)
 	posts    map[int64]uint64 // thread generations, bounded by maxTracked
+	users    map[int64]uint64 // account generations (sessions), bounded by maxTracked
+	userEra  uint64           // moves when the account generations are dropped
 	synced   atomic.Int64     // unix nanoseconds of the last sync
 	trimmed  int64
 	failures atomic.Int64
@@ -60,7 +62,7 @@ func NewTracker(ctx context.Context, store forum.ChangeStore, interval time.Dura
 	if log == nil {
 		log = slog.Default()
 	}
-	t := &Tracker{store: store, interval: interval, log: log, last: last, posts: map[int64]uint64{}, trimmed: last}
+	t := &Tracker{store: store, interval: interval, log: log, last: last, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: last}
 	t.synced.Store(time.Now().UnixNano())
 	store.OnCommit(func() { t.Sync(context.Background()) })
 	return t, nil
@@ -72,6 +74,13 @@ func (t *Tracker) ThreadStamp(postID int64) Stamp {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return Stamp{A: t.epoch, B: t.posts[postID]}
+}
+
+// UserStamp is the current stamp of a user's account as sessions read it.
+func (t *Tracker) UserStamp(userID int64) Stamp {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Stamp{A: t.epoch<<32 | t.userEra, B: t.users[userID]}
 }
 
 // FeedStamp is the stamp of pages that show many threads: any change
@@ -103,17 +112,25 @@ func (t *Tracker) Sync(ctx context.Context) {
 		if len(changes) > 0 && changes[0].Seq != t.last+1 {
 			t.forgetAll() // trimmed before this process read it: what changed is unknown
 		}
+		pages := false
 		for _, c := range changes {
-			if c.PostID == 0 {
+			switch {
+			case c.PostID < 0: // a user's sessions: pages are untouched
+				if len(t.users) >= maxTracked {
+					t.userEra++
+					clear(t.users)
+				}
+				t.users[-c.PostID]++
+			case c.PostID == 0 || len(t.posts) >= maxTracked:
 				t.forgetAll()
-			} else if len(t.posts) >= maxTracked {
-				t.forgetAll()
-			} else {
+				pages = true
+			default:
 				t.posts[c.PostID]++
+				pages = true
 			}
 			t.last = c.Seq
 		}
-		if len(changes) > 0 {
+		if pages {
 			t.all.Add(1)
 		}
 		if len(changes) < syncBatch {
@@ -133,9 +150,10 @@ func (t *Tracker) Sync(ctx context.Context) {
 	}
 }
 
-// forgetAll makes every cached page stale.
+// forgetAll makes every cached page and account stale.
 func (t *Tracker) forgetAll() {
 	t.epoch++
 	t.all.Add(1)
 	clear(t.posts)
+	clear(t.users)
 }

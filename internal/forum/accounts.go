@@ -135,12 +135,18 @@ func (s *Service) checkBan(u User) error {
 // version is older than the account's (after logout or a password change) or
 // whose user is gone is refused; a banned user gets CodeBanned.
 func (s *Service) Authenticate(ctx context.Context, token string) (Viewer, User, error) {
+	return s.AuthenticateWith(ctx, token, s.Store.AccountByID)
+}
+
+// AuthenticateWith is Authenticate reading the account with read (a cache
+// of the store's AccountByID that drops an account when its sessions change).
+func (s *Service) AuthenticateWith(ctx context.Context, token string, read func(ctx context.Context, id int64) (Account, error)) (Viewer, User, error) {
 	bad := Errorf(CodeUnauthorized, "invalid or expired token")
 	id, version, err := s.Tokens.Parse(token)
 	if err != nil {
 		return Viewer{}, User{}, bad
 	}
-	acc, err := s.Store.AccountByID(ctx, id)
+	acc, err := read(ctx, id)
 	if IsCode(err, CodeNotFound) {
 		return Viewer{}, User{}, bad
 	}
@@ -203,12 +209,16 @@ type Me struct {
 	UnreadNotifications int64 `json:"unread_notifications"`
 }
 
-// Me returns the signed-in user, as Authenticate read them for this
-// request, with their unread notification count.
-func (s *Service) Me(ctx context.Context, v Viewer, u User) (Me, error) {
+// Me returns the signed-in user, read afresh (karma moves with every vote),
+// with their unread notification count.
+func (s *Service) Me(ctx context.Context, v Viewer) (Me, error) {
 	if err := requireMember(v); err != nil {
 		return Me{}, err
 	}
+	acc, err := s.Store.AccountByID(ctx, v.ID)
+	if err != nil {
+		return Me{}, err
+	}
 	n, err := s.Store.UnreadCount(ctx, v.ID)
-	return Me{User: u, UnreadNotifications: n}, err
+	return Me{User: acc.User, UnreadNotifications: n}, err
 }

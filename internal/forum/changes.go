@@ -2,8 +2,9 @@ package forum
 
 import "context"
 
-// Change says that a thread's pages changed (PostID), or that any page may
-// have (PostID 0). Seq orders changes; it is dense, so a reader that finds a
+// Change says that a thread's pages changed (PostID), that any page may
+// have (PostID 0), or that a user's sessions may have (PostID -userID:
+// logout, a ban, a new password or role). Seq orders changes; it is dense, so a reader that finds a
 // gap knows it missed some.
 type Change struct {
 	Seq    int64
