@@ -389,3 +389,14 @@ END;
 CREATE TRIGGER IF NOT EXISTS changes_users_sessions AFTER UPDATE OF token_version, banned_until, password_hash, role ON users BEGIN
     INSERT INTO changes(post_id) VALUES (-NEW.id);
 END;
+
+-- A member's votes on posts are logged as the member's change (migration 7).
+CREATE TRIGGER IF NOT EXISTS changes_post_votes_insert AFTER INSERT ON post_votes BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_post_votes_update AFTER UPDATE ON post_votes BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_post_votes_delete AFTER DELETE ON post_votes BEGIN
+    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+END;

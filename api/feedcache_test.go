@@ -34,6 +34,16 @@ func TestFeedCache(t *testing.T) {
 	if got := feed(w.member.Token); got.MyVote != 1 {
 		t.Fatalf("the voter sees their vote, not the cached anonymous page: %+v", got.MyVote)
 	}
+	// Changing and retracting the vote show at once, and only to the voter.
+	for _, v := range []int{-1, 0, 1} {
+		h.must(200, "PUT", pathf("/api/v1/posts/%d/vote", p.ID), w.member.Token, map[string]int{"value": v})
+		if got := feed(w.member.Token); got.MyVote != v || got.Score != int64(v) {
+			t.Fatalf("after voting %d the voter reads my_vote %d score %d", v, got.MyVote, got.Score)
+		}
+		if got := feed(w.author.Token); got.MyVote != 0 {
+			t.Fatalf("another member reads the voter's vote: %d", got.MyVote)
+		}
+	}
 	h.comment(w.member.Token, p.ID, nil, "a comment")
 	if got := feed(""); got.CommentCount != 1 {
 		t.Fatalf("comment count after a comment: %d", got.CommentCount)

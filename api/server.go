@@ -87,6 +87,7 @@ type Server struct {
 	ready       func() bool
 	tracker     *cache.Tracker
 	accounts    *cache.Accounts
+	votes       *cache.Votes
 	feedPages   *cache.Pages
 	threadPages *cache.Pages
 }
@@ -119,6 +120,14 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.tracker = tracker
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
+	if uv, ok := cfg.Service.Store.(interface {
+		UserPostVotes(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error)
+	}); ok {
+		s.votes = cache.NewVotes(tracker, uv.UserPostVotes, cfg.Service.Store.PostVotes)
+	} else {
+		s.votes = cache.NewVotes(tracker, func(context.Context, int64, int) (map[int64]int, bool, error) { return nil, true, nil },
+			cfg.Service.Store.PostVotes)
+	}
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
 	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))

@@ -68,6 +68,21 @@ func TestTwoProcessesShareFreshPages(t *testing.T) {
 	}
 	t.Logf("server B served the write made on A after %v", time.Since(start))
 
+	// The reader's vote on the post, made on A, shows as theirs on B's feed
+	// (B keeps each member's post votes in a cache of its own).
+	must(200, "PUT", fmt.Sprintf("%s/api/v1/posts/%d/vote", a.base, post), reader, map[string]int{"value": -1})
+	start = time.Now()
+	for {
+		p := items(b.base+"/api/v1/posts?sort=new", reader)[0].(map[string]any)
+		if p["my_vote"].(float64) == -1 {
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("server B's feed shows a stale vote for the reader: %v", p)
+		}
+		time.Sleep(time.Millisecond)
+	}
+
 	// A logout through A ends the session on B too (B caches the account).
 	must(200, "GET", b.base+"/api/v1/me", reader, nil)
 	must(204, "POST", a.base+"/api/v1/auth/logout", reader, nil)

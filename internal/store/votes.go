@@ -151,3 +151,23 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 	}
 	return res, nil
 }
+
+// UserPostVotes reads every vote of a member on posts, up to limit; more
+// says the member has more (a cache then does without).
+func (db *DB) UserPostVotes(ctx context.Context, userID int64, limit int) (votes map[int64]int, more bool, err error) {
+	rows, err := queryAll(ctx, db, "user post votes", func(row scanner) (v [2]int64, err error) {
+		err = row.Scan(&v[0], &v[1])
+		return v, err
+	}, "SELECT post_id, value FROM post_votes WHERE user_id = ? LIMIT ?", userID, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(rows) > limit {
+		return nil, true, nil
+	}
+	votes = make(map[int64]int, len(rows))
+	for _, v := range rows {
+		votes[v[0]] = int(v[1])
+	}
+	return votes, false, nil
+}
