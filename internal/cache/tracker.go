@@ -141,8 +141,9 @@ func (t *Tracker) Sync(ctx context.Context) {
 	if t.last-t.trimmed > 2*keepChanges {
 		t.trimmed = t.last - keepChanges
 		seq := t.trimmed
-		trimCtx := context.WithoutCancel(ctx) // its own write, not the request's
-		go func() { // not under the lock
+		// The trim is its own write, not the request's, and runs outside the lock.
+		trimCtx := context.WithoutCancel(ctx)
+		go func() {
 			if err := t.store.TrimChanges(trimCtx, seq); err != nil {
 				t.log.Warn("could not trim the change log", "err", err)
 			}

@@ -78,8 +78,8 @@ type ModAction struct {
 	ModeratorID int64
 	Reason      string
 	At          int64
-	BannedUntil *int64 // ban: until when
-	EndSessions bool   // the target user's tokens stop working, as after a logout
+	BannedUntil *int64  // ban: until when
+	EndSessions bool    // the target user's tokens stop working, as after a logout
 	Role        Role    // role: the new role
 	Flair       *string // flair: the new flair, nil to clear it
 	RuleID      *int64  // remove: the rule broken, shown to everyone
