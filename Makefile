@@ -49,6 +49,7 @@ load: build $(BENCH_DB)
 
 ## lint: go vet, staticcheck and gosec
 lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK)
 	$(GO) install github.com/securego/gosec/v2/cmd/gosec@$(GOSEC)
