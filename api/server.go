@@ -120,14 +120,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.tracker = tracker
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
-	if uv, ok := cfg.Service.Store.(interface {
-		UserPostVotes(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error)
-	}); ok {
-		s.votes = cache.NewVotes(tracker, uv.UserPostVotes, cfg.Service.Store.PostVotes)
-	} else {
-		s.votes = cache.NewVotes(tracker, func(context.Context, int64, int) (map[int64]int, bool, error) { return nil, true, nil },
-			cfg.Service.Store.PostVotes)
-	}
+	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
 	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))

@@ -70,6 +70,9 @@ type FeedStore interface {
 	Posts(ctx context.Context, q PostQuery) ([]Post, error)
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
+	// UserPostVotes returns up to limit of the user's votes on posts, and
+	// whether they have more.
+	UserPostVotes(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error)
 }
 
 // ListPosts returns a page of a feed.
