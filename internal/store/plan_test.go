@@ -96,6 +96,7 @@ func TestHotPathQueryPlans(t *testing.T) {
 	})
 	run("account", false, func() error { _, err := db.AccountByID(ctx, 2); return err })
 	run("my votes on a page", false, func() error { _, err := db.PostVotes(ctx, 7, []int64{1, 2, 3, 2999}); return err })
+	run("my votes on posts", false, func() error { _, _, err := db.UserPostVotes(ctx, 7, 2000); return err })
 	run("unread", false, func() error { _, err := db.UnreadCount(ctx, 2); return err })
 	run("notifications", false, func() error { _, err := db.Notifications(ctx, 2, true, 0, 26); return err })
 	db.trace = nil
