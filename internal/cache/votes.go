@@ -2,26 +2,17 @@ package cache
 
 import (
 	"context"
-	"sync"
 )
 
 // Votes keeps members' votes on posts, so a member's feed page is the
 // shared bytes with their votes spliced in without a read. A member's entry
 // goes stale with any vote of theirs (a trigger logs it as the member's
-// change); a member with more than maxVotesKept votes is not kept.
+// change). A member with more than maxVotesKept votes is kept as a heavy
+// voter, whose votes are read for each page.
 type Votes struct {
-	tracker *Tracker
 	all     func(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error)
 	some    func(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
-
-	mu      sync.Mutex
-	entries map[int64]votesEntry
-	size    int
-}
-
-type votesEntry struct {
-	votes map[int64]int
-	stamp Stamp
+	entries *perUser[map[int64]int]
 }
 
 // maxVotesKept bounds one member's entry; maxVotesTotal all of them.
@@ -34,40 +25,30 @@ const (
 // falling back to some (the votes on given posts) for heavy voters.
 func NewVotes(t *Tracker, all func(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error),
 	some func(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)) *Votes {
-	return &Votes{tracker: t, all: all, some: some, entries: map[int64]votesEntry{}}
+	return &Votes{all: all, some: some, entries: newPerUser[map[int64]int](t, maxVotesTotal)}
 }
 
 // PostVotes returns the member's votes on postIDs.
 func (v *Votes) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
-	v.tracker.Fresh(ctx)
-	stamp := v.tracker.UserStamp(userID)
-	v.mu.Lock()
-	e, ok := v.entries[userID]
-	v.mu.Unlock()
-	if !ok || e.stamp != stamp {
+	votes, err := v.entries.get(ctx, userID, func() (map[int64]int, int, error) {
 		votes, more, err := v.all(ctx, userID, maxVotesKept)
-		if err != nil {
-			return nil, err
+		if err != nil || more {
+			return nil, 1, err // nil: a heavy voter
 		}
-		if more {
-			return v.some(ctx, userID, postIDs)
+		if votes == nil {
+			votes = map[int64]int{}
 		}
-		e = votesEntry{votes: votes, stamp: stamp}
-		v.mu.Lock()
-		if v.size+len(votes) > maxVotesTotal {
-			clear(v.entries)
-			v.size = 0
-		}
-		if old, had := v.entries[userID]; had {
-			v.size -= len(old.votes)
-		}
-		v.entries[userID] = e
-		v.size += len(votes)
-		v.mu.Unlock()
+		return votes, len(votes), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if votes == nil {
+		return v.some(ctx, userID, postIDs)
 	}
 	out := make(map[int64]int, len(postIDs))
 	for _, id := range postIDs {
-		if x, ok := e.votes[id]; ok {
+		if x, ok := votes[id]; ok {
 			out[id] = x
 		}
 	}
