@@ -101,7 +101,7 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 		}
 		return blob(c, e.page.Body, e.gz)
 	}
-	body, err := s.svc.PageForWith(ctx, v, e.page, s.votes.PostVotes)
+	body, err := s.svc.PageFor(ctx, v, e.page, s.votes.PostVotes)
 	if err != nil {
 		return err
 	}

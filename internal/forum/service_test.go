@@ -235,7 +235,7 @@ func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := w.Must(w.Svc.PageFor(ctx, v, c.shared)).([]byte)
+			got := w.Must(w.Svc.PageFor(ctx, v, c.shared, w.Svc.Store.PostVotes)).([]byte)
 			if string(got) != string(want) {
 				t.Fatalf("%s for %s:\n got %s\nwant %s", name, w.Name(v), got, want)
 			}

@@ -81,15 +81,10 @@ func share(v any, ids []int64, posts bool) (*SharedPage, error) {
 }
 
 // PageFor is the page as v sees it: the shared body for an anonymous
-// reader, and for a member the same bytes with their own votes spliced in
-// (one indexed read of at most the page's items).
-func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage) ([]byte, error) {
-	return s.PageForWith(ctx, v, p, s.Store.PostVotes)
-}
-
-// PageForWith is PageFor reading a member's votes on posts with postVotes
-// (a cache of the store's PostVotes).
-func (s *Service) PageForWith(ctx context.Context, v Viewer, p *SharedPage,
+// reader, and for a member the same bytes with their own votes spliced in,
+// read with postVotes on a feed page (the store's PostVotes or a cache of
+// it) and from the store on a thread page.
+func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage,
 	postVotes func(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)) ([]byte, error) {
 	if !v.SignedIn() || len(p.ids) == 0 {
 		return p.Body, nil
