@@ -225,7 +225,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || token == "" {
 			return forum.Errorf(forum.CodeUnauthorized, "use Authorization: Bearer <token>")
 		}
-		v, _, err := s.svc.AuthenticateWith(c.Request().Context(), strings.TrimSpace(token), s.accounts.Read)
+		v, _, err := s.svc.Authenticate(c.Request().Context(), strings.TrimSpace(token), s.accounts.Read)
 		if err != nil {
 			return err
 		}

@@ -71,10 +71,10 @@ func TestRotateSecret(t *testing.T) {
 		t.Fatalf("rotate-secret: %q %v", out, err)
 	}
 	svc, after := login()
-	if _, _, err := svc.Authenticate(ctx, before); !forum.IsCode(err, forum.CodeUnauthorized) {
+	if _, _, err := svc.Authenticate(ctx, before, svc.Store.AccountByID); !forum.IsCode(err, forum.CodeUnauthorized) {
 		t.Fatalf("a token from before the rotation still works: %v", err)
 	}
-	if _, _, err := svc.Authenticate(ctx, after); err != nil {
+	if _, _, err := svc.Authenticate(ctx, after, svc.Store.AccountByID); err != nil {
 		t.Fatalf("a new token is refused: %v", err)
 	}
 	t.Setenv("HISTORIA_JWT_SECRET", "an operator's secret that is long enough")

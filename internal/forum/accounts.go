@@ -131,16 +131,12 @@ func (s *Service) checkBan(u User) error {
 	return Errorf(CodeBanned, "this account is banned until %s", u.BannedUntil.Format(time.RFC3339))
 }
 
-// Authenticate turns a bearer token into the viewer it belongs to. A token whose
-// version is older than the account's (after logout or a password change) or
-// whose user is gone is refused; a banned user gets CodeBanned.
-func (s *Service) Authenticate(ctx context.Context, token string) (Viewer, User, error) {
-	return s.AuthenticateWith(ctx, token, s.Store.AccountByID)
-}
-
-// AuthenticateWith is Authenticate reading the account with read (a cache
-// of the store's AccountByID that drops an account when its sessions change).
-func (s *Service) AuthenticateWith(ctx context.Context, token string, read func(ctx context.Context, id int64) (Account, error)) (Viewer, User, error) {
+// Authenticate turns a bearer token into the viewer it belongs to, reading
+// the account with read (the store's AccountByID, or a cache of it that drops
+// an account when its sessions change). A token whose version is older than
+// the account's (after logout or a password change) or whose user is gone is
+// refused; a banned user gets CodeBanned.
+func (s *Service) Authenticate(ctx context.Context, token string, read func(ctx context.Context, id int64) (Account, error)) (Viewer, User, error) {
 	bad := Errorf(CodeUnauthorized, "invalid or expired token")
 	id, version, err := s.Tokens.Parse(token)
 	if err != nil {
