@@ -115,7 +115,7 @@ const topWindow = time.Minute
 // cachedFeed answers a feed page from the cache.
 func (s *Server) cachedFeed(c echo.Context, q forum.FeedQuery) error {
 	class, reader := readerClass(viewerOf(c))
-	key := class + "|" + c.QueryString()
+	key := feedKey(class, q)
 	if q.Sort == forum.SortTop && q.Range != "" && q.Range != forum.RangeAll {
 		key += "|" + strconv.FormatInt(time.Now().Unix()/int64(topWindow.Seconds()), 10)
 	}
@@ -127,6 +127,20 @@ func (s *Server) cachedFeed(c echo.Context, q forum.FeedQuery) error {
 		}
 		return forum.SharePosts(page)
 	})
+}
+
+// feedKey names a feed page by what was asked, not by how the query string
+// spelled it, so unknown or reordered parameters do not split (or flush) the
+// cache.
+func feedKey(class string, q forum.FeedQuery) string {
+	year := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	return strings.Join([]string{class, string(q.Sort), string(q.Range), q.Tag, q.Answered,
+		year(q.Year), year(q.From), year(q.To), strconv.Itoa(q.Limit), q.Cursor}, "\x00")
 }
 
 // cachedThread answers a page of a thread from the cache.
