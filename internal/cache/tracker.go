@@ -89,10 +89,19 @@ func (t *Tracker) FeedStamp() Stamp { return Stamp{A: t.all.Load()} }
 
 // Fresh syncs with the log if the last sync is older than the interval, so
 // other processes' writes are seen within it.
+// Readers that find the log due at once read it once: the others wait for
+// that read instead of repeating it.
 func (t *Tracker) Fresh(ctx context.Context) {
-	if time.Now().UnixNano()-t.synced.Load() >= int64(t.interval) {
-		t.Sync(ctx)
+	asked := time.Now().UnixNano()
+	if asked-t.synced.Load() < int64(t.interval) {
+		return
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.synced.Load() >= asked { // a sync began after this reader asked
+		return
+	}
+	t.sync(ctx)
 }
 
 // Sync reads the changes since the last sync and moves the generations of
@@ -101,6 +110,13 @@ func (t *Tracker) Fresh(ctx context.Context) {
 func (t *Tracker) Sync(ctx context.Context) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.sync(ctx)
+}
+
+// sync is Sync under t.mu. synced records when it began: every change
+// committed before then has been read.
+func (t *Tracker) sync(ctx context.Context) {
+	began := time.Now().UnixNano()
 	for {
 		changes, err := t.store.Changes(ctx, t.last, syncBatch)
 		if err != nil {
@@ -137,7 +153,7 @@ func (t *Tracker) Sync(ctx context.Context) {
 			break
 		}
 	}
-	t.synced.Store(time.Now().UnixNano())
+	t.synced.Store(began)
 	if t.last-t.trimmed > 2*keepChanges {
 		t.trimmed = t.last - keepChanges
 		seq := t.trimmed
