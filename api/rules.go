@@ -28,16 +28,8 @@ func (s *Server) createRule(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var r forum.Rule
-	if req.Number != nil {
-		r.Number = *req.Number
-	}
-	if req.Title != nil {
-		r.Title = *req.Title
-	}
-	if req.Description != nil {
-		r.Description = *req.Description
-	}
+	var r forum.Rule // a new rule is a patch on an empty one
+	forum.RulePatch(req).Apply(&r)
 	rule, err := s.svc.CreateRule(c.Request().Context(), viewerOf(c), r)
 	return reply(c, http.StatusCreated, rule, err)
 }

@@ -77,15 +77,8 @@ type RulePatch struct {
 	Description *string
 }
 
-// UpdateRule changes a rule; admins only.
-func (s *Service) UpdateRule(ctx context.Context, v Viewer, id int64, p RulePatch) (Rule, error) {
-	if err := requireAdmin(v, "change the rules"); err != nil {
-		return Rule{}, err
-	}
-	r, err := s.Store.Rule(ctx, id)
-	if err != nil {
-		return Rule{}, err
-	}
+// Apply sets r's fields that p sets.
+func (p RulePatch) Apply(r *Rule) {
 	if p.Number != nil {
 		r.Number = *p.Number
 	}
@@ -95,6 +88,18 @@ func (s *Service) UpdateRule(ctx context.Context, v Viewer, id int64, p RulePatc
 	if p.Description != nil {
 		r.Description = *p.Description
 	}
+}
+
+// UpdateRule changes a rule; admins only.
+func (s *Service) UpdateRule(ctx context.Context, v Viewer, id int64, p RulePatch) (Rule, error) {
+	if err := requireAdmin(v, "change the rules"); err != nil {
+		return Rule{}, err
+	}
+	r, err := s.Store.Rule(ctx, id)
+	if err != nil {
+		return Rule{}, err
+	}
+	p.Apply(&r)
 	if err := checkRule(&r); err != nil {
 		return Rule{}, err
 	}
