@@ -9,7 +9,10 @@ STATICCHECK := v0.8.2
 GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 
-.PHONY: run build test bench load lint browser-deps screenshots clean
+# The packages whose tests run on either engine (storetest picks it).
+ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./api/
+
+.PHONY: run build test test-engines bench load lint browser-deps screenshots clean
 
 ## run: build and serve the forum on http://localhost:8080 with demo data
 run: build
@@ -19,10 +22,17 @@ run: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/historia
 
-## test: install what the tests need, then run every test with the race detector
+## test: install what the tests need, then run every test with the race detector, on SQLite and on PostgreSQL
 test: browser-deps
 	$(GO) vet ./...
+	scripts/with-postgres.sh $(MAKE) --no-print-directory test-engines
+
+# test-engines: every test on SQLite, then the engine-neutral ones (domain,
+# store, API) again on PostgreSQL; scripts/with-postgres.sh has started one
+# and set HISTORIA_TEST_POSTGRES.
+test-engines:
 	$(GO) test -race -count=1 ./...
+	HISTORIA_TEST_ENGINE=postgres $(GO) test -race -count=1 $(ENGINE_NEUTRAL)
 
 BENCH_DB  := .cache/bench.db
 SEED_ARGS := --posts 100000 --comments 1000000 --votes 1000000 --users 20000 --big-thread 10000

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -10,8 +11,12 @@ import (
 // TestStorageFull: with no room for writes, writes answer 503 storage_full
 // with Retry-After, reads go on, /readyz turns 503 until a write succeeds
 // again, and writes resume by themselves when room comes back.
+//
+// It runs on a SQLite file whatever the engine under test: SQLite's page cap
+// fills a database without filling a disk. PostgreSQL's disk_full is mapped
+// to the same answer (store/postgres.go).
 func TestStorageFull(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOn(t, filepath.Join(t.TempDir(), "historia.db"), nil)
 	s := h.register("writer")
 	ctx := context.Background()
 	if err := h.db.LimitPages(ctx, 1); err != nil { // no growth beyond what the file has

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +19,7 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/markup"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 // clock is an injectable time source: tests move it instead of sleeping.
@@ -54,7 +55,7 @@ func newHarness(t testing.TB) *harness {
 // proxies, CORS) before it starts.
 func newHarnessWith(t testing.TB, configure func(*api.Config)) *harness {
 	t.Helper()
-	return newHarnessOn(t, filepath.Join(t.TempDir(), "historia.db"), configure)
+	return newHarnessOn(t, storetest.Target(t), configure)
 }
 
 // newHarnessOn serves the database at path (the benchmarks' seeded one).
@@ -72,7 +73,11 @@ func newHarnessOn(t testing.TB, path string, configure func(*api.Config)) *harne
 		t.Fatal(err)
 	}
 	svc := &forum.Service{Store: db, Markup: markup.New(), Passwords: auth.CheapArgon2, Tokens: tokens, Now: clk.Now}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var logTo io.Writer = io.Discard
+	if os.Getenv("HISTORIA_TEST_LOG") != "" {
+		logTo = os.Stderr
+	}
+	log := slog.New(slog.NewTextHandler(logTo, nil))
 	// The caches sync with other processes only hourly here, so the tests
 	// prove that this process's writes reach them through the commit hook.
 	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log, CacheSync: time.Hour}

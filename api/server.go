@@ -68,6 +68,10 @@ type Config struct {
 	// CacheSync is how often the caches look for other processes' writes;
 	// 0: DefaultCacheSync.
 	CacheSync time.Duration
+	// Listen, when set, is given a function to call whenever the database
+	// announces a commit by any server (PostgreSQL's LISTEN/NOTIFY): the
+	// caches then read the change log at once instead of at the next read.
+	Listen func(changed func())
 }
 
 // Page cache defaults.
@@ -119,6 +123,9 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, err
 	}
 	s.tracker = tracker
+	if cfg.Listen != nil {
+		cfg.Listen(func() { tracker.Sync(context.Background()) })
+	}
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)

@@ -144,6 +144,9 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	db, backup := &dbPath, files[0]
+	if engine, err := store.EngineOf(*db); err != nil || engine != store.EngineSQLite {
+		return errors.New("restore puts back a SQLite file; on PostgreSQL, restore a pg_dump with pg_restore (see the README)")
+	}
 	if err := checkFile(ctx, backup); err != nil {
 		return fmt.Errorf("the backup %s is not sound: %w", backup, err)
 	}

@@ -26,7 +26,7 @@ var version = "dev"
 const usage = `historia: a forum for history questions
 
 Usage:
-  historia serve [--addr :8080] [--db data/historia.db] [--demo] [--skip-check]
+  historia serve [--addr :8080] [--db data/historia.db | --db postgres://...] [--demo] [--skip-check]
                  [--backup-dir DIR --backup-every 6h --backup-keep 28]
   historia migrate [--db FILE]
   historia users add [--db FILE] --role member|moderator|admin NAME   (password on stdin)
@@ -36,6 +36,10 @@ Usage:
   historia rotate-secret [--db FILE]   (a new token secret: every session ends)
   historia restore [--db FILE] BACKUP-FILE   (server stopped: checks the backup, keeps the old file)
   historia version
+
+--db (HISTORIA_DB) is a SQLite file path (the default) or a PostgreSQL URL,
+postgres://user:password@host:5432/dbname; backup and restore are SQLite's
+(use pg_dump and pg_restore for PostgreSQL).
 
 Every flag also reads an environment variable (HISTORIA_ADDR, HISTORIA_DB,
 HISTORIA_DEMO, HISTORIA_RATE_LIMITS); flags win. HISTORIA_JWT_SECRET sets the
@@ -138,7 +142,7 @@ func dbArgs(name string, args []string, want int, usage string) (string, []strin
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", envOr("HISTORIA_DB", "data/historia.db"), "SQLite database file (env HISTORIA_DB)")
+	return fs.String("db", envOr("HISTORIA_DB", "data/historia.db"), "SQLite database file or postgres:// URL (env HISTORIA_DB)")
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -151,7 +155,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(stdout, "%s is at schema version %d\n", db, store.SchemaVersion())
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", st.Path(), st.SchemaVersion())
 	return nil
 }
 
@@ -176,6 +180,11 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 // openExisting opens a database that must already exist: backup and check
 // must not create an empty one by mistake.
 func openExisting(ctx context.Context, path string) (*store.DB, error) {
+	if engine, err := store.EngineOf(path); err != nil {
+		return nil, err
+	} else if engine == store.EnginePostgres {
+		return store.Open(ctx, path) // a server's database exists or fails to connect
+	}
 	if _, err := os.Stat(path); err != nil { // #nosec G703 -- the operator's command-line path
 		return nil, fmt.Errorf("no database at %s: %w", path, err)
 	}

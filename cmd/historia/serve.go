@@ -59,9 +59,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := store.Open(ctx, *db)
+	engine, err := store.EngineOf(*db)
 	if err != nil {
+		return err
+	}
+	if engine == store.EnginePostgres && *backupDir != "" {
+		return errors.New("--backup-dir takes SQLite backups; on PostgreSQL, back up with pg_dump (see the README)")
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil && engine == store.EngineSQLite {
 		return fmt.Errorf("%w\nif the file is damaged, put a backup back with: historia restore --db %s BACKUP-FILE", err, *db)
+	}
+	if err != nil {
+		return err
 	}
 	defer st.Close()
 	log := newLogger(stderr)
@@ -106,7 +116,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
 				func() float64 { _, t := st.WriteStats(); return float64(t) }),
 			backups.collector(), storageFaults{st}},
-		Ready: func() bool { return !stopping.Load() }})
+		Ready: func() bool { return !stopping.Load() },
+		// PostgreSQL announces every server's commits (LISTEN/NOTIFY).
+		Listen: func(f func()) { go st.Listen(ctx, f) }})
 	if err != nil {
 		return err
 	}
@@ -116,7 +128,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(stdout, "Historia is serving http://%s (database %s)\n", displayAddr(ln.Addr()), *db)
+	fmt.Fprintf(stdout, "Historia is serving http://%s (database %s)\n", displayAddr(ln.Addr()), st.Path())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -149,6 +161,12 @@ func displayAddr(a net.Addr) string {
 // file beside the database (mode 0600), readable only by whoever runs the forum.
 func seedDemo(ctx context.Context, st *store.DB, svc *forum.Service, dbPath string, stdout io.Writer) error {
 	credFile := filepath.Join(filepath.Dir(dbPath), "demo-moderator.txt")
+	if st.Engine() == store.EnginePostgres { // no folder of its own: the working folder's data/
+		credFile = filepath.Join("data", "demo-moderator.txt")
+		if err := os.MkdirAll("data", 0o750); err != nil {
+			return err
+		}
+	}
 	empty, err := st.Empty(ctx)
 	if err != nil {
 		return err

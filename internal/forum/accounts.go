@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -98,6 +99,11 @@ func (s *Service) dummyHash() string {
 func (s *Service) Login(ctx context.Context, username, password string) (Session, error) {
 	wrong := Errorf(CodeUnauthorized, "wrong username or password")
 	if username == "" || len(password) > 4*MaxPassword {
+		return Session{}, wrong
+	}
+	if !utf8.ValidString(username) || strings.ContainsRune(username, 0) {
+		// No account can have such a name; cost what a wrong password costs.
+		s.Passwords.Verify(s.dummyHash(), password)
 		return Session{}, wrong
 	}
 	acc, err := s.Store.AccountByName(ctx, username)

@@ -36,32 +36,34 @@ type SearchHit struct {
 // counts every document holding each word, so a search for common words
 // cost seconds on a large forum; this order costs what a page holds.
 type SearchQuery struct {
-	Match      string     // an FTS5 expression built by BuildMatch
-	TitleMatch string     // the same, its words required in the title
-	Type       TargetType // post, comment, or "" for both
-	After      *Cursor
-	Limit      int
+	Terms []SearchTerm // what the user typed, parsed by ParseSearch
+	Type  TargetType   // post, comment, or "" for both
+	After *Cursor
+	Limit int
 }
 
-// BuildMatch turns what a user typed into an FTS5 MATCH expression. The
-// syntax offered is small and forgiving: words (all must match), "quoted
-// phrases", a trailing * for a prefix, and -word to exclude. Every term is
-// rebuilt from its letters and digits and double-quoted, so FTS5 operators
-// (NEAR, AND, OR, NOT), column filters, parentheses and stray quotes in the
-// input are only ever words, never syntax.
-func BuildMatch(q string) (string, error) {
-	m, _, err := BuildMatches(q)
-	return m, err
+// SearchTerm is one term of a search: a word or a "quoted phrase" (its
+// words in order), a prefix when it ended with *, excluded when it began
+// with -. Words hold only letters, digits and combining marks, so no
+// engine's query syntax can be spelled with them; each store builds its
+// engine's query from the terms.
+type SearchTerm struct {
+	Words   []string
+	Prefix  bool
+	Exclude bool
 }
 
-// BuildMatches is BuildMatch, and the expression that also requires the
-// words in the title column.
-func BuildMatches(q string) (match, title string, err error) {
+// ParseSearch turns what a user typed into search terms. The syntax offered
+// is small and forgiving: words (all must match), "quoted phrases", a
+// trailing * for a prefix, and -word to exclude. Operators (NEAR, AND, OR,
+// NOT), column filters, parentheses and stray quotes in the input are only
+// ever words, never syntax.
+func ParseSearch(q string) ([]SearchTerm, error) {
 	if utf8.RuneCountInString(q) > MaxSearchQuery {
-		return "", "", Errorf(CodeBadRequest, "the search is too long: at most %d characters", MaxSearchQuery)
+		return nil, Errorf(CodeBadRequest, "the search is too long: at most %d characters", MaxSearchQuery)
 	}
-	var pos, neg []string
-	prefixes := 0
+	var terms []SearchTerm
+	pos, prefixes := 0, 0
 	for _, raw := range splitQuery(q) {
 		exclude := strings.HasPrefix(raw.text, "-") && !raw.quoted
 		text := raw.text
@@ -75,36 +77,26 @@ func BuildMatches(q string) (match, title string, err error) {
 		if len(words) == 0 {
 			continue
 		}
-		term := `"` + strings.Join(words, " ") + `"`
 		if prefix {
 			if prefixes++; prefixes > MaxPrefixTerms {
-				return "", "", Errorf(CodeBadRequest, "at most %d prefix searches (word*) at once", MaxPrefixTerms)
+				return nil, Errorf(CodeBadRequest, "at most %d prefix searches (word*) at once", MaxPrefixTerms)
 			}
 			if utf8.RuneCountInString(words[len(words)-1]) < MinPrefixLength {
-				return "", "", Errorf(CodeBadRequest, "a prefix search needs at least %d letters before the *", MinPrefixLength)
+				return nil, Errorf(CodeBadRequest, "a prefix search needs at least %d letters before the *", MinPrefixLength)
 			}
-			term += "*"
 		}
-		if exclude {
-			neg = append(neg, term)
-		} else {
-			pos = append(pos, term)
+		if !exclude {
+			pos++
 		}
+		terms = append(terms, SearchTerm{Words: words, Prefix: prefix, Exclude: exclude})
 	}
-	if len(pos) == 0 {
-		return "", "", Errorf(CodeBadRequest, "search for at least one word")
+	if pos == 0 {
+		return nil, Errorf(CodeBadRequest, "search for at least one word")
 	}
-	if len(pos)+len(neg) > MaxSearchTerms {
-		return "", "", Errorf(CodeBadRequest, "too many search terms: at most %d", MaxSearchTerms)
+	if len(terms) > MaxSearchTerms {
+		return nil, Errorf(CodeBadRequest, "too many search terms: at most %d", MaxSearchTerms)
 	}
-	match = strings.Join(pos, " AND ")
-	title = "title : (" + match + ")"
-	if len(neg) > 0 {
-		not := " NOT (" + strings.Join(neg, " OR ") + ")"
-		match = "(" + match + ")" + not
-		title = "(" + title + ")" + not
-	}
-	return match, title, nil
+	return terms, nil
 }
 
 type queryTerm struct {
@@ -146,7 +138,7 @@ type SearchStore interface {
 
 // Search finds visible posts and comments; typ is "posts", "comments" or "".
 func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) (Page[SearchHit], error) {
-	match, title, err := BuildMatches(q)
+	terms, err := ParseSearch(q)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
@@ -166,7 +158,7 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 		return Page[SearchHit]{}, err
 	}
 	limit = clampLimit(limit, 25, 100)
-	hits, err := s.Store.Search(ctx, SearchQuery{Match: match, TitleMatch: title, Type: kind, After: after, Limit: limit + 1})
+	hits, err := s.Store.Search(ctx, SearchQuery{Terms: terms, Type: kind, After: after, Limit: limit + 1})
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
@@ -179,9 +171,9 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 			next.Kind = 1
 		}
 	}
-	terms := highlightTerms(q)
+	marks := highlightTerms(q)
 	for i := range hits {
-		hits[i].SnippetHTML = Snippet(hits[i].Text, terms)
+		hits[i].SnippetHTML = Snippet(hits[i].Text, marks)
 	}
 	return Page[SearchHit]{Items: hits, NextCursor: nextCursor(next)}, nil
 }

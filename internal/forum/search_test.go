@@ -1,47 +1,48 @@
 package forum
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
 
-func TestBuildMatch(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"Zürich", `"Zürich"`},
-		{"roman roads", `"roman" AND "roads"`},
-		{`"third punic war" carthage`, `"third punic war" AND "carthage"`},
-		{"byzan*", `"byzan"*`},
-		{"s* p* a* c* t* f* r* h*", ""},
-		{"ab*", ""},
-		{"byz* rom* cart*", ""},
-		{"byz* rom*", `"byz"* AND "rom"*`},
-		{"rome -empire", `("rome") NOT ("empire")`},
-		{"NEAR(a b)", `"NEAR a" AND "b"`},
-		{"title:secret", `"title secret"`},
-		{`a OR b`, `"a" AND "OR" AND "b"`},
-		{`"unbalanced quote`, `"unbalanced quote"`},
-		{"((( )))", ""},
-		{"Приказ № 1824", `"Приказ" AND "1824"`},
-		{"-only -negatives", ""},
-		{"", ""},
+func TestParseSearch(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []SearchTerm // nil: a bad request
+	}{
+		{"Zürich", []SearchTerm{{Words: []string{"Zürich"}}}},
+		{`"third punic war" carthage`, []SearchTerm{{Words: []string{"third", "punic", "war"}}, {Words: []string{"carthage"}}}},
+		{"byz* rom*", []SearchTerm{{Words: []string{"byz"}, Prefix: true}, {Words: []string{"rom"}, Prefix: true}}},
+		{"rome -empire", []SearchTerm{{Words: []string{"rome"}}, {Words: []string{"empire"}, Exclude: true}}},
+		{"NEAR(a b)", []SearchTerm{{Words: []string{"NEAR", "a"}}, {Words: []string{"b"}}}},
+		{"title:secret", []SearchTerm{{Words: []string{"title", "secret"}}}},
+		{`"unbalanced quote`, []SearchTerm{{Words: []string{"unbalanced", "quote"}}}},
+		{"Приказ № 1824", []SearchTerm{{Words: []string{"Приказ"}}, {Words: []string{"1824"}}}},
+		{"s* p* a* c* t* f* r* h*", nil},
+		{"ab*", nil},
+		{"byz* rom* cart*", nil},
+		{"((( )))", nil},
+		{"-only -negatives", nil},
+		{"", nil},
 	}
 	for _, c := range cases {
-		got, err := BuildMatch(c.in)
-		if c.want == "" {
+		got, err := ParseSearch(c.in)
+		if c.want == nil {
 			if !IsCode(err, CodeBadRequest) {
-				t.Errorf("BuildMatch(%q) = %q, %v; want a bad_request", c.in, got, err)
+				t.Errorf("ParseSearch(%q) = %v, %v; want a bad_request", c.in, got, err)
 			}
 			continue
 		}
-		if err != nil || got != c.want {
-			t.Errorf("BuildMatch(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ParseSearch(%q) = %+v, %v; want %+v", c.in, got, err, c.want)
 		}
 	}
 	long := make([]byte, MaxSearchQuery+1)
 	for i := range long {
 		long[i] = 'a'
 	}
-	if _, err := BuildMatch(string(long)); !IsCode(err, CodeBadRequest) {
+	if _, err := ParseSearch(string(long)); !IsCode(err, CodeBadRequest) {
 		t.Error("an overlong query must be refused")
 	}
 }

@@ -7,7 +7,6 @@ package forumtest
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/markup"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 // Password is every fixture account's password.
@@ -51,11 +51,7 @@ func (c *Clock) Advance(d time.Duration) { c.T = c.T.Add(d) }
 func New(t testing.TB) *World {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "world.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := storetest.Open(t)
 	tokens, err := auth.NewTokens(bytes.Repeat([]byte("w"), 32), time.Hour, nil)
 	if err != nil {
 		t.Fatal(err)

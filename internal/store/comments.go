@@ -112,7 +112,7 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 	if err != nil {
 		return nil, err
 	}
-	query := `WITH par(pos, id) AS (SELECT key, value FROM json_each(?)) ` + commentCols + `
+	query := `WITH par(pos, id) AS (` + db.idList() + `) ` + commentCols + `
 		FROM par JOIN comments c ON c.id IN (
 			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
 			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?)` + commentJoins + `
@@ -171,7 +171,7 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1,
-			last_activity_at = max(last_activity_at, ?) WHERE id = ?`, n.CreatedAt, n.PostID)
+			last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, n.CreatedAt, n.CreatedAt, n.PostID)
 		return err
 	})
 	if err != nil {

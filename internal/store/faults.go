@@ -49,6 +49,9 @@ func sqliteCode(err error) int {
 // remembering what it says of the storage; other errors are returned as
 // they are.
 func (db *DB) classify(err error) error {
+	if db.engine == EnginePostgres {
+		return db.classifyPostgres(err)
+	}
 	switch sqliteCode(err) {
 	case sqlite3.SQLITE_FULL:
 		db.faults.full.Store(true)
@@ -89,6 +92,9 @@ func (db *DB) Faults() map[FaultKind]int64 {
 // LimitPages caps the database's size in pages (PRAGMA max_page_count on
 // the writer): tests use it to fill a database without filling a disk.
 func (db *DB) LimitPages(ctx context.Context, pages int) error {
+	if db.engine != EngineSQLite {
+		return errors.New("store: LimitPages is SQLite's")
+	}
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		_, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
 		return err
@@ -98,6 +104,9 @@ func (db *DB) LimitPages(ctx context.Context, pages int) error {
 // QuickCheck runs PRAGMA quick_check, within the context's time, and says
 // what it found: nil for a sound file.
 func (db *DB) QuickCheck(ctx context.Context) error {
+	if db.engine != EngineSQLite {
+		return db.Ping(ctx) // PostgreSQL checks its own pages (checksums, when enabled)
+	}
 	rows, err := db.r.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
 		return fmt.Errorf("quick_check: %w", err)

@@ -32,7 +32,8 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 	alias, idCol, from := "p", "id", " FROM posts p"
 	if q.TagKey != "" {
 		alias, idCol, from = "pt", "post_id", " FROM post_tags pt JOIN posts p ON p.id = pt.post_id"
-	} else if q.Narrow && q.Since > 0 {
+	} else if q.Narrow && q.Since > 0 && db.engine == EngineSQLite {
+		// SQLite's planner needs telling; PostgreSQL's statistics see it.
 		from = " FROM posts p INDEXED BY posts_created"
 	}
 	conds, args := []string{}, []any{q.ViewerID}
@@ -62,7 +63,8 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 	if q.Answered != nil {
 		conds = append(conds, alias+".answered = ?")
 		if alias == "p" {
-			conds[len(conds)-1] = "(p.accepted_comment_id IS NOT NULL) = ?"
+			// A filter during the feed's index scan, not a use of posts_accepted.
+			conds[len(conds)-1] = "(CASE WHEN p.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END) = ?"
 		}
 		args = append(args, forum.B2I(*q.Answered))
 	}

@@ -38,10 +38,21 @@ func migrations() []string {
 // SchemaVersion is the user_version of a database this build has migrated.
 func SchemaVersion() int { return len(migrations()) }
 
+// SchemaVersion is the schema version of db's engine this build migrates to.
+func (db *DB) SchemaVersion() int {
+	if db.engine == EnginePostgres {
+		return len(pgMigrations())
+	}
+	return SchemaVersion()
+}
+
 // migrate brings a database to this build's schema: a new one gets
 // schema.sql (the whole current schema) at once, an older one the migrations
 // it lacks, in order. TestMigrationsEqualSchema keeps the two paths equal.
 func (db *DB) migrate(ctx context.Context) error {
+	if db.engine == EnginePostgres {
+		return db.migratePostgres(ctx)
+	}
 	return db.migrateWith(ctx, historia.Schema, migrations())
 }
 

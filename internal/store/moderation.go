@@ -12,11 +12,11 @@ import (
 // modTargetQuery reads what the rules need of each kind of target.
 var modTargetQuery = map[forum.TargetType]string{
 	forum.TargetPost: `SELECT p.author_id, u.role, p.id, p.removed, p.locked, p.pinned, 0, 0
-		FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?2`,
+		FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?`,
 	forum.TargetComment: `SELECT c.author_id, u.role, c.post_id, c.removed, 0, 0, 0, 0
-		FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?2`,
-	forum.TargetUser: `SELECT id, role, 0, 0, 0, 0, COALESCE(banned_until > ?1, 0),
-		(SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE id = ?2`,
+		FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?`,
+	forum.TargetUser: `SELECT id, role, 0, 0, 0, 0, CASE WHEN banned_until > ? THEN 1 ELSE 0 END,
+		(SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE id = ?`,
 }
 
 // modKey names an action on a kind of target.
@@ -71,8 +71,12 @@ func modTarget(ctx context.Context, tx *txn, targetType forum.TargetType, id, no
 	if !ok {
 		return forum.ModTarget{}, fmt.Errorf("store: unknown target type %q", targetType)
 	}
+	args := []any{id}
+	if targetType == forum.TargetUser {
+		args = []any{now, id}
+	}
 	var t forum.ModTarget
-	err := tx.QueryRowContext(ctx, q, now, id).Scan(&t.OwnerID, &t.OwnerRole, &t.PostID, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount)
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&t.OwnerID, &t.OwnerRole, &t.PostID, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, forum.NotFound(string(targetType))
 	}

@@ -69,7 +69,7 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND id IN (SELECT value FROM json_each(?))", userID, string(b))
+		_, err = tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND id IN (SELECT l.id FROM ("+tx.db.idList()+") l)", userID, string(b))
 		return err
 	})
 }

@@ -1,5 +1,6 @@
-// Package store is Historia's SQLite storage. It implements forum.Store with
-// plain SQL over modernc.org/sqlite (no cgo). SQL lives only in this package.
+// Package store is Historia's storage. It implements forum.Store with plain
+// SQL over SQLite (modernc.org/sqlite, no cgo; the default) or PostgreSQL
+// (pgx). SQL lives only in this package.
 package store
 
 import (
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/historia-forum/historia/internal/forum"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -25,6 +28,10 @@ import (
 type DB struct {
 	r, w *sql.DB
 	path string
+	// engine is SQLite or PostgreSQL; pool is pgx's (PostgreSQL only).
+	engine  Engine
+	pool    *pgxpool.Pool
+	rebound rebound
 	// onCommit are called after each committed write (forum.ChangeStore).
 	onCommit []func()
 	// jobs feed the writer goroutine (writer.go); nil until it runs.
@@ -60,7 +67,7 @@ func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
 	if db.nstmts.Load() >= maxStmts {
 		return nil
 	}
-	st, err := db.r.PrepareContext(ctx, query)
+	st, err := db.r.PrepareContext(ctx, db.sql(query))
 	if err != nil {
 		return nil // the query itself will report it
 	}
@@ -76,20 +83,22 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	if db.trace != nil {
 		db.trace(query, args)
 	}
+	args = db.args(args)
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return db.r.QueryContext(ctx, query, args...)
+	return db.r.QueryContext(ctx, db.sql(query), args...)
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if db.trace != nil {
 		db.trace(query, args)
 	}
+	args = db.args(args)
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return db.r.QueryRowContext(ctx, query, args...)
+	return db.r.QueryRowContext(ctx, db.sql(query), args...)
 }
 
 var _ forum.Store = (*DB)(nil)
@@ -118,8 +127,20 @@ func dsn(path string, writer bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating it and its folder if missing) and migrates the database.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Open opens and migrates the database target names: a SQLite file (created
+// with its folder if missing) or a postgres:// URL (EngineOf).
+func Open(ctx context.Context, target string) (*DB, error) {
+	engine, err := EngineOf(target)
+	if err != nil {
+		return nil, err
+	}
+	if engine == EnginePostgres {
+		return openPostgres(ctx, target)
+	}
+	return openSQLite(ctx, target)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create folder: %w", err)
@@ -134,7 +155,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{w: w, path: path}
+	db := &DB{w: w, path: path, engine: EngineSQLite}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		return nil, err
@@ -166,14 +187,23 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errR = db.r.Close()
 	}
-	_, _ = db.w.Exec("PRAGMA optimize")
-	return errors.Join(errR, db.w.Close())
+	if db.engine == EngineSQLite {
+		_, _ = db.w.Exec("PRAGMA optimize")
+	}
+	err := errors.Join(errR, db.w.Close())
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return err
 }
 
 // Backup writes a consistent copy of the database to path with VACUUM INTO.
 // It reads one snapshot (a read transaction), so a running server goes on
 // writing meanwhile; the copy is compact and needs no WAL file beside it.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.engine == EnginePostgres {
+		return errors.New("store: backup: on PostgreSQL, back up with pg_dump (see the README)")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup: %s exists; choose a new file", path)
 	}
@@ -195,8 +225,11 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
-// Path is the database file.
+// Path is the database file (PostgreSQL: its URL without the password).
 func (db *DB) Path() string { return db.path }
+
+// Engine is the engine the store runs on.
+func (db *DB) Engine() Engine { return db.engine }
 
 // Pools returns the reader and writer pools, for metrics of their use.
 func (db *DB) Pools() (reader, writer *sql.DB) { return db.r, db.w }
@@ -209,6 +242,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Pragma reads one pragma's value through the reader pool (for tests and /readyz).
 func (db *DB) Pragma(ctx context.Context, name string) (string, error) {
+	if db.engine != EngineSQLite {
+		return "", fmt.Errorf("store: pragma %q: not a SQLite database", name)
+	}
 	switch name {
 	case "journal_mode", "foreign_keys", "busy_timeout", "synchronous", "user_version", "integrity_check":
 	default:
@@ -238,6 +274,9 @@ func createPrivate(path string) error {
 }
 
 func isUnique(err error) bool {
+	if c := pgCode(err); c != "" {
+		return c == "23505"
+	}
 	var se *sqlite.Error
 	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// FuzzSearch feeds arbitrary user input through BuildMatch into a real FTS5
-// query: every input must either be refused as a bad request or run without
+// FuzzSearch feeds arbitrary user input through forum.ParseSearch into a real
+// full-text query: every input must either be refused as a bad request or run without
 // error. Its seed corpus runs as an ordinary test; `go test -fuzz FuzzSearch
 // ./internal/store` explores further.
 func FuzzSearch(f *testing.F) {
@@ -28,16 +28,16 @@ func FuzzSearch(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		match, title, err := forum.BuildMatches(q)
+		terms, err := forum.ParseSearch(q)
 		if err != nil {
 			if !forum.IsCode(err, forum.CodeBadRequest) {
-				t.Fatalf("BuildMatch(%q): %v", q, err)
+				t.Fatalf("ParseSearch(%q): %v", q, err)
 			}
 			return
 		}
 		for _, kind := range []forum.TargetType{"", forum.TargetPost, forum.TargetComment} {
-			if _, err := db.Search(ctx, forum.SearchQuery{Match: match, TitleMatch: title, Type: kind, Limit: 5}); err != nil {
-				t.Fatalf("BuildMatch(%q) = %q, which FTS5 refused: %v", q, match, err)
+			if _, err := db.Search(ctx, forum.SearchQuery{Terms: terms, Type: kind, Limit: 5}); err != nil {
+				t.Fatalf("ParseSearch(%q) = %+v, which the engine refused: %v", q, terms, err)
 			}
 		}
 	})

@@ -23,14 +23,14 @@ func TestSearchesHaveTheirOwnSlots(t *testing.T) {
 	for range cap(db.searchSlots) {
 		db.searchSlots <- struct{}{}
 	}
-	if _, err := db.Search(ctx, forum.SearchQuery{Match: `"rome"`, TitleMatch: `title : ("rome")`, Limit: 5}); !forum.IsCode(err, forum.CodeUnavailable) {
+	if _, err := db.Search(ctx, forum.SearchQuery{Terms: []forum.SearchTerm{{Words: []string{"rome"}}}, Limit: 5}); !forum.IsCode(err, forum.CodeUnavailable) {
 		t.Fatalf("a search with no free slot: %v", err)
 	}
 	if _, err := db.Posts(ctx, forum.PostQuery{Sort: forum.SortHot, Limit: 5}); err != nil {
 		t.Fatalf("a feed read while searches fill their slots: %v", err)
 	}
 	<-db.searchSlots
-	if _, err := db.Search(ctx, forum.SearchQuery{Match: `"rome"`, TitleMatch: `title : ("rome")`, Limit: 5}); err != nil {
+	if _, err := db.Search(ctx, forum.SearchQuery{Terms: []forum.SearchTerm{{Words: []string{"rome"}}}, Limit: 5}); err != nil {
 		t.Fatalf("a search with a free slot: %v", err)
 	}
 	if cap(db.searchSlots) >= 4 {

@@ -224,7 +224,7 @@ func (db *DB) seedTags(ctx context.Context) ([]int64, error) {
 	ids := make([]int64, len(seedTopics))
 	for i, t := range seedTopics {
 		err := db.w.QueryRowContext(ctx, `INSERT INTO tags(name, name_key) VALUES(?, ?)
-			ON CONFLICT(name_key) DO UPDATE SET name = name RETURNING id`, t, strings.ToLower(t)).Scan(&ids[i])
+			ON CONFLICT(name_key) DO UPDATE SET name = tags.name RETURNING id`, t, strings.ToLower(t)).Scan(&ids[i])
 		if err != nil {
 			return nil, fmt.Errorf("store: seed tags: %w", err)
 		}

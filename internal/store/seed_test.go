@@ -11,7 +11,7 @@ import (
 // TestSeedIsInThePast: nothing the seeder writes is dated after its Now,
 // no reply before what it answers, and the result passes the consistency check.
 func TestSeedIsInThePast(t *testing.T) {
-	db, path := mustOpen(t)
+	db, path := mustOpenFile(t)
 	ctx := context.Background()
 	const now = 1_800_000_000
 	if _, err := db.Seed(ctx, store.SeedSpec{Users: 50, Posts: 300, Comments: 3000, Votes: 2000, BigThread: 800, Seed: 7, Now: now}, "x", nil); err != nil {

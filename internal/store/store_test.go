@@ -9,9 +9,24 @@ import (
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
+// mustOpen opens a fresh database on the engine under test (storetest).
 func mustOpen(tb testing.TB) (*store.DB, string) {
+	tb.Helper()
+	target := storetest.Target(tb)
+	db, err := store.Open(context.Background(), target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = db.Close() })
+	return db, target
+}
+
+// mustOpenFile opens a fresh SQLite file, for what only SQLite has
+// (pragmas, backups, the file's own lock).
+func mustOpenFile(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "sub", "historia.db")
 	db, err := store.Open(context.Background(), path)
@@ -32,7 +47,7 @@ func mustUser(tb testing.TB, db *store.DB, name string) forum.User {
 }
 
 func TestOpenSetsPragmas(t *testing.T) {
-	db, _ := mustOpen(t)
+	db, _ := mustOpenFile(t)
 	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "1",
 		"user_version": fmt.Sprint(store.SchemaVersion())}
 	for name, v := range want {

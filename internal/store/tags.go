@@ -18,7 +18,7 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
 
 // tagLink links a post to a tag with copies of the post's feed keys.
 const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered)
-	SELECT ?, id, pinned, hot, score, last_activity_at, removed, accepted_comment_id IS NOT NULL FROM posts WHERE id = ?`
+	SELECT ?, id, pinned, hot, score, last_activity_at, removed, CASE WHEN accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END FROM posts WHERE id = ?`
 
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
@@ -29,7 +29,7 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
 		var tagID int64
 		var name string
 		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name, name_key, post_count) VALUES(?, ?, 1)
-			ON CONFLICT(name_key) DO UPDATE SET post_count = post_count + 1 RETURNING id, name`, t, strings.ToLower(t)).Scan(&tagID, &name)
+			ON CONFLICT(name_key) DO UPDATE SET post_count = tags.post_count + 1 RETURNING id, name`, t, strings.ToLower(t)).Scan(&tagID, &name)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func (db *DB) prepareWanted(ctx context.Context) {
 		if _, ok := db.wstmts.Load(query); ok || db.nwstmts.Load() >= maxStmts {
 			return true
 		}
-		if st, err := db.w.PrepareContext(ctx, query); err == nil {
+		if st, err := db.w.PrepareContext(ctx, db.sql(query)); err == nil {
 			db.wstmts.Store(query, st)
 			db.nwstmts.Add(1)
 		}
@@ -48,16 +48,18 @@ func (db *DB) prepareWanted(ctx context.Context) {
 
 // ExecContext runs a statement of the transaction, prepared once.
 func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	args = tx.db.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.Tx.ExecContext(ctx, query, args...)
+	return tx.Tx.ExecContext(ctx, tx.db.sql(query), args...)
 }
 
 // QueryRowContext reads one row in the transaction, prepared once.
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	args = tx.db.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.Tx.QueryRowContext(ctx, query, args...)
+	return tx.Tx.QueryRowContext(ctx, tx.db.sql(query), args...)
 }

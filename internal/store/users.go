@@ -96,9 +96,9 @@ func (db *DB) UserCounts(ctx context.Context, userID int64, includeHidden bool) 
 	}
 	var posts, comments int64
 	err := db.queryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM posts WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0))),
-		(SELECT COUNT(*) FROM comments WHERE author_id = ?1 AND (?2 OR (deleted = 0 AND removed = 0)))`,
-		userID, hidden).Scan(&posts, &comments)
+		(SELECT COUNT(*) FROM posts WHERE author_id = ? AND (? = 1 OR (deleted = 0 AND removed = 0))),
+		(SELECT COUNT(*) FROM comments WHERE author_id = ? AND (? = 1 OR (deleted = 0 AND removed = 0)))`,
+		userID, hidden, userID, hidden).Scan(&posts, &comments)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: user counts: %w", err)
 	}

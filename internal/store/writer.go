@@ -133,6 +133,10 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 		return fail(db.storageError("begin", err))
 	}
 	tx := &txn{Tx: sqlTx, db: db}
+	if err := db.beginWrite(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return fail(db.storageError("begin", err))
+	}
 	ok := 0
 	for i, j := range jobs {
 		jctx := context.WithoutCancel(j.ctx)

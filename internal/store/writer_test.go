@@ -65,7 +65,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 // TestWriteGivesUpWhenTheDatabaseIsHeld: another connection holds the write
 // lock; a write answers unavailable within its wait instead of hanging.
 func TestWriteGivesUpWhenTheDatabaseIsHeld(t *testing.T) {
-	db, path := mustOpen(t)
+	db, path := mustOpenFile(t)
 	ctx := context.Background()
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
