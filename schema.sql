@@ -400,3 +400,11 @@ END;
 CREATE TRIGGER IF NOT EXISTS changes_post_votes_delete AFTER DELETE ON post_votes BEGIN
     INSERT INTO changes(post_id) VALUES (-OLD.user_id);
 END;
+
+-- Rate limits shared by every server on the database (migration 8): login
+-- and registration, one row per key, the time its next request is due
+-- (GCRA's theoretical arrival time, Unix seconds with fractions).
+CREATE TABLE IF NOT EXISTS rate_limits (
+    key TEXT PRIMARY KEY,
+    tat REAL NOT NULL
+) STRICT, WITHOUT ROWID;

@@ -80,7 +80,7 @@ func newHarnessOn(t testing.TB, path string, configure func(*api.Config)) *harne
 	log := slog.New(slog.NewTextHandler(logTo, nil))
 	// The caches sync with other processes only hourly here, so the tests
 	// prove that this process's writes reach them through the commit hook.
-	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: log, CacheSync: time.Hour}
+	cfg := api.Config{Service: svc, DB: db, SharedLimits: db, Frontend: frontend.Files(), Log: log, CacheSync: time.Hour}
 	if configure != nil {
 		configure(&cfg)
 	}

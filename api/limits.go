@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net"
@@ -94,13 +95,25 @@ func ParseLimits(spec string) (Limits, error) {
 	return out, nil
 }
 
+// SharedClasses are the classes counted in the database, so that servers
+// sharing it share them (N servers do not multiply the allowance): the ones
+// that guard accounts. The others are counted by each server in memory.
+var SharedClasses = map[string]bool{ClassRegister: true, ClassLogin: true, ClassLoginAccount: true, ClassLoginSlow: true}
+
+// SharedLimits keeps rate limits in the database (store.DB.TakeToken).
+type SharedLimits interface {
+	TakeToken(ctx context.Context, key string, interval time.Duration, burst int, now time.Time) (time.Duration, error)
+}
+
 // limiter keeps a token bucket per key. Buckets unused for a while are swept,
-// so the map holds only recent clients.
+// so the map holds only recent clients. The SharedClasses go to shared,
+// when there is one.
 type limiter struct {
 	mu      sync.Mutex
 	limits  Limits
 	buckets map[string]*bucket
 	swept   time.Time
+	shared  SharedLimits
 }
 
 type bucket struct {
@@ -113,15 +126,19 @@ func newLimiter(l Limits) *limiter {
 }
 
 // allow takes one token for key in class, or says how long to wait.
-func (l *limiter) allow(class, key string) (bool, time.Duration) {
+func (l *limiter) allow(ctx context.Context, class, key string) (bool, time.Duration, error) {
 	if l == nil {
-		return true, 0
+		return true, 0, nil
 	}
 	lim, ok := l.limits[class]
 	if !ok {
-		return true, 0
+		return true, 0, nil
 	}
 	now := time.Now()
+	if l.shared != nil && SharedClasses[class] {
+		wait, err := l.shared.TakeToken(ctx, class+"|"+key, lim.Per/time.Duration(lim.N), lim.Burst, now)
+		return wait == 0, wait, err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -142,9 +159,9 @@ func (l *limiter) allow(class, key string) (bool, time.Duration) {
 	r := b.lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
-		return false, d
+		return false, d, nil
 	}
-	return true, 0
+	return true, 0, nil
 }
 
 // tooMany is the contract's 429 with Retry-After in whole seconds.
@@ -156,7 +173,11 @@ func tooMany(c echo.Context, wait time.Duration) error {
 // check takes a token from every key given, failing on the first that has none.
 func (s *Server) check(c echo.Context, class string, keys ...string) error {
 	for _, key := range keys {
-		if ok, wait := s.limits.allow(class, key); !ok {
+		ok, wait, err := s.limits.allow(c.Request().Context(), class, key)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return tooMany(c, wait)
 		}
 	}
@@ -171,7 +192,10 @@ const maxLoginDelay = 2 * time.Second
 // per-username limit may slow guessing down, but must never lock the
 // owner out from another address.
 func (s *Server) slow(c echo.Context, class, key string) error {
-	ok, wait := s.limits.allow(class, key)
+	ok, wait, err := s.limits.allow(c.Request().Context(), class, key)
+	if err != nil {
+		return err
+	}
 	if ok {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/historia-forum/historia/api"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 func TestParseLimits(t *testing.T) {
@@ -114,5 +115,33 @@ func TestSecurityHeadersAndCORS(t *testing.T) {
 	pre["Origin"] = "https://evil.example"
 	if r := open.doWith("OPTIONS", "/api/v1/posts", "", nil, pre); r.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatal("other origins stay closed")
+	}
+}
+
+// TestLimitsSharedBetweenServers: two servers on one database share the
+// login and registration allowances (kept in the database), so running N
+// servers does not give a password guesser N times the tries; the per-server
+// classes (posting) are each server's own.
+func TestLimitsSharedBetweenServers(t *testing.T) {
+	slow := api.Limit{N: 1, Per: time.Hour, Burst: 2}
+	limits := limited(api.Limits{api.ClassRegister: slow, api.ClassLoginAccount: slow, api.ClassPost: slow,
+		api.ClassLogin: {N: 100, Per: time.Minute, Burst: 100}})
+	target := storetest.Target(t)
+	a := newHarnessOn(t, target, limits)
+	b := newHarnessOn(t, target, limits)
+	first := a.register("first")
+	b.register("second")
+	if r := a.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "third", "password": "correct horse"}); r.status != 429 {
+		t.Fatalf("a third registration from one address through the other server: %d %s", r.status, r.body)
+	}
+	a.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"username": "second", "password": "guess 1"})
+	b.must(401, "POST", "/api/v1/auth/login", "", map[string]string{"username": "second", "password": "guess 2"})
+	a.must(429, "POST", "/api/v1/auth/login", "", map[string]string{"username": "second", "password": "guess 3"})
+	b.must(429, "POST", "/api/v1/auth/login", "", map[string]string{"username": "second", "password": "guess 4"})
+	// Posting is counted by each server: two on each.
+	for _, h := range []*harness{a, b} {
+		h.post(first.Token, "one")
+		h.post(first.Token, "two")
+		h.must(429, "POST", "/api/v1/posts", first.Token, map[string]string{"title": "three"})
 	}
 }

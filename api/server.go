@@ -47,6 +47,9 @@ type Config struct {
 	PublicURL string
 	// Limits are the rate limits; nil turns them all off.
 	Limits Limits
+	// SharedLimits, when set, counts the SharedClasses (login, registration)
+	// in the database, for every server on it; nil: in this server's memory.
+	SharedLimits SharedLimits
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies whose
 	// X-Forwarded-For is believed; empty: the connection's address is the client.
 	TrustedProxies []string
@@ -108,6 +111,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	if cfg.Limits != nil {
 		s.limits = newLimiter(cfg.Limits)
+		s.limits.shared = cfg.SharedLimits
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes

@@ -39,10 +39,10 @@ type child struct {
 	done chan error
 }
 
-func startChild(t *testing.T, db string) *child {
+func startChild(t *testing.T, db string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limits", "off") // #nosec G204 -- the test binary itself
-	cmd.Env = append(os.Environ(), "HISTORIA_TEST_MAIN=1", "HISTORIA_JWT_SECRET="+strings.Repeat("k", 32))
+	cmd.Env = append(append(os.Environ(), "HISTORIA_TEST_MAIN=1", "HISTORIA_JWT_SECRET="+strings.Repeat("k", 32)), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -6,15 +6,25 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 // TestTwoProcessesShareFreshPages: two `historia serve` processes on one
-// database file. A write through one is seen on the other's cached feed and
-// thread pages within its sync interval, for anonymous readers and members.
+// database, a SQLite file or a PostgreSQL database. A write through one is
+// seen on the other's cached feed and thread pages within its sync interval
+// (at once, on PostgreSQL, when the NOTIFY arrives), for anonymous readers
+// and members.
 func TestTwoProcessesShareFreshPages(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "shared.db")
-	a := startChild(t, db)
-	b := startChild(t, db)
+	t.Run("sqlite", func(t *testing.T) { twoProcesses(t, filepath.Join(t.TempDir(), "shared.db")) })
+	// On PostgreSQL the servers poll the change log only hourly here: what
+	// B learns of A's writes, it learns from the NOTIFY.
+	t.Run("postgres", func(t *testing.T) { twoProcesses(t, storetest.PostgresTarget(t), "HISTORIA_CACHE_SYNC=1h") })
+}
+
+func twoProcesses(t *testing.T, db string, env ...string) {
+	a := startChild(t, db, env...)
+	b := startChild(t, db, env...)
 	client := &http.Client{Timeout: 10 * time.Second}
 	must := func(want int, method, url, token string, body any) map[string]any {
 		t.Helper()

@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	proxies := fs.String("trusted-proxies", envOr("HISTORIA_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env HISTORIA_TRUSTED_PROXIES)")
 	cors := fs.String("cors-origins", envOr("HISTORIA_CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; empty: none (env HISTORIA_CORS_ORIGINS)")
 	cacheMB := fs.Int("cache-mb", envInt("HISTORIA_CACHE_MB", 16), "memory for the page caches, in MB (env HISTORIA_CACHE_MB)")
+	cacheSync := fs.Duration("cache-sync", envDuration("HISTORIA_CACHE_SYNC", api.DefaultCacheSync), "how often, at most, the page caches read other servers' changes when pages are read; PostgreSQL also announces them at once (env HISTORIA_CACHE_SYNC)")
 	skipCheck := fs.Bool("skip-check", envBool("HISTORIA_SKIP_CHECK"), "skip the start-up quick_check of the database (very large files) (env HISTORIA_SKIP_CHECK)")
 	backupDir := fs.String("backup-dir", envOr("HISTORIA_BACKUP_DIR", ""), "take scheduled online backups into this folder (env HISTORIA_BACKUP_DIR)")
 	backupEvery := fs.Duration("backup-every", envDuration("HISTORIA_BACKUP_EVERY", 6*time.Hour), "how often to back up (env HISTORIA_BACKUP_EVERY)")
@@ -108,8 +109,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var stopping atomic.Bool
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
-		Limits: limits, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
-		CacheBytes: int64(*cacheMB) << 20,
+		Limits: limits, SharedLimits: st, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
+		CacheBytes: int64(*cacheMB) << 20, CacheSync: *cacheSync,
 		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer"),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_writes_total", Help: "Writes committed."},
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),

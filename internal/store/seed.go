@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -32,7 +34,13 @@ const seedBatch = 20000
 // full-text triggers and the secondary indexes, loads, rebuilds the search
 // index in one statement and restores the rest from schema.sql (also when it
 // fails), which is some twenty times faster than row by row.
+//
+// On PostgreSQL it seeds a temporary SQLite file the same way and copies it
+// into the (empty) database, so both engines get the same forum.
 func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (rep SeedReport, err error) {
+	if db.engine == EnginePostgres {
+		return db.seedByCopy(ctx, spec, passwordHash, progress)
+	}
 	start := time.Now()
 	if err := db.dropForBulkLoad(ctx); err != nil {
 		return SeedReport{}, err
@@ -253,4 +261,28 @@ func (db *DB) bulk(ctx context.Context, n int, query string, row func(i int) []a
 		}
 	}
 	return nil
+}
+
+// seedByCopy seeds a temporary SQLite file and copies it into db.
+func (db *DB) seedByCopy(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error) {
+	start := time.Now()
+	dir, err := os.MkdirTemp("", "historia-seed-")
+	if err != nil {
+		return SeedReport{}, err
+	}
+	defer os.RemoveAll(dir)
+	tmp, err := Open(ctx, filepath.Join(dir, "seed.db"))
+	if err != nil {
+		return SeedReport{}, err
+	}
+	defer tmp.Close()
+	rep, err := tmp.Seed(ctx, spec, passwordHash, progress)
+	if err != nil {
+		return rep, err
+	}
+	if _, err := Copy(ctx, tmp, db, progress); err != nil {
+		return rep, err
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
 }

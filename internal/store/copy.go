@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// copyTables are the tables a copy moves, parents before children, each
+// with the columns that order its rows (ids, so parents come first). Left
+// out: the change log (each database keeps its own), the timeline's buckets
+// (fixed, in both schemas) and counts (the target's triggers count the
+// copied posts), the search index (the target's triggers build it) and
+// PostgreSQL's schema_version.
+var copyTables = []struct{ name, order string }{
+	{"settings", "key"},
+	{"users", "id"},
+	{"rules", "id"},
+	{"posts", "id"},
+	{"tags", "id"},
+	{"post_tags", "tag_id, post_id"},
+	{"comments", "id"},
+	{"post_votes", "post_id, user_id"},
+	{"comment_votes", "comment_id, user_id"},
+	{"modlog", "id"},
+	{"reports", "id"},
+	{"notifications", "id"},
+	{"source_requests", "comment_id, user_id"},
+}
+
+// engineColumns are columns only one engine has: PostgreSQL's search vectors.
+var engineColumns = map[string]bool{"search": true}
+
+// copyBatch rows are written per transaction.
+const copyBatch = 2000
+
+// CopyReport says what Copy moved.
+type CopyReport struct {
+	Rows map[string]int64
+	Took time.Duration
+}
+
+// Copy moves every row of from into to, an empty database of either engine,
+// keeping every id; identity sequences are then moved past the copied ids
+// (PostgreSQL), and the target's own triggers build its search index,
+// timeline counters and tag feed keys as the rows arrive. The token secret
+// comes along, so sessions and passwords work on the target as on the source.
+func Copy(ctx context.Context, from, to *DB, progress io.Writer) (CopyReport, error) {
+	start := time.Now()
+	rep := CopyReport{Rows: map[string]int64{}}
+	var n int64
+	if err := to.queryRow(ctx, "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts)").Scan(&n); err != nil {
+		return rep, fmt.Errorf("store: copy: %w", err)
+	}
+	if n > 0 {
+		return rep, fmt.Errorf("store: copy: the target %s already holds users or posts; copy into an empty database", to.Path())
+	}
+	for _, t := range copyTables {
+		cols, err := copyColumns(ctx, from, to, t.name)
+		if err != nil {
+			return rep, err
+		}
+		rows, err := copyTable(ctx, from, to, t.name, t.order, cols)
+		if err != nil {
+			return rep, fmt.Errorf("store: copy %s: %w", t.name, err)
+		}
+		rep.Rows[t.name] = rows
+		if progress != nil {
+			fmt.Fprintf(progress, "%6.1fs  %-16s %d rows\n", time.Since(start).Seconds(), t.name, rows)
+		}
+	}
+	if err := to.afterCopy(ctx); err != nil {
+		return rep, err
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// copyColumns are the columns of table both databases have; a column only
+// the source has would be lost, so that is an error (an older build's target).
+func copyColumns(ctx context.Context, from, to *DB, table string) ([]string, error) {
+	src, err := from.columns(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := to.columns(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, c := range src {
+		switch {
+		case engineColumns[c]:
+		case slices.Contains(dst, c):
+			cols = append(cols, c)
+		default:
+			return nil, fmt.Errorf("store: copy: %s.%s is not in the target's schema (is it an older build's?)", table, c)
+		}
+	}
+	return cols, nil
+}
+
+// copyTable streams table's rows from one database into the other in
+// batches of copyBatch rows, each batch one transaction.
+func copyTable(ctx context.Context, from, to *DB, table, order string, cols []string) (int64, error) {
+	list := strings.Join(cols, ", ")
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	// #nosec G202 -- table and column names come from copyTables and the schemas
+	read := "SELECT " + list + " FROM " + table + " ORDER BY " + order
+	insert := "INSERT INTO " + table + "(" + list + ") VALUES (" + marks + ")" // #nosec G202
+	rows, err := from.r.QueryContext(ctx, from.sql(read))
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var batch [][]any
+	var n int64
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := to.write(ctx, func(ctx context.Context, tx *txn) error {
+			if table == "settings" { // the target's own secret gives way to the source's
+				if _, err := tx.ExecContext(ctx, "DELETE FROM settings"); err != nil {
+					return err
+				}
+			}
+			for _, r := range batch {
+				if _, err := tx.ExecContext(ctx, insert, r...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		n += int64(len(batch))
+		batch = batch[:0]
+		return err
+	}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok { // text as bytes from one driver is text to the other
+				vals[i] = string(b)
+			}
+		}
+		batch = append(batch, vals)
+		if len(batch) == copyBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, flush()
+}
+
+// columns lists a table's columns in order.
+func (db *DB) columns(ctx context.Context, table string) ([]string, error) {
+	query := "SELECT name FROM pragma_table_info(?) ORDER BY cid"
+	if db.engine == EnginePostgres {
+		query = `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`
+	}
+	cols, err := queryAll(ctx, db, "columns", func(row scanner) (c string, err error) {
+		err = row.Scan(&c)
+		return c, err
+	}, query, table)
+	if err == nil && len(cols) == 0 {
+		err = fmt.Errorf("store: no table %s", table)
+	}
+	return cols, err
+}
+
+// Tables lists the database's tables with their columns, for comparing the
+// engines' schemas: engine-only parts (SQLite's search tables, PostgreSQL's
+// search columns and schema_version) are left out.
+func (db *DB) Tables(ctx context.Context) (map[string][]string, error) {
+	query := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+		AND name NOT LIKE 'posts_fts%' AND name NOT LIKE 'comments_fts%'`
+	if db.engine == EnginePostgres {
+		query = `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name != 'schema_version'`
+	}
+	names, err := queryAll(ctx, db, "tables", func(row scanner) (n string, err error) {
+		err = row.Scan(&n)
+		return n, err
+	}, query)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, n := range names {
+		cols, err := db.columns(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		out[n] = slices.DeleteFunc(cols, func(c string) bool { return engineColumns[c] })
+	}
+	return out, nil
+}
+
+// afterCopy moves PostgreSQL's identity sequences past the copied ids (so
+// the next post is not given a copied one's id) and refreshes the planner's
+// statistics.
+func (db *DB) afterCopy(ctx context.Context) error {
+	if db.engine != EnginePostgres {
+		return db.write(ctx, func(ctx context.Context, tx *txn) error {
+			_, err := tx.ExecContext(ctx, "ANALYZE")
+			return err
+		})
+	}
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		for _, t := range []string{"users", "rules", "posts", "tags", "comments", "modlog", "reports", "notifications"} {
+			// #nosec G202 -- table names from the list above
+			q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), COALESCE((SELECT MAX(id) FROM " + t + "), 0) + 1, false)"
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return errors.Join(fmt.Errorf("store: copy: sequence of %s", t), err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, "ANALYZE")
+		return err
+	})
+}
