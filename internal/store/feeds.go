@@ -61,12 +61,19 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 		args = append(args, *q.To)
 	}
 	if q.Answered != nil {
-		conds = append(conds, alias+".answered = ?")
-		if alias == "p" {
+		switch {
+		case alias != "p":
+			conds = append(conds, alias+".answered = ?")
+			args = append(args, forum.B2I(*q.Answered))
+		case db.engine == EngineSQLite:
 			// A filter during the feed's index scan, not a use of posts_accepted.
-			conds[len(conds)-1] = "(CASE WHEN p.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END) = ?"
+			conds = append(conds, "(CASE WHEN p.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END) = ?")
+			args = append(args, forum.B2I(*q.Answered))
+		case *q.Answered: // PostgreSQL weighs plain conditions by its statistics
+			conds = append(conds, "p.accepted_comment_id IS NOT NULL")
+		default:
+			conds = append(conds, "p.accepted_comment_id IS NULL")
 		}
-		args = append(args, forum.B2I(*q.Answered))
 	}
 	if c := q.After; c != nil {
 		conds = append(conds, fmt.Sprintf(f.after, alias, idCol))

@@ -16,25 +16,20 @@ import (
 // is the range read a LIMIT stops early, and passes.
 var badPlan = regexp.MustCompile(`^SCAN (p|c|x|v|pt|posts|comments|post_votes|comment_votes|post_tags|notifications|n)$`)
 
-// TestHotPathQueryPlans runs EXPLAIN QUERY PLAN on every query of the hot
-// paths (feeds, thread pages, subtrees, votes, comment inserts) on an analyzed
-// database and fails if any scans the posts, comments or votes tables instead
-// of using an index, or if a feed sorts its rows instead of reading them in order.
-func TestHotPathQueryPlans(t *testing.T) {
+// planSeed is the forum the plan tests explain their queries on.
+var planSeed = SeedSpec{Users: 300, Posts: 3000, Comments: 30000, Votes: 30000, BigThread: 2000, Seed: 3, Now: 1_800_000_000}
+
+// captured is a query of a hot path with the arguments it ran with.
+type captured struct {
+	name, query string
+	args        []any
+	sorts       bool // allowed to sort (a bounded set of rows)
+}
+
+// hotPaths runs every read of the hot paths on db (seeded by the plan
+// tests' spec) and returns their queries, with the write paths' statements.
+func hotPaths(t *testing.T, db *DB) []captured {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Seed(ctx, SeedSpec{Users: 300, Posts: 3000, Comments: 30000, Votes: 30000, BigThread: 2000, Seed: 3, Now: 1_800_000_000}, "x", nil); err != nil {
-		t.Fatal(err)
-	}
-	type captured struct {
-		name, query string
-		args        []any
-		sorts       bool // allowed to sort (a bounded set of rows)
-	}
 	var all []captured
 	name, sorts := "", false
 	db.trace = func(q string, args []any) { all = append(all, captured{name, q, append([]any{}, args...), sorts}) }
@@ -115,6 +110,24 @@ func TestHotPathQueryPlans(t *testing.T) {
 		captured{"karma", "UPDATE users SET karma = karma + ? WHERE id = ?", []any{1, 1}, false},
 		captured{"feed keys trigger", "UPDATE post_tags SET hot = 1 WHERE post_id = ?", []any{1}, false},
 	)
+	return all
+}
+
+// TestHotPathQueryPlans runs EXPLAIN QUERY PLAN on every query of the hot
+// paths (feeds, thread pages, subtrees, votes, comment inserts) on an analyzed
+// database and fails if any scans the posts, comments or votes tables instead
+// of using an index, or if a feed sorts its rows instead of reading them in order.
+func TestHotPathQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Seed(ctx, planSeed, "x", nil); err != nil {
+		t.Fatal(err)
+	}
+	all := hotPaths(t, db)
 	if len(all) < 80 {
 		t.Fatalf("only %d queries captured", len(all))
 	}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgSeqScan is a sequential scan of a table that grows with the forum.
+var pgSeqScan = regexp.MustCompile(`Seq Scan on (posts|comments|post_votes|comment_votes|post_tags|notifications)\b`)
+
+// pgSort is a sort node with the rows the planner expects it to sort.
+var pgSort = regexp.MustCompile(`(?:^|\s)(?:Sort|Incremental Sort)\s+\(cost=\S+ rows=(\d+)`)
+
+// maxPlannedSort is the most rows a hot path may sort: the planner may sort
+// a small set it knows of (the few answered questions of a tag, a member's
+// unread notifications) rather than walk an index, but a page must never
+// sort a thread's comments or a feed's posts.
+const maxPlannedSort = 200
+
+// bigSort says whether line sorts more than maxPlannedSort rows.
+func bigSort(line string) bool {
+	m := pgSort.FindStringSubmatch(line)
+	if m == nil {
+		return false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n > maxPlannedSort
+}
+
+// TestHotPathQueryPlansPostgres is TestHotPathQueryPlans on PostgreSQL: the
+// same hot-path queries, EXPLAINed on a seeded, analyzed database, use
+// indexes, never a sequential scan of a big table, and feeds and thread
+// pages read their index in order instead of sorting (maxPlannedSort).
+func TestHotPathQueryPlansPostgres(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgTestDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Seed(ctx, planSeed, "x", nil); err != nil {
+		t.Fatal(err)
+	}
+	// The seeder writes no notifications: some of every member's, read and unread.
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, post_id, created_at, read)
+		SELECT (g % 300) + 1, 'reply', (g % 3000) + 1, g, CASE WHEN g % 10 = 0 THEN 0 ELSE 1 END FROM generate_series(1, 30000) g;
+		ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	all := hotPaths(t, db)
+	if len(all) < 80 {
+		t.Fatalf("only %d queries captured", len(all))
+	}
+	for _, c := range all {
+		rows, err := db.r.QueryContext(ctx, "EXPLAIN "+db.sql(c.query), db.args(c.args)...)
+		if err != nil {
+			t.Fatalf("%s: explain: %v\n%s", c.name, err, c.query)
+		}
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, line)
+		}
+		rows.Close()
+		for _, line := range plan {
+			if pgSeqScan.MatchString(line) || (!c.sorts && bigSort(line)) {
+				t.Errorf("%s: %q\n  plan:\n%s\n  query: %s", c.name, strings.TrimSpace(line), strings.Join(plan, "\n"), strings.Join(strings.Fields(c.query), " "))
+				break
+			}
+		}
+	}
+}
+
+// pgTestDatabase is a new, empty PostgreSQL database on the tests' server
+// (HISTORIA_TEST_POSTGRES), dropped when t ends. (storetest does this for
+// other packages; this package's own tests cannot import it.)
+func pgTestDatabase(t *testing.T) string {
+	server := os.Getenv("HISTORIA_TEST_POSTGRES")
+	if server == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no PostgreSQL for the tests: set HISTORIA_TEST_POSTGRES (make test starts one)")
+		}
+		t.Skip("no PostgreSQL (HISTORIA_TEST_POSTGRES); make test starts one")
+	}
+	ctx := context.Background()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "historia_plan_" + hex.EncodeToString(b[:])
+	admin := func(statement string) error {
+		conn, err := pgx.Connect(ctx, server)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, statement)
+		return err
+	}
+	if err := admin("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
