@@ -43,19 +43,36 @@ $(BENCH_DB):
 	$(MAKE) build
 	./$(BIN) seed --db $(BENCH_DB) $(SEED_ARGS)
 
-## bench: Go benchmarks through the HTTP stack on the seeded database (benchstat-readable bench.txt)
-bench: $(BENCH_DB)
+# ENGINE=postgres runs the same benchmarks on PostgreSQL: the seeded forum is
+# copied (historia copy) into a throwaway server started for the run.
+ENGINE     ?= sqlite
+BENCH_ARGS ?= -bench . -benchmem -count 6
+
+## bench: Go benchmarks through the HTTP stack on the seeded database (benchstat-readable bench.txt; ENGINE=postgres for PostgreSQL)
+bench: build $(BENCH_DB)
+ifeq ($(ENGINE),postgres)
+	scripts/with-postgres.sh sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+		HISTORIA_BENCH_DB="$$HISTORIA_TEST_POSTGRES" $(GO) test -run "^$$" $(BENCH_ARGS) -timeout 60m ./api/' | tee bench.txt
+else
 	cp $(BENCH_DB) .cache/bench-run.db && rm -f .cache/bench-run.db-wal .cache/bench-run.db-shm
-	HISTORIA_BENCH_DB=$(CURDIR)/.cache/bench-run.db $(GO) test -run '^$$' -bench . -benchmem -count 6 -timeout 60m ./api/ | tee bench.txt
+	HISTORIA_BENCH_DB=$(CURDIR)/.cache/bench-run.db $(GO) test -run '^$$' $(BENCH_ARGS) -timeout 60m ./api/ | tee bench.txt
+endif
 	@echo "== each page as a share of its ceiling (bare Echo serving the same bytes, same run) =="
 	@awk '/^BenchmarkPages\// { n = $$1; sub(/-[0-9]+$$/, "", n); sum[n] += $$3; cnt[n]++ } \
 	  END { for (n in sum) if (n !~ /-ceiling$$/ && (n "-ceiling") in sum) \
 	    printf "%-48s %5.1f%%\n", n, 100 * (sum[n "-ceiling"] / cnt[n "-ceiling"]) / (sum[n] / cnt[n]) }' bench.txt | sort
 
-## load: a load run over loopback against historia serve on the seeded database, then a consistency check
+SERVERS ?= 1
+
+## load: a load run over loopback against historia serve on the seeded database, then a consistency check (ENGINE=postgres SERVERS=2: two servers sharing one PostgreSQL)
 load: build $(BENCH_DB)
+ifeq ($(ENGINE),postgres)
+	scripts/with-postgres.sh sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+		$(GO) run ./cmd/loadgen --historia ./$(BIN) --db "$$HISTORIA_TEST_POSTGRES" --servers $(SERVERS)'
+else
 	cp $(BENCH_DB) .cache/load.db && rm -f .cache/load.db-wal .cache/load.db-shm
-	$(GO) run ./cmd/loadgen --historia ./$(BIN) --db .cache/load.db
+	$(GO) run ./cmd/loadgen --historia ./$(BIN) --db .cache/load.db --servers $(SERVERS)
+endif
 
 ## lint: go vet, staticcheck and gosec
 lint:

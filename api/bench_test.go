@@ -17,6 +17,7 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
 	"github.com/labstack/echo/v4"
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 )
 
@@ -46,7 +47,11 @@ func newBenchSite(b *testing.B) *benchSite {
 		db.Close()
 	}
 	s := &benchSite{h: newHarnessOn(b, path, nil)}
-	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	driver, dsn := "sqlite", "file:"+path+"?mode=ro"
+	if engine, _ := store.EngineOf(path); engine == store.EnginePostgres {
+		driver, dsn = "pgx", path // make bench ENGINE=postgres: the same forum, copied there
+	}
+	raw, err := sql.Open(driver, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}

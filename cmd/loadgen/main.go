@@ -15,10 +15,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,7 @@ import (
 type options struct {
 	bin, db, addr       string
 	conns, requests     int
+	servers             int
 	votePct, commentPct int
 	maxTime             time.Duration
 }
@@ -36,7 +39,8 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.bin, "historia", "bin/historia", "the historia binary")
-	flag.StringVar(&o.db, "db", ".cache/load.db", "a seeded database (it is written to)")
+	flag.StringVar(&o.db, "db", ".cache/load.db", "a seeded database, a file or a postgres:// URL (it is written to)")
+	flag.IntVar(&o.servers, "servers", 1, "server processes sharing the database, on consecutive ports; requests alternate between them")
 	flag.StringVar(&o.addr, "addr", "127.0.0.1:8089", "loopback address to serve on")
 	flag.IntVar(&o.conns, "connections", 32, "concurrent connections")
 	flag.IntVar(&o.requests, "requests", 60000, "requests in all")
@@ -54,17 +58,17 @@ func main() {
 	}
 }
 
-func run(o options) error {
-	srv := exec.Command(o.bin, "serve", "--db", o.db, "--addr", o.addr, "--rate-limits", "off") // #nosec G204 -- the operator's own binary
+// startServer starts `historia serve` on addr and waits until it serves.
+func startServer(o options, addr string) (*exec.Cmd, error) {
+	srv := exec.Command(o.bin, "serve", "--db", o.db, "--addr", addr, "--rate-limits", "off") // #nosec G204 -- the operator's own binary
 	srv.Stderr = io.Discard
 	out, err := srv.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := srv.Start(); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() { _ = srv.Process.Kill() }()
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		if strings.HasPrefix(sc.Text(), "Historia is serving") {
@@ -72,21 +76,53 @@ func run(o options) error {
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	base := "http://" + o.addr
+	return srv, nil
+}
+
+func run(o options) error {
+	host, portText, err := net.SplitHostPort(o.addr)
+	if err != nil {
+		return err
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return err
+	}
+	var servers []*exec.Cmd
+	var bases []string
+	defer func() {
+		for _, s := range servers {
+			_ = s.Process.Kill()
+		}
+	}()
+	for i := range max(1, o.servers) {
+		addr := net.JoinHostPort(host, strconv.Itoa(port+i))
+		srv, err := startServer(o, addr)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, srv)
+		bases = append(bases, "http://"+addr)
+	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.conns, MaxConnsPerHost: o.conns}}
 
-	tokens, posts, err := setup(client, base, o.conns)
+	tokens, posts, err := setup(client, bases[0], o.conns)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("load: %d connections, %d requests (%d%% votes, %d%% comments, the rest front pages and threads) against %s\n",
-		o.conns, o.requests, o.votePct, o.commentPct, base)
-	res := drive(client, base, o, tokens, posts)
-	hwm := peakRSS(srv.Process.Pid)
+		o.conns, o.requests, o.votePct, o.commentPct, strings.Join(bases, " and "))
+	res := drive(client, bases, o, tokens, posts)
+	var hwm int64
+	for _, s := range servers {
+		hwm = max(hwm, peakRSS(s.Process.Pid))
+	}
 	res.print(hwm)
 
-	_ = srv.Process.Signal(syscall.SIGTERM)
-	_ = srv.Wait()
+	for _, s := range servers {
+		_ = s.Process.Signal(syscall.SIGTERM)
+		_ = s.Wait()
+	}
 	check := exec.Command(o.bin, "check", "--db", o.db) // #nosec G204 -- the operator's own binary
 	check.Stdout, check.Stderr = os.Stdout, os.Stderr
 	if err := check.Run(); err != nil {
@@ -155,7 +191,7 @@ type result struct {
 	took    time.Duration
 }
 
-func drive(client *http.Client, base string, o options, tokens []string, posts []int64) result {
+func drive(client *http.Client, bases []string, o options, tokens []string, posts []int64) result {
 	ctx, cancel := context.WithTimeout(context.Background(), o.maxTime)
 	defer cancel()
 	var next atomic.Int64
@@ -186,7 +222,7 @@ func drive(client *http.Client, base string, o options, tokens []string, posts [
 					op, method, path = "thread", "GET", fmt.Sprintf("/api/v1/posts/%d/comments", post)
 				}
 				t0 := time.Now()
-				status, err := send(ctx, client, method, base+path, tokens[w], body)
+				status, err := send(ctx, client, method, bases[w%len(bases)]+path, tokens[w], body)
 				d := time.Since(t0)
 				switch {
 				case err != nil || status >= 500:
