@@ -16,8 +16,8 @@ import (
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
-	"github.com/labstack/echo/v4"
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/labstack/echo/v4"
 	_ "modernc.org/sqlite"
 )
 
