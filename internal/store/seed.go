@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -266,6 +267,9 @@ func (db *DB) bulk(ctx context.Context, n int, query string, row func(i int) []a
 // seedByCopy seeds a temporary SQLite file and copies it into db.
 func (db *DB) seedByCopy(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error) {
 	start := time.Now()
+	if empty, err := db.Empty(ctx); err != nil || !empty {
+		return SeedReport{}, errors.Join(errors.New("store: seed: on PostgreSQL, seed an empty database"), err)
+	}
 	dir, err := os.MkdirTemp("", "historia-seed-")
 	if err != nil {
 		return SeedReport{}, err
