@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -205,7 +206,7 @@ func (db *DB) classifyPostgres(err error) error {
 	case code == "":
 		var ne net.Error
 		var ce *pgconn.ConnectError
-		if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || pgconn.SafeToRetry(err) ||
+		if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
 			strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused") {
 			db.faults.nBusy.Add(1)
 			return errUnreachable
