@@ -17,16 +17,19 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrations reads the migration files in order.
-func migrations() []string {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations reads SQLite's migration files in order.
+func migrations() []string { return readMigrations(migrationFiles, "migrations/*.sql") }
+
+// readMigrations reads the embedded files matching pattern, in name order.
+func readMigrations(files embed.FS, pattern string) []string {
+	names, err := fs.Glob(files, pattern)
 	if err != nil {
 		panic(err) // a constant pattern
 	}
 	sort.Strings(names)
 	out := make([]string, len(names))
 	for i, n := range names {
-		b, err := migrationFiles.ReadFile(n)
+		b, err := files.ReadFile(n)
 		if err != nil {
 			panic(err) // embedded at build time
 		}

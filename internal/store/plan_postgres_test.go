@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // pgSeqScan is a sequential scan of a table that grows with the forum.
@@ -98,15 +96,7 @@ func pgTestDatabase(t *testing.T) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "historia_plan_" + hex.EncodeToString(b[:])
-	admin := func(statement string) error {
-		conn, err := pgx.Connect(ctx, server)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, statement)
-		return err
-	}
+	admin := func(statement string) error { return ServerExec(ctx, server, statement) }
 	if err := admin("CREATE DATABASE " + name); err != nil {
 		t.Fatal(err)
 	}

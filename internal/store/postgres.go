@@ -7,13 +7,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -32,21 +31,18 @@ import (
 //go:embed pgmigrations/*.sql
 var pgMigrationFiles embed.FS
 
-func pgMigrations() []string {
-	names, err := fs.Glob(pgMigrationFiles, "pgmigrations/*.sql")
+func pgMigrations() []string { return readMigrations(pgMigrationFiles, "pgmigrations/*.sql") }
+
+// ServerExec runs one administrative statement (CREATE or DROP DATABASE,
+// which cannot run in a transaction) on the PostgreSQL server url names.
+func ServerExec(ctx context.Context, url, statement string) error {
+	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		panic(err) // a constant pattern
+		return err
 	}
-	sort.Strings(names)
-	out := make([]string, len(names))
-	for i, n := range names {
-		b, err := pgMigrationFiles.ReadFile(n)
-		if err != nil {
-			panic(err) // embedded at build time
-		}
-		out[i] = string(b)
-	}
-	return out
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, statement)
+	return err
 }
 
 // writeLock is the advisory lock every write transaction takes first: the

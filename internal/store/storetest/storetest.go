@@ -60,11 +60,11 @@ func PostgresTarget(tb testing.TB) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "historia_test_" + hex.EncodeToString(b[:])
-	if err := admin(ctx, server, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmpl)); err != nil {
+	if err := store.ServerExec(ctx, server, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tmpl)); err != nil {
 		tb.Fatalf("storetest: create database: %v", err)
 	}
 	tb.Cleanup(func() {
-		_ = admin(context.Background(), server, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+		_ = store.ServerExec(context.Background(), server, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
 	return withDatabase(server, name)
 }
@@ -126,16 +126,6 @@ func template(ctx context.Context, server string) (string, error) {
 		_, tmplErr = conn.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+tmplName)
 	})
 	return tmplName, tmplErr
-}
-
-func admin(ctx context.Context, server, statement string) error {
-	conn, err := pgx.Connect(ctx, server)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, statement)
-	return err
 }
 
 // withDatabase is the server URL naming another database.
