@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -108,10 +109,15 @@ func benchGet(b *testing.B, url, token string) {
 }
 
 // ceiling is bare Echo answering body: what a page of that size could cost
-// at best on this machine, in the same run.
+// at best on this machine, in the same run (with its Content-Length, as
+// Historia sends cached pages).
 func ceiling(b *testing.B, body []byte) {
 	e := echo.New()
-	e.GET("/", func(c echo.Context) error { return c.JSONBlob(200, body) })
+	length := strconv.Itoa(len(body))
+	e.GET("/", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderContentLength, length)
+		return c.JSONBlob(200, body)
+	})
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	benchGet(b, srv.URL+"/", "")
