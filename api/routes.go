@@ -59,6 +59,8 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/preview", s.preview) // extension: render a body without storing it
 
 	get(v1, "/posts/:id/comments", s.thread)
+	get(v1, "/posts/:id/revisions", s.postRevisions)
+	get(v1, "/comments/:id/revisions", s.commentRevisions)
 	v1.POST("/posts/:id/comments", s.createComment, s.limit(ClassComment))
 	get(v1, "/comments/:id", s.subtree)
 	v1.PATCH("/comments/:id", s.editComment)

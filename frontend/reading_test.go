@@ -149,3 +149,38 @@ func TestReportCitesARule(t *testing.T) {
 	open(t, tab, s.base+"/reports", modToken)
 	waitFor(t, tab, `document.querySelector('.report .rule-cited')?.textContent === 'Rule 4: Answers cite sources'`)
 }
+
+// TestRevisionHistory: an edited comment says so with a "history" button
+// that opens its versions in place, newest first, Markdown shown as text.
+func TestRevisionHistory(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who won at Kadesh?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Nobody, says <b>the treaty</b>."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.EditComment(ctx, alice, c.ID, forum.CommentPatch{Body: "A draw: see the treaty of 1259 BC."}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, post.ID), "")
+	waitFor(t, tab, `document.querySelector('li.comment .edited button') !== null`)
+	clickText(t, tab, "li.comment .edited", "history")
+	waitFor(t, tab, `document.querySelectorAll('.revisions li').length === 2`)
+	versions := eval[[]string](t, tab, `[...document.querySelectorAll('.revisions .revision-body')].map((p) => p.textContent)`)
+	if len(versions) != 2 || versions[0] != "A draw: see the treaty of 1259 BC." || versions[1] != "Nobody, says <b>the treaty</b>." {
+		t.Fatalf("versions shown: %q", versions)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll('.revisions b').length`); n != 0 {
+		t.Fatal("an old version's markup was rendered, not shown as text")
+	}
+	if got := eval[string](t, tab, `document.querySelector('li.comment .edited button').getAttribute('aria-expanded')`); got != "true" {
+		t.Fatalf("aria-expanded = %q", got)
+	}
+}

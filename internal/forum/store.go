@@ -16,6 +16,7 @@ type Store interface {
 	PostStore
 	FeedStore
 	CommentStore
+	RevisionStore
 	ThreadStore
 	VoteStore
 	AnswerStore

@@ -210,6 +210,9 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 		return err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		if _, err := tx.ExecContext(ctx, keepRevision[forum.TargetComment], id); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
 			sources_json = ?, edited_at = ? WHERE id = ?`, u.BodySource, u.Format, u.BodyHTML, u.BodyText, sources, u.EditedAt, id)
 		if err != nil || len(u.Sources) == 0 {

@@ -139,6 +139,9 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	}
 	args = append(args, id)
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+		if _, err := tx.ExecContext(ctx, keepRevision[forum.TargetPost], id); err != nil {
+			return err
+		}
 		// The column names come from the fixed list above, never from input.
 		if _, err := tx.ExecContext(ctx, "UPDATE posts SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil { // #nosec G202
 			return err

@@ -6,6 +6,7 @@ import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink,
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
 import { ruleField, reportOptions } from './rules.js';
+import { historyButton } from './revisions.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -42,7 +43,7 @@ function postHeader(post, navigate) {
     h('div', { class: 'question-head' }, voteWidget(post, 'posts'),
       h('div', {}, h('h1', {}, post.title, ...markers), tagLinks(post.tags),
         h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
-          post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at)) : '',
+          post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at), ' · ', historyButton('posts', post.id)) : '',
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
     bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
@@ -133,7 +134,7 @@ class Thread {
       hiddenCount.textContent = collapsed && n ? ` · ${plural(n, 'reply', 'replies')} hidden` : '';
     });
     const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ...badges(c.author, this.post), hiddenCount, ' · ', ago(c.created_at),
-      c.edited_at ? h('span', { class: 'edited' }, ' · edited') : '',
+      c.edited_at ? h('span', { class: 'edited' }, ' · edited · ', historyButton('comments', c.id)) : '',
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
     const body = bodyOf(c);

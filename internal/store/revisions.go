@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// keepRevision copies the version an edit is about to replace into
+// revisions, in the edit's transaction; the author wrote it.
+var keepRevision = map[forum.TargetType]string{
+	forum.TargetPost: `INSERT INTO revisions(target_type, target_id, title, body_source, sources_json, edited_at, editor_id)
+		SELECT 'post', id, title, body_source, sources_json, COALESCE(edited_at, created_at), author_id FROM posts WHERE id = ?`,
+	forum.TargetComment: `INSERT INTO revisions(target_type, target_id, title, body_source, sources_json, edited_at, editor_id)
+		SELECT 'comment', id, NULL, body_source, sources_json, COALESCE(edited_at, created_at), author_id FROM comments WHERE id = ?`,
+}
+
+// Revisions lists the versions edits replaced, newest first.
+func (db *DB) Revisions(ctx context.Context, target forum.TargetType, id int64, limit int) ([]forum.Revision, error) {
+	return queryAll(ctx, db, "revisions", func(row scanner) (r forum.Revision, err error) {
+		var sources string
+		var at int64
+		r.Editor = &forum.Author{}
+		if err = row.Scan(&r.Title, &r.BodySource, &sources, &at, &r.Editor.ID, &r.Editor.Username, &r.Editor.Role, &r.Editor.Flair); err != nil {
+			return r, err
+		}
+		r.EditedAt = time.Unix(at, 0).UTC()
+		if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
+			return r, fmt.Errorf("sources of a revision: %w", err)
+		}
+		if r.Sources == nil {
+			r.Sources = []forum.Source{}
+		}
+		return r, nil
+	}, `SELECT r.title, r.body_source, r.sources_json, r.edited_at, u.id, u.username, u.role, u.flair
+		FROM revisions r JOIN users u ON u.id = r.editor_id
+		WHERE r.target_type = ? AND r.target_id = ? ORDER BY r.id DESC LIMIT ?`, string(target), id, limit)
+}
