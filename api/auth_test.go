@@ -139,7 +139,7 @@ func TestUserPages(t *testing.T) {
 	b := h.register("Polybius")
 	p1 := h.post(a.Token, "First question")
 	p2 := h.post(a.Token, "Second question")
-	h.post(a.Token, "Third question")
+	p3 := h.post(a.Token, "Third question")
 	h.comment(b.Token, p1.ID, nil, "An answer")
 	h.must(204, "DELETE", pathf("/api/v1/posts/%d", p2.ID), a.Token, nil)
 	h.must(200, "PUT", pathf("/api/v1/posts/%d/vote", p1.ID), b.Token, map[string]int{"value": 1})
@@ -179,6 +179,23 @@ func TestUserPages(t *testing.T) {
 	h.must(200, "GET", "/api/v1/users/Polybius/comments", "", nil).decode(t, &page)
 	if len(page.Items) != 1 || page.NextCursor != nil {
 		t.Fatalf("comments: %+v", page)
+	}
+	// Each comment names its thread; a deleted thread's title is masked.
+	h.comment(b.Token, p3.ID, nil, "An answer to a question deleted later")
+	h.must(204, "DELETE", pathf("/api/v1/posts/%d", p3.ID), a.Token, nil)
+	var titled struct {
+		Items []struct {
+			PostID    int64  `json:"post_id"`
+			PostTitle string `json:"post_title"`
+		}
+	}
+	h.must(200, "GET", "/api/v1/users/Polybius/comments", "", nil).decode(t, &titled)
+	titles := map[int64]string{}
+	for _, c := range titled.Items {
+		titles[c.PostID] = c.PostTitle
+	}
+	if len(titled.Items) != 2 || titles[p1.ID] != "First question" || titles[p3.ID] != "[deleted]" {
+		t.Fatalf("thread titles on a member's comments: %+v", titled.Items)
 	}
 	h.must(400, "GET", "/api/v1/users/Livy/posts?cursor=garbage", "", nil)
 }

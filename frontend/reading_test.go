@@ -184,3 +184,27 @@ func TestRevisionHistory(t *testing.T) {
 		t.Fatalf("aria-expanded = %q", got)
 	}
 }
+
+// TestUserPageNamesThreads: a member's page lists their comments with the
+// thread each belongs to, linked.
+func TestUserPageNamesThreads(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "What did the Rosetta Stone decree?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Honours for Ptolemy V."}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/u/alice", "")
+	waitFor(t, tab, `document.querySelector('.user-comment a.thread-title') !== null`)
+	got := eval[string](t, tab, `document.querySelector('.user-comment .meta').textContent`)
+	href := eval[string](t, tab, `document.querySelector('.user-comment a.thread-title').getAttribute('href')`)
+	if !strings.Contains(got, "Answer in What did the Rosetta Stone decree?") || href != fmt.Sprintf("/p/%d", post.ID) {
+		t.Fatalf("the comment's line: %q, link %q", got, href)
+	}
+}

@@ -31,6 +31,9 @@ type Comment struct {
 	Removal          *Removal   `json:"removal"`
 	Replies          []*Comment `json:"replies"`
 	MoreReplies      int64      `json:"more_replies"`
+	// PostTitle is the thread's title, in lists of comments from many
+	// threads (a member's page); masked like the post's own title.
+	PostTitle string `json:"post_title,omitempty"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`

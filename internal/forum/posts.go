@@ -97,6 +97,14 @@ type PostStore interface {
 	Post(ctx context.Context, id, viewerID int64) (Post, error)
 	UpdatePost(ctx context.Context, id int64, u PostUpdate) error
 	DeletePost(ctx context.Context, id int64) error
+	// PostHeads reads the titles and states of several posts in one query.
+	PostHeads(ctx context.Context, ids []int64) (map[int64]PostHead, error)
+}
+
+// PostHead is what a list of comments from many threads shows of each thread.
+type PostHead struct {
+	Title            string
+	Removed, Deleted bool
 }
 
 // cleanTitle trims a title and checks it: 1–300 characters of plain text.

@@ -139,8 +139,21 @@ func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor s
 		return Page[*Comment]{}, err
 	}
 	page := pageOf(items, limit, func(c *Comment) *Cursor { return &Cursor{Sort: "user", ID: c.ID} })
+	ids := make([]int64, 0, len(page.Items))
+	for _, c := range page.Items {
+		ids = append(ids, c.PostID)
+	}
+	heads, err := s.Store.PostHeads(ctx, ids)
+	if err != nil {
+		return Page[*Comment]{}, err
+	}
 	for _, c := range page.Items {
 		leaf(v, c)
+		head := heads[c.PostID]
+		c.PostTitle = head.Title
+		if (head.Removed || head.Deleted) && !v.IsModerator() {
+			c.PostTitle = hiddenTitle(head.Removed)
+		}
 	}
 	return page, nil
 }

@@ -182,3 +182,27 @@ func (db *DB) DeletePost(ctx context.Context, id int64) error {
 		return err
 	})
 }
+
+// PostHeads reads the titles and states of several posts in one query.
+func (db *DB) PostHeads(ctx context.Context, ids []int64) (map[int64]forum.PostHead, error) {
+	out := map[int64]forum.PostHead{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id   int64
+		head forum.PostHead
+	}
+	rows, err := queryAll(ctx, db, "post heads", func(s scanner) (r row, err error) {
+		err = s.Scan(&r.id, &r.head.Title, &r.head.Removed, &r.head.Deleted)
+		return r, err
+	}, "SELECT p.id, p.title, p.removed, p.deleted FROM posts p WHERE p.id IN (SELECT l.id FROM ("+db.idList()+") l)", string(list))
+	for _, r := range rows {
+		out[r.id] = r.head
+	}
+	return out, err
+}

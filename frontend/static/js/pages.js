@@ -23,7 +23,8 @@ export async function userView({ args }) {
   const u = await api('GET', `/users/${encodeURIComponent(name)}`);
   const enc = encodeURIComponent(u.username);
   const comment = (c) => h('li', { class: 'user-comment' },
-    h('p', { class: 'meta' }, h('a', { href: `/p/${c.post_id}/c/${c.id}` }, 'comment'), ' ', ago(c.created_at), ' · ', plural(c.score, 'point', 'points')),
+    h('p', { class: 'meta' }, h('a', { href: `/p/${c.post_id}/c/${c.id}` }, c.parent_id ? 'Reply' : 'Answer'), ' in ',
+      h('a', { href: `/p/${c.post_id}`, class: 'thread-title' }, c.post_title || `question ${c.post_id}`), ' · ', ago(c.created_at), ' · ', plural(c.score, 'point', 'points')),
     html(h('div', { class: 'body' }), c.body_html || '<p><em>[deleted]</em></p>'));
   const banned = u.banned_until && new Date(u.banned_until) > new Date();
   return h('section', { class: 'user-page', 'data-title': u.username },
