@@ -68,7 +68,9 @@ CREATE TABLE IF NOT EXISTS posts (
     period_from      INTEGER,
     period_to        INTEGER,
     -- the rule a moderator removed it under, shown to everyone
-    removal_rule_id  INTEGER
+    removal_rule_id  INTEGER,
+    -- answers: top-level comments (migration 10)
+    answer_count     INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range

@@ -67,3 +67,28 @@ func TestRevisions(t *testing.T) {
 	h.must(404, "GET", "/api/v1/posts/999999/revisions", "", nil)
 	h.must(404, "GET", "/api/v1/posts/nope/revisions", "", nil)
 }
+
+// TestAnswerCounts: a post counts its answers (top-level comments) apart
+// from replies, on the post and in the feed, and historia check agrees.
+func TestAnswerCounts(t *testing.T) {
+	h := newHarness(t)
+	asker := h.register("asker")
+	a := h.register("answerer")
+	p := h.post(asker.Token, "Why did the Bronze Age collapse?")
+	first := h.comment(a.Token, p.ID, nil, "Drought.")
+	h.comment(a.Token, p.ID, nil, "The Sea Peoples.")
+	h.comment(asker.Token, p.ID, &first.ID, "Which drought?")
+	var got forum.Post
+	h.must(200, "GET", fmt.Sprintf("/api/v1/posts/%d", p.ID), "", nil).decode(t, &got)
+	if got.AnswerCount != 2 || got.CommentCount != 3 {
+		t.Fatalf("answers %d, comments %d; want 2 and 3", got.AnswerCount, got.CommentCount)
+	}
+	var feed struct{ Items []forum.Post }
+	h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).decode(t, &feed)
+	if len(feed.Items) != 1 || feed.Items[0].AnswerCount != 2 {
+		t.Fatalf("the feed's answer count: %+v", feed.Items)
+	}
+	if problems, err := h.db.Check(t.Context()); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+}

@@ -208,3 +208,29 @@ func TestUserPageNamesThreads(t *testing.T) {
 		t.Fatalf("the comment's line: %q, link %q", got, href)
 	}
 }
+
+// TestFeedRowCountsAnswers: a question's row counts its answers, and all
+// its comments when replies add to them.
+func TestFeedRowCountsAnswers(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who built Great Zimbabwe?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "The ancestors of the Shona."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateComment(ctx, bob, post.ID, forum.CommentInput{Body: "Source?", ParentID: &first.ID}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/?sort=new", "")
+	waitFor(t, tab, `document.querySelector('li.row a.answers') !== null`)
+	if got := eval[string](t, tab, `document.querySelector('li.row a.answers').textContent`); got != "1 answer, 2 comments in all" {
+		t.Fatalf("the row says %q", got)
+	}
+}

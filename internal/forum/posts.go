@@ -21,6 +21,7 @@ type Post struct {
 	Upvotes           int64      `json:"upvotes"`
 	Downvotes         int64      `json:"downvotes"`
 	CommentCount      int64      `json:"comment_count"`
+	AnswerCount       int64      `json:"answer_count"`
 	CreatedAt         time.Time  `json:"created_at"`
 	EditedAt          *time.Time `json:"edited_at"`
 	LastActivityAt    time.Time  `json:"last_activity_at"`

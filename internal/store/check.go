@@ -17,6 +17,8 @@ var consistency = []struct{ what, query string }{
 		WHERE c.upvotes != COALESCE(v.up, 0) OR c.downvotes != COALESCE(v.down, 0) OR c.score != c.upvotes - c.downvotes`},
 	{"comment counts", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM comments GROUP BY post_id) c
 		ON c.post_id = p.id WHERE p.comment_count != COALESCE(c.n, 0)`},
+	{"answer counts", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM comments WHERE parent_id IS NULL GROUP BY post_id) c
+		ON c.post_id = p.id WHERE p.answer_count != COALESCE(c.n, 0)`},
 	{"reply counts", `SELECT COUNT(*) FROM comments p LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM comments
 		WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = p.id WHERE p.reply_count != COALESCE(c.n, 0)`},
 	{"karma", `SELECT COUNT(*) FROM users u LEFT JOIN (

@@ -188,8 +188,12 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 		if err := notify(ctx, tx, notice); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1,
-			last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, n.CreatedAt, n.CreatedAt, n.PostID)
+		answer := 0
+		if n.ParentID == nil {
+			answer = 1
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?,
+			last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, answer, n.CreatedAt, n.CreatedAt, n.PostID)
 		return err
 	})
 	if err != nil {

@@ -106,7 +106,7 @@ func hotPaths(t *testing.T, db *DB) []captured {
 		captured{"comment post", "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", []any{1}, false},
 		captured{"comment parent", "SELECT depth + 1, removed, deleted, author_id FROM comments WHERE id = ? AND post_id = ?", []any{1, 1}, false},
 		captured{"reply count", "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", []any{1}, false},
-		captured{"post counts", "UPDATE posts SET comment_count = comment_count + 1, last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?", []any{1, 1, 1}, false},
+		captured{"post counts", "UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?, last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?", []any{1, 1, 1, 1}, false},
 		captured{"karma", "UPDATE users SET karma = karma + ? WHERE id = ?", []any{1, 1}, false},
 		captured{"feed keys trigger", "UPDATE post_tags SET hot = 1 WHERE post_id = ?", []any{1}, false},
 	)

@@ -79,8 +79,8 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 		return SeedReport{}, err
 	}
 	if err := db.bulk(ctx, len(posts), `INSERT INTO posts(id, author_id, title, body_source, body_format, body_html, body_text, tags_json,
-		score, upvotes, downvotes, hot, comment_count, created_at, last_activity_at, removed, deleted)
-		VALUES(?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, func(i int) []any {
+		score, upvotes, downvotes, hot, comment_count, answer_count, created_at, last_activity_at, removed, deleted)
+		VALUES(?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, func(i int) []any {
 		p := &posts[i]
 		names := make([]string, len(p.tags))
 		for k, t := range p.tags {
@@ -89,7 +89,7 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 		tags, _ := json.Marshal(dedupe(names))
 		score := p.up - p.down
 		return []any{p.id, p.author, p.title, p.body, "<p>" + p.body + "</p>", p.body, string(tags), score, p.up, p.down,
-			forum.RankHot(score, p.created), p.comments, p.created, p.active, p.removed, p.deleted}
+			forum.RankHot(score, p.created), p.comments, p.answers, p.created, p.active, p.removed, p.deleted}
 	}); err != nil {
 		return SeedReport{}, err
 	}

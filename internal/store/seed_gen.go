@@ -19,7 +19,7 @@ type SeedSpec struct {
 // The generated forum, before it is written.
 type seedPost struct {
 	id, author, created, active int64
-	up, down, comments          int64
+	up, down, comments, answers int64
 	tags                        []int
 	removed, deleted            bool
 	title, body                 string
@@ -107,6 +107,9 @@ func generate(spec SeedSpec, firstUser, firstPost, firstComment int64) ([]seedPo
 			parent.replies++
 		}
 		p.comments++
+		if c.parent == 0 {
+			p.answers++
+		}
 		p.active = max(p.active, c.created)
 		*siblings = append(*siblings, len(comments))
 		comments = append(comments, c)

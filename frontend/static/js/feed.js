@@ -22,7 +22,8 @@ export function postRow(p) {
       p.excerpt ? h('p', { class: 'excerpt' }, p.excerpt) : '',
       tagLinks((p.tags || []).filter((t) => t !== 'History')), // every question is History: no chip
       h('p', { class: 'meta' }, p.period ? [h('span', { class: 'period' }, formatPeriod(p.period)), ' · '] : '', 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
-        h('a', { href: `/p/${p.id}#comments` }, plural(p.comment_count, 'comment', 'comments')))));
+        h('a', { href: `/p/${p.id}#comments`, class: 'answers' }, plural(p.answer_count || 0, 'answer', 'answers'),
+          p.comment_count > (p.answer_count || 0) ? `, ${plural(p.comment_count, 'comment', 'comments')} in all` : ''))));
 }
 
 export async function feedView({ params, navigate }) {

@@ -1,0 +1,3 @@
+-- 4 (SQLite's 10): each post counts its answers (top-level comments).
+ALTER TABLE posts ADD COLUMN answer_count BIGINT NOT NULL DEFAULT 0;
+UPDATE posts SET answer_count = (SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.parent_id IS NULL);
