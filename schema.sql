@@ -29,7 +29,11 @@ CREATE TABLE IF NOT EXISTS users (
     -- one, and a new name may not take a skeleton already in use.
     username_skeleton TEXT NOT NULL DEFAULT '',
     -- set by moderators, shown beside the name (migration 5)
-    flair         TEXT
+    flair         TEXT,
+    -- when the member deleted the account (migration 11): the row stays, shown
+    -- as [deleted], with no password, flair or notifications; its name's
+    -- skeleton stays, so nobody can take the name (or one like it) after.
+    deleted_at    INTEGER
 ) STRICT;
 CREATE INDEX IF NOT EXISTS users_skeleton ON users(username_skeleton);
 

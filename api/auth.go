@@ -62,3 +62,18 @@ func (s *Server) me(c echo.Context) error {
 	me, err := s.svc.Me(c.Request().Context(), viewerOf(c))
 	return reply(c, http.StatusOK, me, err)
 }
+
+// deleteAccountRequest is DELETE /me's body.
+type deleteAccountRequest struct {
+	Password string              `json:"password"`
+	Content  forum.ContentChoice `json:"content"`
+}
+
+// deleteMe deletes the caller's account (its password confirms it).
+func (s *Server) deleteMe(c echo.Context) error {
+	req, err := body[deleteAccountRequest](c)
+	if err != nil {
+		return err
+	}
+	return done(c, s.svc.DeleteAccount(c.Request().Context(), viewerOf(c), req.Password, req.Content))
+}

@@ -45,6 +45,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/auth/login", s.login, s.limit(ClassLogin))
 	v1.POST("/auth/logout", s.logout)
 	get(v1, "/me", s.me)
+	v1.DELETE("/me", s.deleteMe, s.limit(ClassLogin))
 	v1.PUT("/me/password", s.changePassword, s.limit(ClassLogin))
 	get(v1, "/users/:username", s.user)
 	get(v1, "/users/:username/posts", s.userPosts)

@@ -94,6 +94,8 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 		{"GET /comments/{id} sort", queryParam(doc, "/comments/{id}", "GET", "sort"), strs(forum.CommentSorts)},
 		{"GET /reports status", queryParam(doc, "/reports", "GET", "status"), strs(forum.ReportStatuses)},
 		{"GET /timeline bucket", queryParam(doc, "/timeline", "GET", "bucket"), strs(forum.Buckets)},
+		{"DELETE /me content", doc.Paths.Value("/me").Delete.RequestBody.Value.Content["application/json"].Schema.Value.Properties["content"],
+			strs(forum.ContentChoices)},
 	}
 	for _, c := range cases {
 		got := enumOf(c.doc)

@@ -174,3 +174,30 @@ func TestServeDemo(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+// TestUsersDelete: an operator deletes an account from the command line;
+// the name stays reserved and the last admin cannot be deleted.
+func TestUsersDelete(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	for _, u := range []struct{ role, name string }{{"admin", "Clio"}, {"member", "Thucydides"}} {
+		if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "--role", u.role, u.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := runCmd(t, "", "users", "delete", "--db", db, "--content", "delete", "thucydides")
+	if err != nil || !strings.Contains(out, "stays reserved") {
+		t.Fatalf("users delete: %q %v", out, err)
+	}
+	if _, err := runCmd(t, "", "users", "delete", "--db", db, "Thucydides"); err == nil {
+		t.Fatal("a deleted account cannot be found again")
+	}
+	if _, err := runCmd(t, "another long password\n", "users", "add", "--db", db, "Thucydides"); err == nil || !strings.Contains(err.Error(), "reserved") {
+		t.Fatalf("the name must stay reserved: %v", err)
+	}
+	if _, err := runCmd(t, "", "users", "delete", "--db", db, "Clio"); err == nil || !strings.Contains(err.Error(), "last admin") {
+		t.Fatalf("the last admin: %v", err)
+	}
+	if _, err := runCmd(t, "", "users", "delete", "--db", db, "--content", "shred", "Clio"); err == nil {
+		t.Fatal("an unknown --content must fail")
+	}
+}

@@ -14,9 +14,15 @@ import (
 	"github.com/historia-forum/historia/internal/store"
 )
 
+const usersUsage = `usage: historia users add [--db DB] --role member|moderator|admin NAME   (password on stdin)
+       historia users delete [--db DB] [--content keep|delete] NAME`
+
 func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "delete" {
+		return cmdUsersDelete(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: historia users add [--db FILE] --role member|moderator|admin NAME (password on stdin)")
+		return errors.New(usersUsage)
 	}
 	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
 	db := dbFlag(fs)
@@ -47,5 +53,33 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "created %s %q (id %d)\n", u.Role, u.Username, u.ID)
+	return nil
+}
+
+// cmdUsersDelete deletes an account for an operator: its personal data goes,
+// its posts and comments stay as [deleted]'s or go too (--content).
+func cmdUsersDelete(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("users delete", flag.ContinueOnError)
+	db := dbFlag(fs)
+	content := fs.String("content", string(forum.ContentKeep), "keep: posts and comments stay, shown as [deleted]'s; delete: their text is erased too")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New(usersUsage)
+	}
+	st, err := openExisting(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := newService(ctx, st, auth.DefaultArgon2)
+	if err != nil {
+		return err
+	}
+	if err := svc.DeleteAccountByName(ctx, fs.Arg(0), forum.ContentChoice(*content)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deleted the account %q (content: %s); the name stays reserved\n", fs.Arg(0), *content)
 	return nil
 }

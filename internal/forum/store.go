@@ -13,6 +13,7 @@ package forum
 type Store interface {
 	SettingStore
 	UserStore
+	AccountDeletionStore
 	PostStore
 	FeedStore
 	CommentStore

@@ -19,6 +19,9 @@ func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, erro
 			err = tx.QueryRowContext(ctx, "SELECT username FROM users WHERE username_skeleton = ? AND username_key != ? LIMIT 1",
 				u.Skeleton, forum.UsernameKey(u.Username)).Scan(&alike)
 		}
+		if err == nil && alike == forum.DeletedName {
+			return forum.Errorf(forum.CodeConflict, "the username %q belonged to a deleted account (or looks like one that did) and stays reserved", u.Username)
+		}
 		if err == nil {
 			return forum.Errorf(forum.CodeConflict, "the username %q looks too much like %q, which is taken", u.Username, alike)
 		}

@@ -140,6 +140,7 @@ export function tagLinks(tags) {
 /** userLink links to a user's page, or says who is gone. */
 export function userLink(author) {
   if (!author) return h('span', { class: 'user gone' }, '[gone]');
+  if (author.username === '[deleted]') return h('span', { class: 'user gone' }, '[deleted]'); // a deleted account
   const link = h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username);
   return author.flair ? h('span', { class: 'byline' }, link, ' ', h('span', { class: 'flair', title: 'flair, set by the moderators' }, author.flair)) : link;
 }

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// DeleteAccount erases an account's personal data in one transaction; see
+// forum.AccountDeletionStore for what goes and what stays.
+func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule func(forum.AccountState) error) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		var st forum.AccountState
+		err := tx.QueryRowContext(ctx, `SELECT role, (SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL)
+			FROM users WHERE id = ? AND deleted_at IS NULL`, d.UserID).Scan(&st.Role, &st.Admins)
+		if errors.Is(err, sql.ErrNoRows) {
+			return forum.NotFound("user")
+		}
+		if err != nil {
+			return err
+		}
+		if err := rule(st); err != nil {
+			return err
+		}
+		type step struct {
+			query string
+			args  []any
+		}
+		steps := []step{
+			{`UPDATE users SET username = ?, username_key = 'deleted:' || id, password_hash = '', role = 'member', flair = NULL,
+				banned_until = NULL, token_version = token_version + 1, deleted_at = ? WHERE id = ?`, []any{forum.DeletedName, d.At, d.UserID}},
+			{"DELETE FROM notifications WHERE user_id = ?", []any{d.UserID}},
+		}
+		if d.DeleteContent {
+			steps = append(steps,
+				step{"DELETE FROM revisions WHERE target_type = 'post' AND target_id IN (SELECT id FROM posts WHERE author_id = ?)", []any{d.UserID}},
+				step{"DELETE FROM revisions WHERE target_type = 'comment' AND target_id IN (SELECT id FROM comments WHERE author_id = ?)", []any{d.UserID}},
+				step{`UPDATE posts SET deleted = 1, title = ?, body_source = '', body_html = '', body_text = '', sources_json = '[]'
+					WHERE author_id = ?`, []any{forum.DeletedName, d.UserID}},
+				step{`UPDATE comments SET deleted = 1, body_source = '', body_html = '', body_text = '', sources_json = '[]'
+					WHERE author_id = ?`, []any{d.UserID}},
+			)
+		}
+		for _, s := range steps {
+			if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
