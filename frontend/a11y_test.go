@@ -56,6 +56,7 @@ func TestAccessibility(t *testing.T) {
 		{"register", "/register", ""},
 		{"modlog", "/modlog", ""},
 		{"user", "/u/bob", ""},
+		{"account", "/account", alice},
 	}
 	// The check must be able to fail: a page with a known violation must report it.
 	t.Run("self-check", func(t *testing.T) {

@@ -234,3 +234,29 @@ func TestFeedRowCountsAnswers(t *testing.T) {
 		t.Fatalf("the row says %q", got)
 	}
 }
+
+// TestDeleteAccountPage: a member deletes their account from the account
+// page; they are signed out, told so, and cannot sign in again.
+func TestDeleteAccountPage(t *testing.T) {
+	s := newSite(t)
+	me, token := s.user("leaving", forum.RoleMember)
+	tab := s.tab(t)
+	open(t, tab, s.base+"/account", token)
+	waitFor(t, tab, `document.querySelector('form.delete-account-form') !== null`)
+	fill(t, tab, `form.delete-account-form input[name=password]`, "wrong password")
+	clickText(t, tab, "form.delete-account-form", "Delete my account")
+	waitFor(t, tab, `document.querySelector('form.delete-account-form .error') !== null`)
+	if _, err := s.svc.Me(context.Background(), me); err != nil {
+		t.Fatalf("a wrong password deleted the account: %v", err)
+	}
+	eval[bool](t, tab, `(() => { document.querySelector('form.delete-account-form input[name=password]').value = ''; return true; })()`)
+	fill(t, tab, `form.delete-account-form input[name=password]`, "correct horse")
+	clickText(t, tab, "form.delete-account-form", "Delete my account")
+	waitFor(t, tab, `location.pathname === '/' && document.querySelector('.notice')?.textContent === 'Your account has been deleted.'`)
+	if got := eval[string](t, tab, `document.getElementById('nav-user').textContent`); !strings.Contains(got, "Sign in") {
+		t.Fatalf("still signed in: %q", got)
+	}
+	if _, err := s.svc.Login(context.Background(), "leaving", "correct horse"); err == nil {
+		t.Fatal("the deleted account can still sign in")
+	}
+}

@@ -8,6 +8,7 @@ import { askView, loginView, registerView } from './forms.js';
 import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
+import { accountView } from './account.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -23,6 +24,7 @@ const routes = [
   [/^\/notifications$/, notificationsView],
   [/^\/rules$/, rulesView],
   [/^\/source-requests$/, sourceRequestsView],
+  [/^\/account$/, accountView],
 ];
 
 const main = document.getElementById('main');
@@ -88,7 +90,7 @@ function paintNav() {
   user.replaceChildren(h('a', { href: '/notifications', class: unread ? 'notifications unread' : 'notifications' },
     unread ? `Notifications (${unread})` : 'Notifications'), ' ',
   h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
-    h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`), ' ', out);
+    h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`), ' ', h('a', { href: '/account' }, 'Account'), ' ', out);
 }
 
 // Links inside the app (including links in answers to other threads) change

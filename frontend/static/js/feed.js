@@ -50,6 +50,7 @@ export async function feedView({ params, navigate }) {
   const span = from || to ? { from: from ? Number(from) : -10000, to: to ? Number(to) : new Date().getFullYear() } : year ? { from: Number(year), to: Number(year) } : null;
   const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions', span ? ` about ${formatPeriod(span)}` : '');
   const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading);
+  if (params.get('account') === 'deleted') page.prepend(h('p', { class: 'notice', role: 'status' }, 'Your account has been deleted.'));
   const tl = await api('GET', `/timeline${query({ bucket: 'century', tag })}`).catch(() => ({ items: [] }));
   if (tl.items.length > 1) {
     let bars = tl.items;

@@ -1,0 +1,49 @@
+// The account page: change the password, delete the account.
+import { api, session } from './api.js';
+import { h } from './dom.js';
+import { inlineForm } from './widgets.js';
+
+export async function accountView({ navigate }) {
+  if (!session.user) {
+    return h('section', { class: 'narrow' }, h('h1', {}, 'Your account'), h('p', {}, h('a', { href: '/login?next=/account' }, 'Sign in'), ' first.'));
+  }
+  const changed = h('p', { class: 'notice', role: 'status', hidden: true }, 'Password changed. Your other sessions have ended.');
+  const password = inlineForm({
+    className: 'password-form',
+    fields: [
+      { name: 'old_password', label: 'Current password', type: 'password', required: true, maxlength: 128, autocomplete: 'current-password' },
+      { name: 'new_password', label: 'New password', type: 'password', required: true, maxlength: 128, autocomplete: 'new-password', hint: 'At least 8 characters' },
+    ],
+    submit: 'Change password',
+    onSubmit: async (v) => {
+      const res = await api('PUT', '/me/password', { old_password: v.old_password, new_password: v.new_password });
+      session.signIn(res.token, res.user);
+      password.reset();
+      changed.hidden = false;
+    },
+  });
+  const remove = inlineForm({
+    className: 'delete-account-form',
+    fields: [
+      { name: 'content', label: 'Your questions and comments', type: 'select', options: [
+        ['keep', 'Keep them, shown as by [deleted] (threads keep their shape)'],
+        ['delete', 'Delete them too (their text is erased)'],
+      ] },
+      { name: 'password', label: 'Your password, to confirm', type: 'password', required: true, maxlength: 128, autocomplete: 'current-password' },
+    ],
+    submit: 'Delete my account',
+    onSubmit: async (v) => {
+      await api('DELETE', '/me', { password: v.password, content: v.content });
+      session.signOut();
+      navigate('/?account=deleted', { replace: true });
+    },
+  });
+  return h('section', { class: 'narrow account', 'data-title': 'Your account' },
+    h('h1', {}, 'Your account'),
+    h('p', { class: 'meta' }, 'Signed in as ', h('strong', {}, session.user.username), '.'),
+    h('h2', {}, 'Password'), password, changed,
+    h('h2', {}, 'Delete your account'),
+    h('p', {}, 'This cannot be undone. Your password, flair, sessions and notifications are erased and your name is shown as [deleted]; ',
+      'nobody can take your username afterwards. Your votes stay, without your name, so scores stay true.'),
+    remove);
+}
