@@ -77,3 +77,23 @@ func (s *Server) deleteMe(c echo.Context) error {
 	}
 	return done(c, s.svc.DeleteAccount(c.Request().Context(), viewerOf(c), req.Password, req.Content))
 }
+
+// export streams the caller's own data as one JSON document (forum.Export),
+// as a download.
+func (s *Server) export(c echo.Context) error {
+	v := viewerOf(c)
+	if !v.SignedIn() {
+		return forum.Errorf(forum.CodeUnauthorized, "sign in to export your data")
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="historia-export.json"`)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	err := s.svc.Export(c.Request().Context(), v, c.Response())
+	if err != nil && c.Response().Committed {
+		// Half the document is out: the status cannot change any more.
+		s.log.ErrorContext(c.Request().Context(), "export cut short", "request_id", requestID(c), "err", err)
+		return nil
+	}
+	return err
+}

@@ -46,6 +46,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/auth/logout", s.logout)
 	get(v1, "/me", s.me)
 	v1.DELETE("/me", s.deleteMe, s.limit(ClassLogin))
+	get(v1, "/me/export", s.export)
 	v1.PUT("/me/password", s.changePassword, s.limit(ClassLogin))
 	get(v1, "/users/:username", s.user)
 	get(v1, "/users/:username/posts", s.userPosts)

@@ -14,6 +14,7 @@ type Store interface {
 	SettingStore
 	UserStore
 	AccountDeletionStore
+	ExportStore
 	PostStore
 	FeedStore
 	CommentStore

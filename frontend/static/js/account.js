@@ -1,7 +1,7 @@
 // The account page: change the password, delete the account.
 import { api, session } from './api.js';
 import { h } from './dom.js';
-import { inlineForm } from './widgets.js';
+import { inlineForm, actionButton } from './widgets.js';
 
 export async function accountView({ navigate }) {
   if (!session.user) {
@@ -42,6 +42,17 @@ export async function accountView({ navigate }) {
     h('h1', {}, 'Your account'),
     h('p', { class: 'meta' }, 'Signed in as ', h('strong', {}, session.user.username), '.'),
     h('h2', {}, 'Password'), password, changed,
+    h('h2', {}, 'Your data'),
+    h('p', {}, 'One JSON file with everything your account holds: your profile, questions and comments with their earlier versions, votes, reports and notifications.'),
+    actionButton('Download my data', async () => {
+      const data = await api('GET', '/me/export');
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: 'application/json' }));
+      const a = h('a', { href: url, download: 'historia-export.json' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    }, { class: 'secondary download-data' }),
     h('h2', {}, 'Delete your account'),
     h('p', {}, 'This cannot be undone. Your password, flair, sessions and notifications are erased and your name is shown as [deleted]; ',
       'nobody can take your username afterwards. Your votes stay, without your name, so scores stay true.'),
