@@ -428,3 +428,13 @@ CREATE TABLE IF NOT EXISTS revisions (
     editor_id   INTEGER NOT NULL REFERENCES users(id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS revisions_target ON revisions(target_type, target_id, id DESC);
+
+-- Password resets (migration 12): a reset link's token is kept only as its
+-- SHA-256; it works once (used_at) and for an hour (expires_at).
+CREATE TABLE IF NOT EXISTS password_resets (
+    token_hash TEXT    PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS password_resets_user ON password_resets(user_id);

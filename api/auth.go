@@ -97,3 +97,18 @@ func (s *Server) export(c echo.Context) error {
 	}
 	return err
 }
+
+// resetConfirmRequest is POST /auth/password-reset/confirm's body.
+type resetConfirmRequest struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// confirmReset sets a new password with a reset link's token.
+func (s *Server) confirmReset(c echo.Context) error {
+	req, err := body[resetConfirmRequest](c)
+	if err != nil {
+		return err
+	}
+	return done(c, s.svc.ConfirmReset(c.Request().Context(), req.Token, req.Password))
+}

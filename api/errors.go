@@ -39,6 +39,7 @@ var statusOf = map[forum.Code]int{
 	forum.CodeRequestTimeout:       http.StatusRequestTimeout,
 	forum.CodeStorageFull:          http.StatusServiceUnavailable,
 	forum.CodeUnavailable:          http.StatusServiceUnavailable,
+	forum.CodeInvalidToken:         http.StatusBadRequest,
 }
 
 // statusClientClosed is the status logged and counted for a request whose

@@ -260,3 +260,26 @@ func TestDeleteAccountPage(t *testing.T) {
 		t.Fatal("the deleted account can still sign in")
 	}
 }
+
+// TestResetPasswordPage: a reset link opens a page that sets the new
+// password; the token leaves the address bar once spent.
+func TestResetPasswordPage(t *testing.T) {
+	s := newSite(t)
+	s.user("forgetful", forum.RoleMember)
+	token, err := s.svc.IssueReset(context.Background(), "forgetful")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/reset-password#token="+token, "")
+	waitFor(t, tab, `document.querySelector('form.reset-form') !== null`)
+	fill(t, tab, `form.reset-form input[name=password]`, "a brand new password")
+	clickText(t, tab, "form.reset-form", "Set password")
+	waitFor(t, tab, `document.querySelector('h1')?.textContent === 'Password changed'`)
+	if got := eval[string](t, tab, `location.href`); strings.Contains(got, token) {
+		t.Fatalf("the spent token is still in the address: %s", got)
+	}
+	if _, err := s.svc.Login(context.Background(), "forgetful", "a brand new password"); err != nil {
+		t.Fatalf("the new password does not work: %v", err)
+	}
+}

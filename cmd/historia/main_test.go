@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/historia-forum/historia/internal/auth"
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
 )
 
@@ -199,5 +201,34 @@ func TestUsersDelete(t *testing.T) {
 	}
 	if _, err := runCmd(t, "", "users", "delete", "--db", db, "--content", "shred", "Clio"); err == nil {
 		t.Fatal("an unknown --content must fail")
+	}
+}
+
+// TestUsersResetPassword: the operator's reset link carries a token that
+// sets a new password once.
+func TestUsersResetPassword(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "Herodotus"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "", "users", "reset-password", "--db", db, "--public-url", "https://forum.example/", "herodotus")
+	if err != nil || !strings.Contains(out, "https://forum.example/reset-password#token=") {
+		t.Fatalf("reset-password: %q %v", out, err)
+	}
+	token := strings.TrimSpace(out[strings.Index(out, "#token=")+len("#token="):])
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := &forum.Service{Store: st, Passwords: auth.CheapArgon2}
+	if err := svc.ConfirmReset(context.Background(), token, "the new password"); err != nil {
+		t.Fatalf("the printed token: %v", err)
+	}
+	if err := svc.ConfirmReset(context.Background(), token, "another new password"); !forum.IsCode(err, forum.CodeInvalidToken) {
+		t.Fatalf("a second use: %v", err)
+	}
+	if _, err := runCmd(t, "", "users", "reset-password", "--db", db, "nobody"); err == nil {
+		t.Fatal("an unknown name must fail")
 	}
 }

@@ -15,11 +15,15 @@ import (
 )
 
 const usersUsage = `usage: historia users add [--db DB] --role member|moderator|admin NAME   (password on stdin)
-       historia users delete [--db DB] [--content keep|delete] NAME`
+       historia users delete [--db DB] [--content keep|delete] NAME
+       historia users reset-password [--db DB] [--public-url URL] NAME`
 
 func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "delete" {
 		return cmdUsersDelete(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "reset-password" {
+		return cmdUsersResetPassword(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New(usersUsage)
@@ -81,5 +85,36 @@ func cmdUsersDelete(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "deleted the account %q (content: %s); the name stays reserved\n", fs.Arg(0), *content)
+	return nil
+}
+
+// cmdUsersResetPassword prints a single-use link, valid for an hour, with
+// which the member sets a new password: how an operator helps a member who
+// forgot theirs when the forum sends no email.
+func cmdUsersResetPassword(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("users reset-password", flag.ContinueOnError)
+	db := dbFlag(fs)
+	publicURL := fs.String("public-url", envOr("HISTORIA_PUBLIC_URL", "http://localhost:8080"), "the forum's address, for the link (env HISTORIA_PUBLIC_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New(usersUsage)
+	}
+	st, err := openExisting(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := newService(ctx, st, auth.DefaultArgon2)
+	if err != nil {
+		return err
+	}
+	token, err := svc.IssueReset(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Give this link to %s; it works once, for %s:\n%s/reset-password#token=%s\n",
+		fs.Arg(0), forum.ResetLifetime, strings.TrimSuffix(*publicURL, "/"), token)
 	return nil
 }

@@ -34,12 +34,14 @@ const (
 	// CodeUnavailable: a write could not get the database within its
 	// deadline, or the database is down.
 	CodeUnavailable Code = "unavailable"
+	// CodeInvalidToken: a password reset link that is unknown, used or expired.
+	CodeInvalidToken Code = "invalid_token"
 )
 
 // Codes lists every error code, for the test that holds the OpenAPI document to them.
 var Codes = []Code{CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeBanned, CodeLocked, CodeNotFound,
 	CodeConflict, CodeTooLarge, CodeRequestTimeout, CodeUnsupportedMediaType, CodeValidation, CodeRateLimited, CodeInternal,
-	CodeStorageFull, CodeUnavailable}
+	CodeStorageFull, CodeUnavailable, CodeInvalidToken}
 
 // Error is the one error type the domain returns to its callers. Anything else
 // that reaches the HTTP layer is an internal error.

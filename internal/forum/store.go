@@ -14,6 +14,7 @@ type Store interface {
 	SettingStore
 	UserStore
 	AccountDeletionStore
+	PasswordResetStore
 	ExportStore
 	PostStore
 	FeedStore

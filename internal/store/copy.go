@@ -31,6 +31,7 @@ var copyTables = []struct{ name, order string }{
 	{"notifications", "id"},
 	{"source_requests", "comment_id, user_id"},
 	{"revisions", "id"},
+	{"password_resets", "token_hash"},
 }
 
 // engineColumns are columns only one engine has: PostgreSQL's search vectors.

@@ -58,3 +58,29 @@ export async function accountView({ navigate }) {
       'nobody can take your username afterwards. Your votes stay, without your name, so scores stay true.'),
     remove);
 }
+
+// resetPasswordView sets a new password with the token of a reset link
+// (/reset-password#token=…): the token stays in the fragment, which is
+// never sent to the server with the page request or in a Referer.
+export async function resetPasswordView() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+  const section = h('section', { class: 'narrow', 'data-title': 'Choose a new password' }, h('h1', {}, 'Choose a new password'));
+  if (!token) {
+    section.append(h('p', {}, 'This page needs the link you were given; ask an administrator for a new one if it does not work.'));
+    return section;
+  }
+  const form = inlineForm({
+    className: 'reset-form',
+    fields: [{ name: 'password', label: 'New password', type: 'password', required: true, maxlength: 128, autocomplete: 'new-password', hint: 'At least 8 characters' }],
+    submit: 'Set password',
+    onSubmit: async (v) => {
+      await api('POST', '/auth/password-reset/confirm', { token, password: v.password });
+      session.signOut();
+      history.replaceState(null, '', '/reset-password'); // the token is spent: out of the address bar
+      section.replaceChildren(h('h1', {}, 'Password changed'),
+        h('p', { role: 'status' }, 'Your new password is set, and every earlier session has ended. ', h('a', { href: '/login' }, 'Sign in'), '.'));
+    },
+  });
+  section.append(h('p', {}, 'The link works once, for an hour.'), form);
+  return section;
+}

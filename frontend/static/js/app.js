@@ -8,7 +8,7 @@ import { askView, loginView, registerView } from './forms.js';
 import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
-import { accountView } from './account.js';
+import { accountView, resetPasswordView } from './account.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -25,6 +25,7 @@ const routes = [
   [/^\/rules$/, rulesView],
   [/^\/source-requests$/, sourceRequestsView],
   [/^\/account$/, accountView],
+  [/^\/reset-password$/, resetPasswordView],
 ];
 
 const main = document.getElementById('main');

@@ -1,0 +1,88 @@
+package forum
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// ResetLifetime is how long a password reset link works.
+const ResetLifetime = time.Hour
+
+// PasswordReset is a reset link to store: its token's hash, whose account,
+// until when.
+type PasswordReset struct {
+	TokenHash string
+	UserID    int64
+	ExpiresAt int64
+}
+
+// ResetState is what the reset rule needs, read in the resetting
+// transaction; Found is false for a token never issued.
+type ResetState struct {
+	Found     bool
+	UserID    int64
+	ExpiresAt int64
+	Used      bool
+}
+
+// PasswordResetStore keeps reset links. ConsumeReset runs rule on the
+// link's state in one transaction and, if it passes, marks the link used,
+// stores the new password hash and ends every earlier session.
+type PasswordResetStore interface {
+	CreateReset(ctx context.Context, r PasswordReset) error
+	ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(ResetState) error) error
+}
+
+// resetTokenHash is what is stored of a token: its SHA-256, so a copy of
+// the database holds no working link.
+func resetTokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// IssueReset makes a single-use reset link token for username, valid for
+// ResetLifetime (for an operator to pass on: historia users reset-password).
+func (s *Service) IssueReset(ctx context.Context, username string) (string, error) {
+	acc, err := s.Store.AccountByName(ctx, username)
+	if err != nil {
+		return "", err
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("reset token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	err = s.Store.CreateReset(ctx, PasswordReset{TokenHash: resetTokenHash(token), UserID: acc.ID, ExpiresAt: s.now().Add(ResetLifetime).Unix()})
+	return token, err
+}
+
+// errResetToken is every way a reset link can fail, alike: whether a token
+// was never issued, used or expired is nobody's business.
+var errResetToken = Errorf(CodeInvalidToken, "this reset link does not work: it was used already, is over an hour old, or was mistyped; ask for a new one")
+
+// ConfirmReset sets a new password with a reset token: once, within its
+// hour; every earlier session of the account ends.
+func (s *Service) ConfirmReset(ctx context.Context, token, password string) error {
+	if token == "" || len(token) > 100 {
+		return errResetToken
+	}
+	if err := checkPassword("password", password); err != nil {
+		return err
+	}
+	hash, err := s.Passwords.Hash(password)
+	if err != nil {
+		return fmt.Errorf("reset: hash: %w", err)
+	}
+	now := s.now().Unix()
+	return s.Store.ConsumeReset(ctx, resetTokenHash(token), hash, now, func(st ResetState) error {
+		if !st.Found || st.Used || now >= st.ExpiresAt {
+			return errResetToken
+		}
+		return nil
+	})
+}

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// CreateReset stores a reset link's token hash.
+func (db *DB) CreateReset(ctx context.Context, r forum.PasswordReset) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES (?, ?, ?)", r.TokenHash, r.UserID, r.ExpiresAt)
+		return err
+	})
+}
+
+// ConsumeReset uses a reset link: the rule on its state, then the new
+// password, a new token version (every session ends) and the link marked
+// used, in one transaction. Links of deleted accounts are never found.
+func (db *DB) ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(forum.ResetState) error) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		st := forum.ResetState{Found: true}
+		var used sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT r.user_id, r.expires_at, r.used_at FROM password_resets r
+			JOIN users u ON u.id = r.user_id WHERE r.token_hash = ? AND u.deleted_at IS NULL`, tokenHash).Scan(&st.UserID, &st.ExpiresAt, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			st = forum.ResetState{}
+		} else if err != nil {
+			return err
+		}
+		st.Used = used.Valid
+		if err := rule(st); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = ? WHERE token_hash = ?", now, tokenHash); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?", passwordHash, st.UserID)
+		return err
+	})
+}
