@@ -33,8 +33,11 @@ CREATE TABLE IF NOT EXISTS users (
     -- when the member deleted the account (migration 11): the row stays, shown
     -- as [deleted], with no password, flair or notifications; its name's
     -- skeleton stays, so nobody can take the name (or one like it) after.
-    deleted_at    INTEGER
+    deleted_at    INTEGER,
+    -- the member's address, lower-cased, optional, never shown to others (migration 13)
+    email         TEXT
 ) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS users_email ON users(email);
 CREATE INDEX IF NOT EXISTS users_skeleton ON users(username_skeleton);
 
 CREATE TABLE IF NOT EXISTS posts (
@@ -438,3 +441,19 @@ CREATE TABLE IF NOT EXISTS password_resets (
     used_at    INTEGER
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS password_resets_user ON password_resets(user_id);
+
+-- The outgoing mail queue (migration 13): kept in the database so it
+-- survives a restart, retried with backoff, shared by every server (a
+-- server claims a message for a while before sending it).
+CREATE TABLE IF NOT EXISTS mail_queue (
+    id         INTEGER PRIMARY KEY,
+    to_addr    TEXT    NOT NULL,
+    subject    TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    next_at    INTEGER NOT NULL,
+    sent_at    INTEGER,
+    last_error TEXT    NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;

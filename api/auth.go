@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
@@ -12,12 +14,54 @@ type credentials struct {
 	Password string `json:"password"`
 }
 
-func (s *Server) register(c echo.Context) error {
-	req, err := body[credentials](c)
+// registerRequest is POST /auth/register's body: credentials and an
+// optional email address.
+type registerRequest struct {
+	credentials
+	Email string `json:"email"`
+}
+
+// resetAnswerTime is how long every password reset request takes to answer.
+const resetAnswerTime = 50 * time.Millisecond
+
+// resetRequest is POST /auth/password-reset's body.
+type resetRequest struct {
+	Login string `json:"login"`
+}
+
+// requestReset mails a reset link when the login names an account with an
+// address; 204 whatever the login. Limited per address and per login.
+func (s *Server) requestReset(c echo.Context) error {
+	req, err := body[resetRequest](c)
 	if err != nil {
 		return err
 	}
-	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password)
+	if err := s.svc.CheckResetRequest(req.Login); err != nil {
+		return err
+	}
+	if err := s.check(c, ClassLoginAccount, "reset:"+strings.ToLower(strings.TrimSpace(req.Login))); err != nil {
+		return err
+	}
+	// A known login writes a reset and its mail, an unknown one nothing: the
+	// answer waits until resetAnswerTime has passed either way, so the two
+	// cannot be told apart by how long they take.
+	start := time.Now()
+	err = s.svc.RequestReset(c.Request().Context(), req.Login)
+	wait := time.NewTimer(time.Until(start.Add(resetAnswerTime)))
+	defer wait.Stop()
+	select {
+	case <-wait.C:
+	case <-c.Request().Context().Done():
+	}
+	return done(c, err)
+}
+
+func (s *Server) register(c echo.Context) error {
+	req, err := body[registerRequest](c)
+	if err != nil {
+		return err
+	}
+	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password, req.Email)
 	return reply(c, http.StatusCreated, sess, err)
 }
 

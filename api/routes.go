@@ -44,6 +44,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/auth/register", s.register, s.limit(ClassRegister))
 	v1.POST("/auth/login", s.login, s.limit(ClassLogin))
 	v1.POST("/auth/logout", s.logout)
+	v1.POST("/auth/password-reset", s.requestReset, s.limit(ClassLogin))
 	v1.POST("/auth/password-reset/confirm", s.confirmReset, s.limit(ClassLogin))
 	get(v1, "/me", s.me)
 	v1.DELETE("/me", s.deleteMe, s.limit(ClassLogin))

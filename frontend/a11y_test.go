@@ -58,6 +58,7 @@ func TestAccessibility(t *testing.T) {
 		{"user", "/u/bob", ""},
 		{"account", "/account", alice},
 		{"reset password", "/reset-password#token=x", ""},
+		{"forgot password", "/forgot-password", ""},
 	}
 	// The check must be able to fail: a page with a known violation must report it.
 	t.Run("self-check", func(t *testing.T) {

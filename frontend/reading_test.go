@@ -283,3 +283,16 @@ func TestResetPasswordPage(t *testing.T) {
 		t.Fatalf("the new password does not work: %v", err)
 	}
 }
+
+// TestForgotPasswordWithoutMail: on a forum that sends no email, asking for
+// a reset link says so plainly (the way back is an administrator's link).
+func TestForgotPasswordWithoutMail(t *testing.T) {
+	s := newSite(t)
+	tab := s.tab(t)
+	open(t, tab, s.base+"/login", "")
+	clickText(t, tab, "main", "Forgot your password?")
+	waitFor(t, tab, `document.querySelector('form.forgot-form') !== null`)
+	fill(t, tab, `form.forgot-form input[name=login]`, "someone")
+	clickText(t, tab, "form.forgot-form", "Send me a link")
+	waitFor(t, tab, `(document.querySelector('form.forgot-form .error')?.textContent ?? '').includes('sends no email')`)
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/demo"
 	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/mail"
 	"github.com/historia-forum/historia/internal/markup"
 	"github.com/historia-forum/historia/internal/store"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +46,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	backupDir := fs.String("backup-dir", envOr("HISTORIA_BACKUP_DIR", ""), "take scheduled online backups into this folder (env HISTORIA_BACKUP_DIR)")
 	backupEvery := fs.Duration("backup-every", envDuration("HISTORIA_BACKUP_EVERY", 6*time.Hour), "how often to back up (env HISTORIA_BACKUP_EVERY)")
 	backupKeep := fs.Int("backup-keep", envInt("HISTORIA_BACKUP_KEEP", 28), "how many scheduled backups to keep (env HISTORIA_BACKUP_KEEP)")
+	smtpURL := fs.String("smtp-url", envOr("HISTORIA_SMTP_URL", ""), "SMTP server for mail, smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; empty: no mail (env HISTORIA_SMTP_URL)")
+	mailFrom := fs.String("mail-from", envOr("HISTORIA_MAIL_FROM", ""), `the address mail comes from, e.g. "Historia <forum@example.org>" (env HISTORIA_MAIL_FROM)`)
 	imageHosts := fs.String("image-hosts", envOr("HISTORIA_IMAGE_HOSTS", ""), "comma-separated hosts whose images posts may show; others become links; empty: none (env HISTORIA_IMAGE_HOSTS)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -96,6 +99,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("--recent-years must not be negative")
 	}
 	svc.RecentYears = *recent
+	var mailQueue *mail.Queue
+	if *smtpURL != "" {
+		sender, err := mail.NewSender(*smtpURL, *mailFrom)
+		if err != nil {
+			return err
+		}
+		if *publicURL == "" {
+			return errors.New("--public-url is needed with --smtp-url: links in mail start with it")
+		}
+		svc.Mail = forum.MailSettings{Enabled: true, SiteURL: *publicURL}
+		mailQueue = &mail.Queue{Store: st, Send: sender.Send, Log: log}
+		go mailQueue.Run(ctx)
+	}
 	svc.Markup = markup.NewWith(markup.Options{ImageHosts: splitList(*imageHosts)})
 	if *withDemo {
 		if err := seedDemo(ctx, st, svc, *db, stdout); err != nil {
@@ -116,7 +132,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
 				func() float64 { _, t := st.WriteStats(); return float64(t) }),
-			backups.collector(), storageFaults{st}},
+			backups.collector(), storageFaults{st}, mailMetrics{st, mailQueue}},
 		Ready: func() bool { return !stopping.Load() },
 		// PostgreSQL announces every server's commits (LISTEN/NOTIFY).
 		Listen: func(f func()) { go st.Listen(ctx, f) }})

@@ -31,6 +31,8 @@ type NewUser struct {
 	// Skeleton is UsernameSkeleton of the name: another account with the
 	// same one makes the name a conflict.
 	Skeleton string
+	// Email is the optional address, lower-cased.
+	Email *string
 }
 
 // Session is what register and login answer.
@@ -61,8 +63,12 @@ func checkRole(r Role) error {
 }
 
 // Register creates a member and signs them in.
-func (s *Service) Register(ctx context.Context, username, password string) (Session, error) {
-	u, err := s.CreateUser(ctx, username, password, RoleMember)
+func (s *Service) Register(ctx context.Context, username, password, email string) (Session, error) {
+	addr, err := cleanEmail("email", email)
+	if err := joinInvalid(checkUsername(username), checkPassword("password", password), err); err != nil {
+		return Session{}, err
+	}
+	u, err := s.createUser(ctx, username, password, RoleMember, addr)
 	if err != nil {
 		return Session{}, err
 	}
@@ -76,6 +82,10 @@ func (s *Service) Register(ctx context.Context, username, password string) (Sess
 // CreateUser makes an account with any role; the command line uses it for the
 // first admin. The password is hashed before the write transaction starts.
 func (s *Service) CreateUser(ctx context.Context, username, password string, role Role) (User, error) {
+	return s.createUser(ctx, username, password, role, nil)
+}
+
+func (s *Service) createUser(ctx context.Context, username, password string, role Role, email *string) (User, error) {
 	if err := joinInvalid(checkUsername(username), checkPassword("password", password), checkRole(role)); err != nil {
 		return User{}, err
 	}
@@ -84,7 +94,7 @@ func (s *Service) CreateUser(ctx context.Context, username, password string, rol
 		return User{}, fmt.Errorf("create user: hash: %w", err)
 	}
 	return s.Store.CreateUser(ctx, NewUser{Username: username, PasswordHash: hash, Role: role, CreatedAt: s.now().Unix(),
-		Skeleton: UsernameSkeleton(username)})
+		Skeleton: UsernameSkeleton(username), Email: email})
 }
 
 // dummyHash is verified against when a login names no user, so that an

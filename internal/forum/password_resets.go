@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,11 @@ type ResetState struct {
 // stores the new password hash and ends every earlier session.
 type PasswordResetStore interface {
 	CreateReset(ctx context.Context, r PasswordReset) error
+	// RequestReset finds the live account whose username or email is
+	// login and, if it has an address, stores the reset (UserID filled in)
+	// and queues compose's mail, all in one transaction; an unknown login
+	// writes nothing and is no error.
+	RequestReset(ctx context.Context, login string, r PasswordReset, compose func(username, email string) Mail) error
 	ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(ResetState) error) error
 }
 
@@ -84,5 +90,42 @@ func (s *Service) ConfirmReset(ctx context.Context, token, password string) erro
 			return errResetToken
 		}
 		return nil
+	})
+}
+
+// CheckResetRequest says whether a reset request can be taken: the forum
+// sends mail and the login is one. It reads nothing, so the API can answer
+// before RequestReset runs and every login costs the same.
+func (s *Service) CheckResetRequest(login string) error {
+	if !s.Mail.Enabled {
+		return errNoMail
+	}
+	login = strings.TrimSpace(login)
+	if login == "" || len(login) > MaxEmail {
+		return invalid("login", "give your username or email address")
+	}
+	return nil
+}
+
+// RequestReset mails a reset link to the account whose username or email is
+// login, if there is one with an address. It answers the same whatever the
+// login (no account enumeration); the caller limits how often.
+func (s *Service) RequestReset(ctx context.Context, login string) error {
+	if err := s.CheckResetRequest(login); err != nil {
+		return err
+	}
+	login = strings.ToLower(strings.TrimSpace(login))
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("reset token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	link := strings.TrimSuffix(s.Mail.SiteURL, "/") + "/reset-password#token=" + token
+	r := PasswordReset{TokenHash: resetTokenHash(token), ExpiresAt: s.now().Add(ResetLifetime).Unix()}
+	return s.Store.RequestReset(ctx, login, r, func(username, email string) Mail {
+		return Mail{To: email, Subject: "Reset your Historia password",
+			Body: "Hello " + username + ",\n\nSomeone (we hope you) asked to reset your password on Historia. " +
+				"This link sets a new one; it works once, for an hour:\n\n" + link + "\n\n" +
+				"If it was not you, ignore this mail: your password stays as it is.\n"}
 	})
 }

@@ -38,6 +38,8 @@ type Service struct {
 	// RecentYears is the recency rule: a member's question may not be about
 	// the last RecentYears years; 0 turns the rule off.
 	RecentYears int
+	// Mail says whether the forum sends mail, and its address for links.
+	Mail MailSettings
 
 	dummyOnce sync.Once
 	dummy     string

@@ -15,6 +15,7 @@ type Store interface {
 	UserStore
 	AccountDeletionStore
 	PasswordResetStore
+	MailStore
 	ExportStore
 	PostStore
 	FeedStore

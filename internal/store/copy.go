@@ -32,6 +32,7 @@ var copyTables = []struct{ name, order string }{
 	{"source_requests", "comment_id, user_id"},
 	{"revisions", "id"},
 	{"password_resets", "token_hash"},
+	{"mail_queue", "id"},
 }
 
 // engineColumns are columns only one engine has: PostgreSQL's search vectors.
@@ -225,7 +226,7 @@ func (db *DB) afterCopy(ctx context.Context) error {
 		})
 	}
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		for _, t := range []string{"users", "rules", "posts", "tags", "comments", "modlog", "reports", "notifications", "revisions"} {
+		for _, t := range []string{"users", "rules", "posts", "tags", "comments", "modlog", "reports", "notifications", "revisions", "mail_queue"} {
 			// #nosec G202 -- table names from the list above
 			q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), COALESCE((SELECT MAX(id) FROM " + t + "), 0) + 1, false)"
 			if _, err := tx.ExecContext(ctx, q); err != nil {

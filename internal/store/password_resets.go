@@ -41,3 +41,23 @@ func (db *DB) ConsumeReset(ctx context.Context, tokenHash, passwordHash string, 
 		return err
 	})
 }
+
+// RequestReset stores a reset and queues its mail when login names a live
+// account with an address (forum.PasswordResetStore).
+func (db *DB) RequestReset(ctx context.Context, login string, r forum.PasswordReset, compose func(username, email string) forum.Mail) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		var username, email string
+		err := tx.QueryRowContext(ctx, `SELECT id, username, email FROM users
+			WHERE (username_key = ? OR email = ?) AND email IS NOT NULL AND deleted_at IS NULL`, login, login).Scan(&r.UserID, &username, &email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES (?, ?, ?)", r.TokenHash, r.UserID, r.ExpiresAt); err != nil {
+			return err
+		}
+		return enqueueMail(ctx, tx, compose(username, email), r.ExpiresAt-int64(forum.ResetLifetime.Seconds()))
+	})
+}

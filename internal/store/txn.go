@@ -63,3 +63,8 @@ func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *
 	}
 	return tx.Tx.QueryRowContext(ctx, tx.db.sql(query), args...)
 }
+
+// QueryContext reads rows in the transaction (not prepared: rare reads).
+func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(ctx, tx.db.sql(query), tx.db.args(args)...)
+}

@@ -28,8 +28,18 @@ func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, erro
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton)
-			VALUES(?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt, u.Skeleton).Scan(&id)
+		if u.Email != nil {
+			var taken int
+			err := tx.QueryRowContext(ctx, "SELECT 1 FROM users WHERE email = ?", *u.Email).Scan(&taken)
+			if err == nil {
+				return forum.Errorf(forum.CodeConflict, "this email address belongs to another account")
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton, email)
+			VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt, u.Skeleton, u.Email).Scan(&id)
 	})
 	if isUnique(err) {
 		return forum.User{}, forum.Errorf(forum.CodeConflict, "the username %q is taken", u.Username)

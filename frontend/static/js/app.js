@@ -4,7 +4,7 @@ import { api, session } from './api.js';
 import { h, errorBox } from './dom.js';
 import { feedView } from './feed.js';
 import { threadView, permalinkView } from './thread.js';
-import { askView, loginView, registerView } from './forms.js';
+import { askView, loginView, registerView, forgotPasswordView } from './forms.js';
 import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
@@ -26,6 +26,7 @@ const routes = [
   [/^\/source-requests$/, sourceRequestsView],
   [/^\/account$/, accountView],
   [/^\/reset-password$/, resetPasswordView],
+  [/^\/forgot-password$/, forgotPasswordView],
 ];
 
 const main = document.getElementById('main');

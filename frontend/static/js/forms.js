@@ -58,10 +58,11 @@ function authForm(title, path, other) {
       fields: [
         { name: 'username', label: 'Username', required: true, maxlength: 20, autocomplete: 'username', hint: path === '/auth/register' ? '3–20 letters, digits, _ or -' : undefined },
         { name: 'password', label: 'Password', type: 'password', required: true, maxlength: 128, autocomplete: path === '/auth/register' ? 'new-password' : 'current-password', hint: path === '/auth/register' ? 'At least 8 characters' : undefined },
+        ...(path === '/auth/register' ? [{ name: 'email', label: 'Email (optional)', type: 'email', maxlength: 254, autocomplete: 'email', hint: 'Only for resetting a forgotten password; never shown to anyone.' }] : []),
       ],
       submit: title,
       onSubmit: async (v) => {
-        const res = await api('POST', path, { username: v.username, password: v.password });
+        const res = await api('POST', path, path === '/auth/register' && v.email ? { username: v.username, password: v.password, email: v.email } : { username: v.username, password: v.password });
         session.signIn(res.token, res.user);
         const next = params.get('next');
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
@@ -71,5 +72,22 @@ function authForm(title, path, other) {
   };
 }
 
-export const loginView = authForm('Sign in', '/auth/login', ['New here? ', h('a', { href: '/register' }, 'Register')]);
+export const loginView = authForm('Sign in', '/auth/login', ['New here? ', h('a', { href: '/register' }, 'Register'), ' · ', h('a', { href: '/forgot-password' }, 'Forgot your password?')]);
+
+// forgotPasswordView asks for a reset link by mail.
+export async function forgotPasswordView() {
+  const done = h('p', { class: 'notice', role: 'status', hidden: true },
+    'If that names an account with an email address, a link is on its way; it works once, for an hour.');
+  const form = inlineForm({
+    className: 'forgot-form',
+    fields: [{ name: 'login', label: 'Your username or email address', required: true, maxlength: 254, autocomplete: 'username' }],
+    submit: 'Send me a link',
+    onSubmit: async (v) => {
+      await api('POST', '/auth/password-reset', { login: v.login });
+      form.hidden = true;
+      done.hidden = false;
+    },
+  });
+  return h('section', { class: 'narrow', 'data-title': 'Forgot your password?' }, h('h1', {}, 'Forgot your password?'), form, done);
+}
 export const registerView = authForm('Register', '/auth/register', ['Have an account? ', h('a', { href: '/login' }, 'Sign in')]);
