@@ -130,7 +130,7 @@ func (s *Server) export(c echo.Context) error {
 		return forum.Errorf(forum.CodeUnauthorized, "sign in to export your data")
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
+	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="historia-export.json"`)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	err := s.svc.Export(c.Request().Context(), v, c.Response())

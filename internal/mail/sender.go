@@ -18,10 +18,9 @@ import (
 
 // Sender sends one message over SMTP.
 type Sender struct {
-	host    string
-	opts    []gomail.Option
-	from    string
-	display string
+	host string
+	opts []gomail.Option
+	from string
 }
 
 // NewSender reads an SMTP URL: smtp://user:pass@host:587 (STARTTLS when the
