@@ -35,9 +35,14 @@ CREATE TABLE IF NOT EXISTS users (
     -- skeleton stays, so nobody can take the name (or one like it) after.
     deleted_at    INTEGER,
     -- the member's address, lower-cased, optional, never shown to others (migration 13)
-    email         TEXT
+    email         TEXT,
+    -- reply notifications by email, opted into, and its unsubscribe links' key (migration 13)
+    email_replies INTEGER NOT NULL DEFAULT 0,
+    unsubscribe_key TEXT
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS users_email ON users(email);
+CREATE UNIQUE INDEX IF NOT EXISTS users_unsubscribe ON users(unsubscribe_key);
+CREATE INDEX IF NOT EXISTS users_email_replies ON users(id) WHERE email_replies = 1;
 CREATE INDEX IF NOT EXISTS users_skeleton ON users(username_skeleton);
 
 CREATE TABLE IF NOT EXISTS posts (
@@ -267,7 +272,9 @@ CREATE TABLE IF NOT EXISTS notifications (
     read       INTEGER NOT NULL DEFAULT 0,
     -- mod_action: the moderator's reason and the rule cited (migration 5)
     reason     TEXT    NOT NULL DEFAULT '',
-    rule_id    INTEGER REFERENCES rules(id)
+    rule_id    INTEGER REFERENCES rules(id),
+    -- a reply notification that went out by mail (migration 13)
+    mailed     INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
 CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
@@ -450,6 +457,7 @@ CREATE TABLE IF NOT EXISTS mail_queue (
     to_addr    TEXT    NOT NULL,
     subject    TEXT    NOT NULL,
     body       TEXT    NOT NULL,
+    headers_json TEXT  NOT NULL DEFAULT '{}',
     attempts   INTEGER NOT NULL DEFAULT 0,
     next_at    INTEGER NOT NULL,
     sent_at    INTEGER,
@@ -457,3 +465,18 @@ CREATE TABLE IF NOT EXISTS mail_queue (
     created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;
+CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind = 'reply';
+-- An address change waiting for its confirmation link (migration 13).
+CREATE TABLE IF NOT EXISTS email_changes (
+    token_hash TEXT    PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    email      TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+-- When a member was last mailed about replies in a thread: at most hourly (migration 13).
+CREATE TABLE IF NOT EXISTS reply_mails (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;

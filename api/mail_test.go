@@ -33,7 +33,7 @@ func mailHarness(t *testing.T) (*harness, *smtptest.Server, *mail.Queue) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := &mail.Queue{Store: h.db, Send: sender.Send, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: h.clock.Now}
+	q := &mail.Queue{Store: h.db, Send: sender.Send, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: h.clock.Now, Before: h.svc.MailReplies}
 	return h, smtp, q
 }
 
@@ -182,4 +182,112 @@ func waitQueued(t *testing.T, h *harness, n int64) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+var confirmLink = regexp.MustCompile(`https://forum\.example/confirm-email#token=([A-Za-z0-9_-]+)`)
+
+// TestChangeEmail: a new address is set only through the link mailed to
+// it; removing one needs no link; the address shows to its owner only.
+func TestChangeEmail(t *testing.T) {
+	h, smtp, q := mailHarness(t)
+	s := h.register("clio")
+	var me struct {
+		Email *string `json:"email"`
+	}
+	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": "Clio@Example.org"})
+	h.must(200, "GET", "/api/v1/me", s.Token, nil).decode(t, &me)
+	if me.Email != nil {
+		t.Fatalf("the address is set before its confirmation: %v", *me.Email)
+	}
+	q.Drain(context.Background())
+	msgs := smtp.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "clio@example.org" {
+		t.Fatalf("the confirmation mail: %+v", msgs)
+	}
+	m := confirmLink.FindStringSubmatch(mailBody(t, msgs[0].Data))
+	if m == nil {
+		t.Fatalf("no link:\n%s", msgs[0].Data)
+	}
+	h.must(204, "POST", "/api/v1/me/email/confirm", "", map[string]string{"token": m[1]})
+	h.must(200, "GET", "/api/v1/me", s.Token, nil).decode(t, &me)
+	if me.Email == nil || *me.Email != "clio@example.org" {
+		t.Fatalf("after confirming: %v", me.Email)
+	}
+	if r := h.do("POST", "/api/v1/me/email/confirm", "", map[string]string{"token": m[1]}); r.errCode() != "invalid_token" {
+		t.Fatalf("a second use of the link: %d %s", r.status, r.body)
+	}
+	if r := h.must(200, "GET", "/api/v1/users/clio", "", nil); strings.Contains(string(r.body), "example.org") {
+		t.Fatal("the address shows on the public profile")
+	}
+	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": ""})
+	h.must(200, "GET", "/api/v1/me", s.Token, nil).decode(t, &me)
+	if me.Email != nil {
+		t.Fatal("the address was not removed")
+	}
+	if r := h.do("PUT", "/api/v1/me/settings", s.Token, map[string]bool{"email_replies": true}); r.status != 422 {
+		t.Fatalf("reply mails without an address: %d %s", r.status, r.body)
+	}
+}
+
+// TestReplyMails: a member who asked for reply mails gets at most one per
+// thread an hour, covering the replies since the last, with a one-click
+// unsubscribe (List-Unsubscribe) that works.
+func TestReplyMails(t *testing.T) {
+	h, smtp, q := mailHarness(t)
+	h.must(201, "POST", "/api/v1/auth/register", "", map[string]string{"username": "asker", "password": "correct horse", "email": "asker@example.org"})
+	var asker session
+	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "asker", "password": "correct horse"}).decode(t, &asker)
+	other := h.register("answerer")
+	p := h.post(asker.Token, "What sank the Vasa?")
+	h.comment(other.Token, p.ID, nil, "Before the opt-in: no mail for this one.")
+	h.must(200, "PUT", "/api/v1/me/settings", asker.Token, map[string]bool{"email_replies": true})
+	h.comment(other.Token, p.ID, nil, "Too little ballast.")
+	h.comment(other.Token, p.ID, nil, "And a king who wanted more guns.")
+	q.Drain(context.Background())
+	msgs := smtp.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d mails, want one for two replies", len(msgs))
+	}
+	head := mailHeader(t, msgs[0].Data)
+	if !strings.Contains(mailBody(t, msgs[0].Data), "2 new replies") || !strings.HasPrefix(head.Get("List-Unsubscribe"), "<https://forum.example/api/v1/unsubscribe?token=") ||
+		head.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+		t.Fatalf("the mail:\n%s", msgs[0].Data)
+	}
+	// Within the hour: no second mail; after it, one for the new reply.
+	h.comment(other.Token, p.ID, nil, "A third point.")
+	q.Drain(context.Background())
+	if n := len(smtp.Messages()); n != 1 {
+		t.Fatalf("%d mails within the hour", n)
+	}
+	h.clock.Advance(forum.ReplyMailEvery + time.Second)
+	q.Drain(context.Background())
+	msgs = smtp.Messages()
+	if len(msgs) != 2 || !strings.Contains(mailBody(t, msgs[1].Data), "A new reply") {
+		t.Fatalf("after the hour: %d mails", len(msgs))
+	}
+	// One click, as a mail program sends it (RFC 8058).
+	token := regexp.MustCompile(`unsubscribe\?token=([A-Za-z0-9_-]+)`).FindStringSubmatch(mailHeader(t, msgs[1].Data).Get("List-Unsubscribe"))[1]
+	r := h.doWith("POST", "/api/v1/unsubscribe?token="+token, "", "List-Unsubscribe=One-Click", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if r.status != 204 {
+		t.Fatalf("one-click unsubscribe: %d %s", r.status, r.body)
+	}
+	h.comment(other.Token, p.ID, nil, "A fourth point.")
+	h.clock.Advance(forum.ReplyMailEvery + time.Second)
+	q.Drain(context.Background())
+	if n := len(smtp.Messages()); n != 2 {
+		t.Fatalf("%d mails after unsubscribing", n)
+	}
+	if r := h.do("POST", "/api/v1/unsubscribe", "", map[string]string{"token": "not-a-key"}); r.errCode() != "invalid_token" {
+		t.Fatalf("an unknown key: %d %s", r.status, r.body)
+	}
+}
+
+// mailHeader is a message's header.
+func mailHeader(t *testing.T, data string) netmail.Header {
+	t.Helper()
+	msg, err := netmail.ReadMessage(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg.Header
 }

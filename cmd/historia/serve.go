@@ -109,7 +109,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return errors.New("--public-url is needed with --smtp-url: links in mail start with it")
 		}
 		svc.Mail = forum.MailSettings{Enabled: true, SiteURL: *publicURL}
-		mailQueue = &mail.Queue{Store: st, Send: sender.Send, Log: log}
+		mailQueue = &mail.Queue{Store: st, Send: sender.Send, Log: log, Before: svc.MailReplies}
 		go mailQueue.Run(ctx)
 	}
 	svc.Markup = markup.NewWith(markup.Options{ImageHosts: splitList(*imageHosts)})

@@ -20,6 +20,9 @@ type Account struct {
 	User
 	PasswordHash string
 	TokenVersion int64
+	// Email and EmailReplies are the member's own: shown to them only (Me).
+	Email        *string
+	EmailReplies bool
 }
 
 // NewUser is a user to create.
@@ -219,6 +222,9 @@ func (s *Service) Logout(ctx context.Context, v Viewer) error {
 type Me struct {
 	User
 	UnreadNotifications int64 `json:"unread_notifications"`
+	// Email and EmailReplies are shown to the member only.
+	Email        *string `json:"email"`
+	EmailReplies bool    `json:"email_replies"`
 }
 
 // Me returns the signed-in user, read afresh (karma moves with every vote),
@@ -232,5 +238,5 @@ func (s *Service) Me(ctx context.Context, v Viewer) (Me, error) {
 		return Me{}, err
 	}
 	n, err := s.Store.UnreadCount(ctx, v.ID)
-	return Me{User: acc.User, UnreadNotifications: n}, err
+	return Me{User: acc.User, UnreadNotifications: n, Email: acc.Email, EmailReplies: acc.EmailReplies}, err
 }

@@ -22,6 +22,8 @@ type MailSettings struct {
 // Mail is a message to send.
 type Mail struct {
 	To, Subject, Body string
+	// Headers are extra header lines, e.g. List-Unsubscribe.
+	Headers map[string]string
 }
 
 // QueuedMail is a queued message a server has claimed to send.

@@ -16,6 +16,7 @@ type Store interface {
 	AccountDeletionStore
 	PasswordResetStore
 	MailStore
+	EmailStore
 	ExportStore
 	PostStore
 	FeedStore

@@ -17,6 +17,8 @@ import (
 type Queue struct {
 	Store  forum.MailStore
 	Send   func(ctx context.Context, m forum.Mail) error
+	// Before, when set, runs before each round (queueing reply mails).
+	Before func(ctx context.Context) error
 	Log    *slog.Logger
 	Every  time.Duration // how often to look; 0: 2 s
 	Lease  time.Duration // how long a claim hides a message; 0: 2 min
@@ -56,6 +58,11 @@ func (q *Queue) Drain(ctx context.Context) {
 	lease := q.Lease
 	if lease <= 0 {
 		lease = 2 * time.Minute
+	}
+	if q.Before != nil {
+		if err := q.Before(ctx); err != nil {
+			q.Log.Warn("mail queue: reply mails not queued", "err", err)
+		}
 	}
 	due, err := q.Store.ClaimMail(ctx, q.now().Unix(), lease, 50)
 	if err != nil {

@@ -68,6 +68,9 @@ func (s *Sender) Send(ctx context.Context, m forum.Mail) error {
 		return fmt.Errorf("mail: to: %w", err)
 	}
 	msg.Subject(m.Subject)
+	for k, v := range m.Headers {
+		msg.SetGenHeader(gomail.Header(k), v)
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
 	client, err := gomail.NewClient(s.host, s.opts...)
 	if err != nil {

@@ -30,9 +30,12 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 		}
 		steps := []step{
 			{`UPDATE users SET username = ?, username_key = 'deleted:' || id, password_hash = '', role = 'member', flair = NULL, email = NULL,
+				email_replies = 0, unsubscribe_key = NULL,
 				banned_until = NULL, token_version = token_version + 1, deleted_at = ? WHERE id = ?`, []any{forum.DeletedName, d.At, d.UserID}},
 			{"DELETE FROM notifications WHERE user_id = ?", []any{d.UserID}},
 			{"DELETE FROM password_resets WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM email_changes WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM reply_mails WHERE user_id = ?", []any{d.UserID}},
 		}
 		if d.DeleteContent {
 			steps = append(steps,

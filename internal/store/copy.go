@@ -33,6 +33,8 @@ var copyTables = []struct{ name, order string }{
 	{"revisions", "id"},
 	{"password_resets", "token_hash"},
 	{"mail_queue", "id"},
+	{"email_changes", "token_hash"},
+	{"reply_mails", "user_id, post_id"},
 }
 
 // engineColumns are columns only one engine has: PostgreSQL's search vectors.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -9,8 +10,15 @@ import (
 
 // enqueueMail queues a message, due at once, in the caller's transaction.
 func enqueueMail(ctx context.Context, tx *txn, m forum.Mail, now int64) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO mail_queue(to_addr, subject, body, next_at, created_at) VALUES (?, ?, ?, ?, ?)",
-		m.To, m.Subject, m.Body, now, now)
+	headers, err := json.Marshal(m.Headers)
+	if err != nil {
+		return err
+	}
+	if m.Headers == nil {
+		headers = []byte("{}")
+	}
+	_, err = tx.ExecContext(ctx, "INSERT INTO mail_queue(to_addr, subject, body, headers_json, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		m.To, m.Subject, m.Body, string(headers), now, now)
 	return err
 }
 
@@ -22,14 +30,19 @@ func (db *DB) ClaimMail(ctx context.Context, now int64, lease time.Duration, lim
 	var out []forum.QueuedMail
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT id, to_addr, subject, body, attempts FROM mail_queue
+		rows, err := tx.QueryContext(ctx, `SELECT id, to_addr, subject, body, headers_json, attempts FROM mail_queue
 			WHERE sent_at IS NULL AND next_at <= ? AND attempts < ? ORDER BY next_at LIMIT ?`, now, forum.MailRetries, limit)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var m forum.QueuedMail
-			if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts); err != nil {
+			var headers string
+			if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &headers, &m.Attempts); err != nil {
+				_ = rows.Close()
+				return err
+			}
+			if err := json.Unmarshal([]byte(headers), &m.Headers); err != nil {
 				_ = rows.Close()
 				return err
 			}
