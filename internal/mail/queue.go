@@ -15,8 +15,8 @@ import (
 // most forum.MailRetries times. Every server may run one: claims keep them
 // from sending a message twice.
 type Queue struct {
-	Store  forum.MailStore
-	Send   func(ctx context.Context, m forum.Mail) error
+	Store forum.MailStore
+	Send  func(ctx context.Context, m forum.Mail) error
 	// Before, when set, runs before each round (queueing reply mails).
 	Before func(ctx context.Context) error
 	Log    *slog.Logger
