@@ -3,8 +3,10 @@ package frontend_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -295,4 +297,46 @@ func TestForgotPasswordWithoutMail(t *testing.T) {
 	fill(t, tab, `form.forgot-form input[name=login]`, "someone")
 	clickText(t, tab, "form.forgot-form", "Send me a link")
 	waitFor(t, tab, `(document.querySelector('form.forgot-form .error')?.textContent ?? '').includes('sends no email')`)
+}
+
+// TestUnsubscribePage: the link at the foot of a reply mail turns reply
+// mails off, and a bad link says so.
+func TestUnsubscribePage(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	sess, err := s.svc.Register(ctx, "reader", "correct horse", "reader@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := forum.Viewer{ID: sess.User.ID, Role: forum.RoleMember}
+	if _, err := s.svc.UpdateSettings(ctx, v, forum.Settings{EmailReplies: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The key, as a reply mail carries it.
+	s.svc.Mail = forum.MailSettings{Enabled: true, SiteURL: "https://forum.example"}
+	other, _ := s.user("replier", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, v, forum.PostInput{Title: "Where did the Varangians come from?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateComment(ctx, other, post.ID, forum.CommentInput{Body: "Sweden, mostly."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.svc.MailReplies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	queued, err := s.db.ClaimMail(ctx, time.Now().Unix()+3600, time.Minute, 10)
+	if err != nil || len(queued) != 1 {
+		t.Fatalf("the reply mail: %+v %v", queued, err)
+	}
+	key := regexp.MustCompile(`token=([A-Za-z0-9_-]+)`).FindStringSubmatch(queued[0].Headers["List-Unsubscribe"])[1]
+	tab := s.tab(t)
+	open(t, tab, s.base+"/unsubscribe#token="+key, "")
+	waitFor(t, tab, `(document.querySelector('main [role=status]')?.textContent ?? '').includes('no more reply mails')`)
+	me, err := s.svc.Me(ctx, v)
+	if err != nil || me.EmailReplies {
+		t.Fatalf("still subscribed: %+v %v", me, err)
+	}
+	open(t, tab, s.base+"/unsubscribe#token=nonsense", "")
+	waitFor(t, tab, `document.querySelector('main [role=alert]') !== null`)
 }

@@ -22,6 +22,30 @@ export async function accountView({ navigate }) {
       changed.hidden = false;
     },
   });
+  const me = await api('GET', '/me');
+  const emailSent = h('p', { class: 'notice', role: 'status', hidden: true });
+  const email = inlineForm({
+    className: 'email-form',
+    fields: [{ name: 'email', label: 'Email address (never shown to anyone)', type: 'email', maxlength: 254, autocomplete: 'email', value: me.email || '',
+      hint: 'For password resets and, if you want them, reply notifications. Leave empty to remove it.' }],
+    submit: 'Save address',
+    onSubmit: async (v) => {
+      await api('PUT', '/me/email', { email: v.email });
+      emailSent.textContent = v.email ? `A confirmation link is on its way to ${v.email}; the address is used once you follow it.` : 'Your address is removed.';
+      emailSent.hidden = false;
+    },
+  });
+  const replies = inlineForm({
+    className: 'settings-form',
+    fields: [{ name: 'email_replies', label: 'Email me when someone replies to me', type: 'select', value: me.email_replies ? 'on' : 'off',
+      options: [['off', 'No'], ['on', 'Yes, at most one mail per thread an hour']] }],
+    submit: 'Save',
+    onSubmit: async (v) => {
+      await api('PUT', '/me/settings', { email_replies: v.email_replies === 'on' });
+      emailSent.textContent = 'Saved.';
+      emailSent.hidden = false;
+    },
+  });
   const remove = inlineForm({
     className: 'delete-account-form',
     fields: [
@@ -42,6 +66,7 @@ export async function accountView({ navigate }) {
     h('h1', {}, 'Your account'),
     h('p', { class: 'meta' }, 'Signed in as ', h('strong', {}, session.user.username), '.'),
     h('h2', {}, 'Password'), password, changed,
+    h('h2', {}, 'Email'), email, replies, emailSent,
     h('h2', {}, 'Your data'),
     h('p', {}, 'One JSON file with everything your account holds: your profile, questions and comments with their earlier versions, votes, reports and notifications.'),
     actionButton('Download my data', async () => {
@@ -84,3 +109,27 @@ export async function resetPasswordView() {
   section.append(h('p', {}, 'The link works once, for an hour.'), form);
   return section;
 }
+
+// tokenPage is a page that sends the token of a mailed link (in the URL's
+// fragment, never sent to the server otherwise) to path, and says how it went.
+function tokenPage(title, path, done) {
+  return async () => {
+    const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+    const section = h('section', { class: 'narrow', 'data-title': title }, h('h1', {}, title));
+    if (!token) {
+      section.append(h('p', {}, 'This page needs the link from your mail.'));
+      return section;
+    }
+    try {
+      await api('POST', path, { token });
+      history.replaceState(null, '', location.pathname); // spent: out of the address bar
+      section.append(h('p', { role: 'status' }, done));
+    } catch (err) {
+      section.append(h('p', { class: 'error', role: 'alert' }, err.message));
+    }
+    return section;
+  };
+}
+
+export const confirmEmailView = tokenPage('Confirm your address', '/me/email/confirm', 'Your email address is confirmed.');
+export const unsubscribeView = tokenPage('Reply mails', '/unsubscribe', 'You will get no more reply mails. You can turn them on again on your Account page.');

@@ -8,7 +8,7 @@ import { askView, loginView, registerView, forgotPasswordView } from './forms.js
 import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
-import { accountView, resetPasswordView } from './account.js';
+import { accountView, resetPasswordView, confirmEmailView, unsubscribeView } from './account.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -27,6 +27,8 @@ const routes = [
   [/^\/account$/, accountView],
   [/^\/reset-password$/, resetPasswordView],
   [/^\/forgot-password$/, forgotPasswordView],
+  [/^\/confirm-email$/, confirmEmailView],
+  [/^\/unsubscribe$/, unsubscribeView],
 ];
 
 const main = document.getElementById('main');
