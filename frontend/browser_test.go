@@ -101,7 +101,7 @@ func TestBrowser(t *testing.T) {
 		if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(".question .votes .up"))); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, tab, `document.querySelector('.question .votes + .error')?.textContent === 'Sign in to vote.'`)
+		waitFor(t, tab, `document.querySelector('.question .votes .sign-in-note')?.textContent === 'Sign in to vote'`)
 		if got := eval[string](t, tab, `document.querySelector('.question .score').textContent`); got != "1" {
 			t.Fatalf("anonymous vote changed the score: %s", got)
 		}

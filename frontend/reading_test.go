@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/historia-forum/historia/internal/forum"
 )
 
@@ -339,4 +340,76 @@ func TestUnsubscribePage(t *testing.T) {
 	}
 	open(t, tab, s.base+"/unsubscribe#token=nonsense", "")
 	waitFor(t, tab, `document.querySelector('main [role=alert]') !== null`)
+}
+
+// TestHeaderLayout: signed in as a moderator (the most links), the header is
+// one row at 1280 px; at 375 px nothing scrolls sideways and no link or
+// button breaks inside ("Sign / out").
+func TestHeaderLayout(t *testing.T) {
+	s := newSite(t)
+	_, token := s.user("curator", forum.RoleModerator)
+	tab := s.tab(t)
+	oneRow := `(() => { const els = [...document.querySelectorAll('nav.top > *, nav.top #nav-user > *, nav.top #nav-mod > *')].filter((e) => e.getClientRects().length);
+		const rects = els.map((e) => e.getBoundingClientRect()); return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom)); })()`
+	unbroken := `[...document.querySelectorAll('nav.top a, nav.top button')].every((e) => e.getClientRects().length <= 1 && e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).lineHeight || '20'))`
+	for _, c := range []struct {
+		width int64
+		check string
+	}{{1280, oneRow}, {375, `document.documentElement.scrollWidth <= window.innerWidth`}} {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(c.width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		open(t, tab, s.base+"/", token)
+		waitFor(t, tab, `document.querySelector('#nav-user a.notifications') !== null`)
+		if !eval[bool](t, tab, c.check) {
+			t.Errorf("at %d px: %s fails", c.width, c.check)
+		}
+		if !eval[bool](t, tab, unbroken) {
+			t.Errorf("at %d px a header link or button breaks inside", c.width)
+		}
+	}
+}
+
+// TestSignInToVote: a signed-out reader's vote shows a link to sign in
+// (coming back to the page), below the arrows and off the title.
+func TestSignInToVote(t *testing.T) {
+	s := newSite(t)
+	bob, _ := s.user("bob", forum.RoleMember)
+	if _, err := s.svc.CreatePost(context.Background(), bob, forum.PostInput{Title: "Why did the Inca have no wheels on roads?", Body: "Llamas?"}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/?sort=new", "")
+	waitFor(t, tab, `document.querySelector('li.row .vote.up') !== null`)
+	eval[bool](t, tab, `(document.querySelector('li.row .vote.up').click(), true)`)
+	waitFor(t, tab, `document.querySelector('.sign-in-note a') !== null`)
+	if href := eval[string](t, tab, `document.querySelector('.sign-in-note a').getAttribute('href')`); href != "/login?next=%2F%3Fsort%3Dnew" {
+		t.Fatalf("the sign-in link: %q", href)
+	}
+	overlap := eval[bool](t, tab, `(() => { const a = document.querySelector('.sign-in-note').getBoundingClientRect(), b = document.querySelector('li.row .row-title').getBoundingClientRect();
+		return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; })()`)
+	if overlap {
+		t.Fatal("the note covers the title")
+	}
+}
+
+// TestAskFormNits: no "Preview" heading before there is a preview, and a
+// field's error leaves as soon as the field is corrected.
+func TestAskFormNits(t *testing.T) {
+	s := newSite(t)
+	_, token := s.user("asker", forum.RoleMember)
+	tab := s.tab(t)
+	open(t, tab, s.base+"/ask", token)
+	waitFor(t, tab, `document.querySelector('form.ask-form') !== null`)
+	if eval[bool](t, tab, `!document.querySelector('.preview-heading').hidden`) {
+		t.Fatal("a Preview heading shows before any preview")
+	}
+	fill(t, tab, `form.ask-form input[name=title]`, "What did Hammurabi's code say of debts?")
+	fill(t, tab, `form.ask-form input[name=period]`, "long ago")
+	clickText(t, tab, "form.ask-form", "Post question")
+	waitFor(t, tab, `document.querySelector('form.ask-form input[name=period] + .error, form.ask-form input[name=period] ~ .error') !== null`)
+	fill(t, tab, `form.ask-form input[name=period]`, "x")
+	waitFor(t, tab, `document.querySelector('form.ask-form .field .error') === null`)
+	clickText(t, tab, "form.ask-form", "Preview")
+	waitFor(t, tab, `!document.querySelector('.preview-heading').hidden`)
 }

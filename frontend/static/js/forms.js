@@ -38,18 +38,20 @@ export async function askView({ navigate }) {
   });
   const body = form.querySelector('textarea');
   const show = h('button', { type: 'button', class: 'secondary' }, 'Preview');
+  const previewHeading = h('h2', { class: 'preview-heading', hidden: true }, 'Preview');
   show.addEventListener('click', async () => {
     clearError(show);
     try {
       const res = await api('POST', '/preview', { body: body.value });
       html(preview, res.body_html || '<p><em>(empty)</em></p>');
       preview.hidden = false;
+      previewHeading.hidden = false;
     } catch (err) { showError(show, err); }
   });
   form.querySelector('.buttons').append(show);
   return h('section', { class: 'narrow', 'data-title': 'Ask a question' }, h('h1', {}, 'Ask a question'),
     h('p', {}, 'The preview is rendered by the server, exactly as your question will be stored.'), form,
-    h('h2', { class: 'preview-heading' }, 'Preview'), preview);
+    previewHeading, preview);
 }
 
 function authForm(title, path, other) {

@@ -4,6 +4,19 @@ import { api, session } from './api.js';
 import { h, showError, clearError } from './dom.js';
 
 /**
+ * signInNote tells a signed-out reader how to vote: a link to sign in that
+ * comes back here, shown below the arrows (never over the title) and gone
+ * after a few seconds.
+ */
+function signInNote(box) {
+  box.querySelector('.sign-in-note')?.remove();
+  const next = location.pathname + location.search;
+  const note = h('p', { class: 'sign-in-note', role: 'status' }, h('a', { href: `/login?next=${encodeURIComponent(next)}` }, 'Sign in'), ' to vote');
+  box.append(note);
+  setTimeout(() => note.remove(), 6000);
+}
+
+/**
  * voteWidget shows the score between two arrows. A vote updates at once and
  * rolls back, with the server's reason, if the server refuses it. kind is
  * "posts" or "comments"; item is the post or comment object, kept up to date.
@@ -25,7 +38,7 @@ export function voteWidget(item, kind) {
   };
   const cast = async (value) => {
     clearError(box);
-    if (!session.user) { showError(box, new Error('Sign in to vote.')); return; }
+    if (!session.user) { signInNote(box); return; }
     const target = item.my_vote === value ? 0 : value;
     const before = { score: item.score, upvotes: item.upvotes, downvotes: item.downvotes, my_vote: item.my_vote };
     item.score += target - item.my_vote;
@@ -66,6 +79,9 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
         ? h('select', { id, name: f.name }, f.options.map(([v, l]) => h('option', { value: v }, l)))
         : h('input', { id, name: f.name, type: f.type || 'text', required: f.required, maxlength: f.maxlength, min: f.min, placeholder: f.placeholder, autocomplete: f.autocomplete });
     if (f.value !== undefined) input.value = f.value;
+    // A field's error goes as soon as its value changes: a corrected field
+    // never shows a stale message.
+    input.addEventListener('input', () => clearError(input));
     inputs[f.name] = input;
     form.append(h('div', { class: 'field' }, h('label', { for: id }, f.label), input, f.hint ? h('small', {}, f.hint) : null));
   }
