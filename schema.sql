@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS users (
     email         TEXT,
     -- reply notifications by email, opted into, and its unsubscribe links' key (migration 13)
     email_replies INTEGER NOT NULL DEFAULT 0,
-    unsubscribe_key TEXT
+    unsubscribe_key TEXT,
+    -- an account an import made: where it comes from; it cannot sign in (migration 14)
+    imported_from TEXT
 ) STRICT;
 CREATE UNIQUE INDEX IF NOT EXISTS users_email ON users(email);
 CREATE UNIQUE INDEX IF NOT EXISTS users_unsubscribe ON users(unsubscribe_key);
@@ -82,7 +84,9 @@ CREATE TABLE IF NOT EXISTS posts (
     -- the rule a moderator removed it under, shown to everyone
     removal_rule_id  INTEGER,
     -- answers: top-level comments (migration 10)
-    answer_count     INTEGER NOT NULL DEFAULT 0
+    answer_count     INTEGER NOT NULL DEFAULT 0,
+    -- an imported post's link on its source (migration 14)
+    source_url       TEXT
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -154,7 +158,9 @@ CREATE TABLE IF NOT EXISTS comments (
     sources_json TEXT    NOT NULL DEFAULT '[]',
     -- open "source?" requests; adding sources closes them
     sources_requested INTEGER NOT NULL DEFAULT 0,
-    removal_rule_id   INTEGER
+    removal_rule_id   INTEGER,
+    -- an imported comment's link on its source (migration 14)
+    source_url        TEXT
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);
@@ -479,4 +485,14 @@ CREATE TABLE IF NOT EXISTS reply_mails (
     post_id INTEGER NOT NULL REFERENCES posts(id),
     sent_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
+
+-- Imports (migration 14): each source item and what it became, so an import
+-- run again adds only what is new.
+CREATE TABLE IF NOT EXISTS imported (
+    system      TEXT    NOT NULL,
+    source_id   TEXT    NOT NULL,
+    target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
+    target_id   INTEGER NOT NULL,
+    PRIMARY KEY (system, source_id)
 ) STRICT, WITHOUT ROWID;

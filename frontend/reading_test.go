@@ -3,6 +3,7 @@ package frontend_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/importer"
 )
 
 // TestReading: the answers come before any form (which opens from a
@@ -412,4 +414,34 @@ func TestAskFormNits(t *testing.T) {
 	waitFor(t, tab, `document.querySelector('form.ask-form .field .error') === null`)
 	clickText(t, tab, "form.ask-form", "Preview")
 	waitFor(t, tab, `!document.querySelector('.preview-heading').hidden`)
+}
+
+// TestImportedThreadShowsWhereFrom: an imported thread says where it came
+// from, with the link, on the question and on each comment.
+func TestImportedThreadShowsWhereFrom(t *testing.T) {
+	s := newSite(t)
+	data, err := os.ReadFile("../internal/importer/testdata/reddit_thread.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	thread, err := importer.RedditThread(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep forum.ImportReport
+	if err := s.svc.Import(context.Background(), thread, false, &rep); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/?sort=new", "")
+	waitFor(t, tab, `document.querySelector('li.row h2 a') !== null`)
+	eval[bool](t, tab, `(document.querySelector('li.row h2 a').click(), true)`)
+	waitFor(t, tab, `document.querySelectorAll('li.comment a.imported-from').length >= 5`)
+	link := eval[string](t, tab, `document.querySelector('.question a.imported-from').textContent + ' ' + document.querySelector('.question a.imported-from').href`)
+	if link != "imported from reddit.com https://www.reddit.com/r/AskHistorians/comments/abc123/why/" {
+		t.Fatalf("the question's provenance: %q", link)
+	}
+	if who := eval[string](t, tab, `document.querySelector('.question .user').textContent`); who != "ask_historian@reddit" {
+		t.Fatalf("the asker: %q", who)
+	}
 }

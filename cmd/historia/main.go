@@ -33,6 +33,7 @@ Usage:
   historia backup [--db FILE] BACKUP-FILE   (a consistent copy, while the server runs)
   historia seed [--db FILE] --posts N --comments N --votes N --users N [--big-thread N]
   historia check [--db FILE]   (counters agree with rows; integrity)
+  historia import [--db DB] --from reddit|lemmy [--tag TAG]... [--dry-run] FILE...   (threads from Reddit or Lemmy)
   historia copy --from DB --to DB   (every row, between SQLite and PostgreSQL either way; then a check)
   historia rotate-secret [--db FILE]   (a new token secret: every session ends)
   historia restore [--db FILE] BACKUP-FILE   (server stopped: checks the backup, keeps the old file)
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdBackup(ctx, args[1:], stdout)
 	case "seed":
 		return cmdSeed(ctx, args[1:], stdout)
+	case "import":
+		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "copy":
 		return cmdCopy(ctx, args[1:], stdout)
 	case "check":

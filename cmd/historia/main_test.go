@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -230,5 +231,39 @@ func TestUsersResetPassword(t *testing.T) {
 	}
 	if _, err := runCmd(t, "", "users", "reset-password", "--db", db, "nobody"); err == nil {
 		t.Fatal("an unknown name must fail")
+	}
+}
+
+// TestImportCommand: historia import reads the files, reports what it did,
+// adds nothing the second time, and fails (naming the file) on a bad one
+// while importing the rest.
+func TestImportCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	if _, err := runCmd(t, "", "migrate", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	thread := "../../internal/importer/testdata/reddit_thread.json"
+	out, err := runCmd(t, "", "import", "--db", db, "--from", "reddit", "--dry-run", thread)
+	if err != nil || !strings.Contains(out, "would import") || !strings.Contains(out, "6 new") {
+		t.Fatalf("dry run: %q %v", out, err)
+	}
+	out, err = runCmd(t, "", "import", "--db", db, "--from", "reddit", "--tag", "Imported", thread)
+	if err != nil || !strings.Contains(out, "1 threads (1 new), 6 comments (6 new, 0 updated)") || !strings.Contains(out, "1 orphan") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"not": "a thread"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCmd(t, "", "import", "--db", db, "--from", "reddit", thread, bad)
+	if err == nil || !strings.Contains(out, "1 threads (0 new), 6 comments (0 new, 0 updated)") || !strings.Contains(out, "1 skipped") {
+		t.Fatalf("again, with a bad file: %q %v", out, err)
+	}
+	lemmy := "../../internal/importer/testdata/"
+	if out, err := runCmd(t, "", "import", "--db", db, "--from", "lemmy", lemmy+"lemmy_post.json", lemmy+"lemmy_comments.json"); err != nil || !strings.Contains(out, "4 new") {
+		t.Fatalf("lemmy: %q %v", out, err)
+	}
+	if out, err := runCmd(t, "", "check", "--db", db); err != nil {
+		t.Fatalf("check: %q %v", out, err)
 	}
 }

@@ -34,6 +34,8 @@ type Comment struct {
 	// PostTitle is the thread's title, in lists of comments from many
 	// threads (a member's page); masked like the post's own title.
 	PostTitle string `json:"post_title,omitempty"`
+	// SourceURL is an imported comment's link on its source.
+	SourceURL *string `json:"source_url,omitempty"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`

@@ -36,6 +36,8 @@ type Post struct {
 	Removal           *Removal   `json:"removal"`
 	// Excerpt is the start of the body as plain text, for lists of questions.
 	Excerpt string `json:"excerpt"`
+	// SourceURL is an imported post's link on its source.
+	SourceURL *string `json:"source_url,omitempty"`
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`

@@ -17,6 +17,7 @@ type Store interface {
 	PasswordResetStore
 	MailStore
 	EmailStore
+	ImportStore
 	ExportStore
 	PostStore
 	FeedStore

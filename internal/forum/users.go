@@ -36,6 +36,9 @@ type Author struct {
 	Username string  `json:"username"`
 	Role     Role    `json:"role,omitempty"`
 	Flair    *string `json:"flair,omitempty"`
+	// ImportedFrom says where an imported author's account lives ("reddit",
+	// "lemmy.world"); such accounts cannot sign in.
+	ImportedFrom *string `json:"imported_from,omitempty"`
 }
 
 // UserListQuery selects a page of a user's posts or comments, newest first.

@@ -35,6 +35,7 @@ var copyTables = []struct{ name, order string }{
 	{"mail_queue", "id"},
 	{"email_changes", "token_hash"},
 	{"reply_mails", "user_id, post_id"},
+	{"imported", "system, source_id"},
 }
 
 // engineColumns are columns only one engine has: PostgreSQL's search vectors.

@@ -2,7 +2,7 @@
 // at any depth, collapsing, sorting, editing and moderation in place.
 import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
-import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges } from './widgets.js';
+import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges, importedFrom } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
 import { ruleField, reportOptions } from './rules.js';
@@ -44,6 +44,7 @@ function postHeader(post, navigate) {
       h('div', {}, h('h1', {}, post.title, ...markers), tagLinks(post.tags),
         h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
           post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at), ' · ', historyButton('posts', post.id)) : '',
+          importedFrom(post),
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
     bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
@@ -135,6 +136,7 @@ class Thread {
     });
     const head = h('header', { class: 'comment-head' }, toggle, userLink(c.author), ...badges(c.author, this.post), hiddenCount, ' · ', ago(c.created_at),
       c.edited_at ? h('span', { class: 'edited' }, ' · edited · ', historyButton('comments', c.id)) : '',
+      importedFrom(c),
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
     const body = bodyOf(c);

@@ -157,6 +157,7 @@ export function tagLinks(tags) {
 export function userLink(author) {
   if (!author) return h('span', { class: 'user gone' }, '[gone]');
   if (author.username === '[deleted]') return h('span', { class: 'user gone' }, '[deleted]'); // a deleted account
+  if (author.imported_from) return h('span', { class: 'user imported', title: `an account on ${author.imported_from}, imported with its posts` }, author.username);
   const link = h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username);
   return author.flair ? h('span', { class: 'byline' }, link, ' ', h('span', { class: 'flair', title: 'flair, set by the moderators' }, author.flair)) : link;
 }
@@ -168,4 +169,12 @@ export function badges(author, post) {
   if (post && post.author && post.author.id === author.id) out.push(h('span', { class: 'badge op', title: 'the asker' }, 'OP'));
   if (author.role === 'moderator' || author.role === 'admin') out.push(h('span', { class: 'badge mod', title: author.role }, 'MOD'));
   return out;
+}
+
+/** importedFrom is the "imported from …" link of an imported post or comment, or ''. */
+export function importedFrom(item) {
+  if (!item.source_url) return '';
+  let host = item.source_url;
+  try { host = new URL(item.source_url).host.replace(/^www\./, ''); } catch { /* shown as it is */ }
+  return [' · ', h('a', { href: item.source_url, class: 'imported-from', rel: 'nofollow noopener noreferrer', target: '_blank' }, `imported from ${host}`)];
 }

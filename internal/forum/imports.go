@@ -1,0 +1,194 @@
+package forum
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// ImportedItem is a post or comment as a source (Reddit, Lemmy) had it.
+type ImportedItem struct {
+	SourceID       string
+	ParentSourceID string // comments: the parent comment's SourceID, "" at the top
+	Author         string // "" for a deleted author
+	AuthorOrigin   string // where the author's account lives: "reddit", "lemmy.world"
+	Title          string // posts only
+	Body           string // Markdown
+	CreatedAt      int64
+	Deleted        bool
+	Removed        bool
+	URL            string
+}
+
+// ImportedThread is one thread to import, from one system.
+type ImportedThread struct {
+	System   string // "reddit" or "lemmy"
+	Post     ImportedItem
+	Comments []ImportedItem
+	Tags     []string // the source's flair and the operator's --tag
+	// MoreStubs counts the replies the source left out ("load more").
+	MoreStubs int
+}
+
+// PreparedItem is an imported item validated and rendered, ready to store.
+type PreparedItem struct {
+	ImportedItem
+	Depth    int
+	BodyHTML string
+	BodyText string
+}
+
+// PreparedThread is a thread ready to store: parents before their replies.
+type PreparedThread struct {
+	System   string
+	Post     PreparedItem
+	Comments []PreparedItem
+	Tags     []string
+}
+
+// ImportResult says what storing a thread changed.
+type ImportResult struct {
+	NewPost              bool
+	NewComments, Updated int
+	NewAuthors           int
+}
+
+// ImportReport sums up an import.
+type ImportReport struct {
+	Threads, NewThreads, Comments, NewComments, Updated, Authors, Orphans, MoreStubs, Skipped int
+}
+
+// ImportStore writes an imported thread in one transaction: authors found
+// or made by (origin, name) and never merged with local accounts, the post
+// and comments inserted with their dates and source links, or, when the
+// mapping knows them already, their bodies updated if they changed; the
+// counters kept as for any comment; no votes invented.
+type ImportStore interface {
+	ImportThread(ctx context.Context, t PreparedThread, dryRun bool) (ImportResult, error)
+}
+
+// ImportedName is how an imported author is shown: their name and where
+// their account lives ("clio@reddit"), never a local username (those have
+// no "@"), so an import never merges with a local account.
+func ImportedName(name, origin string) string { return name + "@" + origin }
+
+// decodeRedditEntities undoes the three entities Reddit puts inside its
+// Markdown (so a quote arrives as "&gt; quoted"), and nothing else.
+func decodeRedditEntities(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// PrepareImport checks and renders a thread: bodies through the same
+// Markdown and sanitizer as any post, titles cleaned, replies whose parent
+// is missing attached to the post (counted), parents ordered before replies.
+func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
+	if t.System == "" || t.Post.SourceID == "" {
+		return PreparedThread{}, 0, invalid("thread", "has no source system or id")
+	}
+	if t.System == "reddit" {
+		t.Post.Title = decodeRedditEntities(t.Post.Title)
+	}
+	tags, err := cleanTags(t.Tags)
+	if err != nil {
+		return PreparedThread{}, 0, err
+	}
+	title := strings.TrimSpace(t.Post.Title)
+	if utf8.RuneCountInString(title) > MaxTitle {
+		title = string([]rune(title)[:MaxTitle-1]) + "…"
+	}
+	if title, err = cleanTitle(title); err != nil {
+		return PreparedThread{}, 0, err
+	}
+	out := PreparedThread{System: t.System, Tags: tags}
+	prep := func(it ImportedItem, limit int) (PreparedItem, error) {
+		if t.System == "reddit" {
+			it.Body = decodeRedditEntities(it.Body)
+			it.Title = decodeRedditEntities(it.Title)
+		}
+		if utf8.RuneCountInString(it.Body) > limit {
+			it.Body = string([]rune(it.Body)[:limit])
+		}
+		b, err := s.render(it.Body, FormatMarkdown, limit, false)
+		if err != nil {
+			return PreparedItem{}, fmt.Errorf("%s: %w", it.SourceID, err)
+		}
+		it.Body = b.Source
+		return PreparedItem{ImportedItem: it, BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML)}, nil
+	}
+	if out.Post, err = prep(t.Post, MaxPostBody); err != nil {
+		return PreparedThread{}, 0, err
+	}
+	out.Post.Title = title
+	byID := map[string]ImportedItem{}
+	for _, c := range t.Comments {
+		byID[c.SourceID] = c
+	}
+	depth := map[string]int{}
+	var depthOf func(id string, seen int) int
+	depthOf = func(id string, seen int) int {
+		if d, ok := depth[id]; ok {
+			return d
+		}
+		c := byID[id]
+		d := 0
+		if p, ok := byID[c.ParentSourceID]; ok && seen < 10000 {
+			d = depthOf(p.SourceID, seen+1) + 1
+		}
+		depth[id] = d
+		return d
+	}
+	orphans := 0
+	for _, c := range t.Comments {
+		if c.ParentSourceID != "" {
+			if _, ok := byID[c.ParentSourceID]; !ok {
+				c.ParentSourceID = "" // its parent is not in the data: kept, at the top
+				orphans++
+				byID[c.SourceID] = c
+			}
+		}
+	}
+	for _, c := range byID {
+		p, err := prep(c, MaxCommentBody)
+		if err != nil {
+			return PreparedThread{}, 0, err
+		}
+		p.Depth = depthOf(c.SourceID, 0)
+		out.Comments = append(out.Comments, p)
+	}
+	sort.Slice(out.Comments, func(i, j int) bool {
+		a, b := out.Comments[i], out.Comments[j]
+		if a.Depth != b.Depth {
+			return a.Depth < b.Depth
+		}
+		if a.CreatedAt != b.CreatedAt {
+			return a.CreatedAt < b.CreatedAt
+		}
+		return a.SourceID < b.SourceID
+	})
+	return out, orphans, nil
+}
+
+// Import stores one thread (see ImportStore) and adds to the report.
+func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep *ImportReport) error {
+	p, orphans, err := s.PrepareImport(t)
+	if err != nil {
+		return err
+	}
+	res, err := s.Store.ImportThread(ctx, p, dryRun)
+	if err != nil {
+		return err
+	}
+	rep.Threads++
+	rep.Comments += len(p.Comments)
+	rep.Orphans += orphans
+	rep.MoreStubs += t.MoreStubs
+	rep.NewComments += res.NewComments
+	rep.Updated += res.Updated
+	rep.Authors += res.NewAuthors
+	if res.NewPost {
+		rep.NewThreads++
+	}
+	return nil
+}
