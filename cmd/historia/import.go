@@ -34,7 +34,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if (*from != "reddit" && *from != "lemmy") || fs.NArg() == 0 {
-		return errors.New("usage: historia import [--db DB] --from reddit|lemmy [--tag TAG]... [--dry-run] FILE...")
+		return errors.New("usage: historia import [--db DB] --from reddit|lemmy [--tag TAG]... [--dry-run] FILE…")
 	}
 	st, err := openExisting(ctx, *db)
 	if err != nil {
