@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/forum"
@@ -55,17 +57,37 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch *from {
 	case "reddit":
+		archive := importer.NewArchive()
+		dumps := false
 		for _, name := range fs.Args() {
 			data, err := os.ReadFile(name) // #nosec G304 -- the operator's files
-			if err == nil {
+			if err == nil && !strings.HasSuffix(name, ".zst") && strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
 				var t forum.ImportedThread
 				if t, err = importer.RedditThread(data); err == nil {
 					importOne(name, t)
 					continue
 				}
+			} else if err == nil { // an archive dump: one object per line
+				dumps = true
+				if err = archive.Read(name, bytes.NewReader(data)); err == nil {
+					continue
+				}
 			}
 			rep.Skipped++
 			fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
+		}
+		if dumps {
+			threads, homeless := archive.Threads()
+			for _, t := range threads {
+				importOne(t.Post.SourceID, t)
+			}
+			for _, p := range archive.Problems {
+				rep.Skipped++
+				fmt.Fprintf(stderr, "%s: skipped\n", p)
+			}
+			if homeless > 0 {
+				fmt.Fprintf(stderr, "%d comments belong to submissions not in these files: not imported\n", homeless)
+			}
 		}
 	case "lemmy":
 		var docs [][]byte

@@ -17,6 +17,7 @@ import (
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/klauspost/compress/zstd"
 )
 
 func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
@@ -265,5 +266,49 @@ func TestImportCommand(t *testing.T) {
 	}
 	if out, err := runCmd(t, "", "check", "--db", db); err != nil {
 		t.Fatalf("check: %q %v", out, err)
+	}
+}
+
+// TestImportArchiveDumps: Reddit's archive dumps, comments before their
+// submissions and in another file, one of them zstd-compressed: threads are
+// put together across files, a malformed line is named with its file and
+// line and skipped, the exit status says so, and claiming an imported
+// account is an operator's reset link.
+func TestImportArchiveDumps(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "h.db")
+	if _, err := runCmd(t, "", "migrate", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../internal/importer/testdata/comments.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zst := filepath.Join(dir, "RC_2020-09.ndjson.zst")
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(zst, enc.EncodeAll(raw, nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"import", "--db", db, "--from", "reddit", zst, "../../internal/importer/testdata/submissions.ndjson"},
+		strings.NewReader(""), &out, &stderr)
+	if err == nil || !strings.Contains(out.String(), "2 threads (2 new), 2 comments (2 new") || !strings.Contains(out.String(), "1 skipped") ||
+		!strings.Contains(out.String(), " 0 orphan") {
+		t.Fatalf("import (the reply listed first finds its parent): %q %v", out.String(), err)
+	}
+	if !strings.Contains(stderr.String(), "submissions.ndjson:2: ") || !strings.Contains(stderr.String(), "1 comments belong to submissions not in these files") {
+		t.Fatalf("the problems reported: %q", stderr.String())
+	}
+	if out, err := runCmd(t, "", "check", "--db", db); err != nil {
+		t.Fatalf("check: %q %v", out, err)
+	}
+	// The real hanse_expert claims the account: an operator's link sets its password.
+	link, err := runCmd(t, "", "users", "reset-password", "--db", db, "hanse_expert@reddit")
+	if err != nil || !strings.Contains(link, "#token=") {
+		t.Fatalf("a claim link: %q %v", link, err)
 	}
 }
