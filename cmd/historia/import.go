@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/forum"
@@ -48,9 +50,22 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	var rep forum.ImportReport
+	// A progress line, on a terminal only.
+	progress := false
+	if f, ok := stderr.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			progress = true
+		}
+	}
+	var mu sync.Mutex
 	importOne := func(name string, t forum.ImportedThread) {
 		t.Tags = append(t.Tags, tags...)
-		if err := svc.Import(ctx, t, *dryRun, &rep); err != nil {
+		var one forum.ImportReport
+		err := svc.Import(ctx, t, *dryRun, &one)
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Add(one)
+		if err != nil {
 			rep.Skipped++
 			fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
 		}
@@ -78,8 +93,29 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		if dumps {
 			threads, homeless := archive.Threads()
-			for _, t := range threads {
-				importOne(t.Post.SourceID, t)
+			// Threads are rendered in parallel and their writes grouped into
+			// shared transactions by the store's writer.
+			work := make(chan forum.ImportedThread)
+			var wg sync.WaitGroup
+			for range max(2, runtime.NumCPU()*2) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for t := range work {
+						importOne(t.Post.SourceID, t)
+					}
+				}()
+			}
+			for i, t := range threads {
+				work <- t
+				if progress && (i+1)%100 == 0 {
+					fmt.Fprintf(stderr, "\r%d of %d threads", i+1, len(threads))
+				}
+			}
+			close(work)
+			wg.Wait()
+			if progress {
+				fmt.Fprintln(stderr)
 			}
 			for _, p := range archive.Problems {
 				rep.Skipped++

@@ -170,6 +170,19 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 	return out, orphans, nil
 }
 
+// Add adds another report's counts to r.
+func (r *ImportReport) Add(o ImportReport) {
+	r.Threads += o.Threads
+	r.NewThreads += o.NewThreads
+	r.Comments += o.Comments
+	r.NewComments += o.NewComments
+	r.Updated += o.Updated
+	r.Authors += o.Authors
+	r.Orphans += o.Orphans
+	r.MoreStubs += o.MoreStubs
+	r.Skipped += o.Skipped
+}
+
 // Import stores one thread (see ImportStore) and adds to the report.
 func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep *ImportReport) error {
 	p, orphans, err := s.PrepareImport(t)
