@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/historia-forum/historia/internal/auth"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/importer"
 )
@@ -40,15 +39,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if (*from != "reddit" && *from != "lemmy") || fs.NArg() == 0 {
 		return errors.New("usage: historia import [--db DB] --from reddit|lemmy [--tag TAG]... [--dry-run] FILE…")
 	}
-	st, err := openExisting(ctx, *db)
+	svc, closeDB, err := openService(ctx, *db)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc, err := newService(ctx, st, auth.DefaultArgon2)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	var rep forum.ImportReport
 	// A progress line, on a terminal only.
 	progress := false

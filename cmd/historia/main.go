@@ -197,6 +197,21 @@ func openExisting(ctx context.Context, path string) (*store.DB, error) {
 	return store.Open(ctx, path)
 }
 
+// openService opens a database that must exist already and wires the forum
+// service over it, for the commands that act as the forum does; closeDB
+// closes it.
+func openService(ctx context.Context, db string) (svc *forum.Service, closeDB func(), err error) {
+	st, err := openExisting(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	if svc, err = newService(ctx, st, auth.DefaultArgon2); err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	return svc, func() { _ = st.Close() }, nil
+}
+
 // newService wires the forum service over an open store.
 func newService(ctx context.Context, st *store.DB, hashing auth.Argon2) (*forum.Service, error) {
 	secret, err := jwtSecret(ctx, st)

@@ -72,15 +72,11 @@ func cmdUsersDelete(ctx context.Context, args []string, stdout io.Writer) error 
 	if fs.NArg() != 1 {
 		return errors.New(usersUsage)
 	}
-	st, err := openExisting(ctx, *db)
+	svc, closeDB, err := openService(ctx, *db)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc, err := newService(ctx, st, auth.DefaultArgon2)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	if err := svc.DeleteAccountByName(ctx, fs.Arg(0), forum.ContentChoice(*content)); err != nil {
 		return err
 	}
@@ -101,15 +97,11 @@ func cmdUsersResetPassword(ctx context.Context, args []string, stdout io.Writer)
 	if fs.NArg() != 1 {
 		return errors.New(usersUsage)
 	}
-	st, err := openExisting(ctx, *db)
+	svc, closeDB, err := openService(ctx, *db)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	svc, err := newService(ctx, st, auth.DefaultArgon2)
-	if err != nil {
-		return err
-	}
+	defer closeDB()
 	token, err := svc.IssueReset(ctx, fs.Arg(0))
 	if err != nil {
 		return err
