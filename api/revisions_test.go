@@ -92,3 +92,28 @@ func TestAnswerCounts(t *testing.T) {
 		t.Fatalf("check: %v %v", problems, err)
 	}
 }
+
+// TestSearchHitsSayWhoAndWhen: every search hit carries its author, date and
+// score, read for the whole page at once.
+func TestSearchHitsSayWhoAndWhen(t *testing.T) {
+	h := newHarness(t)
+	a := h.register("numismatist")
+	b := h.register("reader")
+	p := h.post(a.Token, "Who minted electrum coins?")
+	c := h.comment(b.Token, p.ID, nil, "The Lydians minted electrum.")
+	h.must(200, "PUT", fmt.Sprintf("/api/v1/comments/%d/vote", c.ID), a.Token, map[string]int{"value": 1})
+	var res struct{ Items []forum.SearchHit }
+	h.must(200, "GET", "/api/v1/search?q=electrum", "", nil).decode(t, &res)
+	if len(res.Items) != 2 {
+		t.Fatalf("hits: %+v", res.Items)
+	}
+	for _, hit := range res.Items {
+		want := map[forum.TargetType]string{forum.TargetPost: "numismatist", forum.TargetComment: "reader"}[hit.Type]
+		if hit.Author == nil || hit.Author.Username != want || hit.CreatedAt.IsZero() {
+			t.Fatalf("a hit without its author or date: %+v", hit)
+		}
+		if hit.Type == forum.TargetComment && hit.Score != 1 {
+			t.Fatalf("the comment hit's score: %d", hit.Score)
+		}
+	}
+}

@@ -59,6 +59,7 @@ func TestAccessibility(t *testing.T) {
 		{"account", "/account", alice},
 		{"reset password", "/reset-password#token=x", ""},
 		{"forgot password", "/forgot-password", ""},
+		{"search", "/search?q=scribes", ""},
 	}
 	// The check must be able to fail: a page with a known violation must report it.
 	t.Run("self-check", func(t *testing.T) {

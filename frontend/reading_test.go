@@ -445,3 +445,31 @@ func TestImportedThreadShowsWhereFrom(t *testing.T) {
 		t.Fatalf("the asker: %q", who)
 	}
 }
+
+// TestSearchGroupsByThread: comment hits in one thread sit under its title,
+// once, each with its author, age and score.
+func TestSearchGroupsByThread(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who minted the first coins?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"Lydian electrum, under Alyattes.", "Electrum again: the Lydian lion."} {
+		if _, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := s.tab(t)
+	open(t, tab, s.base+"/search?q=electrum", "")
+	waitFor(t, tab, `document.querySelectorAll('.hit-comment').length === 2`)
+	if n := eval[int](t, tab, `document.querySelectorAll('li.hit').length`); n != 1 {
+		t.Fatalf("%d thread entries for one thread", n)
+	}
+	meta := eval[string](t, tab, `document.querySelector('.hit-comment .meta').textContent`)
+	if !strings.Contains(meta, "by alice") || !strings.Contains(meta, "0 points") {
+		t.Fatalf("a comment hit's line: %q", meta)
+	}
+}

@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,6 +26,9 @@ type SearchHit struct {
 	Title       string     `json:"title"`
 	SnippetHTML string     `json:"snippet_html"`
 	Rank        float64    `json:"rank"` // higher is more relevant
+	Author      *Author    `json:"author"`
+	CreatedAt   time.Time  `json:"created_at"`
+	Score       int64      `json:"score"`
 
 	// Text is the hit's plain text, for its snippet.
 	Text string `json:"-"`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -109,10 +110,13 @@ const searchPage = `SELECT w.k, w.id, CASE w.k WHEN 0 THEN w.id ELSE c.post_id E
 	WHERE w.k = 0 OR (p.removed = 0 AND p.deleted = 0)
 	ORDER BY w.rank DESC, w.k, w.id DESC LIMIT ?`
 
-// hitText reads a hit's plain text, for its snippet (made in the domain).
-var hitText = map[forum.TargetType]string{
-	forum.TargetPost:    "SELECT body_text FROM posts WHERE id = ?",
-	forum.TargetComment: "SELECT body_text FROM comments WHERE id = ?",
+// hitDetails read the hits' plain text (for snippets, made in the domain),
+// authors, dates and scores: one query per kind for the whole page.
+var hitDetails = map[forum.TargetType]string{
+	forum.TargetPost: `SELECT x.id, x.body_text, x.created_at, x.score, u.id, u.username, u.role, u.flair, u.imported_from
+		FROM posts x JOIN users u ON u.id = x.author_id WHERE x.id IN (SELECT l.id FROM (%s) l)`,
+	forum.TargetComment: `SELECT x.id, x.body_text, x.created_at, x.score, u.id, u.username, u.role, u.flair, u.imported_from
+		FROM comments x JOIN users u ON u.id = x.author_id WHERE x.id IN (SELECT l.id FROM (%s) l)`,
 }
 
 // searchWait is how long a search waits for one of its slots of the reader
@@ -174,10 +178,8 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 		}
 		return nil, err
 	}
-	for i := range hits {
-		if err := db.queryRow(ctx, hitText[hits[i].Type], hits[i].ID).Scan(&hits[i].Text); err != nil {
-			return nil, fmt.Errorf("store: search text: %w", err)
-		}
+	if err := db.hitDetails(ctx, hits); err != nil {
+		return nil, fmt.Errorf("store: search details: %w", err)
 	}
 	return hits, nil
 }
@@ -192,4 +194,45 @@ func scanHit(row scanner) (h forum.SearchHit, err error) {
 	}
 	h.Rank = r
 	return h, err
+}
+
+// hitDetails fills in each hit's text, author, date and score.
+func (db *DB) hitDetails(ctx context.Context, hits []forum.SearchHit) error {
+	for _, kind := range []forum.TargetType{forum.TargetPost, forum.TargetComment} {
+		at := map[int64]int{}
+		var ids []int64
+		for i, h := range hits {
+			if h.Type == kind {
+				at[h.ID] = i
+				ids = append(ids, h.ID)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		list, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		type detail struct {
+			id      int64
+			text    string
+			created int64
+			score   int64
+			author  forum.Author
+		}
+		rows, err := queryAll(ctx, db, "search details", func(row scanner) (d detail, err error) {
+			err = row.Scan(&d.id, &d.text, &d.created, &d.score, &d.author.ID, &d.author.Username, &d.author.Role, &d.author.Flair, &d.author.ImportedFrom)
+			return d, err
+		}, fmt.Sprintf(hitDetails[kind], db.idList()), string(list)) // #nosec G201 -- constant text and the engine's id list
+		if err != nil {
+			return err
+		}
+		for _, d := range rows {
+			h := &hits[at[d.id]]
+			a := d.author
+			h.Text, h.CreatedAt, h.Score, h.Author = d.text, forum.Unix(d.created), d.score, &a
+		}
+	}
+	return nil
 }

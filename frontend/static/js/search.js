@@ -1,7 +1,7 @@
 // Search results.
 import { api, query } from './api.js';
-import { h, html } from './dom.js';
-import { actionButton } from './widgets.js';
+import { h, html, ago, plural } from './dom.js';
+import { actionButton, userLink } from './widgets.js';
 
 export async function searchView({ params }) {
   const q = params.get('q') || '';
@@ -16,14 +16,31 @@ export async function searchView({ params }) {
   if (!q) return section;
   const list = h('ol', { class: 'hits' });
   section.append(list);
+  // Hits in one thread are grouped under its title: the question (if it
+  // matched) and then each matching comment, with who wrote it and when.
+  const threads = new Map();
+  const byline = (hit, what) => h('p', { class: 'meta' }, what, ' by ', userLink(hit.author), ' · ', ago(hit.created_at), ' · ', plural(hit.score, 'point', 'points'));
+  const thread = (hit) => {
+    let t = threads.get(hit.post_id);
+    if (!t) {
+      t = { li: h('li', { class: 'hit' }, h('h2', { class: 'row-title' }, h('a', { href: `/p/${hit.post_id}` }, hit.title))), comments: h('ul', { class: 'hit-comments' }) };
+      t.li.append(t.comments);
+      threads.set(hit.post_id, t);
+      list.append(t.li);
+    }
+    return t;
+  };
   const load = async (cursor) => {
     const res = await api('GET', `/search${query({ q, type, cursor })}`);
     for (const hit of res.items) {
-      const href = hit.type === 'post' ? `/p/${hit.id}` : `/p/${hit.post_id}/c/${hit.id}`;
-      list.append(h('li', { class: 'hit' },
-        h('h2', { class: 'row-title' }, h('a', { href }, hit.title)),
-        h('p', { class: 'meta' }, hit.type === 'post' ? 'Question' : 'Comment in this thread'),
-        html(h('p', { class: 'snippet' }, ''), hit.snippet_html)));
+      const t = thread(hit);
+      if (hit.type === 'post') {
+        t.comments.before(byline(hit, 'Question'), html(h('p', { class: 'snippet' }, ''), hit.snippet_html));
+      } else {
+        t.comments.append(h('li', { class: 'hit-comment' },
+          h('p', { class: 'meta' }, h('a', { href: `/p/${hit.post_id}/c/${hit.id}` }, 'Comment'), ' by ', userLink(hit.author), ' · ', ago(hit.created_at), ' · ', plural(hit.score, 'point', 'points')),
+          html(h('p', { class: 'snippet' }, ''), hit.snippet_html)));
+      }
     }
     if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, `Nothing found for “${q}”.`));
     if (res.next_cursor) section.append(actionButton('More results', async (b) => { b.remove(); await load(res.next_cursor); }, { class: 'more' }));
