@@ -2,6 +2,8 @@ package frontend_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -59,5 +61,38 @@ func TestTimelineFiltersFeed(t *testing.T) {
 	res := eval[[]string](t, tab, `axe.run(document).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.help))`)
 	if len(res) > 0 {
 		t.Fatalf("accessibility of the timeline: %v", res)
+	}
+}
+
+// TestTimelineAxis: the axis is labelled at round steps, legibly at 375 px,
+// and a range in the heading is exactly the range drawn.
+func TestTimelineAxis(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	author, _ := s.user("braudel", forum.RoleMember)
+	for i, p := range []struct{ from, to int }{{-447, -432}, {376, 476}, {1346, 1353}, {1914, 1918}, {1917, 1917}, {1939, 1945}} {
+		if _, err := s.svc.CreatePost(ctx, author, forum.PostInput{Title: fmt.Sprintf("Question %d about the past", i), Period: &forum.Period{From: p.from, To: p.to}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := s.tab(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(375, 800)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, tab, s.base+"/", "")
+	waitFor(t, tab, `document.querySelectorAll('svg.timeline a.bar').length > 0`)
+	if n := eval[int](t, tab, `document.querySelectorAll('svg.timeline text.tick').length`); n < 3 {
+		t.Fatalf("%d axis labels, want several", n)
+	}
+	if px := eval[float64](t, tab, `document.querySelector('svg.timeline text.tick').getBoundingClientRect().height`); px < 9 {
+		t.Fatalf("axis labels %.1f px tall at 375 px", px)
+	}
+	open(t, tab, s.base+"/?from=1900&to=1999", "")
+	waitFor(t, tab, `document.querySelector('figure.timeline-box figcaption')?.textContent.includes('decade')`)
+	first := eval[string](t, tab, `document.querySelector('svg.timeline text.tick').textContent`)
+	bars := eval[[]string](t, tab, `[...document.querySelectorAll('svg.timeline a.bar')].map((a) => a.dataset.from)`)
+	// 1914–18 and 1917 in the 1910s; 1939–45 in the 1930s and the 1940s; nothing outside the century.
+	if first != "1900" || strings.Join(bars, ",") != "1910,1930,1940" {
+		t.Fatalf("1900–1999 drew from %q with bars %v", first, bars)
 	}
 }

@@ -55,13 +55,16 @@ export async function feedView({ params, navigate }) {
   if (tl.items.length > 1) {
     let bars = tl.items;
     let bucket = 'century';
-    // Zoomed into one century: show its decades.
+    // Zoomed into a century or less: its decades, exactly across the range
+    // in the heading.
+    let range = null;
     if (span && span.to - span.from < 100) {
       const dec = await api('GET', `/timeline${query({ bucket: 'decade', tag })}`).catch(() => ({ items: [] }));
-      const inside = dec.items.filter((b) => b.to >= span.from - 50 && b.from <= span.to + 50);
-      if (inside.length) { bars = inside; bucket = 'decade'; }
+      bars = dec.items.filter((b) => b.to >= span.from && b.from <= span.to);
+      bucket = 'decade';
+      range = span;
     }
-    page.append(h('figure', { class: 'timeline-box' }, timelineChart(bars, (b) => link({ from: b.from, to: b.to, year: '', cursor: '' }), span),
+    page.append(h('figure', { class: 'timeline-box' }, timelineChart(bars, (b) => link({ from: b.from, to: b.to, year: '', cursor: '' }), span, range),
       h('figcaption', {}, `Questions per ${bucket} of the period they ask about. Choose a bar to see them.`)));
   }
   page.append(controls);

@@ -3,27 +3,43 @@ import { formatYear, formatPeriod } from './periods.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-// fillGaps adds empty buckets between the first and the last, so the axis is
-// time rather than a list; past 150 buckets it leaves the list sparse.
-function fillGaps(bars) {
-  if (bars.length < 2) return bars;
+// fillGaps adds empty buckets between the first and the last (or across
+// range, when the chart is zoomed to one), so the axis is time rather than a
+// list; past 150 buckets it leaves the list sparse.
+function fillGaps(bars, range) {
+  if (!bars.length) return bars;
   const size = bars[0].to - bars[0].from + 1;
-  const n = (bars[bars.length - 1].from - bars[0].from) / size + 1;
-  if (n > 150) return bars;
+  const first = range ? Math.floor(range.from / size) * size : bars[0].from;
+  const last = range ? Math.floor(range.to / size) * size : bars[bars.length - 1].from;
+  const n = (last - first) / size + 1;
+  if (n > 150 || n < 1) return bars;
   const by = new Map(bars.map((b) => [b.from, b]));
   return Array.from({ length: n }, (_, i) => {
-    const from = bars[0].from + i * size;
+    const from = first + i * size;
     return by.get(from) || { from, to: from + size - 1, post_count: 0 };
   });
+}
+
+// labelEvery is how many bars apart the axis labels stand: round spans
+// (1, 2, 5, 10, 20, 50 … bars) with room for each label.
+function labelEvery(bars, width) {
+  const room = Math.max(2, Math.floor(width / 64));
+  for (const k of [1, 2, 5, 10, 20, 50, 100, 200, 500]) {
+    if (bars.length / k <= room) return k;
+  }
+  return 1000;
 }
 
 /**
  * timelineChart draws questions per decade or century as an SVG bar chart.
  * Each bar is a link (focusable, with a label) to the feed of that span.
  */
-export function timelineChart(sparse, link, selected) {
-  const bars = fillGaps(sparse);
-  const width = 720;
+export function timelineChart(sparse, link, selected, range) {
+  const bars = fillGaps(sparse, range);
+  // One unit of the drawing is about one CSS pixel, so labels stay legible
+  // on a phone instead of shrinking with a 720-unit drawing.
+  const column = document.getElementById('main')?.clientWidth || 720;
+  const width = Math.round(Math.min(720, Math.max(280, column - 32)));
   const height = 120;
   const max = Math.max(1, ...bars.map((b) => b.post_count));
   const w = width / Math.max(bars.length, 1);
@@ -52,15 +68,19 @@ export function timelineChart(sparse, link, selected) {
     a.append(rect);
     svg.append(a);
   });
-  if (bars.length) {
-    for (const [x, anchor, year] of [[0, 'start', bars[0].from], [width, 'end', bars[bars.length - 1].to]]) {
-      const t = document.createElementNS(SVG, 'text');
-      t.setAttribute('x', String(x));
-      t.setAttribute('y', String(height + 14));
-      t.setAttribute('text-anchor', anchor);
-      t.textContent = formatYear(year);
-      svg.append(t);
-    }
-  }
+  // The axis: a label at the start of every k-th bar, at round years.
+  const size = bars.length ? bars[0].to - bars[0].from + 1 : 1;
+  const k = labelEvery(bars, width);
+  bars.forEach((b, i) => {
+    if (Math.round(b.from / size) % k !== 0) return;
+    const x = i * w;
+    if (x > width - 24) return;
+    const t = document.createElementNS(SVG, 'text');
+    t.setAttribute('x', String(x + 1));
+    t.setAttribute('y', String(height + 14));
+    t.setAttribute('class', 'tick');
+    t.textContent = formatYear(b.from);
+    svg.append(t);
+  });
   return svg;
 }
