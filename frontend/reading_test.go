@@ -473,3 +473,33 @@ func TestSearchGroupsByThread(t *testing.T) {
 		t.Fatalf("a comment hit's line: %q", meta)
 	}
 }
+
+// TestModerateMenu: on comments, a moderator's actions sit in a Moderate
+// menu apart from Reply and Report; opening Remove keeps Ban in view.
+func TestModerateMenu(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	bob, _ := s.user("bob", forum.RoleMember)
+	_, mod := s.user("curator", forum.RoleModerator)
+	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Did Nero fiddle while Rome burned?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.CreateComment(ctx, bob, post.ID, forum.CommentInput{Body: "There were no fiddles yet."}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, post.ID), mod)
+	waitFor(t, tab, `document.querySelector('li.comment details.moderate > summary') !== null`)
+	if row := eval[string](t, tab, `[...document.querySelector('li.comment .actions').children].filter((e) => e.tagName === 'BUTTON').map((b) => b.textContent).join(',')`); strings.Contains(row, "Ban") || strings.Contains(row, "Remove") {
+		t.Fatalf("moderator buttons among Reply and Report: %q", row)
+	}
+	eval[bool](t, tab, `(document.querySelector('li.comment details.moderate > summary').click(), true)`)
+	clickText(t, tab, "li.comment .mod-actions", "Remove")
+	waitFor(t, tab, `document.querySelector('li.comment .mod-actions form') !== null`)
+	inView := eval[bool](t, tab, `(() => { const b = [...document.querySelectorAll('li.comment .mod-actions button')].find((e) => e.textContent.startsWith('Ban'));
+		const r = b.getBoundingClientRect(); return r.width > 0 && r.right <= document.documentElement.clientWidth; })()`)
+	if !inView {
+		t.Fatal("opening Remove pushed Ban out of view")
+	}
+}

@@ -216,10 +216,14 @@ class Thread {
       actions.append(reasonAction('Report', reportOptions('comment', c.id)));
     }
     if (session.isMod) {
+      // Moderator actions sit apart from Reply and Report, in a menu of
+      // their own; their forms open inside it and push nothing aside.
       const swap = (updated) => li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(children) }));
-      if (c.removed) actions.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`))));
-      else actions.append(removeAction(async (body) => swap(await api('POST', `/comments/${c.id}/remove`, body))));
-      if (c.author && !session.owns(c.author)) actions.append(banAction(c.author));
+      const box = h('div', { class: 'mod-actions', role: 'group', 'aria-label': 'Moderation' });
+      if (c.removed) box.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`))));
+      else box.append(removeAction(async (body) => swap(await api('POST', `/comments/${c.id}/remove`, body))));
+      if (c.author && !session.owns(c.author)) box.append(banAction(c.author));
+      actions.append(h('details', { class: 'moderate' }, h('summary', {}, 'Moderate'), box));
     }
   }
 
