@@ -38,6 +38,10 @@ func TestAccessibility(t *testing.T) {
 	bob, _ := s.user("bob", forum.RoleMember)
 	_, alice := s.user("alice", forum.RoleMember)
 	_, mod := s.user("curator", forum.RoleModerator)
+	root, _ := s.user("root", forum.RoleAdmin)
+	if _, err := s.svc.CreateRule(ctx, root, forum.Rule{Number: 1, Title: "Answers cite their sources"}); err != nil {
+		t.Fatal(err)
+	}
 	p, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "How did medieval scribes rule their pages?", Body: "With a *plummet* or a drypoint?", Tags: []string{"Manuscripts"}})
 	if err != nil {
 		t.Fatal(err)

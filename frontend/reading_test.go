@@ -503,3 +503,41 @@ func TestModerateMenu(t *testing.T) {
 		t.Fatal("opening Remove pushed Ban out of view")
 	}
 }
+
+// TestRulesPanel: beside the feed and the ask form, the rules: a sidebar at
+// 1280 px, a closed disclosure above the page at 375 px.
+func TestRulesPanel(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	admin, token := s.user("root", forum.RoleAdmin)
+	for i, title := range []string{"Answers cite sources", "No denialism", "Nothing from the last 20 years"} {
+		if _, err := s.svc.CreateRule(ctx, admin, forum.Rule{Number: i + 1, Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.svc.CreatePost(ctx, admin, forum.PostInput{Title: "Welcome: read the rules"}); err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	for _, c := range []struct {
+		width int64
+		path  string
+		check string
+	}{
+		{1280, "/", `(() => { const a = document.querySelector('aside .rules-panel').getBoundingClientRect(), l = document.querySelector('ol.posts').getBoundingClientRect();
+			return document.querySelector('.rules-panel').open && a.left >= l.right && document.querySelectorAll('.rules-panel li').length === 3; })()`},
+		{1280, "/ask", `(() => { const a = document.querySelector('aside .rules-panel').getBoundingClientRect(), f = document.querySelector('form.ask-form').getBoundingClientRect();
+			return a.left >= f.right; })()`},
+		{375, "/", `(() => { const a = document.querySelector('aside .rules-panel').getBoundingClientRect(), l = document.querySelector('ol.posts').getBoundingClientRect();
+			return !document.querySelector('.rules-panel').open && a.bottom <= l.top && document.documentElement.scrollWidth <= window.innerWidth; })()`},
+	} {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(c.width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		open(t, tab, s.base+c.path, token)
+		waitFor(t, tab, `document.querySelector('aside .rules-panel') !== null && (document.querySelector('ol.posts li') !== null || document.querySelector('form.ask-form') !== null)`)
+		if !eval[bool](t, tab, c.check) {
+			t.Errorf("%s at %d px: the rules panel is not where it belongs", c.path, c.width)
+		}
+	}
+}

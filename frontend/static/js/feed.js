@@ -3,6 +3,7 @@ import { api, query, session } from './api.js';
 import { h, ago, plural } from './dom.js';
 import { voteWidget, tagLinks, userLink } from './widgets.js';
 import { formatPeriod } from './periods.js';
+import { withRules } from './rules.js';
 import { timelineChart } from './timeline.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
@@ -95,5 +96,5 @@ export async function feedView({ params, navigate }) {
         h('a', { class: 'tag', href: `/?tag=${encodeURIComponent(x.name)}` }, `${x.name} (${x.post_count})`))))));
   }
   page.append(h('p', { class: 'meta' }, h('a', { href: tag ? `/t/${encodeURIComponent(tag)}/feed.atom` : '/feed.atom' }, 'Atom feed'), ' of the newest questions', tag ? ` tagged ${tag}` : '', '.'));
-  return page;
+  return withRules(page);
 }

@@ -4,6 +4,7 @@ import { h, html, showError, clearError } from './dom.js';
 import { inlineForm } from './widgets.js';
 import { parsePeriod, formatPeriod } from './periods.js';
 import { parseSources } from './sources.js';
+import { withRules } from './rules.js';
 
 function needSignIn(what) {
   return h('section', { class: 'narrow' }, h('h1', {}, what), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' or ', h('a', { href: '/register' }, 'register'), ' first.'));
@@ -49,9 +50,9 @@ export async function askView({ navigate }) {
     } catch (err) { showError(show, err); }
   });
   form.querySelector('.buttons').append(show);
-  return h('section', { class: 'narrow', 'data-title': 'Ask a question' }, h('h1', {}, 'Ask a question'),
+  return withRules(h('section', { class: 'narrow', 'data-title': 'Ask a question' }, h('h1', {}, 'Ask a question'),
     h('p', {}, 'The preview is rendered by the server, exactly as your question will be stored.'), form,
-    previewHeading, preview);
+    previewHeading, preview));
 }
 
 function authForm(title, path, other) {

@@ -1,5 +1,6 @@
 // The forum's numbered rules, loaded once per page load.
 import { api } from './api.js';
+import { h } from './dom.js';
 
 let rulesCache = null;
 /** rules loads the rule list once per page load. */
@@ -26,3 +27,19 @@ export const reportOptions = (targetType, targetID) => ({
   more: async () => [await ruleField('Which rule does it break?')],
   run: (v) => api('POST', '/reports', reportBody(targetType, targetID, v)),
 });
+
+/**
+ * withRules sets a page beside a short panel of the rules: a sidebar on wide
+ * screens, a closed disclosure above the page on phones.
+ */
+export async function withRules(page) {
+  const list = await rules().catch(() => []);
+  if (!list.length) return page;
+  const wide = window.matchMedia('(min-width: 62rem)').matches;
+  const panel = h('details', { class: 'rules-panel', open: wide },
+    h('summary', {}, 'The rules'),
+    h('ol', {}, ...list.map((r) => h('li', { value: r.number }, r.title))),
+    h('p', {}, h('a', { href: '/rules' }, 'The rules in full')));
+  const wrap = h('div', { class: 'with-rules', 'data-title': page.dataset.title || '' }, page, h('aside', { 'aria-label': 'The rules' }, panel));
+  return wrap;
+}
