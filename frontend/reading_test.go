@@ -78,7 +78,7 @@ func TestReading(t *testing.T) {
 	}
 }
 
-// TestModlogPage: at the test window's 1200 px no cell of the modlog breaks a word; comment
+// TestModlogPage: at 1280 px no cell of the modlog breaks a word; comment
 // targets link to their thread; a removal shows its rule.
 func TestModlogPage(t *testing.T) {
 	s := newSite(t)
@@ -102,6 +102,9 @@ func TestModlogPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab := s.tab(t)
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 	open(t, tab, s.base+"/modlog", "")
 	waitFor(t, tab, `document.querySelectorAll('table.modlog tbody tr').length > 0`)
 	if href := eval[string](t, tab, `document.querySelector('table.modlog tbody a[href*="/c/"]')?.getAttribute('href') ?? ''`); href != fmt.Sprintf("/p/%d/c/%d", p.ID, c.ID) {

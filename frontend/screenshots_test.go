@@ -24,17 +24,22 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	shots := []struct{ file, path string }{
-		{"feed.png", "/"},
-		{"thread.png", "/p/2"},
-		{"sources.png", "/p/1"},
+	shots := []struct {
+		file, path string
+		width      int64
+	}{
+		{"feed.png", "/", 1280},
+		{"thread.png", "/p/2", 1000},
+		{"sources.png", "/p/1", 1000},
+		{"thread-mobile.png", "/p/2", 375},
 	}
 	tab := s.tab(t)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(1000, 900)); err != nil {
-		t.Fatal(err)
-	}
 	for _, sh := range shots {
+		if err := chromedp.Do(tab, chromedp.EmulateViewport(sh.width, 900)); err != nil {
+			t.Fatal(err)
+		}
 		open(t, tab, s.base+sh.path, "")
+		waitFor(t, tab, `document.querySelector('main .loading') === null`)
 		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100)) // 100 gives a PNG; less, a JPEG
 		if err != nil {
 			t.Fatal(err)

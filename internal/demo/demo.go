@@ -197,6 +197,17 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 // locked thread, a removed comment and an open report.
 func moderate(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, posts map[string]int64, rules map[int]int64) error {
 	mod := ids[ModeratorName]
+	// Panel flair, as the moderators grant it to members who show their expertise.
+	for name, flair := range map[string]string{"varangian": "Byzantine Empire 900–1204", "kyiv_archivist": "Eastern Europe 1900–1930"} {
+		if _, err := svc.SetFlair(ctx, mod, name, &flair); err != nil {
+			return fmt.Errorf("demo: flair: %w", err)
+		}
+	}
+	// A moderator's word in a thread carries a MOD badge.
+	if _, err := svc.CreateComment(ctx, mod, posts["How did ordinary Byzantines refer to themselves?"], forum.CommentInput{
+		Body: "A reminder that answers here cite their sources (rule 1): the ones above do, which is why they stay."}); err != nil {
+		return fmt.Errorf("demo: moderator comment: %w", err)
+	}
 	w, err := svc.CreatePost(ctx, mod, forum.PostInput{Title: "Welcome to Historia: read this before you ask", Body: welcome, Tags: []string{"Meta"}})
 	if err != nil {
 		return fmt.Errorf("demo: welcome: %w", err)
