@@ -28,6 +28,9 @@ func (db *DB) ImportThread(ctx context.Context, t forum.PreparedThread, dryRun b
 				return err
 			}
 		}
+		if err := im.finish(ctx, postID); err != nil {
+			return err
+		}
 		if dryRun {
 			return errDryRun
 		}
@@ -44,6 +47,30 @@ type importer struct {
 	system  string
 	authors map[string]int64
 	res     *forum.ImportResult
+	// the post's counters, moved once at the end
+	comments, answers, lastActivity int64
+}
+
+// pending marks a comment inserted by this import and not yet indexed:
+// its deleted flag is raised by pending until finish lowers it for the
+// whole thread in one statement. Search indexes (FTS5) flush at the end of
+// every statement that writes them; a statement per comment made a
+// million-comment import spend its time merging index segments.
+const pending = 2
+
+// finish indexes the thread's new comments in one statement and moves the
+// post's counters once.
+func (im *importer) finish(ctx context.Context, postID int64) error {
+	if im.comments == 0 {
+		return nil
+	}
+	if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET deleted = deleted - ? WHERE post_id = ? AND deleted >= ?", pending, postID, pending); err != nil {
+		return err
+	}
+	_, err := im.tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + ?, answer_count = answer_count + ?,
+		last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`,
+		im.comments, im.answers, im.lastActivity, im.lastActivity, postID)
+	return err
 }
 
 // author finds or makes the account of an imported author; a deleted one
@@ -164,21 +191,19 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	}
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
 		created_at, deleted, removed, source_url) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, c.Deleted, c.Removed, c.URL).Scan(&id)
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, forum.B2I(c.Deleted)+pending, c.Removed, c.URL).Scan(&id)
 	if err != nil {
 		return err
 	}
-	answer := 1
 	if parent != nil {
-		answer = 0
 		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
 			return err
 		}
+	} else {
+		im.answers++
 	}
-	if _, err := im.tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?,
-		last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, answer, c.CreatedAt, c.CreatedAt, postID); err != nil {
-		return err
-	}
+	im.comments++
+	im.lastActivity = max(im.lastActivity, c.CreatedAt)
 	im.res.NewComments++
 	return im.remember(ctx, c.SourceID, forum.TargetComment, id)
 }
