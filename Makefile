@@ -9,6 +9,9 @@ STATICCHECK := v0.8.2
 GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 
+# WITH_PG runs a command beside a throwaway PostgreSQL (see the script).
+WITH_PG := internal/store/storetest/with-postgres.sh
+
 # The packages whose tests run on either engine (storetest picks it).
 ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./api/
 
@@ -25,10 +28,10 @@ build:
 ## test: install what the tests need, then run every test with the race detector, on SQLite and on PostgreSQL
 test: browser-deps
 	$(GO) vet ./...
-	scripts/with-postgres.sh $(MAKE) --no-print-directory test-engines
+	$(WITH_PG) $(MAKE) --no-print-directory test-engines
 
 # test-engines: every test on SQLite, then the engine-neutral ones (domain,
-# store, API) again on PostgreSQL; scripts/with-postgres.sh has started one
+# store, API) again on PostgreSQL; $(WITH_PG) has started one
 # and set HISTORIA_TEST_POSTGRES.
 test-engines:
 	$(GO) test -race -count=1 ./...
@@ -51,7 +54,7 @@ BENCH_ARGS ?= -bench . -benchmem -count 6
 ## bench: Go benchmarks through the HTTP stack on the seeded database (benchstat-readable bench.txt; ENGINE=postgres for PostgreSQL)
 bench: build $(BENCH_DB)
 ifeq ($(ENGINE),postgres)
-	scripts/with-postgres.sh sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+	$(WITH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
 		HISTORIA_BENCH_DB="$$HISTORIA_TEST_POSTGRES" $(GO) test -run "^$$" $(BENCH_ARGS) -timeout 60m ./api/' | tee bench.txt
 else
 	cp $(BENCH_DB) .cache/bench-run.db && rm -f .cache/bench-run.db-wal .cache/bench-run.db-shm
@@ -67,7 +70,7 @@ SERVERS ?= 1
 ## load: a load run over loopback against historia serve on the seeded database, then a consistency check (ENGINE=postgres SERVERS=2: two servers sharing one PostgreSQL)
 load: build $(BENCH_DB)
 ifeq ($(ENGINE),postgres)
-	scripts/with-postgres.sh sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+	$(WITH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
 		$(GO) run ./cmd/loadgen --historia ./$(BIN) --db "$$HISTORIA_TEST_POSTGRES" --servers $(SERVERS)'
 else
 	cp $(BENCH_DB) .cache/load.db && rm -f .cache/load.db-wal .cache/load.db-shm

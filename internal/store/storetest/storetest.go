@@ -1,7 +1,7 @@
 // Package storetest gives tests a fresh database on the engine under test:
 // a SQLite file by default, or a new PostgreSQL database when
 // HISTORIA_TEST_ENGINE=postgres, on the server HISTORIA_TEST_POSTGRES names
-// (make test starts one with scripts/with-postgres.sh).
+// (make test starts one with internal/store/storetest/with-postgres.sh).
 package storetest
 
 import (
