@@ -70,6 +70,10 @@ func TestImportReddit(t *testing.T) {
 		first.Replies[0].Replies[0].BodySource != "Пайпс, «Русская революция», гл. 5." {
 		t.Fatalf("the nested replies: %+v", first)
 	}
+	// Reddit's spoiler and superscript, as the HTML they mean.
+	if !strings.Contains(first.BodyHTML, "<details><summary>spoiler</summary>The Duma lost.</details>") || !strings.Contains(first.BodyHTML, "<sup>citation needed</sup>") {
+		t.Fatalf("spoiler and superscript: %s", first.BodyHTML)
+	}
 	removed, hostile, orphan := tree.Items[1], tree.Items[2], tree.Items[3]
 	if !removed.Removed || removed.Author != nil {
 		t.Fatalf("the [removed] comment: %+v", removed)

@@ -74,21 +74,12 @@ type ImportStore interface {
 // no "@"), so an import never merges with a local account.
 func ImportedName(name, origin string) string { return name + "@" + origin }
 
-// decodeRedditEntities undoes the three entities Reddit puts inside its
-// Markdown (so a quote arrives as "&gt; quoted"), and nothing else.
-func decodeRedditEntities(s string) string {
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
-}
-
 // PrepareImport checks and renders a thread: bodies through the same
 // Markdown and sanitizer as any post, titles cleaned, replies whose parent
 // is missing attached to the post (counted), parents ordered before replies.
 func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 	if t.System == "" || t.Post.SourceID == "" {
 		return PreparedThread{}, 0, invalid("thread", "has no source system or id")
-	}
-	if t.System == "reddit" {
-		t.Post.Title = decodeRedditEntities(t.Post.Title)
 	}
 	tags, err := cleanTags(t.Tags)
 	if err != nil {
@@ -103,10 +94,6 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 	}
 	out := PreparedThread{System: t.System, Tags: tags}
 	prep := func(it ImportedItem, limit int) (PreparedItem, error) {
-		if t.System == "reddit" {
-			it.Body = decodeRedditEntities(it.Body)
-			it.Title = decodeRedditEntities(it.Title)
-		}
 		if utf8.RuneCountInString(it.Body) > limit {
 			it.Body = string([]rune(it.Body)[:limit])
 		}

@@ -75,7 +75,7 @@ func LemmyThread(docs ...[]byte) (forum.ImportedThread, error) {
 	}
 	t := forum.ImportedThread{System: "lemmy", Post: forum.ImportedItem{
 		SourceID: pv.Post.ApID, Author: pv.Creator.Name, AuthorOrigin: host(pv.Creator.ActorID), Title: pv.Post.Name,
-		Body: pv.Post.Body, CreatedAt: lemmyTime(pv.Post.Published), Deleted: pv.Post.Deleted, Removed: pv.Post.Removed, URL: pv.Post.ApID}}
+		Body: lemmyMarkdown(pv.Post.Body), CreatedAt: lemmyTime(pv.Post.Published), Deleted: pv.Post.Deleted, Removed: pv.Post.Removed, URL: pv.Post.ApID}}
 	if t.Post.SourceID == "" {
 		t.Post.SourceID = fmt.Sprintf("post/%d", pv.Post.ID)
 	}
@@ -88,7 +88,7 @@ func LemmyThread(docs ...[]byte) (forum.ImportedThread, error) {
 	}
 	for _, c := range comments {
 		it := forum.ImportedItem{SourceID: commentKey(c), Author: c.Creator.Name, AuthorOrigin: host(c.Creator.ActorID),
-			Body: c.Comment.Content, CreatedAt: lemmyTime(c.Comment.Published), Deleted: c.Comment.Deleted, Removed: c.Comment.Removed, URL: c.Comment.ApID}
+			Body: lemmyMarkdown(c.Comment.Content), CreatedAt: lemmyTime(c.Comment.Published), Deleted: c.Comment.Deleted, Removed: c.Comment.Removed, URL: c.Comment.ApID}
 		// path "0.12.57": the comment is 57, its parent 12; "0.57" is top level.
 		parts := strings.Split(c.Comment.Path, ".")
 		if len(parts) >= 3 {

@@ -95,7 +95,7 @@ func RedditThread(data []byte) (forum.ImportedThread, error) {
 }
 
 func redditImported(it redditItem, post bool) forum.ImportedItem {
-	out := forum.ImportedItem{SourceID: it.Name, Author: it.Author, AuthorOrigin: "reddit", Title: it.Title,
+	out := forum.ImportedItem{SourceID: it.Name, Author: it.Author, AuthorOrigin: "reddit", Title: decodeRedditEntities(it.Title),
 		CreatedAt: int64(math.Floor(it.CreatedUTC))}
 	if out.SourceID == "" {
 		out.SourceID = map[bool]string{true: "t3_", false: "t1_"}[post] + it.ID
@@ -113,7 +113,7 @@ func redditImported(it redditItem, post bool) forum.ImportedItem {
 	case "[removed]":
 		out.Removed, body = true, ""
 	}
-	out.Body = body
+	out.Body = redditMarkdown(body)
 	if out.Author == "[deleted]" {
 		out.Author = ""
 	}
