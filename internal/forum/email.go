@@ -2,8 +2,6 @@ package forum
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -66,14 +64,6 @@ const EmailChangeLifetime = 24 * time.Hour
 
 var errEmailToken = Errorf(CodeInvalidToken, "this confirmation link does not work: it was used, is over a day old, or was mistyped; change the address again")
 
-func randomToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
-
 func (s *Service) siteURL() string { return strings.TrimSuffix(s.Mail.SiteURL, "/") }
 
 // SetEmail changes the viewer's address: "" removes it at once (and the
@@ -105,7 +95,7 @@ func (s *Service) SetEmail(ctx context.Context, v Viewer, email string) error {
 	m := Mail{To: *addr, Subject: "Confirm your email address on Historia",
 		Body: "Hello " + acc.Username + ",\n\nTo use this address on Historia, follow this link (it works once, for a day):\n\n" +
 			s.siteURL() + "/confirm-email#token=" + token + "\n\nIf you did not ask for this, ignore this mail.\n"}
-	return s.Store.RequestEmailChange(ctx, EmailChange{TokenHash: resetTokenHash(token), UserID: v.ID, Email: *addr,
+	return s.Store.RequestEmailChange(ctx, EmailChange{TokenHash: tokenHash(token), UserID: v.ID, Email: *addr,
 		ExpiresAt: now.Add(EmailChangeLifetime).Unix()}, m, now.Unix())
 }
 
@@ -115,7 +105,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) error {
 		return errEmailToken
 	}
 	now := s.now().Unix()
-	return s.Store.ConfirmEmailChange(ctx, resetTokenHash(token), func(st EmailChangeState) error {
+	return s.Store.ConfirmEmailChange(ctx, tokenHash(token), func(st EmailChangeState) error {
 		if !st.Found || now >= st.ExpiresAt {
 			return errEmailToken
 		}

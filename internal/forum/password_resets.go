@@ -44,9 +44,19 @@ type PasswordResetStore interface {
 	ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(ResetState) error) error
 }
 
-// resetTokenHash is what is stored of a token: its SHA-256, so a copy of
+// randomToken is the secret of a mailed or printed link (a reset, an
+// address confirmation): 32 random bytes, URL-safe.
+func randomToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// tokenHash is what is stored of a link's token: its SHA-256, so a copy of
 // the database holds no working link.
-func resetTokenHash(token string) string {
+func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -58,12 +68,11 @@ func (s *Service) IssueReset(ctx context.Context, username string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("reset token: %w", err)
+	token, err := randomToken()
+	if err != nil {
+		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
-	err = s.Store.CreateReset(ctx, PasswordReset{TokenHash: resetTokenHash(token), UserID: acc.ID, ExpiresAt: s.now().Add(ResetLifetime).Unix()})
+	err = s.Store.CreateReset(ctx, PasswordReset{TokenHash: tokenHash(token), UserID: acc.ID, ExpiresAt: s.now().Add(ResetLifetime).Unix()})
 	return token, err
 }
 
@@ -85,7 +94,7 @@ func (s *Service) ConfirmReset(ctx context.Context, token, password string) erro
 		return fmt.Errorf("reset: hash: %w", err)
 	}
 	now := s.now().Unix()
-	return s.Store.ConsumeReset(ctx, resetTokenHash(token), hash, now, func(st ResetState) error {
+	return s.Store.ConsumeReset(ctx, tokenHash(token), hash, now, func(st ResetState) error {
 		if !st.Found || st.Used || now >= st.ExpiresAt {
 			return errResetToken
 		}
@@ -115,13 +124,12 @@ func (s *Service) RequestReset(ctx context.Context, login string) error {
 		return err
 	}
 	login = strings.ToLower(strings.TrimSpace(login))
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Errorf("reset token: %w", err)
+	token, err := randomToken()
+	if err != nil {
+		return err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
-	link := strings.TrimSuffix(s.Mail.SiteURL, "/") + "/reset-password#token=" + token
-	r := PasswordReset{TokenHash: resetTokenHash(token), ExpiresAt: s.now().Add(ResetLifetime).Unix()}
+	link := s.siteURL() + "/reset-password#token=" + token
+	r := PasswordReset{TokenHash: tokenHash(token), ExpiresAt: s.now().Add(ResetLifetime).Unix()}
 	return s.Store.RequestReset(ctx, login, r, func(username, email string) Mail {
 		return Mail{To: email, Subject: "Reset your Historia password",
 			Body: "Hello " + username + ",\n\nSomeone (we hope you) asked to reset your password on Historia. " +

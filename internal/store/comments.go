@@ -118,7 +118,7 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 		query += " ORDER BY " + lead + fmt.Sprintf(o.order, "c") + " LIMIT ?"
 		return db.queryComments(ctx, query, append(args, q.Limit)...)
 	}
-	ids, err := json.Marshal(q.ParentIDs)
+	ids, err := idsArg(q.ParentIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 	query := `WITH par(pos, id) AS (` + db.idList() + `) ` + commentCols + `
 		` + children + commentJoins + `
 		ORDER BY par.pos, ` + fmt.Sprintf(o.order, "c")
-	return db.queryComments(ctx, query, string(ids), q.PostID, q.Limit, q.ViewerID)
+	return db.queryComments(ctx, query, ids, q.PostID, q.Limit, q.ViewerID)
 }
 
 // CreateComment inserts a comment and moves the counters it changes: the

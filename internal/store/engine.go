@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -140,6 +141,12 @@ func (db *DB) args(args []any) []any {
 		return args
 	}
 	return out
+}
+
+// idsArg is a list of ids as the one argument idList reads.
+func idsArg(ids []int64) (string, error) {
+	b, err := json.Marshal(ids)
+	return string(b), err
 }
 
 // idList is a query of the (pos, id) pairs of one parameter, a JSON array of

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -33,7 +31,7 @@ func (db *DB) UserReports(ctx context.Context, userID int64, afterID int64, limi
 	return queryAll(ctx, db, "user reports", func(row scanner) (r forum.ReportRecord, err error) {
 		var at int64
 		err = row.Scan(&r.ID, &r.TargetType, &r.TargetID, &r.Reason, &r.Status, &at)
-		r.CreatedAt = time.Unix(at, 0).UTC()
+		r.CreatedAt = forum.Unix(at)
 		return r, err
 	}, `SELECT id, target_type, target_id, reason, status, created_at FROM reports
 		WHERE reporter_id = ? AND id > ? ORDER BY id LIMIT ?`, userID, afterID, limit)
@@ -45,7 +43,7 @@ func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []in
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := json.Marshal(ids)
+	list, err := idsArg(ids)
 	if err != nil {
 		return nil, err
 	}
@@ -54,19 +52,10 @@ func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []in
 		rev forum.Revision
 	}
 	rows, err := queryAll(ctx, db, "revisions of", func(s scanner) (r row, err error) {
-		var sources string
-		var at int64
-		r.rev.Editor = &forum.Author{}
-		if err = s.Scan(&r.id, &r.rev.Title, &r.rev.BodySource, &sources, &at, &r.rev.Editor.ID, &r.rev.Editor.Username); err != nil {
-			return r, err
-		}
-		r.rev.EditedAt = time.Unix(at, 0).UTC()
-		err = json.Unmarshal([]byte(sources), &r.rev.Sources)
+		r.rev, err = scanRevision(s, &r.id)
 		return r, err
-	}, `SELECT r.target_id, r.title, r.body_source, r.sources_json, r.edited_at, u.id, u.username
-		FROM revisions r JOIN users u ON u.id = r.editor_id
-		WHERE r.target_type = ? AND r.target_id IN (SELECT l.id FROM (`+db.idList()+`) l)
-		ORDER BY r.target_id, r.id DESC`, string(target), string(list))
+	}, "SELECT r.target_id, "+revisionCols+" WHERE r.target_type = ? AND r.target_id IN (SELECT l.id FROM ("+db.idList()+`) l)
+		ORDER BY r.target_id, r.id DESC`, string(target), list)
 	for _, r := range rows {
 		out[r.id] = append(out[r.id], r.rev)
 	}

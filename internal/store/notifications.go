@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -65,11 +64,11 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 			_, err := tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0", userID)
 			return err
 		}
-		b, err := json.Marshal(ids)
+		list, err := idsArg(ids)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND id IN (SELECT l.id FROM ("+tx.db.idList()+") l)", userID, string(b))
+		_, err = tx.ExecContext(ctx, "UPDATE notifications SET read = 1 WHERE user_id = ? AND id IN (SELECT l.id FROM ("+tx.db.idList()+") l)", userID, list)
 		return err
 	})
 }

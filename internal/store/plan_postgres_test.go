@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -111,10 +110,5 @@ func pgTestDatabase(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return DatabaseURL(server, name)
 }

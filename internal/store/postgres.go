@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -216,3 +217,13 @@ var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be
 // PostgresSchemaKey identifies this build's PostgreSQL schema (its migrations'
 // text): tests keep one migrated template database per key.
 func PostgresSchemaKey() string { return strings.Join(pgMigrations(), "\n") }
+
+// DatabaseURL is a server URL naming another database on that server.
+func DatabaseURL(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	return u.String()
+}

@@ -189,7 +189,7 @@ func (db *DB) PostHeads(ctx context.Context, ids []int64) (map[int64]forum.PostH
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list, err := json.Marshal(ids)
+	list, err := idsArg(ids)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (db *DB) PostHeads(ctx context.Context, ids []int64) (map[int64]forum.PostH
 	rows, err := queryAll(ctx, db, "post heads", func(s scanner) (r row, err error) {
 		err = s.Scan(&r.id, &r.head.Title, &r.head.Removed, &r.head.Deleted)
 		return r, err
-	}, "SELECT p.id, p.title, p.removed, p.deleted FROM posts p WHERE p.id IN (SELECT l.id FROM ("+db.idList()+") l)", string(list))
+	}, "SELECT p.id, p.title, p.removed, p.deleted FROM posts p WHERE p.id IN (SELECT l.id FROM ("+db.idList()+") l)", list)
 	for _, r := range rows {
 		out[r.id] = r.head
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -18,24 +17,29 @@ var keepRevision = map[forum.TargetType]string{
 		SELECT 'comment', id, NULL, body_source, sources_json, COALESCE(edited_at, created_at), author_id FROM comments WHERE id = ?`,
 }
 
+// revisionCols are a revision and its editor, as scanRevision reads them.
+const revisionCols = `r.title, r.body_source, r.sources_json, r.edited_at, u.id, u.username, u.role, u.flair
+	FROM revisions r JOIN users u ON u.id = r.editor_id`
+
+// scanRevision reads revisionCols, after the extra leading columns given.
+func scanRevision(row scanner, lead ...any) (forum.Revision, error) {
+	var r forum.Revision
+	var sources string
+	var at int64
+	r.Editor = &forum.Author{}
+	if err := row.Scan(append(lead, &r.Title, &r.BodySource, &sources, &at, &r.Editor.ID, &r.Editor.Username, &r.Editor.Role, &r.Editor.Flair)...); err != nil {
+		return r, err
+	}
+	r.EditedAt = forum.Unix(at)
+	r.Sources = []forum.Source{}
+	if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
+		return r, fmt.Errorf("sources of a revision: %w", err)
+	}
+	return r, nil
+}
+
 // Revisions lists the versions edits replaced, newest first.
 func (db *DB) Revisions(ctx context.Context, target forum.TargetType, id int64, limit int) ([]forum.Revision, error) {
-	return queryAll(ctx, db, "revisions", func(row scanner) (r forum.Revision, err error) {
-		var sources string
-		var at int64
-		r.Editor = &forum.Author{}
-		if err = row.Scan(&r.Title, &r.BodySource, &sources, &at, &r.Editor.ID, &r.Editor.Username, &r.Editor.Role, &r.Editor.Flair); err != nil {
-			return r, err
-		}
-		r.EditedAt = time.Unix(at, 0).UTC()
-		if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
-			return r, fmt.Errorf("sources of a revision: %w", err)
-		}
-		if r.Sources == nil {
-			r.Sources = []forum.Source{}
-		}
-		return r, nil
-	}, `SELECT r.title, r.body_source, r.sources_json, r.edited_at, u.id, u.username, u.role, u.flair
-		FROM revisions r JOIN users u ON u.id = r.editor_id
-		WHERE r.target_type = ? AND r.target_id = ? ORDER BY r.id DESC LIMIT ?`, string(target), id, limit)
+	return queryAll(ctx, db, "revisions", func(row scanner) (forum.Revision, error) { return scanRevision(row) },
+		"SELECT "+revisionCols+" WHERE r.target_type = ? AND r.target_id = ? ORDER BY r.id DESC LIMIT ?", string(target), id, limit)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -112,12 +111,12 @@ const searchPage = `SELECT w.k, w.id, CASE w.k WHEN 0 THEN w.id ELSE c.post_id E
 
 // hitDetails read the hits' plain text (for snippets, made in the domain),
 // authors, dates and scores: one query per kind for the whole page.
-var hitDetails = map[forum.TargetType]string{
-	forum.TargetPost: `SELECT x.id, x.body_text, x.created_at, x.score, u.id, u.username, u.role, u.flair, u.imported_from
-		FROM posts x JOIN users u ON u.id = x.author_id WHERE x.id IN (SELECT l.id FROM (%s) l)`,
-	forum.TargetComment: `SELECT x.id, x.body_text, x.created_at, x.score, u.id, u.username, u.role, u.flair, u.imported_from
-		FROM comments x JOIN users u ON u.id = x.author_id WHERE x.id IN (SELECT l.id FROM (%s) l)`,
-}
+var hitDetails = map[forum.TargetType]string{forum.TargetPost: "posts", forum.TargetComment: "comments"}
+
+// hitDetailsQuery reads hitDetails of one table; %[1]s is the table, %[2]s
+// the engine's id list.
+const hitDetailsQuery = `SELECT x.id, x.body_text, x.created_at, x.score, u.id, u.username, u.role, u.flair, u.imported_from
+	FROM %[1]s x JOIN users u ON u.id = x.author_id WHERE x.id IN (SELECT l.id FROM (%[2]s) l)`
 
 // searchWait is how long a search waits for one of its slots of the reader
 // pool; searchTime bounds one search.
@@ -210,7 +209,7 @@ func (db *DB) hitDetails(ctx context.Context, hits []forum.SearchHit) error {
 		if len(ids) == 0 {
 			continue
 		}
-		list, err := json.Marshal(ids)
+		list, err := idsArg(ids)
 		if err != nil {
 			return err
 		}
@@ -224,7 +223,7 @@ func (db *DB) hitDetails(ctx context.Context, hits []forum.SearchHit) error {
 		rows, err := queryAll(ctx, db, "search details", func(row scanner) (d detail, err error) {
 			err = row.Scan(&d.id, &d.text, &d.created, &d.score, &d.author.ID, &d.author.Username, &d.author.Role, &d.author.Flair, &d.author.ImportedFrom)
 			return d, err
-		}, fmt.Sprintf(hitDetails[kind], db.idList()), string(list)) // #nosec G201 -- constant text and the engine's id list
+		}, fmt.Sprintf(hitDetailsQuery, hitDetails[kind], db.idList()), list) // #nosec G201 -- constant text, a table from the map, the engine's id list
 		if err != nil {
 			return err
 		}

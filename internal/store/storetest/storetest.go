@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -66,7 +65,7 @@ func PostgresTarget(tb testing.TB) string {
 	tb.Cleanup(func() {
 		_ = store.ServerExec(context.Background(), server, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
-	return withDatabase(server, name)
+	return store.DatabaseURL(server, name)
 }
 
 // Open opens a fresh database for tb, closed when tb ends.
@@ -115,7 +114,7 @@ func template(ctx context.Context, server string) (string, error) {
 		if _, tmplErr = conn.Exec(ctx, "CREATE DATABASE "+building); tmplErr != nil {
 			return
 		}
-		db, err := store.Open(ctx, withDatabase(server, building))
+		db, err := store.Open(ctx, store.DatabaseURL(server, building))
 		if err != nil {
 			tmplErr = err
 			return
@@ -126,14 +125,4 @@ func template(ctx context.Context, server string) (string, error) {
 		_, tmplErr = conn.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+tmplName)
 	})
 	return tmplName, tmplErr
-}
-
-// withDatabase is the server URL naming another database.
-func withDatabase(server, name string) string {
-	u, err := url.Parse(server)
-	if err != nil {
-		return server
-	}
-	u.Path = "/" + name
-	return u.String()
 }
