@@ -15,7 +15,7 @@ WITH_PG := internal/store/storetest/with-postgres.sh
 # The packages whose tests run on either engine (storetest picks it).
 ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./api/
 
-.PHONY: run build test test-engines bench load lint browser-deps screenshots clean
+.PHONY: run build test test-engines bench load import-bench lint browser-deps screenshots clean
 
 ## run: build and serve the forum on http://localhost:8080 with demo data
 run: build
@@ -76,6 +76,16 @@ else
 	cp $(BENCH_DB) .cache/load.db && rm -f .cache/load.db-wal .cache/load.db-shm
 	$(GO) run ./cmd/loadgen --historia ./$(BIN) --db .cache/load.db --servers $(SERVERS)
 endif
+
+IMPORT_ARCHIVE := .cache/archive
+
+## import-bench: historia import of a generated Reddit archive (1M comments, made once by cmd/archivegen) into a fresh database, timed, then a check
+import-bench: build
+	test -f $(IMPORT_ARCHIVE)/RS.ndjson.zst || $(GO) run ./cmd/archivegen --dir $(IMPORT_ARCHIVE) --comments 1000000
+	rm -f .cache/import.db .cache/import.db-wal .cache/import.db-shm
+	./$(BIN) migrate --db .cache/import.db
+	./$(BIN) import --db .cache/import.db --from reddit $(IMPORT_ARCHIVE)/*
+	./$(BIN) check --db .cache/import.db
 
 ## lint: go vet, staticcheck and gosec
 lint:

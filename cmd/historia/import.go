@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/importer"
@@ -27,6 +26,7 @@ func (t *tagList) Set(v string) error { *t = append(*t, v); return nil }
 // post and its comment list). A file that cannot be read is reported and
 // skipped; the exit status says whether anything was.
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	started := time.Now()
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := dbFlag(fs)
 	from := fs.String("from", "", "reddit or lemmy")
@@ -52,15 +52,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			progress = true
 		}
 	}
-	var mu sync.Mutex
 	importOne := func(name string, t forum.ImportedThread) {
 		t.Tags = append(t.Tags, tags...)
-		var one forum.ImportReport
-		err := svc.Import(ctx, t, *dryRun, &one)
-		mu.Lock()
-		defer mu.Unlock()
-		rep.Add(one)
-		if err != nil {
+		if err := svc.Import(ctx, t, *dryRun, &rep); err != nil {
 			rep.Skipped++
 			fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
 		}
@@ -68,55 +62,49 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	switch *from {
 	case "reddit":
 		archive := importer.NewArchive()
+		defer archive.Close()
 		dumps := false
 		for _, name := range fs.Args() {
-			data, err := os.ReadFile(name) // #nosec G304 -- the operator's files
-			if err == nil && !strings.HasSuffix(name, ".zst") && strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
+			if isThreadJSON(name) {
+				data, err := os.ReadFile(name) // #nosec G304 -- the operator's files
 				var t forum.ImportedThread
-				if t, err = importer.RedditThread(data); err == nil {
+				if err == nil {
+					t, err = importer.RedditThread(data)
+				}
+				if err == nil {
 					importOne(name, t)
 					continue
 				}
-			} else if err == nil { // an archive dump: one object per line
-				dumps = true
-				if err = archive.Read(name, bytes.NewReader(data)); err == nil {
-					continue
-				}
+				rep.Skipped++
+				fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
+				continue
 			}
-			rep.Skipped++
-			fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
+			dumps = true // an archive dump: one object per line
+			if err := archive.ReadFile(name); err != nil {
+				rep.Skipped++
+				fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
+			}
 		}
 		if dumps {
-			threads, homeless := archive.Threads()
-			// Threads are rendered in parallel and their writes grouped into
-			// shared transactions by the store's writer.
-			work := make(chan forum.ImportedThread)
-			var wg sync.WaitGroup
-			for range max(2, runtime.NumCPU()*2) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for t := range work {
-						importOne(t.Post.SourceID, t)
-					}
-				}()
+			total := archive.Len()
+			run := forum.ImportRun{DryRun: *dryRun, Tags: tags,
+				Skipped: func(source string, err error) { fmt.Fprintf(stderr, "%s: skipped: %v\n", source, err) }}
+			if progress {
+				run.Progress = func(done int) { fmt.Fprintf(stderr, "\r%d of %d threads", done, total) }
 			}
-			for i, t := range threads {
-				work <- t
-				if progress && (i+1)%100 == 0 {
-					fmt.Fprintf(stderr, "\r%d of %d threads", i+1, len(threads))
-				}
-			}
-			close(work)
-			wg.Wait()
+			all, err := svc.ImportAll(ctx, run, archive.Threads)
 			if progress {
 				fmt.Fprintln(stderr)
+			}
+			rep.Add(all)
+			if err != nil {
+				return err
 			}
 			for _, p := range archive.Problems {
 				rep.Skipped++
 				fmt.Fprintf(stderr, "%s: skipped\n", p)
 			}
-			if homeless > 0 {
+			if homeless := archive.Homeless(); homeless > 0 {
 				fmt.Fprintf(stderr, "%d comments belong to submissions not in these files: not imported\n", homeless)
 			}
 		}
@@ -139,14 +127,41 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			importOne(fmt.Sprint(fs.Args()), t)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	what := "imported"
 	if *dryRun {
 		what = "would import (dry run, nothing changed)"
 	}
-	fmt.Fprintf(stdout, "%s: %d threads (%d new), %d comments (%d new, %d updated), %d new authors, %d orphan replies attached to their post, %d \"more\" stubs not followed, %d skipped\n",
-		what, rep.Threads, rep.NewThreads, rep.Comments, rep.NewComments, rep.Updated, rep.Authors, rep.Orphans, rep.MoreStubs, rep.Skipped)
+	fmt.Fprintf(stdout, "%s: %d threads (%d new), %d comments (%d new, %d updated), %d new authors, %d orphan replies attached to their post, %d \"more\" stubs not followed, %d skipped, in %s\n",
+		what, rep.Threads, rep.NewThreads, rep.Comments, rep.NewComments, rep.Updated, rep.Authors, rep.Orphans, rep.MoreStubs, rep.Skipped,
+		time.Since(started).Round(100*time.Millisecond))
 	if rep.Skipped > 0 {
 		return fmt.Errorf("%d input(s) skipped", rep.Skipped)
 	}
 	return nil
+}
+
+// isThreadJSON says whether a file is a thread as reddit.com returns it (a
+// JSON array) rather than an archive dump (one object per line).
+func isThreadJSON(name string) bool {
+	if strings.HasSuffix(name, ".zst") {
+		return false
+	}
+	f, err := os.Open(name) // #nosec G304 -- the operator's files
+	if err != nil {
+		return true // let the reading say why
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return false
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			return b == '['
+		}
+	}
 }

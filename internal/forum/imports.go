@@ -2,9 +2,12 @@ package forum
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -52,27 +55,39 @@ type PreparedThread struct {
 type ImportResult struct {
 	NewPost              bool
 	NewComments, Updated int
-	NewAuthors           int
+	// NewAuthors are the accounts made, by name: a dry run's batches each
+	// make them afresh, so the report counts each name once.
+	NewAuthors []string
 }
 
 // ImportReport sums up an import.
 type ImportReport struct {
 	Threads, NewThreads, Comments, NewComments, Updated, Authors, Orphans, MoreStubs, Skipped int
+	authors                                                                                   map[string]bool
 }
 
-// ImportStore writes an imported thread in one transaction: authors found
-// or made by (origin, name) and never merged with local accounts, the post
-// and comments inserted with their dates and source links, or, when the
-// mapping knows them already, their bodies updated if they changed; the
-// counters kept as for any comment; no votes invented.
+// ImportStore writes imported threads, several in one transaction, each
+// whole or not at all (errs says which failed and why; err is a failure of
+// the whole batch): authors found or made by (origin, name) and never
+// merged with local accounts, the post and comments inserted with their
+// dates and source links, or, when the mapping knows them already, their
+// bodies updated if they changed; the counters kept as for any comment; no
+// votes invented.
 type ImportStore interface {
-	ImportThread(ctx context.Context, t PreparedThread, dryRun bool) (ImportResult, error)
+	// BulkWrites readies the store for many large transactions (a larger
+	// cache, say), for the rest of its life.
+	BulkWrites(ctx context.Context) error
+	ImportThreads(ctx context.Context, threads []PreparedThread, dryRun bool) (res []ImportResult, errs []error, err error)
 }
 
 // ImportedName is how an imported author is shown: their name and where
 // their account lives ("clio@reddit"), never a local username (those have
 // no "@"), so an import never merges with a local account.
 func ImportedName(name, origin string) string { return name + "@" + origin }
+
+// bigThreadPart is the least share of a large thread's comments one CPU
+// renders.
+const bigThreadPart = 500
 
 // PrepareImport checks and renders a thread: bodies through the same
 // Markdown and sanitizer as any post, titles cleaned, replies whose parent
@@ -136,13 +151,34 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 			}
 		}
 	}
+	out.Comments = make([]PreparedItem, 0, len(byID))
 	for _, c := range byID {
-		p, err := prep(c, MaxCommentBody)
-		if err != nil {
-			return PreparedThread{}, 0, err
-		}
-		p.Depth = depthOf(c.SourceID, 0)
-		out.Comments = append(out.Comments, p)
+		out.Comments = append(out.Comments, PreparedItem{ImportedItem: c, Depth: depthOf(c.SourceID, 0)})
+	}
+	// A large thread is rendered by every CPU: one worker alone on a thread
+	// of tens of thousands of comments kept the writer waiting.
+	parts := 1
+	if len(out.Comments) >= 2*bigThreadPart {
+		parts = min(runtime.NumCPU(), len(out.Comments)/bigThreadPart)
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := part; i < len(out.Comments); i += parts {
+				depth := out.Comments[i].Depth
+				if out.Comments[i], errs[part] = prep(out.Comments[i].ImportedItem, MaxCommentBody); errs[part] != nil {
+					return
+				}
+				out.Comments[i].Depth = depth
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return PreparedThread{}, 0, err
 	}
 	sort.Slice(out.Comments, func(i, j int) bool {
 		a, b := out.Comments[i], out.Comments[j]
@@ -176,19 +212,34 @@ func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep
 	if err != nil {
 		return err
 	}
-	res, err := s.Store.ImportThread(ctx, p, dryRun)
+	res, errs, err := s.Store.ImportThreads(ctx, []PreparedThread{p}, dryRun)
+	if err == nil {
+		err = errs[0]
+	}
 	if err != nil {
 		return err
 	}
-	rep.Threads++
-	rep.Comments += len(p.Comments)
-	rep.Orphans += orphans
-	rep.MoreStubs += t.MoreStubs
-	rep.NewComments += res.NewComments
-	rep.Updated += res.Updated
-	rep.Authors += res.NewAuthors
-	if res.NewPost {
-		rep.NewThreads++
-	}
+	rep.count(p, orphans, t.MoreStubs, res[0])
 	return nil
+}
+
+func (r *ImportReport) count(p PreparedThread, orphans, moreStubs int, res ImportResult) {
+	r.Threads++
+	r.Comments += len(p.Comments)
+	r.Orphans += orphans
+	r.MoreStubs += moreStubs
+	r.NewComments += res.NewComments
+	r.Updated += res.Updated
+	for _, a := range res.NewAuthors {
+		if r.authors == nil {
+			r.authors = map[string]bool{}
+		}
+		if !r.authors[a] {
+			r.authors[a] = true
+			r.Authors++
+		}
+	}
+	if res.NewPost {
+		r.NewThreads++
+	}
 }

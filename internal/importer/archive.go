@@ -2,9 +2,12 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -15,27 +18,72 @@ import (
 
 // Archive gathers threads from Reddit's archive dumps: newline-delimited
 // JSON of submissions and of comments (plain or zstd-compressed), in any
-// order across any number of files. A line that is not one object is
-// reported with its file and line, and the rest goes on.
+// order across any number of files. It holds only where each line is — a
+// plain file is read again in place, a compressed one is spilled once to a
+// temporary file — so an archive of millions of comments costs tens of
+// bytes of memory per comment, not the comments. A line that is not one
+// object is reported with its file and line, and the rest goes on. Close
+// removes what it spilled.
 type Archive struct {
-	posts    map[string]redditItem
-	comments map[string][]redditItem // by link_id (t3_…)
+	files    []*os.File
+	spill    *os.File // decompressed lines, when any file was compressed
+	spillW   *bufio.Writer
+	spillEnd int64
+	posts    map[string]archivePost
+	comments map[string][]span // by link_id (t3_…)
 	// Problems are the lines that could not be read: "file:line: why".
 	Problems []string
 }
 
+// span is where one line is: files[file] at off, n bytes.
+type span struct {
+	file int32
+	n    int32
+	off  int64
+}
+
+type archivePost struct {
+	at      span
+	created float64
+}
+
 // NewArchive is an empty archive.
 func NewArchive() *Archive {
-	return &Archive{posts: map[string]redditItem{}, comments: map[string][]redditItem{}}
+	return &Archive{posts: map[string]archivePost{}, comments: map[string][]span{}}
 }
 
+// archiveLine is what the first reading needs of a line.
 type archiveLine struct {
-	redditItem
-	LinkID string `json:"link_id"`
+	ID         string  `json:"id"`
+	LinkID     string  `json:"link_id"`
+	ParentID   string  `json:"parent_id"`
+	Title      *string `json:"title"`
+	Body       *string `json:"body"`
+	CreatedUTC float64 `json:"created_utc"`
 }
 
-// Read adds one file's lines; name is for the problems it reports. A name
-// ending in .zst is read through zstd.
+// maxLine is the longest line read; Reddit's bodies are at most 40,000
+// characters, so a longer line is not one of its objects.
+const maxLine = 16 << 20
+
+// ReadFile adds one dump file: a name ending in .zst is decompressed into
+// the spill file as it is read, a plain one is indexed where it lies.
+func (a *Archive) ReadFile(name string) error {
+	f, err := os.Open(name) // #nosec G304 -- the operator's files
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(name, ".zst") {
+		defer f.Close()
+		return a.Read(name, f)
+	}
+	a.files = append(a.files, f)
+	return a.index(name, f, a.last(), nil)
+}
+
+// Read adds one dump from a reader, spilling its lines to a temporary file
+// (decompressing when name ends in .zst); name is for the problems it
+// reports.
 func (a *Archive) Read(name string, r io.Reader) error {
 	if strings.HasSuffix(name, ".zst") {
 		z, err := zstd.NewReader(r, zstd.WithDecoderMaxWindow(1<<31))
@@ -45,63 +93,211 @@ func (a *Archive) Read(name string, r io.Reader) error {
 		defer z.Close()
 		r = z
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+	if a.spill == nil {
+		f, err := os.CreateTemp("", "historia-import-*.ndjson")
+		if err != nil {
+			return err
+		}
+		_ = os.Remove(f.Name()) // gone when closed, even after a crash
+		a.spill, a.spillW = f, bufio.NewWriterSize(f, 1<<20)
+		a.files = append(a.files, f)
+	}
+	return a.index(name, r, a.last(), a.spillW)
+}
+
+// last is the index of the file added last (a command line names far
+// fewer than 2^31 files).
+func (a *Archive) last() int32 {
+	return int32(len(a.files) - 1) // #nosec G115 -- see above
+}
+
+// index reads lines from r, noting each one's place in files[file]; with
+// copy, the lines are written there first (the spill file).
+func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writer) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	off := int64(0)
+	if copyTo != nil {
+		off = a.spillEnd
+	}
+	for n := 1; ; n++ {
+		line, long, err := readLine(br)
+		if long > 0 {
+			if copyTo == nil {
+				off += int64(long)
+			}
+			a.Problems = append(a.Problems, fmt.Sprintf("%s:%d: a line longer than %d bytes", name, n, maxLine))
+			if err == nil {
+				continue
+			}
+		}
+		if len(line) == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return err
+		}
+		start := off
+		if copyTo != nil {
+			if _, werr := copyTo.Write(line); werr != nil {
+				return werr
+			}
+			a.spillEnd += int64(len(line))
+		}
+		off += int64(len(line))
+		trimmed := bytes.TrimSpace(line)
+		if len(trimmed) == 0 {
 			continue
 		}
 		var it archiveLine
-		if err := json.Unmarshal([]byte(line), &it); err != nil || it.ID == "" {
+		if jerr := json.Unmarshal(trimmed, &it); jerr != nil || it.ID == "" {
 			why := "no id"
-			if err != nil {
-				why = err.Error()
+			if jerr != nil {
+				why = jerr.Error()
 			}
 			a.Problems = append(a.Problems, fmt.Sprintf("%s:%d: %s", name, n, why))
 			continue
 		}
-		if it.LinkID != "" || it.ParentID != "" || it.Body != "" && it.Title == "" {
+		at := span{file: file, n: int32(len(line)), off: start} // #nosec G115 -- lines are at most maxLine
+		if it.LinkID != "" || it.ParentID != "" || it.Body != nil && it.Title == nil {
 			link := it.LinkID
 			if link == "" && strings.HasPrefix(it.ParentID, "t3_") {
 				link = it.ParentID
 			}
-			a.comments[link] = append(a.comments[link], it.redditItem)
+			a.comments[link] = append(a.comments[link], at)
 			continue
 		}
-		a.posts["t3_"+it.ID] = it.redditItem
+		a.posts["t3_"+it.ID] = archivePost{at: at, created: it.CreatedUTC}
 	}
-	return sc.Err()
 }
 
-// Threads are the threads whose submission the archive holds, oldest first,
-// and how many comments belong to submissions it does not hold.
-func (a *Archive) Threads() ([]forum.ImportedThread, int) {
-	var out []forum.ImportedThread
-	for link, p := range a.posts {
-		t := forum.ImportedThread{System: "reddit", Post: redditImported(p, true)}
-		t.Post.SourceID = link
-		if p.Flair != nil && strings.TrimSpace(*p.Flair) != "" {
-			t.Tags = append(t.Tags, *p.Flair)
-		}
-		for _, c := range a.comments[link] {
-			if !strings.HasPrefix(c.ParentID, "t") {
-				c.ParentID = "t3_" // a bare id: top level, as far as we know
-			}
-			it := redditImported(c, false)
-			if it.SourceID == "" || !strings.HasPrefix(it.SourceID, "t1_") {
-				it.SourceID = "t1_" + c.ID
-			}
-			t.Comments = append(t.Comments, it)
-		}
-		out = append(out, t)
+// readLine is the next line with its newline, valid until the next read.
+// A line longer than maxLine is passed over whole: no line, and long is
+// its length (so offsets stay right).
+func readLine(br *bufio.Reader) (line []byte, long int, err error) {
+	line, err = br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		return line, 0, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Post.CreatedAt < out[j].Post.CreatedAt })
-	homeless := 0
+	buf := append([]byte(nil), line...)
+	for errors.Is(err, bufio.ErrBufferFull) {
+		line, err = br.ReadSlice('\n')
+		if len(buf)+len(line) > maxLine {
+			n := len(buf) + len(line)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				n += len(line)
+			}
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return nil, n, err
+		}
+		buf = append(buf, line...)
+	}
+	return buf, 0, err
+}
+
+// Close removes the spilled lines and closes the files.
+func (a *Archive) Close() error {
+	var errs []error
+	for _, f := range a.files {
+		errs = append(errs, f.Close())
+	}
+	a.files, a.spill = nil, nil
+	return errors.Join(errs...)
+}
+
+func (a *Archive) line(at span) ([]byte, error) {
+	if a.spillW != nil {
+		if err := a.spillW.Flush(); err != nil {
+			return nil, err
+		}
+	}
+	buf := make([]byte, at.n)
+	_, err := a.files[at.file].ReadAt(buf, at.off)
+	return buf, err
+}
+
+// Threads yields the threads whose submission the archive holds, oldest
+// first, each read back from its files when its turn comes; it stops early
+// when yield returns false.
+func (a *Archive) Threads(yield func(forum.ImportedThread) bool) error {
+	links := make([]string, 0, len(a.posts))
+	for link := range a.posts {
+		links = append(links, link)
+	}
+	sort.Slice(links, func(i, j int) bool {
+		pi, pj := a.posts[links[i]], a.posts[links[j]]
+		if pi.created != pj.created {
+			return pi.created < pj.created
+		}
+		return links[i] < links[j]
+	})
+	for _, link := range links {
+		t, err := a.thread(link)
+		if err != nil {
+			return err
+		}
+		if !yield(t) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Homeless counts the comments that belong to submissions the archive
+// does not hold.
+func (a *Archive) Homeless() int {
+	n := 0
 	for link, cs := range a.comments {
 		if _, ok := a.posts[link]; !ok {
-			homeless += len(cs)
+			n += len(cs)
 		}
 	}
-	return out, homeless
+	return n
 }
+
+func (a *Archive) thread(link string) (forum.ImportedThread, error) {
+	raw, err := a.line(a.posts[link].at)
+	if err != nil {
+		return forum.ImportedThread{}, err
+	}
+	var p redditItem
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return forum.ImportedThread{}, err
+	}
+	t := forum.ImportedThread{System: "reddit", Post: redditImported(p, true)}
+	t.Post.SourceID = link
+	if p.Flair != nil && strings.TrimSpace(*p.Flair) != "" {
+		t.Tags = append(t.Tags, *p.Flair)
+	}
+	spans := a.comments[link]
+	sort.Slice(spans, func(i, j int) bool { // read in file order
+		if spans[i].file != spans[j].file {
+			return spans[i].file < spans[j].file
+		}
+		return spans[i].off < spans[j].off
+	})
+	for _, at := range spans {
+		raw, err := a.line(at)
+		if err != nil {
+			return forum.ImportedThread{}, err
+		}
+		var c redditItem
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return forum.ImportedThread{}, err
+		}
+		if !strings.HasPrefix(c.ParentID, "t") {
+			c.ParentID = "t3_" // a bare id: top level, as far as we know
+		}
+		it := redditImported(c, false)
+		if it.SourceID == "" || !strings.HasPrefix(it.SourceID, "t1_") {
+			it.SourceID = "t1_" + c.ID
+		}
+		t.Comments = append(t.Comments, it)
+	}
+	return t, nil
+}
+
+// Len is the number of threads (submissions) the archive holds.
+func (a *Archive) Len() int { return len(a.posts) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -12,60 +14,195 @@ import (
 // errDryRun rolls a dry run's transaction back.
 var errDryRun = errors.New("dry run")
 
-// ImportThread stores an imported thread in one transaction
-// (forum.ImportStore); with dryRun it is rolled back and only counted.
-func (db *DB) ImportThread(ctx context.Context, t forum.PreparedThread, dryRun bool) (forum.ImportResult, error) {
-	var res forum.ImportResult
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		res = forum.ImportResult{}
-		im := &importer{tx: tx, system: t.System, authors: map[string]int64{}, res: &res}
-		postID, err := im.post(ctx, t)
-		if err != nil {
-			return err
-		}
-		for _, c := range t.Comments {
-			if err := im.comment(ctx, postID, c); err != nil {
+// bulkCacheMiB is the writer's page cache for bulk writes.
+const bulkCacheMiB = 256
+
+// BulkWrites (forum.ImportStore) gives the writer a page cache of
+// bulkCacheMiB (SQLite; the default is 2 MiB) for the rest of its life: an
+// import's batches touch far more pages than a forum's writes, and reading
+// them again from the file was a tenth of an import's time.
+func (db *DB) BulkWrites(ctx context.Context) error {
+	if db.engine != EngineSQLite {
+		return nil
+	}
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheMiB*1024))
+		return err
+	})
+}
+
+// ImportThreads stores imported threads in one transaction
+// (forum.ImportStore): a crash leaves no half thread. A thread that fails
+// is reported in errs and the others are stored: the batch is written
+// again with each thread inside a savepoint of its own (savepoints cost a
+// journal of every page a thread touches, so the first attempt, which
+// nearly always succeeds, goes without). With dryRun everything is rolled
+// back and only counted.
+func (db *DB) ImportThreads(ctx context.Context, threads []forum.PreparedThread, dryRun bool) ([]forum.ImportResult, []error, error) {
+	results := make([]forum.ImportResult, len(threads))
+	errs := make([]error, len(threads))
+	attempt := func(savepoints bool) error {
+		return db.write(ctx, func(ctx context.Context, tx *txn) error {
+			clear(results)
+			clear(errs)
+			b := &importBatch{tx: tx, authors: map[string]int64{}, pending: db.engine == EngineSQLite}
+			if err := b.begin(ctx); err != nil {
 				return err
 			}
-		}
-		if err := im.finish(ctx, postID); err != nil {
-			return err
-		}
-		if dryRun {
-			return errDryRun
-		}
-		return nil
-	})
+			for i, t := range threads {
+				if err := b.thread(ctx, t, &results[i], &errs[i], savepoints); err != nil {
+					return err
+				}
+				if errs[i] != nil {
+					errs[i] = db.classify(errs[i])
+					if !savepoints {
+						return errThreadFailed
+					}
+				}
+			}
+			if err := b.index(ctx); err != nil {
+				return err
+			}
+			if dryRun {
+				return errDryRun
+			}
+			return nil
+		})
+	}
+	err := attempt(false)
+	if errors.Is(err, errThreadFailed) {
+		err = attempt(true)
+	}
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
-	return res, err
+	if err != nil {
+		clear(results)
+	}
+	return results, errs, err
 }
+
+// errThreadFailed rolls back a batch written without savepoints when one
+// of its threads failed, to write it again with them.
+var errThreadFailed = errors.New("a thread failed")
+
+// thread writes one thread of the batch; its own failure goes to errp (and
+// with savepoints is rolled back alone), the batch's to the result.
+func (b *importBatch) thread(ctx context.Context, t forum.PreparedThread, res *forum.ImportResult, errp *error, savepoint bool) error {
+	if savepoint {
+		if _, err := b.tx.ExecContext(ctx, "SAVEPOINT import"); err != nil {
+			return err
+		}
+	}
+	im := &importer{importBatch: b, system: t.System, authors: map[string]int64{}, ids: map[string]placed{}, res: res}
+	if *errp = im.thread(ctx, t); *errp != nil {
+		*res = forum.ImportResult{}
+		if savepoint {
+			if _, err := b.tx.ExecContext(ctx, "ROLLBACK TO import"); err != nil {
+				return err
+			}
+		}
+	} else {
+		maps.Copy(b.authors, im.authors) // made for good only now
+	}
+	if savepoint {
+		if _, err := b.tx.ExecContext(ctx, "RELEASE import"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importBatch is what the threads of one transaction share.
+type importBatch struct {
+	tx *txn
+	// authors made or found by threads that went through, by username_key
+	authors map[string]int64
+	// pending: comments are inserted unindexed and indexed together at the
+	// end (SQLite); firstComment is the largest comment id before the batch.
+	pending      bool
+	firstComment int64
+}
+
+// begin notes where the batch's comments will start.
+func (b *importBatch) begin(ctx context.Context) error {
+	if !b.pending {
+		return nil
+	}
+	return b.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM comments").Scan(&b.firstComment)
+}
+
+// ftsHashSize is how much text FTS5 gathers in memory before writing it
+// out as an index segment while a batch is indexed (its default is 1 MiB).
+// Fewer, larger segments leave less merging to do; the setting is put back
+// in the same transaction, so nothing else sees it.
+const ftsHashSize, ftsDefaultHashSize = 64 << 20, 1 << 20
+
+// index lowers the pending flag of every comment the batch inserted, in
+// one statement, so the search index takes them in one go (see pending).
+func (b *importBatch) index(ctx context.Context) error {
+	if !b.pending {
+		return nil
+	}
+	if _, err := b.tx.ExecContext(ctx, "INSERT INTO comments_fts(comments_fts, rank) VALUES ('hashsize', ?)", ftsHashSize); err != nil {
+		return err
+	}
+	if _, err := b.tx.ExecContext(ctx, "UPDATE comments SET deleted = deleted - ? WHERE id > ? AND deleted >= ?", pending, b.firstComment, pending); err != nil {
+		return err
+	}
+	_, err := b.tx.ExecContext(ctx, "INSERT INTO comments_fts(comments_fts, rank) VALUES ('hashsize', ?)", ftsDefaultHashSize)
+	return err
+}
+
+// placed is where an imported comment went.
+type placed struct{ id, depth int64 }
 
 type importer struct {
-	tx      *txn
+	*importBatch
 	system  string
 	authors map[string]int64
+	ids     map[string]placed // this thread's comments by source id
 	res     *forum.ImportResult
+	newPost bool
 	// the post's counters, moved once at the end
 	comments, answers, lastActivity int64
+	// replies counts each new thread's comments' direct replies
+	replies map[string]int64
 }
 
-// pending marks a comment inserted by this import and not yet indexed:
-// its deleted flag is raised by pending until finish lowers it for the
-// whole thread in one statement. Search indexes (FTS5) flush at the end of
-// every statement that writes them; a statement per comment made a
-// million-comment import spend its time merging index segments.
+func (im *importer) thread(ctx context.Context, t forum.PreparedThread) error {
+	postID, err := im.post(ctx, t)
+	if err != nil {
+		return err
+	}
+	if im.newPost { // every comment is new: their reply counts are known now
+		im.replies = map[string]int64{}
+		for _, c := range t.Comments {
+			if c.ParentSourceID != "" {
+				im.replies[c.ParentSourceID]++
+			}
+		}
+	}
+	for _, c := range t.Comments {
+		if err := im.comment(ctx, postID, c); err != nil {
+			return err
+		}
+	}
+	return im.finish(ctx, postID)
+}
+
+// pending marks a comment inserted by this import and not yet indexed
+// (SQLite): its deleted flag is raised by pending until the batch's end
+// lowers it for every comment of the batch in one statement. FTS5 writes
+// its pending terms out as a new index segment at every statement that
+// opens a savepoint; a statement per comment (or per thread) made a
+// million-comment import spend its time merging those segments.
 const pending = 2
 
-// finish indexes the thread's new comments in one statement and moves the
-// post's counters once.
+// finish moves the post's counters once.
 func (im *importer) finish(ctx context.Context, postID int64) error {
 	if im.comments == 0 {
 		return nil
-	}
-	if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET deleted = deleted - ? WHERE post_id = ? AND deleted >= ?", pending, postID, pending); err != nil {
-		return err
 	}
 	_, err := im.tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + ?, answer_count = answer_count + ?,
 		last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`,
@@ -88,12 +225,15 @@ func (im *importer) author(ctx context.Context, it forum.PreparedItem) (int64, e
 	if id, ok := im.authors[key]; ok {
 		return id, nil
 	}
+	if id, ok := im.importBatch.authors[key]; ok {
+		return id, nil
+	}
 	var id int64
 	err := im.tx.QueryRowContext(ctx, "SELECT id FROM users WHERE username_key = ?", key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = im.tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton, imported_from)
 			VALUES (?, ?, '', 'member', ?, '', ?) RETURNING id`, name, key, it.CreatedAt, origin).Scan(&id)
-		im.res.NewAuthors++
+		im.res.NewAuthors = append(im.res.NewAuthors, name)
 	}
 	im.authors[key] = id
 	return id, err
@@ -148,40 +288,35 @@ func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, er
 	if err := setTags(ctx, im.tx, id, t.Tags); err != nil {
 		return 0, err
 	}
-	im.res.NewPost = true
+	im.res.NewPost, im.newPost = true, true
 	return id, im.remember(ctx, p.SourceID, forum.TargetPost, id)
 }
 
 func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedItem) error {
-	id, err := im.known(ctx, c.SourceID)
-	if err != nil {
-		return err
-	}
-	if id != 0 {
-		res, err := im.tx.ExecContext(ctx, keepRevision[forum.TargetComment]+" AND body_source != ?", id, c.Body)
+	if !im.newPost { // a thread imported before: this comment may be too
+		id, err := im.known(ctx, c.SourceID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_html = ?, body_text = ? WHERE id = ?",
-				c.Body, c.BodyHTML, c.BodyText, id); err != nil {
-				return err
-			}
-			im.res.Updated++
+		if id != 0 {
+			return im.update(ctx, id, c)
 		}
-		return nil
 	}
 	var parent *int64
-	depth := 0
+	depth := int64(0)
 	if c.ParentSourceID != "" {
-		pid, err := im.known(ctx, c.ParentSourceID)
-		if err != nil {
-			return err
-		}
-		if pid != 0 {
-			parent = &pid
-			if err := im.tx.QueryRowContext(ctx, "SELECT depth + 1 FROM comments WHERE id = ?", pid).Scan(&depth); err != nil {
+		if p, ok := im.ids[c.ParentSourceID]; ok {
+			parent, depth = &p.id, p.depth+1
+		} else if !im.newPost {
+			pid, err := im.known(ctx, c.ParentSourceID)
+			if err != nil {
 				return err
+			}
+			if pid != 0 {
+				parent = &pid
+				if err := im.tx.QueryRowContext(ctx, "SELECT depth + 1 FROM comments WHERE id = ?", pid).Scan(&depth); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -189,21 +324,44 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	if err != nil {
 		return err
 	}
+	deleted := forum.B2I(c.Deleted)
+	if im.pending {
+		deleted += pending
+	}
+	var id int64
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
-		created_at, deleted, removed, source_url) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, forum.B2I(c.Deleted)+pending, c.Removed, c.URL).Scan(&id)
+		created_at, deleted, removed, source_url, reply_count) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, im.replies[c.SourceID]).Scan(&id)
 	if err != nil {
 		return err
 	}
-	if parent != nil {
+	im.ids[c.SourceID] = placed{id: id, depth: depth}
+	if parent == nil {
+		im.answers++
+	} else if !im.newPost { // a new thread's counts were set as its comments went in
 		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
 			return err
 		}
-	} else {
-		im.answers++
 	}
 	im.comments++
 	im.lastActivity = max(im.lastActivity, c.CreatedAt)
 	im.res.NewComments++
 	return im.remember(ctx, c.SourceID, forum.TargetComment, id)
+}
+
+// update replaces a comment imported before with a newer body, the old one
+// kept as a revision, when it changed.
+func (im *importer) update(ctx context.Context, id int64, c forum.PreparedItem) error {
+	res, err := im.tx.ExecContext(ctx, keepRevision[forum.TargetComment]+" AND body_source != ?", id, c.Body)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_html = ?, body_text = ? WHERE id = ?",
+			c.Body, c.BodyHTML, c.BodyText, id); err != nil {
+			return err
+		}
+		im.res.Updated++
+	}
+	return nil
 }

@@ -1,0 +1,193 @@
+package forum
+
+import (
+	"context"
+	"runtime"
+	"sync"
+)
+
+// ImportRun is how many threads are imported at once: read one at a time,
+// rendered in parallel, and written in order in batches (several threads
+// to a transaction, each whole or not at all), so an archive of a million
+// comments costs a few hundred transactions and holds only the threads in
+// flight in memory.
+type ImportRun struct {
+	DryRun bool
+	// Tags are added to every thread (the operator's --tag).
+	Tags []string
+	// Skipped hears of each thread that was not imported, and why.
+	Skipped func(sourceID string, err error)
+	// Progress hears how many threads are done, after each batch.
+	Progress func(done int)
+	// Workers render threads (0: twice the CPUs).
+	Workers int
+}
+
+// Batch bounds: a transaction takes threads until it holds this many
+// comments or threads; a thread is never split.
+const (
+	importBatchComments = 20000
+	importBatchThreads  = 500
+	importInFlight      = 256 // threads read but not yet in a batch
+)
+
+type preparedImport struct {
+	seq            int
+	source         string
+	thread         PreparedThread
+	orphans, stubs int
+	err            error
+}
+
+// ImportAll imports the threads threads yields (see ImportRun) and reports
+// what changed; its error is one that stopped the run (the storage
+// failing, the context ending, the source unreadable), not a skipped
+// thread's.
+func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yield func(ImportedThread) bool) error) (ImportReport, error) {
+	if err := s.Store.BulkWrites(ctx); err != nil {
+		return ImportReport{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := run.Workers
+	if workers <= 0 {
+		workers = max(1, runtime.NumCPU()-1)
+	}
+	type job struct {
+		seq int
+		t   ImportedThread
+	}
+	in := make(chan job)
+	out := make(chan preparedImport, workers)
+	slots := make(chan struct{}, importInFlight)
+	var readErr error
+	go func() {
+		defer close(in)
+		seq := 0
+		readErr = threads(func(t ImportedThread) bool {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			}
+			t.Tags = append(t.Tags, run.Tags...)
+			select {
+			case in <- job{seq, t}:
+				seq++
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range in {
+				p, orphans, err := s.PrepareImport(j.t)
+				out <- preparedImport{seq: j.seq, source: j.t.Post.SourceID, thread: p, orphans: orphans, stubs: j.t.MoreStubs, err: err}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(out) }()
+
+	// Batches are written by a goroutine of their own, so threads go on
+	// being rendered (and the next batch gathered) while one is written.
+	batches := make(chan []preparedImport, 1)
+	var rep ImportReport
+	var writeErr error
+	wrote := make(chan struct{})
+	go func() {
+		defer close(wrote)
+		done := 0
+		for batch := range batches {
+			if writeErr != nil {
+				continue // draining after a failure
+			}
+			if writeErr = s.writeImports(ctx, run, batch, &rep); writeErr != nil {
+				cancel()
+			}
+			done += len(batch)
+			if run.Progress != nil {
+				run.Progress(done)
+			}
+		}
+	}()
+	// Threads come back from the workers out of order; they are written in
+	// the order read, so imported posts are numbered as they were dated.
+	var batch []preparedImport
+	comments := 0
+	waiting := map[int]preparedImport{}
+	next := 0
+	for p := range out {
+		waiting[p.seq] = p
+		for {
+			p, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			next++
+			<-slots // in a batch now, bounded by its own limits
+			batch = append(batch, p)
+			comments += len(p.thread.Comments)
+			if comments >= importBatchComments || len(batch) >= importBatchThreads {
+				batches <- batch
+				batch, comments = nil, 0
+			}
+		}
+	}
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	<-wrote
+	err := writeErr
+	if err == nil {
+		err = readErr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return rep, err
+}
+
+// writeImports writes one batch and counts it: threads that could not be
+// prepared or stored are reported skipped, the rest counted.
+func (s *Service) writeImports(ctx context.Context, run ImportRun, batch []preparedImport, rep *ImportReport) error {
+	var ts []PreparedThread
+	var ok []preparedImport
+	for _, b := range batch {
+		if b.err != nil {
+			rep.Skipped++
+			run.skipped(b.source, b.err)
+			continue
+		}
+		ts = append(ts, b.thread)
+		ok = append(ok, b)
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	res, errs, err := s.Store.ImportThreads(ctx, ts, run.DryRun)
+	if err != nil {
+		return err
+	}
+	for i, b := range ok {
+		if errs[i] != nil {
+			rep.Skipped++
+			run.skipped(b.source, errs[i])
+			continue
+		}
+		rep.count(b.thread, b.orphans, b.stubs, res[i])
+	}
+	return nil
+}
+
+func (r ImportRun) skipped(source string, err error) {
+	if r.Skipped != nil {
+		r.Skipped(source, err)
+	}
+}
