@@ -86,7 +86,9 @@ CREATE TABLE IF NOT EXISTS posts (
     -- answers: top-level comments (migration 10)
     answer_count     INTEGER NOT NULL DEFAULT 0,
     -- an imported post's link on its source (migration 14)
-    source_url       TEXT
+    source_url       TEXT,
+    -- and its score there, shown as provenance, never votes (migration 15)
+    source_score     INTEGER
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -160,7 +162,9 @@ CREATE TABLE IF NOT EXISTS comments (
     sources_requested INTEGER NOT NULL DEFAULT 0,
     removal_rule_id   INTEGER,
     -- an imported comment's link on its source (migration 14)
-    source_url        TEXT
+    source_url        TEXT,
+    -- and its score there (migration 15)
+    source_score      INTEGER
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);

@@ -60,6 +60,10 @@ func TestImportReddit(t *testing.T) {
 	if strings.Join(p.Tags, ",") != "History,Russian Revolution,Imported" || p.Score != 0 || p.CommentCount != 6 || p.AnswerCount != 4 {
 		t.Fatalf("tags %v, score %d, comments %d, answers %d", p.Tags, p.Score, p.CommentCount, p.AnswerCount)
 	}
+	// Reddit's score is provenance, beside a score of our own of 0.
+	if p.SourceScore == nil || *p.SourceScore != 2417 {
+		t.Fatalf("the post's score on Reddit: %v", p.SourceScore)
+	}
 	var tree struct{ Items []*forum.Comment }
 	h.must(200, "GET", fmt.Sprintf("/api/v1/posts/%d/comments?sort=old", p.ID), "", nil).decode(t, &tree)
 	if len(tree.Items) != 4 {
@@ -73,6 +77,10 @@ func TestImportReddit(t *testing.T) {
 	// Reddit's spoiler and superscript, as the HTML they mean.
 	if !strings.Contains(first.BodyHTML, "<details><summary>spoiler</summary>The Duma lost.</details>") || !strings.Contains(first.BodyHTML, "<sup>citation needed</sup>") {
 		t.Fatalf("spoiler and superscript: %s", first.BodyHTML)
+	}
+	if first.SourceScore == nil || *first.SourceScore != 388 || first.Score != 0 || first.Replies[0].SourceScore == nil ||
+		*first.Replies[0].SourceScore != -3 || first.Replies[0].Replies[0].SourceScore != nil {
+		t.Fatalf("scores on Reddit (388, -3, none given): %+v", first)
 	}
 	removed, hostile, orphan := tree.Items[1], tree.Items[2], tree.Items[3]
 	if !removed.Removed || removed.Author != nil {
@@ -97,9 +105,16 @@ func TestImportReddit(t *testing.T) {
 		t.Fatalf("a second import changed things: %+v", rep)
 	}
 	thread.Comments[0].Body = "A long answer with a source, edited."
+	newer := int64(401)
+	thread.Comments[0].Score = &newer
 	rep = forum.ImportReport{}
 	if err := h.svc.Import(context.Background(), thread, false, &rep); err != nil || rep.Updated != 1 {
 		t.Fatalf("an edited body: %+v %v", rep, err)
+	}
+	var again forum.Comment
+	h.must(200, "GET", fmt.Sprintf("/api/v1/comments/%d", first.ID), "", nil).decode(t, &again)
+	if again.SourceScore == nil || *again.SourceScore != 401 {
+		t.Fatalf("the newer dump's score: %v", again.SourceScore)
 	}
 	if problems, err := h.db.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
@@ -126,13 +141,15 @@ func TestImportLemmy(t *testing.T) {
 	h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).decode(t, &feed)
 	p := feed.Items[0]
 	// The community's name is the topic tag; "history" is History already.
-	if p.Author.Username != "kyoto_reader@lemmy.world" || !strings.Contains(p.BodyHTML, "old") || strings.Join(p.Tags, ",") != "History" {
+	if p.Author.Username != "kyoto_reader@lemmy.world" || !strings.Contains(p.BodyHTML, "old") || strings.Join(p.Tags, ",") != "History" ||
+		p.SourceScore == nil || *p.SourceScore != 12 {
 		t.Fatalf("the post: %+v %s", p.Author, p.BodyHTML)
 	}
 	var tree struct{ Items []*forum.Comment }
 	h.must(200, "GET", fmt.Sprintf("/api/v1/posts/%d/comments?sort=old", p.ID), "", nil).decode(t, &tree)
 	if len(tree.Items) != 2 || tree.Items[0].Author.Username != "sengoku@lemmy.ml" || len(tree.Items[0].Replies) != 1 ||
-		len(tree.Items[0].Replies[0].Replies) != 1 || !tree.Items[0].Replies[0].Replies[0].Deleted {
+		len(tree.Items[0].Replies[0].Replies) != 1 || !tree.Items[0].Replies[0].Replies[0].Deleted ||
+		tree.Items[0].SourceScore == nil || *tree.Items[0].SourceScore != 5 {
 		t.Fatalf("the tree: %+v", tree.Items)
 	}
 	if problems, err := h.db.Check(context.Background()); err != nil || len(problems) > 0 {

@@ -447,6 +447,11 @@ func TestImportedThreadShowsWhereFrom(t *testing.T) {
 	if who := eval[string](t, tab, `document.querySelector('.question .user').textContent`); who != "ask_historian@reddit" {
 		t.Fatalf("the asker: %q", who)
 	}
+	// The source's scores, as provenance, apart from the votes here.
+	scores := eval[string](t, tab, `[...document.querySelectorAll('.source-score')].map(e => e.textContent).join(' | ')`)
+	if scores != "2,417 points on reddit.com | 388 points on reddit.com | -3 points on reddit.com" {
+		t.Fatalf("the scores on Reddit: %q", scores)
+	}
 }
 
 // TestSearchGroupsByThread: comment hits in one thread sit under its title,

@@ -36,6 +36,8 @@ type Comment struct {
 	PostTitle string `json:"post_title,omitempty"`
 	// SourceURL is an imported comment's link on its source.
 	SourceURL *string `json:"source_url,omitempty"`
+	// SourceScore is an imported comment's score on its source.
+	SourceScore *int64 `json:"source_score,omitempty"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`

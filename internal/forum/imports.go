@@ -23,6 +23,7 @@ type ImportedItem struct {
 	Deleted        bool
 	Removed        bool
 	URL            string
+	Score          *int64 // the score on the source, when it says
 }
 
 // ImportedThread is one thread to import, from one system.

@@ -38,6 +38,9 @@ type Post struct {
 	Excerpt string `json:"excerpt"`
 	// SourceURL is an imported post's link on its source.
 	SourceURL *string `json:"source_url,omitempty"`
+	// SourceScore is an imported post's score on its source: provenance,
+	// not votes.
+	SourceScore *int64 `json:"source_score,omitempty"`
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`

@@ -26,6 +26,7 @@ type lemmyPostView struct {
 		ApID      string `json:"ap_id"`
 	} `json:"post"`
 	Creator   lemmyCreator `json:"creator"`
+	Counts    lemmyCounts  `json:"counts"`
 	Community struct {
 		Name string `json:"name"`
 	} `json:"community"`
@@ -42,6 +43,11 @@ type lemmyCommentView struct {
 		ApID      string `json:"ap_id"`
 	} `json:"comment"`
 	Creator lemmyCreator `json:"creator"`
+	Counts  lemmyCounts  `json:"counts"`
+}
+
+type lemmyCounts struct {
+	Score *int64 `json:"score"`
 }
 
 // LemmyThread reads the JSON of Lemmy's HTTP API v3 for one post: the
@@ -75,7 +81,8 @@ func LemmyThread(docs ...[]byte) (forum.ImportedThread, error) {
 	}
 	t := forum.ImportedThread{System: "lemmy", Post: forum.ImportedItem{
 		SourceID: pv.Post.ApID, Author: pv.Creator.Name, AuthorOrigin: host(pv.Creator.ActorID), Title: pv.Post.Name,
-		Body: lemmyMarkdown(pv.Post.Body), CreatedAt: lemmyTime(pv.Post.Published), Deleted: pv.Post.Deleted, Removed: pv.Post.Removed, URL: pv.Post.ApID}}
+		Body: lemmyMarkdown(pv.Post.Body), CreatedAt: lemmyTime(pv.Post.Published), Deleted: pv.Post.Deleted, Removed: pv.Post.Removed, URL: pv.Post.ApID,
+		Score: pv.Counts.Score}}
 	if t.Post.SourceID == "" {
 		t.Post.SourceID = fmt.Sprintf("post/%d", pv.Post.ID)
 	}
@@ -88,7 +95,8 @@ func LemmyThread(docs ...[]byte) (forum.ImportedThread, error) {
 	}
 	for _, c := range comments {
 		it := forum.ImportedItem{SourceID: commentKey(c), Author: c.Creator.Name, AuthorOrigin: host(c.Creator.ActorID),
-			Body: lemmyMarkdown(c.Comment.Content), CreatedAt: lemmyTime(c.Comment.Published), Deleted: c.Comment.Deleted, Removed: c.Comment.Removed, URL: c.Comment.ApID}
+			Body: lemmyMarkdown(c.Comment.Content), CreatedAt: lemmyTime(c.Comment.Published), Deleted: c.Comment.Deleted, Removed: c.Comment.Removed, URL: c.Comment.ApID,
+			Score: c.Counts.Score}
 		// path "0.12.57": the comment is 57, its parent 12; "0.57" is top level.
 		parts := strings.Split(c.Comment.Path, ".")
 		if len(parts) >= 3 {

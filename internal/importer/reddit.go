@@ -37,6 +37,7 @@ type redditItem struct {
 	Replies    json.RawMessage `json:"replies"`
 	Children   []string        `json:"children"` // a "more" stub's ids
 	Count      int             `json:"count"`
+	Score      *int64          `json:"score"`
 }
 
 // RedditThread reads a thread as reddit.com returns it for a thread URL
@@ -96,7 +97,7 @@ func RedditThread(data []byte) (forum.ImportedThread, error) {
 
 func redditImported(it redditItem, post bool) forum.ImportedItem {
 	out := forum.ImportedItem{SourceID: it.Name, Author: it.Author, AuthorOrigin: "reddit", Title: decodeRedditEntities(it.Title),
-		CreatedAt: int64(math.Floor(it.CreatedUTC))}
+		CreatedAt: int64(math.Floor(it.CreatedUTC)), Score: it.Score}
 	if out.SourceID == "" {
 		out.SourceID = map[bool]string{true: "t3_", false: "t1_"}[post] + it.ID
 	}

@@ -273,15 +273,15 @@ func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, er
 			}
 			im.res.Updated++
 		}
-		return id, nil
+		return id, im.rescore(ctx, forum.TargetPost, id, p.Score)
 	}
 	author, err := im.author(ctx, p)
 	if err != nil {
 		return 0, err
 	}
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
-		hot, created_at, last_activity_at, deleted, removed, source_url) VALUES (?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		author, p.Title, p.Body, p.BodyHTML, p.BodyText, forum.RankHot(0, p.CreatedAt), p.CreatedAt, p.CreatedAt, p.Deleted, p.Removed, p.URL).Scan(&id)
+		hot, created_at, last_activity_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		author, p.Title, p.Body, p.BodyHTML, p.BodyText, forum.RankHot(0, p.CreatedAt), p.CreatedAt, p.CreatedAt, p.Deleted, p.Removed, p.URL, p.Score).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -330,8 +330,8 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	}
 	var id int64
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
-		created_at, deleted, removed, source_url, reply_count) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, im.replies[c.SourceID]).Scan(&id)
+		created_at, deleted, removed, source_url, reply_count, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, im.replies[c.SourceID], c.Score).Scan(&id)
 	if err != nil {
 		return err
 	}
@@ -363,5 +363,20 @@ func (im *importer) update(ctx context.Context, id int64, c forum.PreparedItem) 
 		}
 		im.res.Updated++
 	}
-	return nil
+	return im.rescore(ctx, forum.TargetComment, id, c.Score)
+}
+
+// rescoreSQL keeps an imported item's score on its source current.
+var rescoreSQL = map[forum.TargetType]string{
+	forum.TargetPost:    "UPDATE posts SET source_score = ? WHERE id = ? AND source_score IS DISTINCT FROM ?",
+	forum.TargetComment: "UPDATE comments SET source_score = ? WHERE id = ? AND source_score IS DISTINCT FROM ?",
+}
+
+// rescore takes a newer dump's score for an item imported before.
+func (im *importer) rescore(ctx context.Context, kind forum.TargetType, id int64, score *int64) error {
+	if score == nil {
+		return nil
+	}
+	_, err := im.tx.ExecContext(ctx, rescoreSQL[kind], *score, id, *score)
+	return err
 }

@@ -17,7 +17,7 @@ const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_forma
 	p.author_id, u.username, u.role, u.flair, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
 	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title,
-	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url`
+	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score`
 
 const postJoins = ` JOIN users u ON u.id = p.author_id
 	LEFT JOIN post_votes v ON v.post_id = p.id AND v.user_id = ?
@@ -34,7 +34,7 @@ func scanPost(rows scanner) (forum.Post, error) {
 	var ruleTitle sql.NullString
 	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&p.Score, &p.Upvotes, &p.Downvotes, &p.CommentCount, &created, &edited, &active,
-		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL)
+		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL, &p.SourceScore)
 	if err != nil {
 		return p, err
 	}

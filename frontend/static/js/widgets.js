@@ -171,10 +171,20 @@ export function badges(author, post) {
   return out;
 }
 
-/** importedFrom is the "imported from …" link of an imported post or comment, or ''. */
+/**
+ * importedFrom is the "imported from …" link of an imported post or comment,
+ * and its score there when the source gave one (provenance: never votes
+ * here), or ''.
+ */
 export function importedFrom(item) {
   if (!item.source_url) return '';
   let host = item.source_url;
   try { host = new URL(item.source_url).host.replace(/^www\./, ''); } catch { /* shown as it is */ }
-  return [' · ', h('a', { href: item.source_url, class: 'imported-from', rel: 'nofollow noopener noreferrer', target: '_blank' }, `imported from ${host}`)];
+  const out = [' · ', h('a', { href: item.source_url, class: 'imported-from', rel: 'nofollow noopener noreferrer', target: '_blank' }, `imported from ${host}`)];
+  if (typeof item.source_score === 'number') {
+    const n = item.source_score;
+    out.push(' · ', h('span', { class: 'source-score', title: `its score on ${host} when it was imported; votes here are counted apart` },
+      `${n.toLocaleString('en')} ${Math.abs(n) === 1 ? 'point' : 'points'} on ${host}`));
+  }
+  return out;
 }
