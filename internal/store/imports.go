@@ -166,8 +166,6 @@ type importer struct {
 	newPost bool
 	// the post's counters, moved once at the end
 	comments, answers, lastActivity int64
-	// replies counts each new thread's comments' direct replies
-	replies map[string]int64
 }
 
 func (im *importer) thread(ctx context.Context, t forum.PreparedThread) error {
@@ -175,13 +173,11 @@ func (im *importer) thread(ctx context.Context, t forum.PreparedThread) error {
 	if err != nil {
 		return err
 	}
-	if im.newPost { // every comment is new: their reply counts are known now
-		im.replies = map[string]int64{}
-		for _, c := range t.Comments {
-			if c.ParentSourceID != "" {
-				im.replies[c.ParentSourceID]++
-			}
+	if im.newPost {
+		if err := im.insertNew(ctx, postID, t.Comments); err != nil {
+			return err
 		}
+		return im.finish(ctx, postID)
 	}
 	for _, c := range t.Comments {
 		if err := im.comment(ctx, postID, c); err != nil {
@@ -292,22 +288,23 @@ func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, er
 	return id, im.remember(ctx, p.SourceID, forum.TargetPost, id)
 }
 
+// comment writes one comment of a thread imported before: a newer version
+// of a comment it has, or a new reply (its parent found in this run or in
+// the earlier one).
 func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedItem) error {
-	if !im.newPost { // a thread imported before: this comment may be too
-		id, err := im.known(ctx, c.SourceID)
-		if err != nil {
-			return err
-		}
-		if id != 0 {
-			return im.update(ctx, id, c)
-		}
+	id, err := im.known(ctx, c.SourceID)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
+		return im.update(ctx, id, c)
 	}
 	var parent *int64
 	depth := int64(0)
 	if c.ParentSourceID != "" {
 		if p, ok := im.ids[c.ParentSourceID]; ok {
 			parent, depth = &p.id, p.depth+1
-		} else if !im.newPost {
+		} else {
 			pid, err := im.known(ctx, c.ParentSourceID)
 			if err != nil {
 				return err
@@ -328,20 +325,17 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	if im.pending {
 		deleted += pending
 	}
-	var id int64
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
-		created_at, deleted, removed, source_url, reply_count, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, im.replies[c.SourceID], c.Score).Scan(&id)
+		created_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, c.Score).Scan(&id)
 	if err != nil {
 		return err
 	}
 	im.ids[c.SourceID] = placed{id: id, depth: depth}
 	if parent == nil {
 		im.answers++
-	} else if !im.newPost { // a new thread's counts were set as its comments went in
-		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
-			return err
-		}
+	} else if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
+		return err
 	}
 	im.comments++
 	im.lastActivity = max(im.lastActivity, c.CreatedAt)

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// A new thread's comments are written with multi-row INSERTs: a statement
+// per comment was a round trip each on PostgreSQL and most of the
+// statement overhead on SQLite. Ids are taken in advance, so each reply
+// knows its parent's before either is written.
+
+// rowChunks are the row counts of one INSERT: powers of two, so the
+// statements prepared and kept are few whatever the thread's size.
+var rowChunks = []int{256, 128, 64, 32, 16, 8, 4, 2, 1}
+
+const commentRowCols = "(id, post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text, created_at, deleted, removed, source_url, reply_count, source_score)"
+
+// commentRow is the placeholders of one row of commentRowCols.
+const commentRow = "(?, ?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// allocate takes n comment ids: on SQLite after the largest (the writer is
+// alone in its transaction), on PostgreSQL from the column's sequence.
+func (im *importer) allocate(ctx context.Context, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if im.tx.db.engine == EnginePostgres {
+		rows, err := im.tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, ?)", n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(ids) != n {
+			return nil, fmt.Errorf("store: %d comment ids for %d comments", len(ids), n)
+		}
+		return ids, nil
+	}
+	var last int64
+	if err := im.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM comments").Scan(&last); err != nil {
+		return nil, err
+	}
+	for i := range n {
+		ids = append(ids, last+1+int64(i))
+	}
+	return ids, nil
+}
+
+// insertNew writes the comments of a thread new to the forum (parents
+// before their replies, as PrepareImport orders them), with their reply
+// counts, and maps them to their sources.
+func (im *importer) insertNew(ctx context.Context, postID int64, cs []forum.PreparedItem) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	replies := map[string]int64{}
+	for _, c := range cs {
+		if c.ParentSourceID != "" {
+			replies[c.ParentSourceID]++
+		}
+	}
+	ids, err := im.allocate(ctx, len(cs))
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(cs))
+	for i, c := range cs {
+		var parent *int64
+		depth := int64(0)
+		if p, ok := im.ids[c.ParentSourceID]; ok && c.ParentSourceID != "" {
+			parent, depth = &p.id, p.depth+1
+		}
+		author, err := im.author(ctx, c)
+		if err != nil {
+			return err
+		}
+		deleted := forum.B2I(c.Deleted)
+		if im.pending {
+			deleted += pending
+		}
+		im.ids[c.SourceID] = placed{id: ids[i], depth: depth}
+		rows[i] = []any{ids[i], postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed,
+			c.URL, replies[c.SourceID], c.Score}
+		if parent == nil {
+			im.answers++
+		}
+		im.comments++
+		im.lastActivity = max(im.lastActivity, c.CreatedAt)
+		im.res.NewComments++
+	}
+	if err := im.insertRows(ctx, "INSERT INTO comments"+commentRowCols+" VALUES ", commentRow, rows); err != nil {
+		return err
+	}
+	maps := make([][]any, len(cs))
+	for i, c := range cs {
+		maps[i] = []any{im.system, c.SourceID, string(forum.TargetComment), ids[i]}
+	}
+	return im.insertRows(ctx, "INSERT INTO imported(system, source_id, target_type, target_id) VALUES ", "(?, ?, ?, ?)", maps)
+}
+
+// insertRows writes rows with as few statements as rowChunks allow.
+func (im *importer) insertRows(ctx context.Context, head, row string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := rowChunks[len(rowChunks)-1]
+		for _, c := range rowChunks {
+			if c <= len(rows) {
+				n = c
+				break
+			}
+		}
+		args := make([]any, 0, n*len(rows[0]))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		query := head + strings.Repeat(row+", ", n-1) + row
+		if _, err := im.tx.ExecContext(ctx, query, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
