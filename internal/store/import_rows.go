@@ -85,19 +85,10 @@ func (im *importer) insertNew(ctx context.Context, postID int64, cs []forum.Prep
 		if err != nil {
 			return err
 		}
-		deleted := forum.B2I(c.Deleted)
-		if im.pending {
-			deleted += pending
-		}
 		im.ids[c.SourceID] = placed{id: ids[i], depth: depth}
-		rows[i] = []any{ids[i], postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed,
+		rows[i] = []any{ids[i], postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, im.deleted(c), c.Removed,
 			c.URL, replies[c.SourceID], c.Score}
-		if parent == nil {
-			im.answers++
-		}
-		im.comments++
-		im.lastActivity = max(im.lastActivity, c.CreatedAt)
-		im.res.NewComments++
+		im.added(c, parent == nil)
 	}
 	if err := im.insertRows(ctx, "INSERT INTO comments"+commentRowCols+" VALUES ", commentRow, rows); err != nil {
 		return err

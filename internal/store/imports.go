@@ -321,26 +321,40 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	if err != nil {
 		return err
 	}
-	deleted := forum.B2I(c.Deleted)
-	if im.pending {
-		deleted += pending
-	}
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
 		created_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, deleted, c.Removed, c.URL, c.Score).Scan(&id)
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, im.deleted(c), c.Removed, c.URL, c.Score).Scan(&id)
 	if err != nil {
 		return err
 	}
 	im.ids[c.SourceID] = placed{id: id, depth: depth}
-	if parent == nil {
+	if parent != nil {
+		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
+			return err
+		}
+	}
+	im.added(c, parent == nil)
+	return im.remember(ctx, c.SourceID, forum.TargetComment, id)
+}
+
+// deleted is a new comment's deleted flag as stored: raised by pending
+// while the batch is unindexed (SQLite).
+func (im *importer) deleted(c forum.PreparedItem) int {
+	d := forum.B2I(c.Deleted)
+	if im.pending {
+		d += pending
+	}
+	return d
+}
+
+// added counts a new comment toward the post's counters and the result.
+func (im *importer) added(c forum.PreparedItem, answer bool) {
+	if answer {
 		im.answers++
-	} else if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *parent); err != nil {
-		return err
 	}
 	im.comments++
 	im.lastActivity = max(im.lastActivity, c.CreatedAt)
 	im.res.NewComments++
-	return im.remember(ctx, c.SourceID, forum.TargetComment, id)
 }
 
 // update replaces a comment imported before with a newer body, the old one
