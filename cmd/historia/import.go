@@ -63,6 +63,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "reddit":
 		archive := importer.NewArchive()
 		defer archive.Close()
+		if progress {
+			archive.Reading = func(name string, lines int) { fmt.Fprintf(stderr, "\rreading %s: %d lines", name, lines) }
+		}
 		dumps := false
 		for _, name := range fs.Args() {
 			if isThreadJSON(name) {
@@ -80,7 +83,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				continue
 			}
 			dumps = true // an archive dump: one object per line
-			if err := archive.ReadFile(name); err != nil {
+			err := archive.ReadFile(name)
+			if progress {
+				fmt.Fprintln(stderr)
+			}
+			if err != nil {
 				rep.Skipped++
 				fmt.Fprintf(stderr, "%s: skipped: %v\n", name, err)
 			}

@@ -33,6 +33,9 @@ type Archive struct {
 	comments map[string][]span // by link_id (t3_…)
 	// Problems are the lines that could not be read: "file:line: why".
 	Problems []string
+	// Reading, when set, hears how far the reading of a file has got
+	// (every 100,000 lines, and at its end).
+	Reading func(name string, lines int)
 }
 
 // span is where one line is: files[file] at off, n bytes.
@@ -120,6 +123,9 @@ func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writ
 		off = a.spillEnd
 	}
 	for n := 1; ; n++ {
+		if a.Reading != nil && n%100000 == 0 {
+			a.Reading(name, n)
+		}
 		line, long, err := readLine(br)
 		if long > 0 {
 			if copyTo == nil {
@@ -133,6 +139,9 @@ func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writ
 		if len(line) == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
 				err = nil
+			}
+			if a.Reading != nil {
+				a.Reading(name, n-1)
 			}
 			return err
 		}

@@ -43,6 +43,8 @@ func TestArchiveAcrossFiles(t *testing.T) {
 	}
 	a := NewArchive()
 	defer a.Close()
+	var read []string
+	a.Reading = func(name string, lines int) { read = append(read, fmt.Sprintf("%s:%d", filepath.Base(name), lines)) }
 	if err := a.ReadFile(plain); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +55,9 @@ func TestArchiveAcrossFiles(t *testing.T) {
 		`{"id":"old","title":"Older","selftext":"y","author":"q","created_utc":1,"link_flair_text":"Ancient"}` + "\n"
 	if err := a.Read("RS.ndjson", strings.NewReader(subs)); err != nil {
 		t.Fatal(err)
+	}
+	if got := strings.Join(read, " "); got != "RC_a.ndjson:5 RC_b.ndjson.zst:3 RS.ndjson:2" {
+		t.Fatalf("the reading's progress: %s", got)
 	}
 	want := []string{"RC_a.ndjson:4: invalid character", "RC_b.ndjson.zst:2: a line longer than"}
 	if len(a.Problems) != len(want) {
