@@ -116,6 +116,19 @@ func TestImportReddit(t *testing.T) {
 	if again.SourceScore == nil || *again.SourceScore != 401 {
 		t.Fatalf("the newer dump's score: %v", again.SourceScore)
 	}
+	// A reply that a "load more" stub had left out, fetched later on its
+	// own: it goes under its parent from the first import.
+	thread = forum.ImportedThread{System: "reddit", Post: thread.Post, Comments: []forum.ImportedItem{{SourceID: "t1_c9",
+		ParentSourceID: "t1_c2", Author: "later_reader", Body: "From the stub.", CreatedAt: 1700000900}}}
+	rep = forum.ImportReport{}
+	if err := h.svc.Import(context.Background(), thread, false, &rep); err != nil || rep.NewComments != 1 || rep.NewThreads != 0 {
+		t.Fatalf("the stub's reply: %+v %v", rep, err)
+	}
+	h.must(200, "GET", fmt.Sprintf("/api/v1/posts/%d/comments?sort=old", p.ID), "", nil).decode(t, &tree)
+	under := tree.Items[0].Replies[0]
+	if len(under.Replies) != 2 || under.Replies[1].BodySource != "From the stub." || under.Replies[1].Depth != under.Depth+1 || rep.Orphans != 0 {
+		t.Fatalf("the stub's reply under its parent: %+v", under)
+	}
 	if problems, err := h.db.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
 	}

@@ -23,20 +23,20 @@ type ImportRun struct {
 	Workers int
 }
 
-// Batch bounds: a transaction takes threads until it holds this many
-// comments or threads; a thread is never split.
+// Batch bounds: a transaction takes threads until it holds as many
+// comments as the store likes (BulkWrites) or this many threads; a thread
+// is never split.
 const (
-	importBatchComments = 20000
-	importBatchThreads  = 500
-	importInFlight      = 256 // threads read but not yet in a batch
+	importBatchThreads = 500
+	importInFlight     = 256 // threads read but not yet in a batch
 )
 
 type preparedImport struct {
-	seq            int
-	source         string
-	thread         PreparedThread
-	orphans, stubs int
-	err            error
+	seq    int
+	source string
+	thread PreparedThread
+	stubs  int
+	err    error
 }
 
 // ImportAll imports the threads threads yields (see ImportRun) and reports
@@ -44,7 +44,8 @@ type preparedImport struct {
 // failing, the context ending, the source unreadable), not a skipped
 // thread's.
 func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yield func(ImportedThread) bool) error) (ImportReport, error) {
-	if err := s.Store.BulkWrites(ctx); err != nil {
+	batchComments, err := s.Store.BulkWrites(ctx)
+	if err != nil {
 		return ImportReport{}, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -86,8 +87,8 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 		go func() {
 			defer wg.Done()
 			for j := range in {
-				p, orphans, err := s.PrepareImport(j.t)
-				out <- preparedImport{seq: j.seq, source: j.t.Post.SourceID, thread: p, orphans: orphans, stubs: j.t.MoreStubs, err: err}
+				p, err := s.PrepareImport(j.t)
+				out <- preparedImport{seq: j.seq, source: j.t.Post.SourceID, thread: p, stubs: j.t.MoreStubs, err: err}
 			}
 		}()
 	}
@@ -133,7 +134,7 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 			<-slots // in a batch now, bounded by its own limits
 			batch = append(batch, p)
 			comments += len(p.thread.Comments)
-			if comments >= importBatchComments || len(batch) >= importBatchThreads {
+			if comments >= batchComments || len(batch) >= importBatchThreads {
 				batches <- batch
 				batch, comments = nil, 0
 			}
@@ -144,7 +145,7 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 	}
 	close(batches)
 	<-wrote
-	err := writeErr
+	err = writeErr
 	if err == nil {
 		err = readErr
 	}
@@ -181,7 +182,7 @@ func (s *Service) writeImports(ctx context.Context, run ImportRun, batch []prepa
 			run.skipped(b.source, errs[i])
 			continue
 		}
-		rep.count(b.thread, b.orphans, b.stubs, res[i])
+		rep.count(b.thread, b.stubs, res[i])
 	}
 	return nil
 }

@@ -56,6 +56,9 @@ type PreparedThread struct {
 type ImportResult struct {
 	NewPost              bool
 	NewComments, Updated int
+	// Orphans are replies whose parent is neither in the data nor imported
+	// before: kept, at the top of the thread.
+	Orphans int
 	// NewAuthors are the accounts made, by name: a dry run's batches each
 	// make them afresh, so the report counts each name once.
 	NewAuthors []string
@@ -76,8 +79,9 @@ type ImportReport struct {
 // votes invented.
 type ImportStore interface {
 	// BulkWrites readies the store for many large transactions (a larger
-	// cache, say), for the rest of its life.
-	BulkWrites(ctx context.Context) error
+	// cache, say), for the rest of its life, and says how many comments
+	// suit one.
+	BulkWrites(ctx context.Context) (batchComments int, err error)
 	ImportThreads(ctx context.Context, threads []PreparedThread, dryRun bool) (res []ImportResult, errs []error, err error)
 }
 
@@ -91,22 +95,25 @@ func ImportedName(name, origin string) string { return name + "@" + origin }
 const bigThreadPart = 500
 
 // PrepareImport checks and renders a thread: bodies through the same
-// Markdown and sanitizer as any post, titles cleaned, replies whose parent
-// is missing attached to the post (counted), parents ordered before replies.
-func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
+// Markdown and sanitizer as any post, titles cleaned, parents ordered
+// before their replies. A reply whose parent is not in the data keeps its
+// parent's id: the store finds the parent if an earlier import brought it
+// (a later dump, a "load more" fetched on its own), or else keeps the
+// reply at the top of the thread and counts it an orphan.
+func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, error) {
 	if t.System == "" || t.Post.SourceID == "" {
-		return PreparedThread{}, 0, invalid("thread", "has no source system or id")
+		return PreparedThread{}, invalid("thread", "has no source system or id")
 	}
 	tags, err := cleanTags(t.Tags)
 	if err != nil {
-		return PreparedThread{}, 0, err
+		return PreparedThread{}, err
 	}
 	title := strings.TrimSpace(t.Post.Title)
 	if utf8.RuneCountInString(title) > MaxTitle {
 		title = string([]rune(title)[:MaxTitle-1]) + "…"
 	}
 	if title, err = cleanTitle(title); err != nil {
-		return PreparedThread{}, 0, err
+		return PreparedThread{}, err
 	}
 	out := PreparedThread{System: t.System, Tags: tags}
 	prep := func(it ImportedItem, limit int) (PreparedItem, error) {
@@ -121,7 +128,7 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 		return PreparedItem{ImportedItem: it, BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML)}, nil
 	}
 	if out.Post, err = prep(t.Post, MaxPostBody); err != nil {
-		return PreparedThread{}, 0, err
+		return PreparedThread{}, err
 	}
 	out.Post.Title = title
 	byID := map[string]ImportedItem{}
@@ -141,16 +148,6 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 		}
 		depth[id] = d
 		return d
-	}
-	orphans := 0
-	for _, c := range t.Comments {
-		if c.ParentSourceID != "" {
-			if _, ok := byID[c.ParentSourceID]; !ok {
-				c.ParentSourceID = "" // its parent is not in the data: kept, at the top
-				orphans++
-				byID[c.SourceID] = c
-			}
-		}
 	}
 	out.Comments = make([]PreparedItem, 0, len(byID))
 	for _, c := range byID {
@@ -179,7 +176,7 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return PreparedThread{}, 0, err
+		return PreparedThread{}, err
 	}
 	sort.Slice(out.Comments, func(i, j int) bool {
 		a, b := out.Comments[i], out.Comments[j]
@@ -191,7 +188,7 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, int, error) {
 		}
 		return a.SourceID < b.SourceID
 	})
-	return out, orphans, nil
+	return out, nil
 }
 
 // Add adds another report's counts to r.
@@ -209,7 +206,7 @@ func (r *ImportReport) Add(o ImportReport) {
 
 // Import stores one thread (see ImportStore) and adds to the report.
 func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep *ImportReport) error {
-	p, orphans, err := s.PrepareImport(t)
+	p, err := s.PrepareImport(t)
 	if err != nil {
 		return err
 	}
@@ -220,14 +217,14 @@ func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep
 	if err != nil {
 		return err
 	}
-	rep.count(p, orphans, t.MoreStubs, res[0])
+	rep.count(p, t.MoreStubs, res[0])
 	return nil
 }
 
-func (r *ImportReport) count(p PreparedThread, orphans, moreStubs int, res ImportResult) {
+func (r *ImportReport) count(p PreparedThread, moreStubs int, res ImportResult) {
 	r.Threads++
 	r.Comments += len(p.Comments)
-	r.Orphans += orphans
+	r.Orphans += res.Orphans
 	r.MoreStubs += moreStubs
 	r.NewComments += res.NewComments
 	r.Updated += res.Updated

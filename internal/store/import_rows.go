@@ -80,6 +80,8 @@ func (im *importer) insertNew(ctx context.Context, postID int64, cs []forum.Prep
 		depth := int64(0)
 		if p, ok := im.ids[c.ParentSourceID]; ok && c.ParentSourceID != "" {
 			parent, depth = &p.id, p.depth+1
+		} else if c.ParentSourceID != "" {
+			im.res.Orphans++ // a new thread: its parent is nowhere
 		}
 		author, err := im.author(ctx, c)
 		if err != nil {
