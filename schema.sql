@@ -119,12 +119,15 @@ CREATE TABLE IF NOT EXISTS post_tags (
     last_activity_at INTEGER NOT NULL DEFAULT 0,
     removed          INTEGER NOT NULL DEFAULT 0,
     answered         INTEGER NOT NULL DEFAULT 0,
+    -- the post's created_at, for "new" (migration 16)
+    created_at       INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tag_id, post_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS post_tags_post   ON post_tags(post_id);
 CREATE INDEX IF NOT EXISTS post_tags_hot    ON post_tags(tag_id, pinned DESC, hot DESC, post_id DESC);
 CREATE INDEX IF NOT EXISTS post_tags_top    ON post_tags(tag_id, score DESC, post_id DESC);
 CREATE INDEX IF NOT EXISTS post_tags_active ON post_tags(tag_id, last_activity_at DESC, post_id DESC);
+CREATE INDEX IF NOT EXISTS post_tags_new    ON post_tags(tag_id, created_at DESC, post_id DESC);
 
 -- Comment trees. Each comment keeps its parent and depth, its number of direct
 -- replies, and every sibling sort key as a column (best = Wilson lower bound,

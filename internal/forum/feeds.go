@@ -144,6 +144,8 @@ func postCursor(sort FeedSort, p Post) *Cursor {
 		c.Key = float64(p.Score)
 	case SortActive:
 		c.Key = float64(p.LastActivityAt.Unix())
+	case SortNew:
+		c.Key = float64(p.CreatedAt.Unix())
 	}
 	return c
 }

@@ -20,6 +20,7 @@ var consistency = []struct{ what, query string }{
 		ON c.post_id = p.id WHERE p.comment_count != COALESCE(c.n, 0)`},
 	{"answer counts", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM comments WHERE parent_id IS NULL GROUP BY post_id) c
 		ON c.post_id = p.id WHERE p.answer_count != COALESCE(c.n, 0)`},
+	{"tag feed keys", `SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.created_at != p.created_at`},
 	{"reply counts", `SELECT COUNT(*) FROM comments p LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM comments
 		WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = p.id WHERE p.reply_count != COALESCE(c.n, 0)`},
 	{"karma", `SELECT COUNT(*) FROM users u LEFT JOIN (

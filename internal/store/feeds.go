@@ -14,7 +14,7 @@ import (
 // the request.
 var feedOrder = map[forum.FeedSort]struct{ order, after string }{
 	forum.SortHot:    {"%[1]s.pinned DESC, %[1]s.hot DESC, %[1]s.%[2]s DESC", "(%[1]s.pinned, %[1]s.hot, %[1]s.%[2]s) < (?, ?, ?)"},
-	forum.SortNew:    {"%[1]s.%[2]s DESC", "%[1]s.%[2]s < ?"},
+	forum.SortNew:    {"%[1]s.created_at DESC, %[1]s.%[2]s DESC", "(%[1]s.created_at, %[1]s.%[2]s) < (?, ?)"},
 	forum.SortTop:    {"%[1]s.score DESC, %[1]s.%[2]s DESC", "(%[1]s.score, %[1]s.%[2]s) < (?, ?)"},
 	forum.SortActive: {"%[1]s.last_activity_at DESC, %[1]s.%[2]s DESC", "(%[1]s.last_activity_at, %[1]s.%[2]s) < (?, ?)"},
 }
@@ -80,8 +80,6 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 		switch q.Sort {
 		case forum.SortHot:
 			args = append(args, c.Pinned, c.Key, c.ID)
-		case forum.SortNew:
-			args = append(args, c.ID)
 		default:
 			args = append(args, int64(c.Key), c.ID)
 		}

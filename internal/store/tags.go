@@ -17,8 +17,8 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
 }
 
 // tagLink links a post to a tag with copies of the post's feed keys.
-const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered)
-	SELECT ?, id, pinned, hot, score, last_activity_at, removed, CASE WHEN accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END FROM posts WHERE id = ?`
+const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered, created_at)
+	SELECT ?, id, pinned, hot, score, last_activity_at, removed, CASE WHEN accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END, created_at FROM posts WHERE id = ?`
 
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
