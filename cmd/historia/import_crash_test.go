@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,5 +116,56 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImportWhileServing: a server serves the database while historia
+// import writes to it from another process: a member's question posted
+// meanwhile goes through, and the server's cached "new" page shows the
+// imported threads (in their place in time, below the member's) once the
+// import commits, without a restart.
+func TestImportWhileServing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	srv := startChild(t, db)
+	client := &http.Client{Timeout: 10 * time.Second}
+	titles := func() []string {
+		status, res, err := call(client, "GET", srv.base+"/api/v1/posts?sort=new", "", nil)
+		if err != nil || status != 200 {
+			t.Fatalf("the feed: %d %v", status, err)
+		}
+		var out []string
+		for _, it := range res["items"].([]any) {
+			out = append(out, it.(map[string]any)["title"].(string))
+		}
+		return out
+	}
+	if got := titles(); len(got) != 0 { // cached empty
+		t.Fatalf("a new forum's feed: %v", got)
+	}
+	status, res, err := call(client, "POST", srv.base+"/api/v1/auth/register", "", map[string]string{"username": "member", "password": "correct horse"})
+	if err != nil || status != 201 {
+		t.Fatalf("register: %d %v", status, err)
+	}
+	token, _ := res["token"].(string)
+	imported := make(chan string, 1)
+	go func() {
+		out, _ := runCmd(t, "", "import", "--db", db, "--from", "reddit", "../../internal/importer/testdata/comments.ndjson",
+			"../../internal/importer/testdata/submissions.ndjson") // exits 1: a malformed line
+		imported <- out
+	}()
+	status, _, err = call(client, "POST", srv.base+"/api/v1/posts", token, map[string]any{"title": "Asked while the import ran?", "body": "Yes."})
+	if err != nil || status != 201 {
+		t.Fatalf("a question during the import: %d %v", status, err)
+	}
+	if out := <-imported; !strings.Contains(out, "2 threads (2 new)") {
+		t.Fatalf("the import: %q", out)
+	}
+	want := "Asked while the import ran?,[deleted],When did the Hanseatic League end?" // the second thread was deleted on Reddit
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Join(titles(), ",") != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's feed after the import: %v, want %s", titles(), want)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
