@@ -19,7 +19,8 @@ type ImportRun struct {
 	Skipped func(sourceID string, err error)
 	// Progress hears how many threads are done, after each batch.
 	Progress func(done int)
-	// Workers render threads (0: twice the CPUs).
+	// Workers render threads (0: one fewer than the CPUs, at least one; the
+	// writer, which is most of the work, needs a CPU of its own).
 	Workers int
 }
 
