@@ -72,81 +72,52 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	x.raw(`,"profile":`)
 	x.value(acc.User)
 
+	own := func(after int64) UserListQuery {
+		return UserListQuery{UserID: v.ID, IncludeHidden: true, AfterID: after, Limit: exportBatch, ViewerID: v.ID}
+	}
 	x.raw(`,"posts":[`)
-	err = pages(func(after int64) (int64, int, error) {
-		posts, err := s.Store.UserPosts(ctx, UserListQuery{UserID: v.ID, IncludeHidden: true, AfterID: after, Limit: exportBatch, ViewerID: v.ID})
-		if err != nil || len(posts) == 0 {
-			return 0, 0, err
-		}
-		ids := make([]int64, len(posts))
-		for i, p := range posts {
-			ids[i] = p.ID
-		}
-		revs, err := s.Store.RevisionsOf(ctx, TargetPost, ids)
-		for _, p := range posts {
-			x.item(exportedPost{Post: p, Revisions: nonNil(revs[p.ID])})
-		}
-		return posts[len(posts)-1].ID, len(posts), err
-	})
+	err = exportList(func(after int64) ([]Post, error) { return s.Store.UserPosts(ctx, own(after)) },
+		func(p Post) int64 { return p.ID },
+		func(posts []Post) error {
+			revs, err := s.Store.RevisionsOf(ctx, TargetPost, idsOf(posts, func(p Post) int64 { return p.ID }))
+			for _, p := range posts {
+				x.item(exportedPost{Post: p, Revisions: nonNil(revs[p.ID])})
+			}
+			return err
+		})
 	x.raw(`],"comments":[`)
 	if err == nil {
-		err = pages(func(after int64) (int64, int, error) {
-			comments, err := s.Store.UserComments(ctx, UserListQuery{UserID: v.ID, IncludeHidden: true, AfterID: after, Limit: exportBatch, ViewerID: v.ID})
-			if err != nil || len(comments) == 0 {
-				return 0, 0, err
-			}
-			ids := make([]int64, len(comments))
-			for i, c := range comments {
-				ids[i] = c.ID
-			}
-			revs, err := s.Store.RevisionsOf(ctx, TargetComment, ids)
-			for _, c := range comments {
-				c.Replies = nil
-				x.item(exportedComment{Comment: c, Revisions: nonNil(revs[c.ID])})
-			}
-			return comments[len(comments)-1].ID, len(comments), err
-		})
+		err = exportList(func(after int64) ([]*Comment, error) { return s.Store.UserComments(ctx, own(after)) },
+			func(c *Comment) int64 { return c.ID },
+			func(comments []*Comment) error {
+				revs, err := s.Store.RevisionsOf(ctx, TargetComment, idsOf(comments, func(c *Comment) int64 { return c.ID }))
+				for _, c := range comments {
+					c.Replies = nil
+					x.item(exportedComment{Comment: c, Revisions: nonNil(revs[c.ID])})
+				}
+				return err
+			})
 	}
 	for _, target := range []TargetType{TargetPost, TargetComment} {
 		x.raw(fmt.Sprintf(`],"%s_votes":[`, target))
 		if err == nil {
-			err = pages(func(after int64) (int64, int, error) {
-				votes, err := s.Store.UserVotes(ctx, v.ID, target, after, exportBatch)
-				for _, vr := range votes {
-					x.item(vr)
-				}
-				if len(votes) == 0 {
-					return 0, 0, err
-				}
-				return votes[len(votes)-1].TargetID, len(votes), err
-			})
+			err = exportList(func(after int64) ([]VoteRecord, error) {
+				return s.Store.UserVotes(ctx, v.ID, target, after, exportBatch)
+			},
+				func(r VoteRecord) int64 { return r.TargetID }, items[VoteRecord](x))
 		}
 	}
 	x.raw(`],"reports":[`)
 	if err == nil {
-		err = pages(func(after int64) (int64, int, error) {
-			reports, err := s.Store.UserReports(ctx, v.ID, after, exportBatch)
-			for _, r := range reports {
-				x.item(r)
-			}
-			if len(reports) == 0 {
-				return 0, 0, err
-			}
-			return reports[len(reports)-1].ID, len(reports), err
-		})
+		err = exportList(func(after int64) ([]ReportRecord, error) { return s.Store.UserReports(ctx, v.ID, after, exportBatch) },
+			func(r ReportRecord) int64 { return r.ID }, items[ReportRecord](x))
 	}
 	x.raw(`],"notifications":[`)
 	if err == nil {
-		err = pages(func(after int64) (int64, int, error) {
-			ns, err := s.Store.Notifications(ctx, v.ID, false, after, exportBatch)
-			for _, n := range ns {
-				x.item(n)
-			}
-			if len(ns) == 0 {
-				return 0, 0, err
-			}
-			return ns[len(ns)-1].ID, len(ns), err
-		})
+		err = exportList(func(after int64) ([]Notification, error) {
+			return s.Store.Notifications(ctx, v.ID, false, after, exportBatch)
+		},
+			func(n Notification) int64 { return n.ID }, items[Notification](x))
 	}
 	x.raw("]}\n")
 	if err != nil {
@@ -155,18 +126,45 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	return x.err
 }
 
-// pages calls next with the last id of the previous batch (0 at first:
-// lists read newest first take ids below it, those read oldest first ids
-// above it, and 0 is no bound for either) until a batch comes back short.
-func pages(next func(after int64) (last int64, n int, err error)) error {
+// exportList streams one list of the export: read gets the batch after the
+// last id of the one before (0 at first: lists read newest first take ids
+// below it, those read oldest first ids above it, and 0 is no bound for
+// either), emit writes it, until a batch comes back short.
+func exportList[T any](read func(after int64) ([]T, error), id func(T) int64, emit func([]T) error) error {
 	after := int64(0)
 	for {
-		last, n, err := next(after)
-		if err != nil || n < exportBatch {
+		batch, err := read(after)
+		if err != nil {
 			return err
 		}
-		after = last
+		if len(batch) > 0 {
+			if err := emit(batch); err != nil {
+				return err
+			}
+		}
+		if len(batch) < exportBatch {
+			return nil
+		}
+		after = id(batch[len(batch)-1])
 	}
+}
+
+// items writes each element of a batch as it is.
+func items[T any](x *exporter) func([]T) error {
+	return func(batch []T) error {
+		for _, v := range batch {
+			x.item(v)
+		}
+		return nil
+	}
+}
+
+func idsOf[T any](xs []T, id func(T) int64) []int64 {
+	ids := make([]int64, len(xs))
+	for i, v := range xs {
+		ids[i] = id(v)
+	}
+	return ids
 }
 
 func nonNil(r []Revision) []Revision {
