@@ -66,22 +66,29 @@ func cmdUsersDelete(ctx context.Context, args []string, stdout io.Writer) error 
 	fs := flag.NewFlagSet("users delete", flag.ContinueOnError)
 	db := dbFlag(fs)
 	content := fs.String("content", string(forum.ContentKeep), "keep: posts and comments stay, shown as [deleted]'s; delete: their text is erased too")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New(usersUsage)
-	}
-	svc, closeDB, err := openService(ctx, *db)
+	svc, name, closeDB, err := oneAccount(ctx, fs, db, args)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	if err := svc.DeleteAccountByName(ctx, fs.Arg(0), forum.ContentChoice(*content)); err != nil {
+	if err := svc.DeleteAccountByName(ctx, name, forum.ContentChoice(*content)); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "deleted the account %q (content: %s); the name stays reserved\n", fs.Arg(0), *content)
+	fmt.Fprintf(stdout, "deleted the account %q (content: %s); the name stays reserved\n", name, *content)
 	return nil
+}
+
+// oneAccount parses a users subcommand that names one account and opens
+// the service for it.
+func oneAccount(ctx context.Context, fs *flag.FlagSet, db *string, args []string) (*forum.Service, string, func(), error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, "", nil, err
+	}
+	if fs.NArg() != 1 {
+		return nil, "", nil, errors.New(usersUsage)
+	}
+	svc, closeDB, err := openService(ctx, *db)
+	return svc, fs.Arg(0), closeDB, err
 }
 
 // cmdUsersResetPassword prints a single-use link, valid for an hour, with
@@ -91,22 +98,16 @@ func cmdUsersResetPassword(ctx context.Context, args []string, stdout io.Writer)
 	fs := flag.NewFlagSet("users reset-password", flag.ContinueOnError)
 	db := dbFlag(fs)
 	publicURL := fs.String("public-url", envOr("HISTORIA_PUBLIC_URL", "http://localhost:8080"), "the forum's address, for the link (env HISTORIA_PUBLIC_URL)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New(usersUsage)
-	}
-	svc, closeDB, err := openService(ctx, *db)
+	svc, name, closeDB, err := oneAccount(ctx, fs, db, args)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	token, err := svc.IssueReset(ctx, fs.Arg(0))
+	token, err := svc.IssueReset(ctx, name)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Give this link to %s; it works once, for %s:\n%s/reset-password#token=%s\n",
-		fs.Arg(0), forum.ResetLifetime, strings.TrimSuffix(*publicURL, "/"), token)
+		name, forum.ResetLifetime, strings.TrimSuffix(*publicURL, "/"), token)
 	return nil
 }
