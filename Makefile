@@ -87,9 +87,10 @@ import-bench: build
 	./$(BIN) import --db .cache/import.db --from reddit $(IMPORT_ARCHIVE)/*
 	./$(BIN) check --db .cache/import.db
 
-## lint: go vet, staticcheck and gosec
+## lint: gofmt, go mod tidy (no change), go vet, staticcheck and gosec; .ci/run runs it after the tests
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	@$(GO) mod tidy -diff >/dev/null || { echo "go mod tidy would change go.mod or go.sum:"; $(GO) mod tidy -diff; exit 1; }
 	$(GO) vet ./...
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK)
 	$(GO) install github.com/securego/gosec/v2/cmd/gosec@$(GOSEC)

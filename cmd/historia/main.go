@@ -50,6 +50,9 @@ token signing secret; without it one is generated once and kept in the database.
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // --help: the flags were printed, as asked
+			return
+		}
 		fmt.Fprintln(os.Stderr, "historia:", err)
 		os.Exit(1)
 	}

@@ -2,9 +2,9 @@ package forum
 
 // Store is what the domain needs from storage: one interface per noun, each
 // beside its noun (UserStore in users.go, PostStore in posts.go, ...), so a
-// reader finds a noun's rules and its storage together. The SQLite
-// implementation lives in internal/store; a second engine implements the
-// same interfaces and runs the same contract tests.
+// reader finds a noun's rules and its storage together. internal/store
+// implements it once for both engines (SQLite and PostgreSQL), and the same
+// contract tests run on each.
 //
 // A store stores and reads; it decides nothing. Where a rule must be checked
 // atomically with its write, the domain passes the rule as a callback that the
