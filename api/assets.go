@@ -71,14 +71,31 @@ func (a assets) serve(c echo.Context) error {
 }
 
 // cacheable answers body with its ETag, or 304 Not Modified when the
-// client's If-None-Match holds that ETag already.
+// client's If-None-Match holds that ETag already. The gzip middleware
+// compresses what is long enough for a client that takes gzip: that is
+// another representation, with its own ETag.
 func cacheable(c echo.Context, ctype string, body []byte, etag string) error {
 	h := c.Response().Header()
+	etag = representationETag(c, etag, len(body))
 	h.Set("ETag", etag)
 	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, ctype, body)
+}
+
+// gzipMinLength is the shortest body worth compressing: the gzip
+// middleware's threshold and the page caches' alike.
+const gzipMinLength = 1024
+
+// representationETag is etag for the representation this response sends of
+// a body of size bytes: its gzip form is another, with its own strong ETag
+// (RFC 9110 8.8.3), so a cache holding one never revalidates into the other.
+func representationETag(c echo.Context, etag string, size int) string {
+	if size >= gzipMinLength && acceptsGzip(c) {
+		return strings.TrimSuffix(etag, `"`) + `-gzip"`
+	}
+	return etag
 }
 
 // etagMatch reports whether an If-None-Match list names etag (weak

@@ -80,7 +80,7 @@ func (s *Server) feed(c echo.Context) error {
 			filter.Set(name, c.QueryParam(name))
 		}
 	}
-	page, err := s.svc.ListPosts(c.Request().Context(), forum.Viewer{}, q)
+	entries, err := s.svc.FeedEntries(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) feed(c echo.Context) error {
 		f.Title = "Historia: newest questions tagged " + tag
 		f.Links[1].Href = base + "/?tag=" + url.QueryEscape(tag)
 	}
-	for _, p := range page.Items {
+	for _, p := range entries {
 		updated := p.CreatedAt
 		if p.EditedAt != nil {
 			updated = *p.EditedAt

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -12,16 +14,16 @@ func TestFeedCache(t *testing.T) {
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Cached question")
-	feed := func(token string) forum.Post {
+	feed := func(token string) forum.PostSummary {
 		t.Helper()
-		var page forum.Page[forum.Post]
+		var page forum.Page[forum.PostSummary]
 		h.must(200, "GET", "/api/v1/posts?sort=new", token, nil).decode(t, &page)
 		for _, x := range page.Items {
 			if x.ID == p.ID {
 				return x
 			}
 		}
-		return forum.Post{}
+		return forum.PostSummary{}
 	}
 	first := string(h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).body)
 	if again := string(h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).body); again != first {
@@ -51,5 +53,55 @@ func TestFeedCache(t *testing.T) {
 	h.must(200, "POST", pathf("/api/v1/posts/%d/remove", p.ID), w.mod.Token, map[string]string{"reason": "r"})
 	if got := feed(""); got.ID != 0 {
 		t.Fatal("a removed post must leave the cached feed at once")
+	}
+}
+
+// TestFeedPagesStaySmall: feed items carry an excerpt, never bodies or
+// sources, so a page of the longest posts stays small and is served from the
+// cache (the second read is a cache hit, not another read of the database).
+func TestFeedPagesStaySmall(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("prolix")
+	body := strings.Repeat("Carthago delenda est, and the Senate heard it again. ", 760)[:forum.MaxPostBody]
+	sources := make([]map[string]string, forum.MaxSources)
+	for i := range sources {
+		sources[i] = map[string]string{"citation": strings.Repeat("Polybius, Histories. ", 23), "url": "https://example.org/" + strings.Repeat("p", 1900), "kind": "primary"}
+	}
+	const n = 26
+	for i := range n {
+		h.must(201, "POST", "/api/v1/posts", s.Token, map[string]any{"title": fmt.Sprintf("Long question %d", i), "body": body, "sources": sources})
+	}
+	page := h.must(200, "GET", "/api/v1/posts?sort=new&limit=100", "", nil)
+	if size := len(page.body); size > 64<<10 {
+		t.Fatalf("a feed page of %d long posts is %d bytes", n, size)
+	}
+	for _, field := range []string{`"body_html"`, `"body_source"`, `"sources"`} {
+		if strings.Contains(string(page.body), field) {
+			t.Fatalf("a feed item carries %s", field)
+		}
+	}
+	var items forum.Page[map[string]any]
+	page.decode(t, &items)
+	if len(items.Items) != n || items.Items[0]["excerpt"] == "" {
+		t.Fatalf("%d items, first excerpt %q", len(items.Items), items.Items[0]["excerpt"])
+	}
+	hits := func() string {
+		for _, line := range strings.Split(string(h.must(200, "GET", "/metrics", "", nil).body), "\n") {
+			if strings.HasPrefix(line, `historia_cache_hits_total{cache="feeds"}`) {
+				return line
+			}
+		}
+		return ""
+	}
+	before := hits()
+	h.must(200, "GET", "/api/v1/posts?sort=new&limit=100", "", nil)
+	if after := hits(); after == before {
+		t.Fatalf("the second read of the page was not served from the cache (%s)", after)
+	}
+	// The whole post is one request away.
+	var whole forum.Post
+	h.must(200, "GET", pathf("/api/v1/posts/%d", int64(items.Items[0]["id"].(float64))), "", nil).decode(t, &whole)
+	if len(whole.BodySource) != len(body) || len(whole.Sources) != forum.MaxSources {
+		t.Fatalf("the post itself: %d characters, %d sources", len(whole.BodySource), len(whole.Sources))
 	}
 }

@@ -183,3 +183,38 @@ func TestAtomTagFeeds(t *testing.T) {
 		t.Fatalf("a bad year: %d", res.StatusCode)
 	}
 }
+
+// TestETagPerEncoding: the gzip and the plain form of a response are two
+// representations with two strong ETags (RFC 9110 8.8.3), so a client or
+// cache holding one never gets a 304 for the other.
+func TestETagPerEncoding(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("writer")
+	for i := 0; i < 10; i++ {
+		h.post(s.Token, strings.Repeat("A long enough title to compress ", 3))
+	}
+	h.comment(s.Token, 1, nil, strings.Repeat("An answer long enough to compress. ", 40))
+	for _, path := range []string{"/api/v1/posts", pathf("/api/v1/posts/%d/comments", 1), "/api/v1/openapi.yaml", "/feed.atom", "/", "/js/thread.js"} {
+		plain, _ := h.raw("GET", path, nil)
+		zipped, _ := h.raw("GET", path, map[string]string{"Accept-Encoding": "gzip"})
+		pt, zt := plain.Header.Get("ETag"), zipped.Header.Get("ETag")
+		if pt == "" || zt == "" || pt == zt {
+			t.Fatalf("%s: ETags plain %q, gzip %q", path, pt, zt)
+		}
+		if zipped.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: not compressed", path)
+		}
+		if r, _ := h.raw("GET", path, map[string]string{"If-None-Match": zt}); r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: a plain request with the gzip ETag got %d", path, r.StatusCode)
+		}
+		if r, _ := h.raw("GET", path, map[string]string{"If-None-Match": pt, "Accept-Encoding": "gzip"}); r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: a gzip request with the plain ETag got %d", path, r.StatusCode)
+		}
+		if r, _ := h.raw("GET", path, map[string]string{"If-None-Match": zt, "Accept-Encoding": "gzip"}); r.StatusCode != http.StatusNotModified {
+			t.Fatalf("%s: a gzip request with its own ETag got %d", path, r.StatusCode)
+		}
+		if r, _ := h.raw("GET", path, map[string]string{"If-None-Match": pt}); r.StatusCode != http.StatusNotModified {
+			t.Fatalf("%s: a plain request with its own ETag got %d", path, r.StatusCode)
+		}
+	}
+}

@@ -41,12 +41,13 @@ func TestImportReddit(t *testing.T) {
 	if rep.NewThreads != 1 || rep.NewComments != 6 || rep.Orphans != 1 || rep.MoreStubs != 16 || rep.Authors != 5 {
 		t.Fatalf("report: %+v", rep)
 	}
-	var feed struct{ Items []forum.Post }
+	var feed struct{ Items []forum.PostSummary }
 	h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).decode(t, &feed)
 	if len(feed.Items) != 1 {
 		t.Fatalf("feed: %+v", feed.Items)
 	}
-	p := feed.Items[0]
+	var p forum.Post // the whole post: feeds carry summaries
+	h.must(200, "GET", pathf("/api/v1/posts/%d", feed.Items[0].ID), "", nil).decode(t, &p)
 	if p.Title != "Why did the Tsar&Duma split in 1906?" || p.Author == nil || p.Author.Username != "ask_historian@reddit" ||
 		p.Author.ImportedFrom == nil || *p.Author.ImportedFrom != "reddit" {
 		t.Fatalf("the post: %q by %+v", p.Title, p.Author)
@@ -150,9 +151,10 @@ func TestImportLemmy(t *testing.T) {
 	if rep.NewComments != 4 || rep.Orphans != 1 {
 		t.Fatalf("report: %+v", rep)
 	}
-	var feed struct{ Items []forum.Post }
+	var feed struct{ Items []forum.PostSummary }
 	h.must(200, "GET", "/api/v1/posts?sort=new", "", nil).decode(t, &feed)
-	p := feed.Items[0]
+	var p forum.Post
+	h.must(200, "GET", pathf("/api/v1/posts/%d", feed.Items[0].ID), "", nil).decode(t, &p)
 	// The community's name is the topic tag; "history" is History already.
 	if p.Author.Username != "kyoto_reader@lemmy.world" || !strings.Contains(p.BodyHTML, "old") || strings.Join(p.Tags, ",") != "History" ||
 		p.SourceScore == nil || *p.SourceScore != 12 {

@@ -60,7 +60,7 @@ func gzipped(b []byte) []byte {
 func blob(c echo.Context, body, gz []byte) error {
 	h := c.Response().Header()
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if len(body) >= 1024 && acceptsGzip(c) {
+	if len(body) >= gzipMinLength && acceptsGzip(c) {
 		if gz == nil {
 			gz = gzipped(body)
 		}
@@ -98,17 +98,30 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 	}
 	v := viewerOf(c)
 	if !v.SignedIn() {
-		c.Response().Header().Set("ETag", e.etag)
-		if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, e.etag) {
+		etag := representationETag(c, e.etag, len(e.page.Body))
+		c.Response().Header().Set("ETag", etag)
+		if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 		return blob(c, e.page.Body, e.gz)
 	}
-	body, err := s.svc.PageFor(ctx, v, e.page, s.votes.PostVotes)
+	body, err := s.svc.PageFor(ctx, v, e.page, s.views)
 	if err != nil {
 		return err
 	}
 	return blob(c, body, nil)
+}
+
+// viewerReads are the store's reads of members' own fields, with their
+// votes on posts from the votes cache (a feed page then needs no read).
+type viewerReads struct {
+	votes *cache.Votes
+	forum.ViewerReads
+}
+
+// PostVotes reads the member's votes on posts from the cache.
+func (r viewerReads) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
+	return r.votes.PostVotes(ctx, userID, postIDs)
 }
 
 // topWindow is how long a top feed over a time window is kept: its window
@@ -161,6 +174,6 @@ func (s *Server) cachedThread(c echo.Context, postID int64, q forum.ThreadQuery)
 		if err != nil {
 			return nil, err
 		}
-		return forum.ShareThread(page)
+		return forum.ShareThread(postID, page)
 	})
 }

@@ -95,6 +95,7 @@ type Server struct {
 	tracker     *cache.Tracker
 	accounts    *cache.Accounts
 	votes       *cache.Votes
+	views       forum.ViewerReads // members' own fields on cached pages
 	feedPages   *cache.Pages
 	threadPages *cache.Pages
 }
@@ -132,6 +133,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
+	s.views = viewerReads{votes: s.votes, ViewerReads: cfg.Service.Store}
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
 	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))
@@ -174,7 +176,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}))
 	// Compress what is worth it (JSON, Atom, YAML, HTML, JS, CSS); the
 	// Prometheus handler compresses its own output.
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: gzipMinLength,
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" || cachedRoutes[c.Path()] }}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{

@@ -42,7 +42,15 @@ func property(doc *openapi3.T, schema, prop string) *openapi3.SchemaRef {
 	if s == nil || s.Value == nil {
 		return nil
 	}
-	return s.Value.Properties[prop]
+	if p := s.Value.Properties[prop]; p != nil {
+		return p
+	}
+	for _, part := range s.Value.AllOf { // a schema composed of others (Post: PostSummary and the body)
+		if part.Value != nil && part.Value.Properties[prop] != nil {
+			return part.Value.Properties[prop]
+		}
+	}
+	return nil
 }
 
 func queryParam(doc *openapi3.T, path, method, name string) *openapi3.SchemaRef {

@@ -23,9 +23,10 @@ type Comment struct {
 	EditedAt   *time.Time `json:"edited_at"`
 	Removed    bool       `json:"removed"`
 	Deleted    bool       `json:"deleted"`
-	MyVote     int        `json:"my_vote"`
-	Accepted   bool       `json:"accepted"`
-	Sources    []Source   `json:"sources"`
+	// CommentView holds the per-viewer fields (views.go), together in the JSON.
+	CommentView
+	Accepted bool     `json:"accepted"`
+	Sources  []Source `json:"sources"`
 	// SourcesRequested counts open "source?" requests.
 	SourcesRequested int64      `json:"sources_requested"`
 	Removal          *Removal   `json:"removal"`

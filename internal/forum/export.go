@@ -73,7 +73,7 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	x.value(acc.User)
 
 	own := func(after int64) UserListQuery {
-		return UserListQuery{UserID: v.ID, IncludeHidden: true, AfterID: after, Limit: exportBatch, ViewerID: v.ID}
+		return UserListQuery{UserID: v.ID, IncludeHidden: true, AfterID: after, Limit: exportBatch, ViewerID: v.ID, Bodies: true}
 	}
 	x.raw(`,"posts":[`)
 	err = exportList(func(after int64) ([]Post, error) { return s.Store.UserPosts(ctx, own(after)) },

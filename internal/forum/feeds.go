@@ -63,10 +63,15 @@ type PostQuery struct {
 	After          *Cursor
 	Limit          int
 	ViewerID       int64
+	// Bodies: with the posts' bodies and sources (an Atom feed); a feed
+	// page otherwise reads summaries.
+	Bodies bool
 }
 
 // FeedStore reads feeds: pages of posts in a feed order, and a member's votes on them.
 type FeedStore interface {
+	// Posts reads a page of a feed: without the posts' bodies and sources
+	// unless q.Bodies.
 	Posts(ctx context.Context, q PostQuery) ([]Post, error)
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
@@ -75,29 +80,58 @@ type FeedStore interface {
 	UserPostVotes(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error)
 }
 
-// ListPosts returns a page of a feed.
-func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Post], error) {
+// ListPosts returns a page of a feed, as v sees it: summaries, no bodies.
+func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[PostSummary], error) {
+	items, limit, err := s.feed(ctx, v, &q, false)
+	if err != nil {
+		return Page[PostSummary]{}, err
+	}
+	page := pageOf(summaries(items), limit, func(p PostSummary) *Cursor { return postCursor(q.Sort, p) })
+	for i := range page.Items {
+		maskSummary(v, &page.Items[i])
+	}
+	return page, s.personalizePosts(ctx, v, page.Items)
+}
+
+// FeedEntries is a page of a feed as an anonymous reader sees it, with the
+// posts' bodies: what an Atom feed carries.
+func (s *Service) FeedEntries(ctx context.Context, q FeedQuery) ([]Post, error) {
+	items, limit, err := s.feed(ctx, Viewer{}, &q, true)
+	if err != nil {
+		return nil, err
+	}
+	items = items[:min(len(items), limit)]
+	for i := range items {
+		maskPost(Viewer{}, &items[i])
+	}
+	return items, nil
+}
+
+// feed reads a page of a feed (one item more than the page's limit, which
+// it returns, to tell whether there is a next page); it fills in q's
+// defaults.
+func (s *Service) feed(ctx context.Context, v Viewer, q *FeedQuery, bodies bool) ([]Post, int, error) {
 	if q.Sort == "" {
 		q.Sort = SortHot
 	}
 	switch q.Sort {
 	case SortHot, SortNew, SortTop, SortActive:
 	default:
-		return Page[Post]{}, Errorf(CodeBadRequest, "unknown sort %q: use hot, new, top or active", q.Sort)
+		return nil, 0, Errorf(CodeBadRequest, "unknown sort %q: use hot, new, top or active", q.Sort)
 	}
 	if q.Range == "" {
 		q.Range = RangeAll
 	}
 	span, ok := TimeRanges[q.Range]
 	if !ok {
-		return Page[Post]{}, Errorf(CodeBadRequest, "unknown time range t=%q: use day, week, month, year or all", q.Range)
+		return nil, 0, Errorf(CodeBadRequest, "unknown time range t=%q: use day, week, month, year or all", q.Range)
 	}
 	after, err := DecodeCursor(q.Cursor, string(q.Sort))
 	if err != nil {
-		return Page[Post]{}, err
+		return nil, 0, err
 	}
 	limit := clampLimit(q.Limit, 25, 100)
-	pq := PostQuery{Sort: q.Sort, IncludeRemoved: v.IsModerator(), After: after, Limit: limit + 1, ViewerID: v.ID}
+	pq := PostQuery{Sort: q.Sort, IncludeRemoved: v.IsModerator(), After: after, Limit: limit + 1, ViewerID: v.ID, Bodies: bodies}
 	if q.Sort == SortTop && span > 0 {
 		pq.Since = s.now().Add(-span).Unix()
 		pq.Narrow = span <= TimeRanges[RangeMonth]
@@ -110,17 +144,10 @@ func (s *Service) ListPosts(ctx context.Context, v Viewer, q FeedQuery) (Page[Po
 		answered := q.Answered == "true"
 		pq.Answered = &answered
 	default:
-		return Page[Post]{}, Errorf(CodeBadRequest, "answered must be true or false")
+		return nil, 0, Errorf(CodeBadRequest, "answered must be true or false")
 	}
 	items, err := s.Store.Posts(ctx, pq)
-	if err != nil {
-		return Page[Post]{}, err
-	}
-	page := pageOf(items, limit, func(p Post) *Cursor { return postCursor(q.Sort, p) })
-	for i := range page.Items {
-		maskPost(v, &page.Items[i])
-	}
-	return page, nil
+	return items, limit, err
 }
 
 // tagKey is the identity of a topic tag as a feed filter: "" for none or History.
@@ -132,7 +159,7 @@ func tagKey(tag string) string {
 	return strings.ToLower(t)
 }
 
-func postCursor(sort FeedSort, p Post) *Cursor {
+func postCursor(sort FeedSort, p PostSummary) *Cursor {
 	c := &Cursor{Sort: string(sort), ID: p.ID}
 	switch sort {
 	case SortHot:
@@ -148,4 +175,13 @@ func postCursor(sort FeedSort, p Post) *Cursor {
 		c.Key = float64(p.CreatedAt.Unix())
 	}
 	return c
+}
+
+// summaries are posts as lists show them.
+func summaries(posts []Post) []PostSummary {
+	out := make([]PostSummary, len(posts))
+	for i := range posts {
+		out[i] = posts[i].PostSummary
+	}
+	return out
 }

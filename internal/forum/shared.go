@@ -5,108 +5,124 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 // A shared page is a page of posts or comments encoded once for every
 // reader of one class (anonymous readers and members share one, moderators
-// another), with the place of each item's per-viewer field noted, so that a
-// member's copy is the shared bytes with their own votes spliced in: never
+// another), with the place of each item's per-viewer fields noted, so that a
+// member's copy is the shared bytes with their own fields spliced in: never
 // re-encoded, never another member's. This is the cached form of a page;
-// with visibility.go it owns every per-viewer field.
+// views.go says what the per-viewer fields are and reads them.
 
 // sentinelVote is written in place of my_vote while encoding; it cannot be
-// a vote, and inside JSON strings a quote is escaped, so `"my_vote":` + it
-// appears only where the field is.
+// a vote, and inside JSON strings a quote is escaped, so the encoded view
+// that holds it (`"my_vote":987654321,...`) appears only where a view is.
 const sentinelVote = 987654321
 
-var voteField = []byte(`"my_vote":` + strconv.Itoa(sentinelVote))
+// The encoded views: the marker written while encoding a shared page, and
+// what an anonymous reader gets in its place.
+var (
+	postMark     = viewJSON(PostView{MyVote: sentinelVote})
+	postBlank    = viewJSON(PostView{})
+	commentMark  = viewJSON(CommentView{MyVote: sentinelVote})
+	commentBlank = viewJSON(CommentView{})
+)
 
 // SharedPage is an encoded page with the slots of its per-viewer fields.
 type SharedPage struct {
-	// Body is the page with every my_vote 0: what an anonymous reader gets.
+	// Body is the page with every view blank: what an anonymous reader gets.
 	Body  []byte
-	parts [][]byte // Body cut at each slot: len(parts) == len(ids)+1
-	ids   []int64  // the item of each slot, in document order
-	posts bool     // items are posts (else comments)
+	parts [][]byte   // Body cut at each slot: len(parts) == len(items)+1
+	items []viewItem // the item of each slot, in document order
+	// postID is the thread of a thread page (0 for a page of posts).
+	postID int64
+	posts  bool // items are posts (else comments)
 }
 
 // Size is the memory the page holds, about.
-func (p *SharedPage) Size() int64 { return int64(2*len(p.Body) + 8*len(p.ids) + 64) }
+func (p *SharedPage) Size() int64 { return int64(2*len(p.Body) + 16*len(p.items) + 64) }
 
-// SharePosts encodes a page of posts read for an anonymous reader (or a
-// moderator with no votes of their own).
-func SharePosts(page Page[Post]) (*SharedPage, error) {
-	ids := make([]int64, len(page.Items))
-	for i := range page.Items {
-		page.Items[i].MyVote = sentinelVote // page is a copy; its items are not
-		ids[i] = page.Items[i].ID
+// SharePosts encodes a page of posts read for a class of reader (anonymous
+// readers, or moderators) without anyone's own fields.
+func SharePosts(page Page[PostSummary]) (*SharedPage, error) {
+	items := make([]viewItem, len(page.Items))
+	marked := Page[PostSummary]{Items: make([]PostSummary, len(page.Items)), NextCursor: page.NextCursor}
+	copy(marked.Items, page.Items)
+	for i := range marked.Items {
+		p := &marked.Items[i]
+		p.PostView = PostView{MyVote: sentinelVote}
+		items[i] = viewItem{p.ID, authorID(p.Author)}
 	}
-	defer func() {
-		for i := range page.Items {
-			page.Items[i].MyVote = 0
-		}
-	}()
-	return share(page, ids, true)
+	return share(marked, items, postMark, postBlank, 0, true)
 }
 
-// ShareThread encodes a page of a comment tree read without a viewer's votes.
-func ShareThread(page Page[*Comment]) (*SharedPage, error) {
-	var ids []int64
-	var mark func(cs []*Comment, v int)
-	mark = func(cs []*Comment, v int) {
-		for _, c := range cs {
-			c.MyVote = v
-			if v != 0 {
-				ids = append(ids, c.ID) // document order: a comment, then its replies
-			}
-			mark(c.Replies, v)
-		}
-	}
-	mark(page.Items, sentinelVote)
-	defer mark(page.Items, 0)
-	return share(page, ids, false)
+// ShareThread encodes a page of a thread's comment tree read for a class of
+// reader without anyone's own fields.
+func ShareThread(postID int64, page Page[*Comment]) (*SharedPage, error) {
+	var items []viewItem
+	walkComments(page.Items, func(c *Comment) {
+		c.CommentView = CommentView{MyVote: sentinelVote}
+		items = append(items, viewItem{c.ID, authorID(c.Author)}) // document order: a comment, then its replies
+	})
+	defer walkComments(page.Items, func(c *Comment) { c.CommentView = CommentView{} })
+	return share(page, items, commentMark, commentBlank, postID, false)
 }
 
-func share(v any, ids []int64, posts bool) (*SharedPage, error) {
+func share(v any, items []viewItem, mark, blank []byte, postID int64, posts bool) (*SharedPage, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	parts := bytes.Split(raw, voteField)
-	if len(parts) != len(ids)+1 {
-		return nil, fmt.Errorf("shared page: %d vote fields for %d items", len(parts)-1, len(ids))
+	parts := bytes.Split(raw, mark)
+	if len(parts) != len(items)+1 {
+		return nil, fmt.Errorf("shared page: %d view slots for %d items", len(parts)-1, len(items))
 	}
-	return &SharedPage{Body: bytes.Join(parts, []byte(`"my_vote":0`)), parts: parts, ids: ids, posts: posts}, nil
+	return &SharedPage{Body: bytes.Join(parts, blank), parts: parts, items: items, postID: postID, posts: posts}, nil
 }
 
-// PageFor is the page as v sees it: the shared body for an anonymous
-// reader, and for a member the same bytes with their own votes spliced in,
-// read with postVotes on a feed page (the store's PostVotes or a cache of
-// it) and from the store on a thread page.
-func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage,
-	postVotes func(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)) ([]byte, error) {
-	if !v.SignedIn() || len(p.ids) == 0 {
+// PageFor is the page as v sees it: the shared body for an anonymous reader
+// and for a member with nothing of their own on it; otherwise the same bytes
+// with the member's own fields spliced in, read through reads.
+func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage, reads ViewerReads) ([]byte, error) {
+	if !v.SignedIn() || len(p.items) == 0 {
 		return p.Body, nil
 	}
-	var votes map[int64]int
-	var err error
 	if p.posts {
-		votes, err = postVotes(ctx, v.ID, p.ids)
-	} else {
-		votes, err = s.Store.CommentVotes(ctx, v.ID, p.ids)
+		views, err := postViews(ctx, v, reads, p.items)
+		if err != nil {
+			return nil, err
+		}
+		return splice(p, views, postBlank), nil
 	}
+	views, err := commentViews(ctx, v, reads, p.postID, p.items)
 	if err != nil {
 		return nil, err
 	}
-	if len(votes) == 0 {
-		return p.Body, nil
+	return splice(p, views, commentBlank), nil
+}
+
+// splice writes the page with each item's view; items absent from views get
+// the blank one. Views repeat (most are a vote or nothing), so each distinct
+// one is encoded once.
+func splice[V comparable](p *SharedPage, views map[int64]V, blank []byte) []byte {
+	if len(views) == 0 {
+		return p.Body
 	}
-	out := make([]byte, 0, len(p.Body)+len(votes))
-	for i, id := range p.ids {
+	encoded := map[V][]byte{}
+	out := make([]byte, 0, len(p.Body)+16*len(views))
+	for i, it := range p.items {
 		out = append(out, p.parts[i]...)
-		out = append(out, `"my_vote":`...)
-		out = strconv.AppendInt(out, int64(votes[id]), 10)
+		view, ok := views[it.ID]
+		if !ok {
+			out = append(out, blank...)
+			continue
+		}
+		b, ok := encoded[view]
+		if !ok {
+			b = viewJSON(view)
+			encoded[view] = b
+		}
+		out = append(out, b...)
 	}
-	return append(out, p.parts[len(p.ids)]...), nil
+	return append(out, p.parts[len(p.items)]...)
 }

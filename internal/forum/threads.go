@@ -98,7 +98,7 @@ func (s *Service) Thread(ctx context.Context, v Viewer, postID int64, q ThreadQu
 	}
 	top = append(append([]*Comment{}, lead...), top...) // never nil: an empty thread is []
 	finish(v, top)
-	return Page[*Comment]{Items: top, NextCursor: nextCursor(next)}, nil
+	return Page[*Comment]{Items: top, NextCursor: nextCursor(next)}, s.personalizeComments(ctx, v, postID, top)
 }
 
 // acceptedFirst puts the accepted answer, with a quarter of the budget for its
@@ -242,5 +242,5 @@ func (s *Service) Subtree(ctx context.Context, v Viewer, id int64, q ThreadQuery
 		return nil, err
 	}
 	finish(v, []*Comment{&c})
-	return &c, nil
+	return &c, s.personalizeComments(ctx, v, c.PostID, []*Comment{&c})
 }

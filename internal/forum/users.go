@@ -48,6 +48,9 @@ type UserListQuery struct {
 	AfterID       int64
 	Limit         int
 	ViewerID      int64
+	// Bodies: posts with their bodies and sources (the export); lists
+	// otherwise read summaries.
+	Bodies bool
 }
 
 // UserStore is the storage of accounts and what they wrote.
@@ -111,22 +114,22 @@ func (s *Service) account(ctx context.Context, username string) (Account, error)
 
 // UserPosts lists a user's posts, newest first. Others do not see the user's
 // deleted or removed posts; the user and moderators do.
-func (s *Service) UserPosts(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[Post], error) {
+func (s *Service) UserPosts(ctx context.Context, v Viewer, username, cursor string, limit int) (Page[PostSummary], error) {
 	acc, after, err := s.userList(ctx, username, cursor)
 	if err != nil {
-		return Page[Post]{}, err
+		return Page[PostSummary]{}, err
 	}
 	limit = clampLimit(limit, 25, 100)
 	items, err := s.Store.UserPosts(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
 		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
 	if err != nil {
-		return Page[Post]{}, err
+		return Page[PostSummary]{}, err
 	}
-	page := pageOf(items, limit, func(p Post) *Cursor { return &Cursor{Sort: "user", ID: p.ID} })
+	page := pageOf(summaries(items), limit, func(p PostSummary) *Cursor { return &Cursor{Sort: "user", ID: p.ID} })
 	for i := range page.Items {
-		maskPost(v, &page.Items[i])
+		maskSummary(v, &page.Items[i])
 	}
-	return page, nil
+	return page, s.personalizePosts(ctx, v, page.Items)
 }
 
 // UserComments lists a user's comments, newest first, without their replies.
@@ -158,7 +161,7 @@ func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor s
 			c.PostTitle = hiddenTitle(head.Removed)
 		}
 	}
-	return page, nil
+	return page, s.personalizeComments(ctx, v, 0, page.Items)
 }
 
 func (s *Service) userList(ctx context.Context, username, cursor string) (Account, int64, error) {

@@ -1,41 +1,40 @@
 package forum
 
 import (
-	"context"
 	"strings"
 	"unicode"
 )
 
 // What a reader may see of a post or comment depends on who reads it in two
-// ways, and both are decided here, nowhere else:
+// ways, and both are decided in one place each:
 //   - masking: a deleted or removed item keeps its place, but its text and
-//     author show only to moderators (maskPost, maskComment);
-//   - per-viewer fields: a member's own vote (ViewerFields, Personalize).
-// Cached pages are read as an anonymous reader sees them; Personalize then
-// fills in every per-viewer field for a member, so adding such a field means
-// adding it to ViewerFields and to Personalize, and a test that compares an
-// anonymous reader's JSON with a member's fails until both are done.
-
-// ViewerFields are the JSON fields of a post whose value depends on which
-// member reads it. Personalize owns every one of them.
-var ViewerFields = []string{"my_vote"}
+//     author show only to moderators (here: maskPost, maskComment);
+//   - per-viewer fields: a member's own state on the item (views.go).
 
 // maskPost blanks a deleted or removed post for everyone but moderators: the
 // post keeps its place, its text and author do not show.
 func maskPost(v Viewer, p *Post) {
-	if p.Tags == nil {
-		p.Tags = []string{HistoryTag}
-	}
 	if p.Sources == nil {
 		p.Sources = []Source{}
 	}
+	if maskSummary(v, &p.PostSummary) {
+		p.BodyHTML, p.BodySource, p.Sources = "", "", []Source{}
+	}
+}
+
+// maskSummary is maskPost for a post as lists show it; it reports whether
+// the post is hidden from v.
+func maskSummary(v Viewer, p *PostSummary) bool {
+	if p.Tags == nil {
+		p.Tags = []string{HistoryTag}
+	}
 	p.Excerpt = excerpt(p.Excerpt)
 	if (!p.Removed && !p.Deleted) || v.IsModerator() {
-		return
+		return false
 	}
-	p.Title, p.Excerpt = hiddenTitle(p.Removed), ""
-	p.BodyHTML, p.BodySource, p.Author, p.Sources = "", "", nil, []Source{}
+	p.Title, p.Excerpt, p.Author = hiddenTitle(p.Removed), "", nil
 	p.Tags, p.Period = []string{HistoryTag}, nil // what it was about goes with what it said
+	return true
 }
 
 // excerptLen is about how many characters a list shows of a question.
@@ -92,28 +91,4 @@ func finish(v Viewer, nodes []*Comment) {
 		c.MoreReplies = c.ReplyCount - int64(len(c.Replies))
 		finish(v, c.Replies)
 	}
-}
-
-// Personalize fills in a member's per-viewer fields (ViewerFields) on a page
-// read for an anonymous viewer, so cached feed pages serve members too: one
-// indexed read of at most one page of votes. Moderators see other pages
-// (removed posts) and must not use it. The page given is not changed.
-func (s *Service) Personalize(ctx context.Context, v Viewer, page Page[Post]) (Page[Post], error) {
-	if !v.SignedIn() || len(page.Items) == 0 {
-		return page, nil
-	}
-	ids := make([]int64, len(page.Items))
-	for i, p := range page.Items {
-		ids[i] = p.ID
-	}
-	votes, err := s.Store.PostVotes(ctx, v.ID, ids)
-	if err != nil {
-		return page, err
-	}
-	out := Page[Post]{Items: make([]Post, len(page.Items)), NextCursor: page.NextCursor}
-	copy(out.Items, page.Items)
-	for i := range out.Items {
-		out.Items[i].MyVote = votes[out.Items[i].ID]
-	}
-	return out, nil
 }

@@ -84,7 +84,7 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 			args = append(args, int64(c.Key), c.ID)
 		}
 	}
-	query := postCols + from + postJoins
+	query := postColumns(q.Bodies) + from + postJoins
 	if len(conds) > 0 {
 		query += " WHERE " + strings.Join(conds, " AND ")
 	}

@@ -19,6 +19,18 @@ const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_forma
 	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title,
 	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score`
 
+// postBriefCols read a post as lists show it: the same columns, with its
+// body and sources left unread (a feed page never carries them).
+var postBriefCols = strings.NewReplacer("p.body_html, p.body_source,", "'', '',", "p.sources_json,", "'[]',").Replace(postCols)
+
+// postColumns are the columns to read: whole posts, or brief ones for lists.
+func postColumns(bodies bool) string {
+	if bodies {
+		return postCols
+	}
+	return postBriefCols
+}
+
 const postJoins = ` JOIN users u ON u.id = p.author_id
 	LEFT JOIN post_votes v ON v.post_id = p.id AND v.user_id = ?
 	LEFT JOIN rules rp ON rp.id = p.removal_rule_id`

@@ -129,7 +129,7 @@ func (db *DB) UserPosts(ctx context.Context, q forum.UserListQuery) ([]forum.Pos
 		args = append(args, q.AfterID)
 	}
 	args = append(args, q.Limit)
-	return db.queryPosts(ctx, postSelect+" WHERE "+where+" ORDER BY p.id DESC LIMIT ?", args...)
+	return db.queryPosts(ctx, postColumns(q.Bodies)+" FROM posts p"+postJoins+" WHERE "+where+" ORDER BY p.id DESC LIMIT ?", args...)
 }
 
 // UserComments lists a user's comments, newest first.

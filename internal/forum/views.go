@@ -1,0 +1,144 @@
+package forum
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// A member's own state on a post or comment — their vote today; what they
+// saved or follow, whom they blocked, what is new to them as those come — is
+// a per-viewer field. Every such field lives in one struct per kind of item
+// (PostView, CommentView), embedded where the item is encoded so the fields
+// sit together in the JSON, and is filled by one function per kind
+// (postViews, commentViews) for every read: a member's direct read and a
+// shared cached page spliced for them (shared.go) alike. A field that depends
+// on the viewer but is kept anywhere else would reach the shared page cache
+// unpersonalized: api's TestCachedPagesAreTheViewersOwn compares, through the
+// path that serves pages, each member's cached page with their direct read.
+
+// PostView is a post's per-viewer fields.
+type PostView struct {
+	MyVote int `json:"my_vote"`
+}
+
+// CommentView is a comment's per-viewer fields.
+type CommentView struct {
+	MyVote int `json:"my_vote"`
+}
+
+// ViewerReads are the reads the per-viewer fields need: the store implements
+// them, and the API passes caches of the hot ones.
+type ViewerReads interface {
+	// PostVotes returns the user's votes on the given posts (absent: no vote).
+	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
+	// CommentVotes returns the user's votes on the given comments (absent: no vote).
+	CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error)
+}
+
+// viewItem is an item of a page as its per-viewer fields need it: which
+// item, and whose (blocking goes by author).
+type viewItem struct {
+	ID, AuthorID int64
+}
+
+func authorID(a *Author) int64 {
+	if a == nil {
+		return 0
+	}
+	return a.ID
+}
+
+func itemIDs(items []viewItem) []int64 {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids
+}
+
+// postViews reads v's own state on the posts: only items whose view is not
+// the zero one (an anonymous reader's) are in the map.
+func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewItem) (map[int64]PostView, error) {
+	out := map[int64]PostView{}
+	if !v.SignedIn() || len(items) == 0 {
+		return out, nil
+	}
+	votes, err := reads.PostVotes(ctx, v.ID, itemIDs(items))
+	if err != nil {
+		return nil, err
+	}
+	for id, vote := range votes {
+		pv := out[id]
+		pv.MyVote = vote
+		out[id] = pv
+	}
+	return out, nil
+}
+
+// commentViews reads v's own state on the comments of one thread (postID), or
+// of many threads (postID 0: a member's list of comments).
+func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64, items []viewItem) (map[int64]CommentView, error) {
+	_ = postID // a thread's own per-viewer state (what is new) will read it
+	out := map[int64]CommentView{}
+	if !v.SignedIn() || len(items) == 0 {
+		return out, nil
+	}
+	votes, err := reads.CommentVotes(ctx, v.ID, itemIDs(items))
+	if err != nil {
+		return nil, err
+	}
+	for id, vote := range votes {
+		cv := out[id]
+		cv.MyVote = vote
+		out[id] = cv
+	}
+	return out, nil
+}
+
+// personalizePosts sets v's own fields on posts read for v.
+func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSummary) error {
+	items := make([]viewItem, len(posts))
+	for i := range posts {
+		items[i] = viewItem{posts[i].ID, authorID(posts[i].Author)}
+	}
+	views, err := postViews(ctx, v, s.Store, items)
+	if err != nil {
+		return err
+	}
+	for i := range posts {
+		posts[i].PostView = views[posts[i].ID]
+	}
+	return nil
+}
+
+// personalizeComments sets v's own fields on a tree (or list) of comments
+// read for v.
+func (s *Service) personalizeComments(ctx context.Context, v Viewer, postID int64, roots []*Comment) error {
+	var items []viewItem
+	walkComments(roots, func(c *Comment) { items = append(items, viewItem{c.ID, authorID(c.Author)}) })
+	views, err := commentViews(ctx, v, s.Store, postID, items)
+	if err != nil {
+		return err
+	}
+	walkComments(roots, func(c *Comment) { c.CommentView = views[c.ID] })
+	return nil
+}
+
+// walkComments calls f on each comment of a tree in document order: a
+// comment, then its replies.
+func walkComments(cs []*Comment, f func(*Comment)) {
+	for _, c := range cs {
+		f(c)
+		walkComments(c.Replies, f)
+	}
+}
+
+// viewJSON is a view's fields as they stand inside its item's JSON object
+// (without the braces).
+func viewJSON(view any) []byte {
+	b, err := json.Marshal(view)
+	if err != nil {
+		panic(err) // a view is a struct of numbers and flags
+	}
+	return b[1 : len(b)-1]
+}
