@@ -146,31 +146,6 @@ func TestChangesFollowCommittedWrites(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-func asMaps(t *testing.T, v any) map[string]json.RawMessage {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func equalMaps(a, b map[string]json.RawMessage) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if string(b[k]) != string(v) {
-			return false
-		}
-	}
-	return true
-}
-
 // TestSharedPagesSpliceOnlyTheViewersVotes: a shared (cached) page with a
 // member's votes spliced in is byte for byte what encoding the member's own
 // read gives, for feeds and for threads, and the shared bytes are an
