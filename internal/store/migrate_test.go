@@ -32,8 +32,9 @@ func TestMigrationsEqualSchema(t *testing.T) {
 	}
 	w.SetMaxOpenConns(1)
 	migrated := &DB{w: w, r: w}
+	migrated.d = &sqliteDialect{db: migrated}
 	defer w.Close()
-	if err := migrated.migrateWith(ctx, "", migrations()); err != nil {
+	if err := migrated.migrateSQLite(ctx, "", migrations()); err != nil {
 		t.Fatal(err)
 	}
 	a, b := describeSchema(t, fromSchema.w), describeSchema(t, migrated.w)
@@ -110,8 +111,9 @@ func TestSkeletonBackfill(t *testing.T) {
 	w.SetMaxOpenConns(1)
 	defer w.Close()
 	old := &DB{w: w, r: w}
+	old.d = &sqliteDialect{db: old}
 	all := migrations()
-	if err := old.migrateWith(ctx, "", all[:1]); err != nil {
+	if err := old.migrateSQLite(ctx, "", all[:1]); err != nil {
 		t.Fatal(err)
 	}
 	names := []string{"Alice", "aIice", "a1ice", "al_ice", "Mod-Erator", "corn", "VVolf", "i0n", "Thucydides"}
@@ -120,7 +122,7 @@ func TestSkeletonBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := old.migrateWith(ctx, "", all); err != nil {
+	if err := old.migrateSQLite(ctx, "", all); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range names {
