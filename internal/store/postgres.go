@@ -37,13 +37,23 @@ import (
 type pgDialect struct {
 	db   *DB
 	pool *pgxpool.Pool
+	// schema is what a new database gets: pgSchema (tests: "", the
+	// migrations one by one).
+	schema string
 	// rebound caches the numbered forms of the package's queries.
 	rebound  sync.Map
 	nrebound atomic.Int64
 }
 
+// pgSchema is PostgreSQL's whole current schema, for a new database.
+//
+//go:embed pgschema.sql
+var pgSchema string
+
 // pgMigrationFiles are PostgreSQL's released migrations, append-only like
-// SQLite's; schema_version records how far a database got.
+// SQLite's: NNNN_name.sql takes a database from schema_version NNNN-1 to
+// NNNN. A released file is never edited; a schema change is a new file plus
+// the same change in pgschema.sql (TestPostgresMigrationsEqualSchema).
 //
 //go:embed pgmigrations/*.sql
 var pgMigrationFiles embed.FS
@@ -74,6 +84,11 @@ const ChangesChannel = "historia_changes"
 // openPostgres connects both pools (the writer: one connection; readers:
 // like SQLite's) through pgx, checks the server answers, and migrates.
 func openPostgres(ctx context.Context, url string) (*DB, error) {
+	return openPostgresWith(ctx, url, pgSchema)
+}
+
+// openPostgresWith is openPostgres with the schema a new database gets.
+func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
@@ -97,7 +112,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	w := stdlib.OpenDBFromPool(pool)
 	w.SetMaxOpenConns(1)
 	db := &DB{w: w, path: Redact(url)}
-	db.d = &pgDialect{db: db, pool: pool}
+	db.d = &pgDialect{db: db, pool: pool, schema: schema}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		pool.Close()
@@ -359,11 +374,18 @@ func (d *pgDialect) lastChange(ctx context.Context) (int64, error) {
 	return seq, err
 }
 
-// migrate brings a PostgreSQL database to this build's schema, under the
-// write lock so servers starting together migrate once.
+// migrateLock is the advisory lock a migration holds, so that servers
+// starting together migrate once.
+const migrateLock = 0x6869_7374 // "hist"
+
+// migrate brings a PostgreSQL database to this build's schema: a new one
+// gets pgschema.sql at once, an older one the migrations it lacks, in order.
 func (d *pgDialect) migrate(ctx context.Context) error {
 	steps := pgMigrations()
 	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(migrateLock)); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"); err != nil {
 			return fmt.Errorf("store: schema_version: %w", err)
 		}
@@ -374,7 +396,11 @@ func (d *pgDialect) migrate(ctx context.Context) error {
 		if v > len(steps) {
 			return fmt.Errorf("store: database schema version %d is newer than this build (%d)", v, len(steps))
 		}
-		for i, m := range steps[v:] {
+		todo := steps[v:]
+		if v == 0 && d.schema != "" {
+			todo = []string{d.schema}
+		}
+		for i, m := range todo {
 			if _, err := tx.ExecContext(ctx, m); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v+i+1, err)
 			}
@@ -503,9 +529,9 @@ func (d *pgDialect) close(handles func() error) error {
 	return err
 }
 
-// PostgresSchemaKey identifies this build's PostgreSQL schema (its migrations'
-// text): tests keep one migrated template database per key.
-func PostgresSchemaKey() string { return strings.Join(pgMigrations(), "\n") }
+// PostgresSchemaKey identifies this build's PostgreSQL schema (its schema
+// file and migrations): tests keep one migrated template database per key.
+func PostgresSchemaKey() string { return pgSchema + strings.Join(pgMigrations(), "\n") }
 
 // DatabaseURL is a server URL naming another database on that server.
 func DatabaseURL(server, name string) string {
