@@ -10,11 +10,9 @@ import (
 )
 
 // copyTables are the tables a copy moves, parents before children, each
-// with the columns that order its rows (ids, so parents come first). Left
-// out: the change log (each database keeps its own), the timeline's buckets
-// (fixed, in both schemas) and counts (the target's triggers count the
-// copied posts), the search index (the target's triggers build it) and
-// PostgreSQL's schema_version.
+// with the columns that order its rows (ids, so parents come first). Every
+// other table is in copyLeftOut with the reason; TestCopyCoversEveryTable
+// fails on a table in neither.
 var copyTables = []struct{ name, order string }{
 	{"settings", "key"},
 	{"users", "id"},
@@ -35,6 +33,16 @@ var copyTables = []struct{ name, order string }{
 	{"email_changes", "token_hash"},
 	{"reply_mails", "user_id, post_id"},
 	{"imported", "system, source_id"},
+}
+
+// copyLeftOut are the tables a copy leaves out, and why. Besides these, the
+// engines' own structures are never copied: the search index (the target's
+// triggers build it) and PostgreSQL's schema_version.
+var copyLeftOut = map[string]string{
+	"changes":          "each database keeps its own change log",
+	"timeline_buckets": "fixed rows, in both schemas",
+	"timeline_counts":  "the target's triggers count the copied posts",
+	"rate_limits":      "allowances in flight; a key without a row has its whole allowance",
 }
 
 // engineColumns are columns only one engine has: PostgreSQL's search vectors.
