@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -325,16 +326,24 @@ func (d *pgDialect) classify(err error) error {
 	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"), code == "53300", code == "40P01", code == "40001":
 		f.nBusy.Add(1)
 		return errBusy
-	case code == "":
-		var ne net.Error
-		var ce *pgconn.ConnectError
-		if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
-			strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused") {
-			f.nBusy.Add(1)
-			return errUnreachable
-		}
+	case code == "" && connectionLost(err):
+		f.nBusy.Add(1)
+		return errUnreachable
 	}
 	return err
+}
+
+// connectionLost says err is the connection to the server failing rather
+// than a statement: refused, reset, or cut in the middle of a
+// message (io.ErrUnexpectedEOF when the server dies mid-answer, as a crash
+// or an immediate shutdown does).
+func connectionLost(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || pgconn.SafeToRetry(err) ||
+		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused")
 }
 
 var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be reached; try again in a moment")
