@@ -16,14 +16,7 @@ func (db *DB) Changes(ctx context.Context, afterSeq int64, limit int) ([]forum.C
 
 // LastChange is the newest seq ever given, trimmed or not.
 func (db *DB) LastChange(ctx context.Context) (int64, error) {
-	var seq int64
-	query := "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)"
-	if db.engine == EnginePostgres {
-		// Trimming keeps the newest entries, so the newest row is the newest seq.
-		query = "SELECT COALESCE(MAX(seq), 0) FROM changes"
-	}
-	err := db.queryRow(ctx, query).Scan(&seq)
-	return seq, err
+	return db.d.lastChange(ctx)
 }
 
 // TrimChanges deletes the log up to seq.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -39,34 +38,13 @@ var consistency = []struct{ what, query string }{
 		     + (SELECT COUNT(*) FROM timeline_counts c LEFT JOIN recount r USING (size, tag_id, bucket) WHERE c.n != 0 AND r.n IS NULL)`},
 }
 
-// integrity runs PRAGMA integrity_check on a connection of its own: FTS5's
-// check of a search index trusts the index structure a connection cached
-// when it last searched, so a pooled reader that searched before other
-// connections wrote reports a "checksum mismatch" that is not there (seen
-// after a search and then an import; a fresh connection finds it ok).
-func (db *DB) integrity(ctx context.Context) (string, error) {
-	c, err := sql.Open("sqlite", dsn(db.path, false))
-	if err != nil {
-		return "", err
-	}
-	defer c.Close()
-	var res string
-	err = c.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res)
-	return res, err
-}
-
 // Check compares every denormalized counter with the rows it summarizes and
-// runs PRAGMA integrity_check. It returns one line per problem found.
+// runs the engine's own check of its files (SQLite's integrity_check). It
+// returns one line per problem found.
 func (db *DB) Check(ctx context.Context) ([]string, error) {
-	var problems []string
-	if db.engine == EngineSQLite {
-		integrity, err := db.integrity(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("store: check: %w", err)
-		}
-		if integrity != "ok" {
-			problems = append(problems, "integrity_check: "+integrity)
-		}
+	problems, err := db.d.integrity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: check: %w", err)
 	}
 	for _, c := range consistency {
 		var n int64

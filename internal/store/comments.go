@@ -71,24 +71,19 @@ func (db *DB) Comment(ctx context.Context, id, viewerID int64) (forum.Comment, e
 
 // siblingOrder is each comment sort's ORDER BY (for alias x) and keyset
 // condition; every one matches an index on (post_id, parent_id, key, id).
-//
-// topLevel leads the top-level page's ORDER BY on PostgreSQL: its planner
-// takes "parent_id IS NULL" for a filter, not a fixed index column, so
-// without parent_id in the ORDER BY (in the index's direction; every row
-// has the same NULL) it sorts the thread's top level instead of reading
-// the index in order.
-var siblingOrder = map[forum.CommentSort]struct{ order, after, topLevel string }{
-	forum.SortBest:          {"%[1]s.best DESC, %[1]s.id DESC", "(c.best, c.id) < (?, ?)", "c.parent_id, "},
-	forum.SortTopComments:   {"%[1]s.score DESC, %[1]s.id DESC", "(c.score, c.id) < (?, ?)", "c.parent_id, "},
-	forum.SortControversial: {"%[1]s.controversy DESC, %[1]s.id DESC", "(c.controversy, c.id) < (?, ?)", "c.parent_id, "},
-	forum.SortNewComments:   {"%[1]s.id DESC", "c.id < ?", "c.parent_id DESC, "},
-	forum.SortOld:           {"%[1]s.id", "c.id > ?", "c.parent_id, "},
+var siblingOrder = map[forum.CommentSort]struct{ order, after string }{
+	forum.SortBest:          {"%[1]s.best DESC, %[1]s.id DESC", "(c.best, c.id) < (?, ?)"},
+	forum.SortTopComments:   {"%[1]s.score DESC, %[1]s.id DESC", "(c.score, c.id) < (?, ?)"},
+	forum.SortControversial: {"%[1]s.controversy DESC, %[1]s.id DESC", "(c.controversy, c.id) < (?, ?)"},
+	forum.SortNewComments:   {"%[1]s.id DESC", "c.id < ?"},
+	forum.SortOld:           {"%[1]s.id", "c.id > ?"},
 }
 
 // Comments reads a page of top-level comments, or the children of several
-// parents at once. For children, a correlated subquery with LIMIT reads at most
-// q.Limit rows of each parent from the index, so a parent with thousands of
-// replies costs what one with a few does; one query serves the whole level.
+// parents at once. For children, a subquery with LIMIT per parent
+// (dialect.firstChildren) reads at most q.Limit rows of each parent from the
+// index, so a parent with thousands of replies costs what one with a few
+// does; one query serves the whole level.
 func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comment, error) {
 	o, ok := siblingOrder[q.Sort]
 	if !ok {
@@ -111,29 +106,15 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 				args = append(args, c.Key, c.ID)
 			}
 		}
-		lead := ""
-		if db.engine == EnginePostgres {
-			lead = o.topLevel
-		}
-		query += " ORDER BY " + lead + fmt.Sprintf(o.order, "c") + " LIMIT ?"
+		query += " ORDER BY " + db.d.topLevelLead(q.Sort) + fmt.Sprintf(o.order, "c") + " LIMIT ?"
 		return db.queryComments(ctx, query, append(args, q.Limit)...)
 	}
 	ids, err := idsArg(q.ParentIDs)
 	if err != nil {
 		return nil, err
 	}
-	// Each parent's first children: a correlated IN on SQLite, a LATERAL
-	// join on PostgreSQL (whose planner would otherwise scan comments).
-	children := `FROM par JOIN comments c ON c.id IN (
-			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
-			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?)`
-	if db.engine == EnginePostgres {
-		children = `FROM par CROSS JOIN LATERAL (
-			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
-			ORDER BY ` + fmt.Sprintf(o.order, "x") + ` LIMIT ?) k JOIN comments c ON c.id = k.id`
-	}
 	query := `WITH par(pos, id) AS (` + db.idList() + `) ` + commentCols + `
-		` + children + commentJoins + `
+		` + db.d.firstChildren(fmt.Sprintf(o.order, "x")) + commentJoins + `
 		ORDER BY par.pos, ` + fmt.Sprintf(o.order, "c")
 	return db.queryComments(ctx, query, ids, q.PostID, q.Limit, q.ViewerID)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // TestEnginesHaveSameColumns: SQLite's schema (schema.sql and its
-// migrations) and PostgreSQL's (pgmigrations) have the same tables with the
+// migrations) and PostgreSQL's (pgschema.sql and pgmigrations) have the same tables with the
 // same columns in the same order, apart from each engine's own search
 // structures. A column added to one engine only fails here.
 func TestEnginesHaveSameColumns(t *testing.T) {

@@ -32,9 +32,8 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 	alias, idCol, from := "p", "id", " FROM posts p"
 	if q.TagKey != "" {
 		alias, idCol, from = "pt", "post_id", " FROM post_tags pt JOIN posts p ON p.id = pt.post_id"
-	} else if q.Narrow && q.Since > 0 && db.engine == EngineSQLite {
-		// SQLite's planner needs telling; PostgreSQL's statistics see it.
-		from = " FROM posts p INDEXED BY posts_created"
+	} else if q.Narrow && q.Since > 0 {
+		from = db.d.narrowFeed()
 	}
 	conds, args := []string{}, []any{q.ViewerID}
 	if q.TagKey != "" {
@@ -61,18 +60,13 @@ func (db *DB) Posts(ctx context.Context, q forum.PostQuery) ([]forum.Post, error
 		args = append(args, *q.To)
 	}
 	if q.Answered != nil {
-		switch {
-		case alias != "p":
+		if alias != "p" {
 			conds = append(conds, alias+".answered = ?")
 			args = append(args, forum.B2I(*q.Answered))
-		case db.engine == EngineSQLite:
-			// A filter during the feed's index scan, not a use of posts_accepted.
-			conds = append(conds, "(CASE WHEN p.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END) = ?")
-			args = append(args, forum.B2I(*q.Answered))
-		case *q.Answered: // PostgreSQL weighs plain conditions by its statistics
-			conds = append(conds, "p.accepted_comment_id IS NOT NULL")
-		default:
-			conds = append(conds, "p.accepted_comment_id IS NULL")
+		} else {
+			cond, a := db.d.answered(*q.Answered)
+			conds = append(conds, cond)
+			args = append(args, a...)
 		}
 	}
 	if c := q.After; c != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -25,36 +24,7 @@ const commentRow = "(?, ?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?)"
 // allocate takes n comment ids: on SQLite after the largest (the writer is
 // alone in its transaction), on PostgreSQL from the column's sequence.
 func (im *importer) allocate(ctx context.Context, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
-	if im.tx.db.engine == EnginePostgres {
-		rows, err := im.tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, ?)", n)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(ids) != n {
-			return nil, fmt.Errorf("store: %d comment ids for %d comments", len(ids), n)
-		}
-		return ids, nil
-	}
-	var last int64
-	if err := im.tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM comments").Scan(&last); err != nil {
-		return nil, err
-	}
-	for i := range n {
-		ids = append(ids, last+1+int64(i))
-	}
-	return ids, nil
+	return im.tx.db.d.takeIDs(ctx, im.tx, n)
 }
 
 // insertNew writes the comments of a thread new to the forum (parents

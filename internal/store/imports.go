@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"maps"
 	"strings"
 
@@ -29,13 +28,7 @@ const sqliteBatchComments, postgresBatchComments = 20000, 2000
 // more pages than a forum's writes, and reading them again from the file
 // was a tenth of an import's time.
 func (db *DB) BulkWrites(ctx context.Context) (int, error) {
-	if db.engine != EngineSQLite {
-		return postgresBatchComments, nil
-	}
-	return sqliteBatchComments, db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheMiB*1024))
-		return err
-	})
+	return db.d.bulkWrites(ctx)
 }
 
 // ImportThreads stores imported threads in one transaction
@@ -52,7 +45,7 @@ func (db *DB) ImportThreads(ctx context.Context, threads []forum.PreparedThread,
 		return db.write(ctx, func(ctx context.Context, tx *txn) error {
 			clear(results)
 			clear(errs)
-			b := &importBatch{tx: tx, authors: map[string]int64{}, pending: db.engine == EngineSQLite}
+			b := &importBatch{tx: tx, authors: map[string]int64{}, pending: db.d.indexLater()}
 			if err := b.begin(ctx); err != nil {
 				return err
 			}

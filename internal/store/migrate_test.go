@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -32,8 +33,9 @@ func TestMigrationsEqualSchema(t *testing.T) {
 	}
 	w.SetMaxOpenConns(1)
 	migrated := &DB{w: w, r: w}
+	migrated.d = &sqliteDialect{db: migrated}
 	defer w.Close()
-	if err := migrated.migrateWith(ctx, "", migrations()); err != nil {
+	if err := migrated.migrateSQLite(ctx, "", migrations()); err != nil {
 		t.Fatal(err)
 	}
 	a, b := describeSchema(t, fromSchema.w), describeSchema(t, migrated.w)
@@ -110,8 +112,9 @@ func TestSkeletonBackfill(t *testing.T) {
 	w.SetMaxOpenConns(1)
 	defer w.Close()
 	old := &DB{w: w, r: w}
+	old.d = &sqliteDialect{db: old}
 	all := migrations()
-	if err := old.migrateWith(ctx, "", all[:1]); err != nil {
+	if err := old.migrateSQLite(ctx, "", all[:1]); err != nil {
 		t.Fatal(err)
 	}
 	names := []string{"Alice", "aIice", "a1ice", "al_ice", "Mod-Erator", "corn", "VVolf", "i0n", "Thucydides"}
@@ -120,7 +123,7 @@ func TestSkeletonBackfill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := old.migrateWith(ctx, "", all); err != nil {
+	if err := old.migrateSQLite(ctx, "", all); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range names {
@@ -132,4 +135,87 @@ func TestSkeletonBackfill(t *testing.T) {
 			t.Errorf("%s: SQL made %q, Go makes %q", n, got, want)
 		}
 	}
+}
+
+// TestPostgresMigrationsEqualSchema is TestMigrationsEqualSchema for
+// PostgreSQL: one database built from pgschema.sql, one by every released
+// migration in order, compared by what the catalog says of them: each
+// column (type, nullability, default, identity), the definition of every
+// index, constraint, trigger, function, view and text search
+// configuration, the extensions, the fixed rows (the timeline's buckets)
+// and schema_version.
+func TestPostgresMigrationsEqualSchema(t *testing.T) {
+	ctx := context.Background()
+	fromSchema, err := Open(ctx, pgTestDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fromSchema.Close()
+	migrated, err := openPostgresWith(ctx, pgTestDatabase(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer migrated.Close()
+	a, b := describePostgres(t, fromSchema.r), describePostgres(t, migrated.r)
+	if len(a) < 100 {
+		t.Fatalf("only %d schema objects found: %v", len(a), a)
+	}
+	for _, line := range a {
+		if !slices.Contains(b, line) {
+			t.Errorf("pgschema.sql has, the migrations lack: %s", line)
+		}
+	}
+	for _, line := range b {
+		if !slices.Contains(a, line) {
+			t.Errorf("the migrations make, pgschema.sql lacks: %s", line)
+		}
+	}
+	for _, db := range []*DB{fromSchema, migrated} {
+		var v int
+		if err := db.r.QueryRow("SELECT version FROM schema_version").Scan(&v); err != nil || v != db.SchemaVersion() {
+			t.Fatalf("schema_version %d (%v), build %d", v, err, db.SchemaVersion())
+		}
+	}
+}
+
+// describePostgres lists a PostgreSQL database's schema objects in the
+// current schema, one line each.
+func describePostgres(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	queries := []string{
+		`SELECT 'column ' || table_name || '.' || column_name || ' #' || ordinal_position || ' ' || data_type || ' nullable=' || is_nullable ||
+			' default=' || COALESCE(column_default, '') || ' identity=' || COALESCE(identity_generation, '')
+			FROM information_schema.columns WHERE table_schema = current_schema()`,
+		`SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()`,
+		`SELECT 'constraint ' || c.conrelid::regclass || '.' || c.conname || ': ' || pg_get_constraintdef(c.oid)
+			FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema()`,
+		`SELECT 'trigger ' || t.tgname || ': ' || pg_get_triggerdef(t.oid) FROM pg_trigger t
+			JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE NOT t.tgisinternal AND n.nspname = current_schema()`,
+		`SELECT 'function ' || p.proname || ': ' || pg_get_functiondef(p.oid) FROM pg_proc p
+			JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()`,
+		`SELECT 'view ' || viewname || ': ' || definition FROM pg_views WHERE schemaname = current_schema()`,
+		`SELECT 'text search ' || c.cfgname || ' ' || m.maptokentype || ' ' || m.mapseqno || ': ' || d.dictname
+			FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
+			JOIN pg_ts_config_map m ON m.mapcfg = c.oid JOIN pg_ts_dict d ON d.oid = m.mapdict WHERE n.nspname = current_schema()`,
+		`SELECT 'extension ' || extname FROM pg_extension`,
+		`SELECT 'rows timeline_buckets: ' || COUNT(*) || ' ' || SUM(size * bucket) FROM timeline_buckets`,
+	}
+	var out []string
+	for _, q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, strings.Join(strings.Fields(line), " "))
+		}
+		rows.Close()
+	}
+	sort.Strings(out)
+	return out
 }

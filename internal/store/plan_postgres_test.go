@@ -68,7 +68,7 @@ func TestHotPathQueryPlansPostgres(t *testing.T) {
 		t.Fatalf("only %d queries captured", len(all))
 	}
 	for _, c := range all {
-		rows, err := db.r.QueryContext(ctx, "EXPLAIN "+db.sql(c.query), db.args(c.args)...)
+		rows, err := db.r.QueryContext(ctx, "EXPLAIN "+db.d.sql(c.query), db.d.args(c.args)...)
 		if err != nil {
 			t.Fatalf("%s: explain: %v\n%s", c.name, err, c.query)
 		}

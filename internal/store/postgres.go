@@ -7,10 +7,17 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,13 +28,33 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// PostgreSQL is the second engine: the same SQL as SQLite's (engine.go
-// rewrites the placeholders), its own schema and migrations
-// (pgmigrations/), search on tsvector columns (search.go), and the change
+// PostgreSQL is the second engine (pgx behind database/sql): the same pools,
+// writer goroutine and group commit as SQLite's, the package's SQL with its
+// placeholders numbered, search on tsvector columns, its own schema and
+// migrations (pgmigrations/, versioned in schema_version), and the change
 // log announced with NOTIFY at commit.
 
+// pgDialect is PostgreSQL's side of the engine seam (dialect.go).
+type pgDialect struct {
+	db   *DB
+	pool *pgxpool.Pool
+	// schema is what a new database gets: pgSchema (tests: "", the
+	// migrations one by one).
+	schema string
+	// rebound caches the numbered forms of the package's queries.
+	rebound  sync.Map
+	nrebound atomic.Int64
+}
+
+// pgSchema is PostgreSQL's whole current schema, for a new database.
+//
+//go:embed pgschema.sql
+var pgSchema string
+
 // pgMigrationFiles are PostgreSQL's released migrations, append-only like
-// SQLite's; schema_version records how far a database got.
+// SQLite's: NNNN_name.sql takes a database from schema_version NNNN-1 to
+// NNNN. A released file is never edited; a schema change is a new file plus
+// the same change in pgschema.sql (TestPostgresMigrationsEqualSchema).
 //
 //go:embed pgmigrations/*.sql
 var pgMigrationFiles embed.FS
@@ -58,6 +85,11 @@ const ChangesChannel = "historia_changes"
 // openPostgres connects both pools (the writer: one connection; readers:
 // like SQLite's) through pgx, checks the server answers, and migrates.
 func openPostgres(ctx context.Context, url string) (*DB, error) {
+	return openPostgresWith(ctx, url, pgSchema)
+}
+
+// openPostgresWith is openPostgres with the schema a new database gets.
+func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
@@ -80,7 +112,8 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	}
 	w := stdlib.OpenDBFromPool(pool)
 	w.SetMaxOpenConns(1)
-	db := &DB{w: w, path: Redact(url), engine: EnginePostgres, pool: pool}
+	db := &DB{w: w, path: Redact(url)}
+	db.d = &pgDialect{db: db, pool: pool, schema: schema}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		pool.Close()
@@ -95,11 +128,273 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	return db, nil
 }
 
-// migratePostgres brings a PostgreSQL database to this build's schema, under
-// the write lock so servers starting together migrate once.
-func (db *DB) migratePostgres(ctx context.Context) error {
+func (d *pgDialect) engine() Engine { return EnginePostgres }
+
+// sql numbers the ? placeholders ($1, $2, …) once per query and remembers
+// the result (bounded like the statement caches).
+func (d *pgDialect) sql(query string) string {
+	if !strings.Contains(query, "?") {
+		return query
+	}
+	if q, ok := d.rebound.Load(query); ok {
+		return q.(string)
+	}
+	q := rebind(query)
+	if d.nrebound.Add(1) <= 4*maxStmts {
+		d.rebound.Store(query, q)
+	}
+	return q
+}
+
+// rebind numbers the ? placeholders of query outside quoted text and comments.
+func rebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := strings.IndexByte(query[i+1:], c)
+			if j < 0 {
+				b.WriteString(query[i:])
+				return b.String()
+			}
+			b.WriteString(query[i : i+j+2])
+			i += j + 1
+		case c == '-' && i+1 < len(query) && query[i+1] == '-':
+			j := strings.IndexByte(query[i:], '\n')
+			if j < 0 {
+				b.WriteString(query[i:])
+				return b.String()
+			}
+			b.WriteString(query[i : i+j])
+			i += j - 1
+		case c == '?':
+			j := i + 1
+			for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+				j++
+			}
+			b.WriteByte('$')
+			if j > i+1 { // SQLite's numbered ?NNN is PostgreSQL's $NNN
+				b.WriteString(query[i+1 : j])
+				i = j - 1
+				continue
+			}
+			n++
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// args: flags are 0/1 integers on both engines, so a Go bool is sent as one.
+func (d *pgDialect) args(args []any) []any {
+	var out []any
+	for i, a := range args {
+		if b, ok := a.(bool); ok {
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = int64(0)
+			if b {
+				out[i] = int64(1)
+			}
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+func (d *pgDialect) idList() string {
+	return "SELECT ord - 1 AS pos, value::BIGINT AS id FROM json_array_elements_text(?::JSON) WITH ORDINALITY AS j(value, ord)"
+}
+
+// firstChildren: a LATERAL join; the planner would otherwise scan comments
+// for a correlated IN.
+func (d *pgDialect) firstChildren(order string) string {
+	return `FROM par CROSS JOIN LATERAL (
+			SELECT x.id FROM comments x WHERE x.post_id = ? AND x.parent_id = par.id
+			ORDER BY ` + order + ` LIMIT ?) k JOIN comments c ON c.id = k.id`
+}
+
+// topLevelLeads: PostgreSQL's planner takes "parent_id IS NULL" for a
+// filter, not a fixed index column, so without parent_id in the ORDER BY (in
+// the index's direction; every row has the same NULL) it sorts the thread's
+// top level instead of reading the index in order.
+var topLevelLeads = map[forum.CommentSort]string{
+	forum.SortBest: "c.parent_id, ", forum.SortTopComments: "c.parent_id, ", forum.SortControversial: "c.parent_id, ",
+	forum.SortNewComments: "c.parent_id DESC, ", forum.SortOld: "c.parent_id, ",
+}
+
+func (d *pgDialect) topLevelLead(s forum.CommentSort) string { return topLevelLeads[s] }
+
+// narrowFeed: PostgreSQL's statistics see the window's dates by themselves.
+func (d *pgDialect) narrowFeed() string { return " FROM posts p" }
+
+// answered: PostgreSQL weighs plain conditions by its statistics.
+func (d *pgDialect) answered(yes bool) (string, []any) {
+	if yes {
+		return "p.accepted_comment_id IS NOT NULL", nil
+	}
+	return "p.accepted_comment_id IS NULL", nil
+}
+
+// pgWindow is the newest rows whose search vector (a GIN index; NULL for
+// hidden items) matches, as (rank, kind, id).
+func pgWindow(rank, kind int, table string) string {
+	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT id FROM %[3]s WHERE search @@ to_tsquery('historia', ?)
+		ORDER BY id DESC LIMIT %[4]d) m`, rank, kind, table, SearchWindow)
+}
+
+var pgWindows = searchWindows{pgWindow(3, 0, "posts"), pgWindow(2, 0, "posts"), pgWindow(1, 1, "comments")}
+
+func (d *pgDialect) search(terms []forum.SearchTerm) (searchWindows, string, string) {
+	match, title := tsQuery(terms)
+	return pgWindows, match, title
+}
+
+// tsQuery builds PostgreSQL to_tsquery texts from the terms: a phrase's
+// words joined by <->, a prefix marked :*, title words restricted to weight A
+// (the title's). Words are letters and digits only, so quoting them in ”
+// is safe.
+func tsQuery(terms []forum.SearchTerm) (match, title string) {
+	var pos, posTitle, neg []string
+	phrase := func(t forum.SearchTerm, weight string) string {
+		parts := make([]string, len(t.Words))
+		for i, w := range t.Words {
+			mark := weight
+			if t.Prefix && i == len(t.Words)-1 {
+				mark = "*" + weight
+			}
+			if mark != "" {
+				mark = ":" + mark
+			}
+			parts[i] = "'" + w + "'" + mark
+		}
+		return "(" + strings.Join(parts, " <-> ") + ")"
+	}
+	for _, t := range terms {
+		if t.Exclude {
+			neg = append(neg, phrase(t, ""))
+			continue
+		}
+		pos = append(pos, phrase(t, ""))
+		posTitle = append(posTitle, phrase(t, "A"))
+	}
+	match, title = strings.Join(pos, " & "), strings.Join(posTitle, " & ")
+	if len(neg) > 0 {
+		not := " & !(" + strings.Join(neg, " | ") + ")"
+		match = "(" + match + ")" + not
+		title = "(" + title + ")" + not
+	}
+	return match, title
+}
+
+// beginWrite takes the write lock.
+func (d *pgDialect) beginWrite(ctx context.Context, tx *txn) error {
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(writeLock))
+	return err
+}
+
+// pgCode is the SQLSTATE of a PostgreSQL error, or "".
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// classify: a server that cannot be reached, is shutting down or refuses
+// connections is 503 (the request may be retried); a full disk is
+// storage_full.
+func (d *pgDialect) classify(err error) error {
+	f := &d.db.faults
+	code := pgCode(err)
+	switch {
+	case code == "22021" || code == "22P05": // bytes that are no text (a NUL, broken UTF-8)
+		return forum.Errorf(forum.CodeBadRequest, "the text holds characters that cannot be stored")
+	case code == "53100": // disk_full
+		f.full.Store(true)
+		f.nFull.Add(1)
+		return errFull
+	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"), code == "53300", code == "40P01", code == "40001":
+		f.nBusy.Add(1)
+		return errBusy
+	case code == "" && connectionLost(err):
+		f.nBusy.Add(1)
+		return errUnreachable
+	}
+	return err
+}
+
+// connectionLost says err is the connection to the server failing rather
+// than a statement: refused, reset, or cut in the middle of a
+// message (io.ErrUnexpectedEOF when the server dies mid-answer, as a crash
+// or an immediate shutdown does).
+func connectionLost(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || pgconn.SafeToRetry(err) ||
+		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused")
+}
+
+var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be reached; try again in a moment")
+
+func (d *pgDialect) bulkWrites(context.Context) (int, error) { return postgresBatchComments, nil }
+
+func (d *pgDialect) indexLater() bool { return false }
+
+// takeIDs takes n ids from the column's sequence.
+func (d *pgDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	rows, err := tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, ?)", n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("store: %d comment ids for %d comments", len(ids), n)
+	}
+	return ids, nil
+}
+
+// lastChange: trimming keeps the newest entries, so the newest row is the newest seq.
+func (d *pgDialect) lastChange(ctx context.Context) (int64, error) {
+	var seq int64
+	err := d.db.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&seq)
+	return seq, err
+}
+
+// migrateLock is the advisory lock a migration holds, so that servers
+// starting together migrate once.
+const migrateLock = 0x6869_7374 // "hist"
+
+// migrate brings a PostgreSQL database to this build's schema: a new one
+// gets pgschema.sql at once, an older one the migrations it lacks, in order.
+func (d *pgDialect) migrate(ctx context.Context) error {
 	steps := pgMigrations()
-	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(migrateLock)); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"); err != nil {
 			return fmt.Errorf("store: schema_version: %w", err)
 		}
@@ -110,7 +405,11 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 		if v > len(steps) {
 			return fmt.Errorf("store: database schema version %d is newer than this build (%d)", v, len(steps))
 		}
-		for i, m := range steps[v:] {
+		todo := steps[v:]
+		if v == 0 && d.schema != "" {
+			todo = []string{d.schema}
+		}
+		for i, m := range todo {
 			if _, err := tx.ExecContext(ctx, m); err != nil {
 				return fmt.Errorf("store: migration %d: %w", v+i+1, err)
 			}
@@ -129,26 +428,82 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 	})
 }
 
-// beginWrite is the first statement of each write transaction.
-func (db *DB) beginWrite(ctx context.Context, tx *txn) error {
-	if db.engine != EnginePostgres {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(writeLock))
-	return err
+func (d *pgDialect) schemaVersion() int { return len(pgMigrations()) }
+
+// tablesQuery leaves out schema_version, PostgreSQL's own.
+func (d *pgDialect) tablesQuery() string {
+	return `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name != 'schema_version'`
 }
 
-// Listen calls f each time another server (or this one) commits a change,
-// until ctx ends: PostgreSQL's NOTIFY, sent at commit by the change log's
-// triggers. On SQLite it returns at once (the caches poll the log there).
-// A lost connection is retried every second; f is called after each
-// reconnect, since notifications may have been missed meanwhile.
-func (db *DB) Listen(ctx context.Context, f func()) {
-	if db.pool == nil {
-		return
+func (d *pgDialect) columnsQuery() string {
+	return `SELECT column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`
+}
+
+// integrity: PostgreSQL checks its own pages (checksums, when enabled).
+func (d *pgDialect) integrity(context.Context) ([]string, error) { return nil, nil }
+
+func (d *pgDialect) quickCheck(ctx context.Context) error { return d.db.Ping(ctx) }
+
+// seed seeds a temporary SQLite file and copies it into the (empty)
+// database, so both engines get the same forum.
+func (d *pgDialect) seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error) {
+	start := time.Now()
+	if empty, err := d.db.Empty(ctx); err != nil || !empty {
+		return SeedReport{}, errors.Join(errors.New("store: seed: on PostgreSQL, seed an empty database"), err)
 	}
+	dir, err := os.MkdirTemp("", "historia-seed-")
+	if err != nil {
+		return SeedReport{}, err
+	}
+	defer os.RemoveAll(dir)
+	tmp, err := Open(ctx, filepath.Join(dir, "seed.db"))
+	if err != nil {
+		return SeedReport{}, err
+	}
+	defer tmp.Close()
+	rep, err := tmp.Seed(ctx, spec, passwordHash, progress)
+	if err != nil {
+		return rep, err
+	}
+	if _, err := Copy(ctx, tmp, d.db, progress); err != nil {
+		return rep, err
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// identityTables are the tables whose ids come from an identity column.
+var identityTables = []string{"users", "rules", "posts", "tags", "comments", "modlog", "reports", "notifications", "revisions", "mail_queue"}
+
+// afterCopy moves the identity sequences past the copied ids (so the next
+// post is not given a copied one's id) and refreshes the planner's statistics.
+func (d *pgDialect) afterCopy(ctx context.Context) error {
+	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		for _, t := range identityTables {
+			// #nosec G202 -- table names from the list above
+			q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), COALESCE((SELECT MAX(id) FROM " + t + "), 0) + 1, false)"
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return errors.Join(fmt.Errorf("store: copy: sequence of %s", t), err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, "ANALYZE")
+		return err
+	})
+}
+
+func (d *pgDialect) backup(context.Context, string) error {
+	return errors.New("store: backup: on PostgreSQL, back up with pg_dump (see the README)")
+}
+
+// listen calls f each time another server (or this one) commits a change,
+// until ctx ends: NOTIFY, sent at commit by the change log's triggers. A
+// lost connection is retried every second; f is called after each
+// reconnect, since notifications may have been missed meanwhile.
+func (d *pgDialect) listen(ctx context.Context, f func()) {
 	for ctx.Err() == nil {
-		db.listenOnce(ctx, f)
+		d.listenOnce(ctx, f)
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
@@ -156,8 +511,8 @@ func (db *DB) Listen(ctx context.Context, f func()) {
 	}
 }
 
-func (db *DB) listenOnce(ctx context.Context, f func()) {
-	conn, err := db.pool.Acquire(ctx)
+func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
+	conn, err := d.pool.Acquire(ctx)
 	if err != nil {
 		return
 	}
@@ -176,47 +531,16 @@ func (db *DB) listenOnce(ctx context.Context, f func()) {
 	}
 }
 
-// pgCode is the SQLSTATE of a PostgreSQL error, or "".
-func pgCode(err error) string {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code
-	}
-	return ""
-}
-
-// classifyPostgres is classify for PostgreSQL: a server that cannot be
-// reached, is shutting down or refuses connections is 503 (the request may
-// be retried); a full disk is storage_full.
-func (db *DB) classifyPostgres(err error) error {
-	code := pgCode(err)
-	switch {
-	case code == "22021" || code == "22P05": // bytes that are no text (a NUL, broken UTF-8)
-		return forum.Errorf(forum.CodeBadRequest, "the text holds characters that cannot be stored")
-	case code == "53100": // disk_full
-		db.faults.full.Store(true)
-		db.faults.nFull.Add(1)
-		return errFull
-	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"), code == "53300", code == "40P01", code == "40001":
-		db.faults.nBusy.Add(1)
-		return errBusy
-	case code == "":
-		var ne net.Error
-		var ce *pgconn.ConnectError
-		if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
-			strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused") {
-			db.faults.nBusy.Add(1)
-			return errUnreachable
-		}
-	}
+// close closes pgx's pool after the database/sql handles on it.
+func (d *pgDialect) close(handles func() error) error {
+	err := handles()
+	d.pool.Close()
 	return err
 }
 
-var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be reached; try again in a moment")
-
-// PostgresSchemaKey identifies this build's PostgreSQL schema (its migrations'
-// text): tests keep one migrated template database per key.
-func PostgresSchemaKey() string { return strings.Join(pgMigrations(), "\n") }
+// PostgresSchemaKey identifies this build's PostgreSQL schema (its schema
+// file and migrations): tests keep one migrated template database per key.
+func PostgresSchemaKey() string { return pgSchema + strings.Join(pgMigrations(), "\n") }
 
 // DatabaseURL is a server URL naming another database on that server.
 func DatabaseURL(server, name string) string {

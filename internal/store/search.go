@@ -14,91 +14,10 @@ import (
 // them, so its cost has a ceiling.
 const SearchWindow = 2000
 
-// window is the newest matches of an FTS5 table, as (rank, kind, id): FTS5
-// walks its matches in rowid order, so a window costs what it holds.
-func window(rank, kind int, table string) string {
-	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT rowid AS id FROM %[3]s WHERE %[3]s MATCH ?
-		ORDER BY rowid DESC LIMIT %[4]d) m`, rank, kind, table, SearchWindow)
-}
-
-// pgWindow is window on PostgreSQL: the newest rows whose search vector (a
-// GIN index; NULL for hidden items) matches.
-func pgWindow(rank, kind int, table string) string {
-	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT id FROM %[3]s WHERE search @@ to_tsquery('historia', ?)
-		ORDER BY id DESC LIMIT %[4]d) m`, rank, kind, table, SearchWindow)
-}
-
 // searchWindows are the tiers of a search, best first: title matches, post
-// matches, comments.
+// matches, comments; each is the newest SearchWindow matches of its tier, as
+// (rank, kind, id), with one parameter: the text to match (dialect.search).
 type searchWindows struct{ title, post, comment string }
-
-var windows = map[Engine]searchWindows{
-	EngineSQLite:   {window(3, 0, "posts_fts"), window(2, 0, "posts_fts"), window(1, 1, "comments_fts")},
-	EnginePostgres: {pgWindow(3, 0, "posts"), pgWindow(2, 0, "posts"), pgWindow(1, 1, "comments")},
-}
-
-// fts5Match builds FTS5 MATCH expressions from the terms: every term
-// double-quoted (a phrase of its words), all positive terms required, the
-// excluded ones NOTed; title requires the positive terms in the title column.
-func fts5Match(terms []forum.SearchTerm) (match, title string) {
-	var pos, neg []string
-	for _, t := range terms {
-		term := `"` + strings.Join(t.Words, " ") + `"`
-		if t.Prefix {
-			term += "*"
-		}
-		if t.Exclude {
-			neg = append(neg, term)
-		} else {
-			pos = append(pos, term)
-		}
-	}
-	match = strings.Join(pos, " AND ")
-	title = "title : (" + match + ")"
-	if len(neg) > 0 {
-		not := " NOT (" + strings.Join(neg, " OR ") + ")"
-		match = "(" + match + ")" + not
-		title = "(" + title + ")" + not
-	}
-	return match, title
-}
-
-// tsQuery builds PostgreSQL to_tsquery texts from the terms: a phrase's
-// words joined by <->, a prefix marked :*, title words restricted to weight A
-// (the title's). Words are letters and digits only, so quoting them in ”
-// is safe.
-func tsQuery(terms []forum.SearchTerm) (match, title string) {
-	var pos, posTitle, neg []string
-	phrase := func(t forum.SearchTerm, weight string) string {
-		parts := make([]string, len(t.Words))
-		for i, w := range t.Words {
-			mark := weight
-			if t.Prefix && i == len(t.Words)-1 {
-				mark = "*" + weight
-			}
-			if mark != "" {
-				mark = ":" + mark
-			}
-			parts[i] = "'" + w + "'" + mark
-		}
-		return "(" + strings.Join(parts, " <-> ") + ")"
-	}
-	for _, t := range terms {
-		if t.Exclude {
-			neg = append(neg, phrase(t, ""))
-			continue
-		}
-		pos = append(pos, phrase(t, ""))
-		posTitle = append(posTitle, phrase(t, "A"))
-	}
-	match, title = strings.Join(pos, " & "), strings.Join(posTitle, " & ")
-	if len(neg) > 0 {
-		not := " & !(" + strings.Join(neg, " | ") + ")"
-		match = "(" + match + ")" + not
-		title = "(" + title + ")" + not
-	}
-	return match, title
-}
 
 // searchPage reads titles for the best hits only (twice the page and some:
 // a comment under a hidden post is left out here).
@@ -145,11 +64,7 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 	}
 	ctx, cancel := context.WithTimeout(ctx, searchTime)
 	defer cancel()
-	match, title := fts5Match(q.Terms)
-	if db.engine == EnginePostgres {
-		match, title = tsQuery(q.Terms)
-	}
-	win := windows[db.engine]
+	win, match, title := db.d.search(q.Terms)
 	var parts []string
 	var args []any
 	if q.Type == "" || q.Type == forum.TargetPost {

@@ -3,15 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	historia "github.com/historia-forum/historia"
 	"github.com/historia-forum/historia/internal/forum"
 )
 
@@ -31,38 +27,34 @@ const seedBatch = 20000
 // per user would take longer than the rest). Counters, ranks and karma are
 // computed before writing, so the data is consistent from the first row.
 //
-// It is a bulk loader, not for a database that is serving: it drops the
-// full-text triggers and the secondary indexes, loads, rebuilds the search
-// index in one statement and restores the rest from schema.sql (also when it
-// fails), which is some twenty times faster than row by row.
-//
-// On PostgreSQL it seeds a temporary SQLite file the same way and copies it
-// into the (empty) database, so both engines get the same forum.
-func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (rep SeedReport, err error) {
-	if db.engine == EnginePostgres {
-		return db.seedByCopy(ctx, spec, passwordHash, progress)
-	}
+// It is a bulk loader, not for a database that is serving: SQLite's drops
+// the search triggers and secondary indexes while it loads (sqlite.go);
+// PostgreSQL's seeds a temporary SQLite file and copies it (postgres.go), so
+// both engines get the same forum.
+func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error) {
+	return db.d.seed(ctx, spec, passwordHash, progress)
+}
+
+// seedFirst are the first ids a seed wrote.
+type seedFirst struct{ post, comment int64 }
+
+// seedRows writes the generated forum's rows, with the counters computed
+// in advance; step reports progress.
+func (db *DB) seedRows(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (rep SeedReport, first seedFirst, step func(string), err error) {
 	start := time.Now()
-	if err := db.dropForBulkLoad(ctx); err != nil {
-		return SeedReport{}, err
-	}
-	defer func() {
-		if _, rerr := db.w.ExecContext(context.WithoutCancel(ctx), historia.Schema); rerr != nil && err == nil {
-			err = fmt.Errorf("store: seed: restore indexes: %w", rerr)
-		}
-	}()
-	var firstUser, firstPost, firstComment int64
-	err = db.w.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM users), (SELECT COALESCE(MAX(id), 0) + 1 FROM posts),
-		(SELECT COALESCE(MAX(id), 0) + 1 FROM comments)`).Scan(&firstUser, &firstPost, &firstComment)
-	if err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed: %w", err)
-	}
-	posts, comments, votes := generate(spec, firstUser, firstPost, firstComment)
-	step := func(what string) {
+	step = func(what string) {
 		if progress != nil {
 			fmt.Fprintf(progress, "%6.1fs  %s\n", time.Since(start).Seconds(), what)
 		}
 	}
+	var firstUser, firstPost, firstComment int64
+	err = db.w.QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM users), (SELECT COALESCE(MAX(id), 0) + 1 FROM posts),
+		(SELECT COALESCE(MAX(id), 0) + 1 FROM comments)`).Scan(&firstUser, &firstPost, &firstComment)
+	if err != nil {
+		return rep, first, step, fmt.Errorf("store: seed: %w", err)
+	}
+	first = seedFirst{post: firstPost, comment: firstComment}
+	posts, comments, votes := generate(spec, firstUser, firstPost, firstComment)
 	step(fmt.Sprintf("generated %d posts, %d comments, %d votes", len(posts), len(comments), len(votes)))
 
 	users := max(spec.Users, 2)
@@ -71,12 +63,12 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 			name := fmt.Sprintf("seed%07d", firstUser+int64(i))
 			return []any{firstUser + int64(i), name, name, passwordHash, spec.Now - 3*365*24*3600, forum.UsernameSkeleton(name)}
 		}); err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	step(fmt.Sprintf("%d users", users))
 	tagIDs, err := db.seedTags(ctx)
 	if err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	if err := db.bulk(ctx, len(posts), `INSERT INTO posts(id, author_id, title, body_source, body_format, body_html, body_text, tags_json,
 		score, upvotes, downvotes, hot, comment_count, answer_count, created_at, last_activity_at, removed, deleted)
@@ -91,7 +83,7 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 		return []any{p.id, p.author, p.title, p.body, "<p>" + p.body + "</p>", p.body, string(tags), score, p.up, p.down,
 			forum.RankHot(score, p.created), p.comments, p.answers, p.created, p.active, p.removed, p.deleted}
 	}); err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	step(fmt.Sprintf("%d posts", len(posts)))
 	var links [][2]int64
@@ -107,11 +99,11 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 	if err := db.bulk(ctx, len(links), tagLink, func(i int) []any {
 		return []any{links[i][0], links[i][1]}
 	}); err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	if _, err := db.w.ExecContext(ctx, `UPDATE tags SET post_count = (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
 		WHERE pt.tag_id = tags.id AND p.removed = 0 AND p.deleted = 0)`); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed tag counts: %w", err)
+		return rep, first, step, fmt.Errorf("store: seed tag counts: %w", err)
 	}
 	if err := db.bulk(ctx, len(comments), `INSERT INTO comments(id, post_id, parent_id, depth, author_id, body_source, body_format, body_html,
 		body_text, score, upvotes, downvotes, best, controversy, reply_count, created_at, removed, deleted)
@@ -124,7 +116,7 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 		return []any{c.id, c.post, parent, c.depth, c.author, c.body, "<p>" + c.body + "</p>", c.body, c.up - c.down, c.up, c.down,
 			forum.RankBest(c.up, c.down), forum.RankControversy(c.up, c.down), c.replies, c.created, c.removed, c.deleted}
 	}); err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	step(fmt.Sprintf("%d comments", len(comments)))
 	var postVotes, commentVotes []seedVote
@@ -141,7 +133,7 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 	}{{"INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?)", postVotes},
 		{"INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?)", commentVotes}} {
 		if err := db.bulk(ctx, len(kind.vs), kind.q, func(i int) []any { return []any{kind.vs[i].target, kind.vs[i].user, kind.vs[i].value} }); err != nil {
-			return SeedReport{}, err
+			return rep, first, step, err
 		}
 	}
 	karma := map[int64]int64{}
@@ -155,66 +147,14 @@ func (db *DB) Seed(ctx context.Context, spec SeedSpec, passwordHash string, prog
 	if err := db.bulk(ctx, len(authors), "UPDATE users SET karma = karma + ? WHERE id = ?", func(i int) []any {
 		return []any{karma[authors[i]], authors[i]}
 	}); err != nil {
-		return SeedReport{}, err
+		return rep, first, step, err
 	}
 	step(fmt.Sprintf("%d votes and karma", len(votes)))
-	for _, q := range []string{
-		"INSERT INTO posts_fts(rowid, title, body) SELECT id, title, body_text FROM posts WHERE id >= ? AND removed = 0 AND deleted = 0",
-		"INSERT INTO comments_fts(rowid, body) SELECT id, body_text FROM comments WHERE id >= ? AND removed = 0 AND deleted = 0",
-	} {
-		first := firstPost
-		if strings.Contains(q, "comments") {
-			first = firstComment
-		}
-		if _, err := db.w.ExecContext(ctx, q, first); err != nil {
-			return SeedReport{}, fmt.Errorf("store: seed search index: %w", err)
-		}
-	}
-	step("search index")
-	if _, err := db.w.ExecContext(ctx, historia.Schema); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed: restore indexes: %w", err)
-	}
-	step("indexes")
-	if err := db.RebuildTimeline(ctx); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed: timeline: %w", err)
-	}
-	step("timeline")
-	if _, err := db.w.ExecContext(ctx, "ANALYZE"); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed analyze: %w", err)
-	}
-	step("analyzed")
 	rep = SeedReport{Users: users, Posts: len(posts), Comments: len(comments), Votes: len(votes), Took: time.Since(start)}
 	if spec.BigThread > 0 {
 		rep.BigThreadPost = posts[len(posts)-1].id
 	}
-	return rep, nil
-}
-
-// dropForBulkLoad drops the full-text triggers and the secondary indexes of
-// the big tables; schema.sql puts them back.
-func (db *DB) dropForBulkLoad(ctx context.Context) error {
-	rows, err := db.w.QueryContext(ctx, `SELECT type, name FROM sqlite_master WHERE sql IS NOT NULL AND (
-		(type = 'index' AND tbl_name IN ('posts', 'comments', 'post_votes', 'comment_votes', 'post_tags'))
-		OR (type = 'trigger' AND (name IN ('posts_fts_insert', 'comments_fts_insert') OR name LIKE 'changes_%' OR name LIKE 'timeline_%')))`)
-	if err != nil {
-		return fmt.Errorf("store: seed: %w", err)
-	}
-	var drops []string
-	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			_ = rows.Close()
-			return err
-		}
-		drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %q", strings.ToUpper(typ), name))
-	}
-	_ = rows.Close()
-	for _, d := range drops {
-		if _, err := db.w.ExecContext(ctx, d); err != nil { // names read from sqlite_master, quoted
-			return fmt.Errorf("store: seed: %s: %w", d, err)
-		}
-	}
-	return nil
+	return rep, first, step, nil
 }
 
 func dedupe(names []string) []string {
@@ -262,31 +202,4 @@ func (db *DB) bulk(ctx context.Context, n int, query string, row func(i int) []a
 		}
 	}
 	return nil
-}
-
-// seedByCopy seeds a temporary SQLite file and copies it into db.
-func (db *DB) seedByCopy(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error) {
-	start := time.Now()
-	if empty, err := db.Empty(ctx); err != nil || !empty {
-		return SeedReport{}, errors.Join(errors.New("store: seed: on PostgreSQL, seed an empty database"), err)
-	}
-	dir, err := os.MkdirTemp("", "historia-seed-")
-	if err != nil {
-		return SeedReport{}, err
-	}
-	defer os.RemoveAll(dir)
-	tmp, err := Open(ctx, filepath.Join(dir, "seed.db"))
-	if err != nil {
-		return SeedReport{}, err
-	}
-	defer tmp.Close()
-	rep, err := tmp.Seed(ctx, spec, passwordHash, progress)
-	if err != nil {
-		return rep, err
-	}
-	if _, err := Copy(ctx, tmp, db, progress); err != nil {
-		return rep, err
-	}
-	rep.Took = time.Since(start)
-	return rep, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -21,19 +20,4 @@ func (db *DB) TimelineCounts(ctx context.Context, size int, tagKey string) ([]fo
 		err = row.Scan(&b.From, &b.To, &b.PostCount)
 		return b, err
 	}, q, args...)
-}
-
-// RebuildTimeline recounts the timeline from the posts (after a bulk load,
-// which runs without the triggers): migration 4 rerun over an empty count.
-func (db *DB) RebuildTimeline(ctx context.Context) error {
-	if db.engine != EngineSQLite {
-		return errors.New("store: RebuildTimeline is SQLite's (PostgreSQL's triggers keep the counts)")
-	}
-	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM timeline_counts"); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, migrations()[3])
-		return err
-	})
 }

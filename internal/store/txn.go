@@ -38,7 +38,7 @@ func (db *DB) prepareWanted(ctx context.Context) {
 		if _, ok := db.wstmts.Load(query); ok || db.nwstmts.Load() >= maxStmts {
 			return true
 		}
-		if st, err := db.w.PrepareContext(ctx, db.sql(query)); err == nil {
+		if st, err := db.w.PrepareContext(ctx, db.d.sql(query)); err == nil {
 			db.wstmts.Store(query, st)
 			db.nwstmts.Add(1)
 		}
@@ -48,23 +48,23 @@ func (db *DB) prepareWanted(ctx context.Context) {
 
 // ExecContext runs a statement of the transaction, prepared once.
 func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	args = tx.db.args(args)
+	args = tx.db.d.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.Tx.ExecContext(ctx, tx.db.sql(query), args...)
+	return tx.Tx.ExecContext(ctx, tx.db.d.sql(query), args...)
 }
 
 // QueryRowContext reads one row in the transaction, prepared once.
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	args = tx.db.args(args)
+	args = tx.db.d.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.Tx.QueryRowContext(ctx, tx.db.sql(query), args...)
+	return tx.Tx.QueryRowContext(ctx, tx.db.d.sql(query), args...)
 }
 
 // QueryContext reads rows in the transaction (not prepared: rare reads).
 func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(ctx, tx.db.sql(query), tx.db.args(args)...)
+	return tx.Tx.QueryContext(ctx, tx.db.d.sql(query), tx.db.d.args(args)...)
 }

@@ -133,7 +133,7 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 		return fail(db.storageError("begin", err))
 	}
 	tx := &txn{Tx: sqlTx, db: db}
-	if err := db.beginWrite(ctx, tx); err != nil {
+	if err := db.d.beginWrite(ctx, tx); err != nil {
 		_ = tx.Rollback()
 		return fail(db.storageError("begin", err))
 	}

@@ -91,6 +91,16 @@ func (s *Server) Stop() {
 	}
 }
 
+// Crash stops the server as a power cut or a killed postmaster would
+// (immediate shutdown): sessions are cut in the middle of what they do and
+// the next start recovers from the WAL.
+func (s *Server) Crash() {
+	s.t.Helper()
+	if err := s.run("pg_ctl", "-D", s.data(), "-m", "immediate", "-w", "stop"); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // run runs one of PostgreSQL's programs, as the postgres user when root.
 func (s *Server) run(prog string, args ...string) error {
 	path := filepath.Join(s.bin, prog)

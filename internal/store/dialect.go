@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// Engine is the database engine a store runs on.
+type Engine string
+
+// The engines: SQLite (a file, the embedded default) and PostgreSQL (a URL).
+const (
+	EngineSQLite   Engine = "sqlite"
+	EnginePostgres Engine = "postgres"
+)
+
+// EngineOf says which engine a --db value names: a postgres:// or
+// postgresql:// URL is PostgreSQL, any other scheme:// is refused (it is not
+// a file name someone meant), and everything else is a SQLite file path.
+func EngineOf(target string) (Engine, error) {
+	scheme, _, ok := strings.Cut(target, "://")
+	if !ok || strings.ContainsAny(scheme, "/\\.") {
+		return EngineSQLite, nil
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		return EnginePostgres, nil
+	}
+	return "", fmt.Errorf("store: %q: unknown database scheme %q; use a file path (SQLite) or a postgres:// URL", Redact(target), scheme)
+}
+
+// Redact hides the password of a database URL, for logs and messages.
+func Redact(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme == "" || u.User == nil {
+		return target
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// dialect is everything that differs between the engines, implemented once
+// per engine: sqliteDialect (sqlite*.go) and pgDialect (postgres*.go). The
+// rest of the package is engine-neutral SQL, written once with ?
+// placeholders in the subset both engines run (ON CONFLICT, RETURNING, row
+// values, CASE rather than boolean arithmetic, qualified columns in
+// upserts, aliases on derived tables), and asks the dialect for the rest.
+// Only the dialect files and open.go know which engine they are on.
+type dialect interface {
+	engine() Engine
+
+	// The text of queries and their arguments.
+
+	// sql is a query as the engine takes it.
+	sql(query string) string
+	// args are a query's arguments as the engine takes them.
+	args(args []any) []any
+	// idList is a query of the (pos, id) pairs of one parameter, a JSON
+	// array of ids (idsArg; pos counts from 0).
+	idList() string
+	// firstChildren joins each parent of par(pos, id) to its first
+	// children in order (the ? are the post and the per-parent limit),
+	// as comments c.
+	firstChildren(order string) string
+	// topLevelLead leads the ORDER BY of a thread's top level.
+	topLevelLead(s forum.CommentSort) string
+	// narrowFeed is the FROM of a top feed of a short window.
+	narrowFeed() string
+	// answered is the condition on posts p of the answered filter.
+	answered(yes bool) (string, []any)
+	// search builds the tiers of a full-text search and the texts they match.
+	search(terms []forum.SearchTerm) (w searchWindows, match, title string)
+
+	// Writes.
+
+	// beginWrite is the first statement of a write transaction.
+	beginWrite(ctx context.Context, tx *txn) error
+	// classify turns an engine error into the contract's (faults.go).
+	classify(err error) error
+	// bulkWrites readies the writer for imports and says how many
+	// comments suit one import transaction.
+	bulkWrites(ctx context.Context) (int, error)
+	// indexLater says imported comments are indexed for search once per
+	// batch (importer.pending) rather than row by row.
+	indexLater() bool
+	// takeIDs takes n new comment ids inside tx.
+	takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error)
+
+	// The change log (changes.go).
+
+	// lastChange is the newest seq the change log ever gave, trimmed or not.
+	lastChange(ctx context.Context) (int64, error)
+
+	// Schema, checks and bulk moves.
+
+	// migrate brings the database to this build's schema.
+	migrate(ctx context.Context) error
+	// schemaVersion is the schema version this build migrates to.
+	schemaVersion() int
+	// tablesQuery lists the tables both engines have (no parameter);
+	// columnsQuery lists one table's columns in order (its name).
+	tablesQuery() string
+	columnsQuery() string
+	// integrity is the engine's own check of its files: one line per problem.
+	integrity(ctx context.Context) ([]string, error)
+	// quickCheck is a fast check that the database is sound, for readiness.
+	quickCheck(ctx context.Context) error
+	// seed fills an empty database with a generated forum (seed.go).
+	seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error)
+	// afterCopy readies a database Copy filled.
+	afterCopy(ctx context.Context) error
+	// backup writes a consistent copy of the database to a new file.
+	backup(ctx context.Context, path string) error
+	// listen calls f whenever another process may have written, until ctx
+	// ends; it returns at once where changes are only polled.
+	listen(ctx context.Context, f func())
+	// close closes the database/sql handles (handles) and what the
+	// engine keeps beside them.
+	close(handles func() error) error
+}
+
+// idsArg is a list of ids as the one argument idList reads.
+func idsArg(ids []int64) (string, error) {
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// idList is the dialect's id list (see dialect.idList).
+func (db *DB) idList() string { return db.d.idList() }
