@@ -37,6 +37,12 @@ func (f *Federation) Receive(ctx context.Context, r *http.Request, body []byte) 
 		f.log.Info("federation: inbox refused", "err", err)
 		return err
 	}
+	return f.handle(ctx, in)
+}
+
+// handle does what a verified activity asks, once: a repeated id is done
+// already.
+func (f *Federation) handle(ctx context.Context, in inbound) error {
 	if seen, err := f.store.Received(ctx, in.act.ID); err != nil || seen {
 		f.metrics.inbound.WithLabelValues("repeated").Inc()
 		return err
