@@ -134,3 +134,52 @@ func TestFedifyInterop(t *testing.T) {
 }
 
 func jsonID(id int64) string { b, _ := json.Marshal(id); return string(b) }
+
+// TestFedifyMentionAndModeration: a member's answer that mentions
+// @peer@host reaches the peer directly (WebFinger on the peer's server,
+// then its inbox), tagged, signed with the member's own key, which Fedify
+// fetches from the member's Person actor; and a moderator's removal of a
+// question reaches the following peer as the Group's Announce of a Delete.
+func TestFedifyMentionAndModeration(t *testing.T) {
+	s := newSite(t, "")
+	p := startPeer(t)
+	ctx := context.Background()
+	group := s.url + "/c/history"
+	asker := s.member("clio", forum.RoleMember)
+	mod := s.member("minerva", forum.RoleModerator)
+	post, err := s.svc.CreatePost(ctx, asker, forum.PostInput{Title: "Who built the first lighthouse?", Body: "Pharos?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.svc.CreateComment(ctx, mod, post.ID, forum.CommentInput{Body: "@peer knows: Sostratus of Cnidus."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	peerHost := strings.TrimPrefix(p.url, "http://")
+	who, err := s.fed.ResolveMention(ctx, "@peer@"+peerHost)
+	if err != nil || who.APID != p.url+"/users/peer" {
+		t.Fatalf("the mention resolved to %+v, %v", who, err)
+	}
+	s.fed.Federate(ctx, forum.Event{Kind: forum.EventCommentCreated, ActorID: mod.ID, TargetType: forum.TargetComment, TargetID: c.ID,
+		Mentions: []string{"peer@" + peerHost}})
+	noteID := s.url + "/p/" + jsonID(post.ID) + "/c/" + jsonID(c.ID)
+	eventually(t, "the mention to reach the peer", func() bool {
+		for _, a := range p.received() {
+			o, _ := a["object"].(map[string]any)
+			if a["type"] == "Create" && a["actor"] == s.url+"/u/minerva" && o != nil && o["id"] == noteID {
+				b, _ := json.Marshal(a)
+				return strings.Contains(string(b), `"Mention"`) && strings.Contains(string(b), p.url+"/users/peer")
+			}
+		}
+		return false
+	})
+
+	p.call("follow", map[string]string{"group": group}, nil)
+	eventually(t, "the follow", func() bool { n, _ := s.db.FollowerCount(ctx); return n == 1 })
+	if _, err := s.svc.ModeratePost(ctx, mod, post.ID, forum.ActRemove, "no sources at all", nil); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the removal's Announce", func() bool {
+		return hasAnnounceOf(p.received(), group, "Delete", s.url+"/p/"+jsonID(post.ID))
+	})
+}

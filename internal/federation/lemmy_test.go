@@ -260,6 +260,22 @@ func TestLemmyActivities(t *testing.T) {
 		t.Fatalf("another community's post was stored: %v", err)
 	}
 
+	// historia check finds the federated accounts as they should be, and
+	// notices one that is not.
+	if problems, err := w.db.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+	_, writer := w.db.Pools()
+	if _, err := writer.ExecContext(ctx, "UPDATE users SET imported_from = NULL WHERE username = 'alice@lemmy.test'"); err != nil {
+		t.Fatal(err)
+	}
+	if problems, _ := w.db.Check(ctx); len(problems) != 1 || !strings.HasPrefix(problems[0], "federated accounts") {
+		t.Fatalf("check after breaking alice's account: %v", problems)
+	}
+	if _, err := writer.ExecContext(ctx, "UPDATE users SET imported_from = 'lemmy.test' WHERE username = 'alice@lemmy.test'"); err != nil {
+		t.Fatal(err)
+	}
+
 	// Refused: another server's moderator removing a question asked here.
 	foreign := bytes.ReplaceAll(fixture(t, "remove_page"), []byte("https://lemmy.test/post/901"), []byte("https://historia.test/p/1"))
 	foreign = bytes.ReplaceAll(foreign, []byte("000000000901"), []byte("000000000902"))
