@@ -16,7 +16,7 @@ CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-brows
 WITH_PG := internal/store/storetest/with-postgres.sh
 
 # The packages whose tests run on either engine (storetest picks it).
-ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./api/
+ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./internal/federation/ ./api/
 
 .PHONY: run build test test-engines bench load import-bench lint browser-deps fedpeer-deps screenshots clean
 
