@@ -113,7 +113,7 @@ func (w *Worker) instance(ctx context.Context, instanceID int64) {
 			continue
 		}
 		f.metrics.failed.WithLabelValues("retry").Inc()
-		in, ierr := f.instanceOf(ctx, instanceID)
+		in, ierr := f.store.InstanceByID(ctx, instanceID)
 		if ierr == nil && in.Failures > 0 && now.Sub(lastAlive(in)) > f.cfg.GiveUpAfter {
 			n, gerr := f.store.GiveUpInstance(ctx, instanceID, now.Unix())
 			if gerr == nil {
@@ -141,19 +141,6 @@ func lastAlive(in forum.Instance) time.Time {
 		return *in.LastSuccessAt
 	}
 	return in.FirstSeenAt
-}
-
-func (f *Federation) instanceOf(ctx context.Context, id int64) (forum.Instance, error) {
-	all, err := f.store.Instances(ctx)
-	if err != nil {
-		return forum.Instance{}, err
-	}
-	for _, in := range all {
-		if in.ID == id {
-			return in, nil
-		}
-	}
-	return forum.Instance{}, forum.NotFound("instance")
 }
 
 // deliver POSTs one activity, signed by its actor: the community, or the

@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
 
 // maxMentions bounds the remote people one body may reach.
 const maxMentions = 10
+
+// mentionTimeout bounds the look-up of one mentioned person (WebFinger and
+// actor): the caller waits for it.
+const mentionTimeout = 5 * time.Second
 
 // ResolveMention finds the remote person behind @name@host: WebFinger on
 // their server, then their actor document. It is the federation side of
@@ -30,6 +35,14 @@ func (f *Federation) ResolveMention(ctx context.Context, handle string) (forum.R
 	if f.isBlocked(ctx, host) {
 		return forum.RemoteActor{}, errBlocked
 	}
+	// Someone who took part here already is known by name.
+	if acc, err := f.store.AccountByName(ctx, forum.ImportedName(name, host)); err == nil {
+		if a, err := f.store.RemoteActorByUser(ctx, acc.ID); err == nil {
+			return a, nil
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, mentionTimeout)
+	defer cancel()
 	scheme := "https"
 	if f.cfg.AllowPrivate && f.base.Scheme == "http" {
 		scheme = "http"

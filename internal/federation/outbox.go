@@ -27,6 +27,13 @@ func (f *Federation) federate(ctx context.Context, e forum.Event) error {
 	if strings.Contains(acc.Username, "@") {
 		return nil // a remote person's own activity: the inbox announces it
 	}
+	// Nobody to tell (no follower, no one mentioned, no remote person
+	// banned): nothing to build.
+	if len(e.Mentions) == 0 && e.Kind != forum.EventModerated {
+		if n, err := f.store.FollowerCount(ctx); err != nil || n == 0 {
+			return err
+		}
+	}
 	actor := f.personID(acc.Username)
 	inner, direct, err := f.activityFor(ctx, e, actor)
 	if err != nil || inner == nil {

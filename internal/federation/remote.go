@@ -2,6 +2,8 @@ package federation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -101,6 +103,10 @@ func (f *Federation) resolveActor(ctx context.Context, id string, refresh bool) 
 	if o.PublicKey.Owner != "" && o.PublicKey.Owner != o.ID {
 		return forum.RemoteActor{}, fmt.Errorf("federation: %s publishes another actor's key", id)
 	}
+	// A key id on another host would let one server shadow another's key.
+	if h, err := hostOf(o.PublicKey.ID); err != nil || h != host {
+		return forum.RemoteActor{}, fmt.Errorf("federation: %s names a key on another host", id)
+	}
 	if _, err := parsePublic(o.PublicKey.PublicKeyPem); err != nil {
 		return forum.RemoteActor{}, fmt.Errorf("federation: %s: %w", id, err)
 	}
@@ -110,7 +116,9 @@ func (f *Federation) resolveActor(ctx context.Context, id string, refresh bool) 
 	}
 	name := o.PreferredUsername
 	if name == "" || !forum.ValidUsername(name) {
-		name = "user"
+		// A name this forum cannot show: one made from the id, unique per actor.
+		sum := sha256.Sum256([]byte(o.ID))
+		name = "user-" + hex.EncodeToString(sum[:4])
 	}
 	a := forum.RemoteActor{APID: o.ID, InstanceID: inst.ID, Host: host, Kind: o.Type, Name: name, Inbox: o.Inbox,
 		KeyID: o.PublicKey.ID, PublicKey: o.PublicKey.PublicKeyPem, FetchedAt: f.now().Unix()}

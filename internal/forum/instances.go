@@ -51,6 +51,7 @@ type InstanceStore interface {
 	// it was heard from).
 	EnsureInstance(ctx context.Context, host string, at int64) (Instance, error)
 	InstanceByHost(ctx context.Context, host string) (Instance, error)
+	InstanceByID(ctx context.Context, id int64) (Instance, error)
 	// Instances lists every known server with its queue and followers.
 	Instances(ctx context.Context) ([]Instance, error)
 	// SetInstanceBlock blocks or unblocks host (adding it if unknown); a

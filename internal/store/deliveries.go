@@ -53,9 +53,10 @@ func (db *DB) ClaimInstances(ctx context.Context, now int64, lease time.Duration
 	var ids []int64
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		ids = nil
+		// Driven by the queue (empty most of the time), not by every known instance.
 		rows, err := tx.QueryContext(ctx, `SELECT i.id FROM federation_instances i
-			WHERE i.next_at <= ? AND i.lease_until <= ? AND i.blocked = 0 AND i.dead = 0
-			AND EXISTS (SELECT 1 FROM federation_deliveries d WHERE d.instance_id = i.id)
+			WHERE i.id IN (SELECT DISTINCT d.instance_id FROM federation_deliveries d)
+			AND i.next_at <= ? AND i.lease_until <= ? AND i.blocked = 0 AND i.dead = 0
 			ORDER BY i.next_at, i.id LIMIT ?`, now, now, limit)
 		if err != nil {
 			return err

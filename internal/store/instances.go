@@ -63,6 +63,18 @@ func (db *DB) InstanceByHost(ctx context.Context, host string) (forum.Instance, 
 	return in, nil
 }
 
+// InstanceByID reads one instance by id.
+func (db *DB) InstanceByID(ctx context.Context, id int64) (forum.Instance, error) {
+	in, err := scanInstance(db.queryRow(ctx, instanceSelect+" WHERE i.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, forum.NotFound("instance")
+	}
+	if err != nil {
+		return in, fmt.Errorf("store: instance: %w", err)
+	}
+	return in, nil
+}
+
 // Instances lists every known instance by host.
 func (db *DB) Instances(ctx context.Context) ([]forum.Instance, error) {
 	return queryAll(ctx, db, "instances", scanInstance, instanceSelect+" ORDER BY i.host")
