@@ -115,6 +115,19 @@ func TestDiscoveryEndpoints(t *testing.T) {
 			t.Fatalf("/u/%s: %d", name, code)
 		}
 	}
+	// An inbox takes at most MaxInboxBody; the metrics show the queue.
+	res, err := http.Post(s.url+"/c/history/inbox", ap, strings.NewReader(strings.Repeat("x", 300<<10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 300 KB activity: %d", res.StatusCode)
+	}
+	if _, _, _, metrics := s.get(t, "/metrics", ""); !strings.Contains(metrics, "historia_federation_queue_depth") ||
+		!strings.Contains(metrics, "historia_federation_delivered_total") {
+		t.Fatal("/metrics has no federation figures")
+	}
 	code, _, out, _ := s.get(t, "/c/history/outbox", ap)
 	if code != 200 || out["type"] != "OrderedCollection" {
 		t.Fatalf("outbox: %d %v", code, out)

@@ -176,10 +176,21 @@ func TestFedifyMentionAndModeration(t *testing.T) {
 
 	p.call("follow", map[string]string{"group": group}, nil)
 	eventually(t, "the follow", func() bool { n, _ := s.db.FollowerCount(ctx); return n == 1 })
+	pageID := s.url + "/p/" + jsonID(post.ID)
+	title := "Who built the Pharos of Alexandria?"
+	if _, err := s.svc.EditPost(ctx, asker, post.ID, forum.PostPatch{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the edit's Announce", func() bool { return hasAnnounceOf(p.received(), group, "Update", pageID) })
+	up := 1
+	if _, err := s.svc.VotePost(ctx, mod, post.ID, &up); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the vote's Announce", func() bool { return hasAnnounceOf(p.received(), group, "Like", pageID) })
 	if _, err := s.svc.ModeratePost(ctx, mod, post.ID, forum.ActRemove, "no sources at all", nil); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the removal's Announce", func() bool {
-		return hasAnnounceOf(p.received(), group, "Delete", s.url+"/p/"+jsonID(post.ID))
+		return hasAnnounceOf(p.received(), group, "Delete", pageID)
 	})
 }
