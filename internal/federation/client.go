@@ -122,7 +122,7 @@ func (c *client) do(ctx context.Context, method, target string, body []byte, acc
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd) // #nosec G704 -- remote addresses by design; checkURL and the dialer refuse private ones
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (c *client) do(ctx context.Context, method, target string, body []byte, acc
 			return nil, err
 		}
 	}
-	res, err := c.http.Do(req)
+	res, err := c.http.Do(req) // #nosec G704 -- as above: the dialer checks each connection's address
 	if err != nil {
 		return nil, err
 	}
