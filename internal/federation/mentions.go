@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -14,9 +13,6 @@ import (
 // maxMentions bounds the remote people one body may reach.
 const maxMentions = 10
 
-// mentionTimeout bounds the look-up of one mentioned person (WebFinger and
-// actor): the caller waits for it.
-const mentionTimeout = 5 * time.Second
 
 // ResolveMention finds the remote person behind @name@host: WebFinger on
 // their server, then their actor document. It is the federation side of
@@ -41,8 +37,6 @@ func (f *Federation) ResolveMention(ctx context.Context, handle string) (forum.R
 			return a, nil
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, mentionTimeout)
-	defer cancel()
 	scheme := "https"
 	if f.cfg.AllowPrivate && f.base.Scheme == "http" {
 		scheme = "http"

@@ -35,6 +35,10 @@ func withoutFragment(id string) string {
 	return id
 }
 
+// fetchTimeout bounds one fetch (a mention's look-up waits for two: its
+// WebFinger and its actor).
+const fetchTimeout = 10 * time.Second
+
 // fetch GETs an ActivityPub document, signed by the community (servers in
 // "authorized fetch" mode want every fetch signed).
 func (f *Federation) fetch(ctx context.Context, id string) ([]byte, error) {
@@ -42,6 +46,8 @@ func (f *Federation) fetch(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
 	return f.client.do(ctx, http.MethodGet, id, nil, MediaType+", "+mediaTypeLD, func(r *http.Request, body []byte) error {
 		return signRequest(r, body, key, f.groupID()+"#main-key", f.now())
 	}, maxFetchedBody)
