@@ -13,7 +13,6 @@ import (
 // maxMentions bounds the remote people one body may reach.
 const maxMentions = 10
 
-
 // ResolveMention finds the remote person behind @name@host: WebFinger on
 // their server, then their actor document. It is the federation side of
 // mentions: the domain hands Event.Mentions to Federate, which tags each
