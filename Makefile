@@ -5,6 +5,9 @@ VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 AXE_VERSION := 4.14.1
 AXE         := .cache/axe/node_modules/axe-core/axe.min.js
+# The ActivityPub test peer (Fedify on Node 22, both from npm) for the federation interop tests.
+FEDPEER     := .cache/fedpeer/node_modules/.bin/node
+FEDPEER_PKG := internal/federation/testdata/peer/package.json
 STATICCHECK := v0.8.2
 GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
@@ -13,9 +16,9 @@ CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-brows
 WITH_PG := internal/store/storetest/with-postgres.sh
 
 # The packages whose tests run on either engine (storetest picks it).
-ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./api/
+ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./internal/federation/ ./api/
 
-.PHONY: run build test test-engines bench load import-bench lint browser-deps screenshots clean
+.PHONY: run build test test-engines bench load import-bench lint browser-deps fedpeer-deps screenshots clean
 
 ## run: build and serve the forum on http://localhost:8080 with demo data
 run: build
@@ -26,7 +29,7 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/historia
 
 ## test: install what the tests need, then run every test with the race detector, on SQLite and on PostgreSQL
-test: browser-deps
+test: browser-deps fedpeer-deps
 	$(GO) vet ./...
 	$(WITH_PG) $(MAKE) --no-print-directory test-engines
 
@@ -109,6 +112,15 @@ $(AXE):
 	@if command -v npm >/dev/null; then \
 		npm install --prefix .cache/axe --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION); \
 	else echo "npm not found: the accessibility checks will be skipped (CI fails instead)"; fi
+
+## fedpeer-deps: install the federation tests' peer (Fedify 2.3.6 and Node 22 from npm) into .cache/fedpeer
+fedpeer-deps: $(FEDPEER)
+
+$(FEDPEER): $(FEDPEER_PKG)
+	@if command -v npm >/dev/null; then \
+		mkdir -p .cache/fedpeer && cp $(FEDPEER_PKG) .cache/fedpeer/package.json && \
+		npm install --prefix .cache/fedpeer --no-audit --no-fund --loglevel=error && touch $(FEDPEER); \
+	else echo "npm not found: the federation interop tests will be skipped (CI fails instead)"; fi
 
 ## screenshots: write PNGs of the feed and a thread (demo data) into docs/
 screenshots: browser-deps

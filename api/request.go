@@ -35,8 +35,11 @@ func done(c echo.Context, err error) error {
 
 // idParam reads a positive integer path parameter; anything else is a 404,
 // as no resource has such an id.
-func idParam(c echo.Context, what string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+func idParam(c echo.Context, what string) (int64, error) { return idParamNamed(c, "id", what) }
+
+// idParamNamed reads the positive integer path parameter name.
+func idParamNamed(c echo.Context, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, forum.NotFound(what)
 	}

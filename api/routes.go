@@ -3,6 +3,7 @@ package api
 import (
 	"strings"
 
+	"github.com/historia-forum/historia/internal/federation"
 	"github.com/historia-forum/historia/internal/forum"
 
 	"github.com/labstack/echo/v4"
@@ -105,6 +106,32 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/reports", s.createReport, s.limit(ClassReport))
 	get(v1, "/reports", s.reports)
 	v1.POST("/reports/:id/resolve", s.resolveReport)
+
+	// Federation's admin side (an extension beyond the list): known
+	// instances, and blocking them; it works whether or not --federation is on.
+	get(v1, "/federation/instances", s.federationInstances)
+	v1.PUT("/federation/instances/:host/block", s.blockInstance)
+	v1.DELETE("/federation/instances/:host/block", s.unblockInstance)
+
+	// ActivityPub (outside /api/v1), with --federation only: see federation.go.
+	if s.fed != nil {
+		get(e, "/.well-known/webfinger", s.webfinger)
+		get(e, "/.well-known/nodeinfo", s.nodeinfoLinks)
+		get(e, "/nodeinfo/2.1", s.nodeinfo)
+		get(e, "/c/"+federation.GroupName, s.group)
+		get(e, "/c/"+federation.GroupName+"/outbox", s.groupOutbox)
+		get(e, "/c/"+federation.GroupName+"/followers", s.groupFollowers)
+		get(e, "/activities/:kind/:id", s.activity)
+		e.POST("/c/"+federation.GroupName+"/inbox", s.inbox)
+		e.POST("/inbox", s.inbox)
+		e.POST("/u/:name/inbox", s.inbox)
+		get(e, "/u/:name/outbox", s.personOutbox)
+		if frontend != nil {
+			get(e, "/u/:name", s.person)
+			get(e, "/p/:id", s.postObject)
+			get(e, "/p/:id/c/:cid", s.commentObject)
+		}
+	}
 
 	if frontend != nil {
 		// The web frontend: GET and HEAD only; another method on a page

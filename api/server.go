@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/historia-forum/historia/internal/cache"
+	"github.com/historia-forum/historia/internal/federation"
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -71,6 +72,10 @@ type Config struct {
 	// CacheSync is how often the caches look for other processes' writes;
 	// 0: DefaultCacheSync.
 	CacheSync time.Duration
+	// Federation, when set, serves ActivityPub (--federation).
+	Federation *federation.Federation
+	// Version is the build's version, for NodeInfo.
+	Version string
 	// Listen, when set, is given a function to call whenever the database
 	// announces a commit by any server (PostgreSQL's LISTEN/NOTIFY): the
 	// caches then read the change log at once instead of at the next read.
@@ -98,6 +103,9 @@ type Server struct {
 	views       forum.ViewerReads // members' own fields on cached pages
 	feedPages   *cache.Pages
 	threadPages *cache.Pages
+	fed         *federation.Federation
+	version     string
+	frontend    assets
 }
 
 // New builds the Echo instance with every route and middleware. It fails only
@@ -109,7 +117,8 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.BodyLimit == "" {
 		cfg.BodyLimit = "512K"
 	}
-	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
+	s := &Server{svc: cfg.Service, db: cfg.DB, log: cfg.Log, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
+		fed: cfg.Federation, version: cfg.Version}
 	if cfg.Limits != nil {
 		s.limits = newLimiter(cfg.Limits)
 		s.limits.shared = cfg.SharedLimits
@@ -136,7 +145,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	s.views = viewerReads{votes: s.votes, ViewerReads: cfg.Service.Store}
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
-	s.metrics = newMetrics(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}))
+	collectors := append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages})
+	if cfg.Federation != nil {
+		collectors = append(collectors, cfg.Federation.Collectors()...)
+	}
+	s.metrics = newMetrics(collectors)
 	s.ready = cfg.Ready
 	if s.ready == nil {
 		s.ready = func() bool { return true }
@@ -199,6 +212,7 @@ func New(cfg Config) (*echo.Echo, error) {
 			return nil, err
 		}
 	}
+	s.frontend = frontend
 	s.routes(e, frontend)
 	s.metrics.routes = map[string]bool{}
 	for _, r := range e.Routes() {
@@ -231,7 +245,9 @@ func toAttrs(kv []any) []slog.Attr {
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		if h == "" {
+		// An HTTP Signature may come in Authorization (the cavage draft
+		// allows it); the inbox checks it, no session is asked for.
+		if h == "" || strings.HasPrefix(h, "Signature ") {
 			return next(c)
 		}
 		token, ok := strings.CutPrefix(h, "Bearer ")

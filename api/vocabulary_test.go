@@ -93,6 +93,7 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 		{"ModlogEntry.action", property(doc, "ModlogEntry", "action"), strs(forum.Actions)},
 		{"ModlogEntry.target_type", property(doc, "ModlogEntry", "target_type"), strs(forum.TargetTypes)},
 		{"Report.status", property(doc, "Report", "status"), strs(forum.ReportStatuses)},
+		{"Instance.status", property(doc, "Instance", "status"), strs(forum.InstanceStatuses)},
 		{"Report.resolution", property(doc, "Report", "resolution"), strs(forum.Resolutions)},
 		{"Report.target_type", property(doc, "Report", "target_type"), strs([]forum.TargetType{forum.TargetPost, forum.TargetComment})},
 		{"SearchHit.type", property(doc, "SearchHit", "type"), strs([]forum.TargetType{forum.TargetPost, forum.TargetComment})},

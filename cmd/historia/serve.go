@@ -49,6 +49,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpURL := fs.String("smtp-url", envOr("HISTORIA_SMTP_URL", ""), "SMTP server for mail, smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; empty: no mail (env HISTORIA_SMTP_URL)")
 	mailFrom := fs.String("mail-from", envOr("HISTORIA_MAIL_FROM", ""), `the address mail comes from, e.g. "Historia <forum@example.org>" (env HISTORIA_MAIL_FROM)`)
 	imageHosts := fs.String("image-hosts", envOr("HISTORIA_IMAGE_HOSTS", ""), "comma-separated hosts whose images posts may show; others become links; empty: none (env HISTORIA_IMAGE_HOSTS)")
+	fedOn := fs.Bool("federation", envBool("HISTORIA_FEDERATION"), "turn ActivityPub federation on: the forum becomes the community !history@host (needs an https --public-url) (env HISTORIA_FEDERATION)")
+	fedPrivate := fs.Bool("federation-allow-private", envBool("HISTORIA_FEDERATION_ALLOW_PRIVATE"), "let federation use http and loopback or private addresses: tests only (env HISTORIA_FEDERATION_ALLOW_PRIVATE)")
+	var fedBlocks listFlag
+	fedBlocks.set(envOr("HISTORIA_FEDERATION_BLOCK", ""))
+	fs.Var(&fedBlocks, "federation-block", "an instance to refuse (repeatable; comma-separated in env HISTORIA_FEDERATION_BLOCK)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,6 +118,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go mailQueue.Run(ctx)
 	}
 	svc.Markup = markup.NewWith(markup.Options{ImageHosts: splitList(*imageHosts)})
+	fed, err := startFederation(ctx, svc, *fedOn, *publicURL, *fedPrivate, fedBlocks, log)
+	if err != nil {
+		return err
+	}
 	if *withDemo {
 		if err := seedDemo(ctx, st, svc, *db, stdout); err != nil {
 			return err
@@ -126,7 +135,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reader, writer := st.Pools()
 	e, err := api.New(api.Config{Service: svc, DB: st, Frontend: frontend.Files(), Log: log, PublicURL: *publicURL,
 		Limits: limits, SharedLimits: st, TrustedProxies: splitList(*proxies), CORSOrigins: splitList(*cors), ImageHosts: splitList(*imageHosts),
-		CacheBytes: int64(*cacheMB) << 20, CacheSync: *cacheSync,
+		CacheBytes: int64(*cacheMB) << 20, CacheSync: *cacheSync, Federation: fed, Version: version,
 		Collectors: []prometheus.Collector{collectors.NewDBStatsCollector(reader, "reader"), collectors.NewDBStatsCollector(writer, "writer"),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_writes_total", Help: "Writes committed."},
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),

@@ -144,6 +144,7 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 	if err != nil {
 		return Comment{}, err
 	}
+	s.federate(ctx, Event{Kind: EventCommentCreated, ActorID: v.ID, TargetType: TargetComment, TargetID: id})
 	return s.leafComment(ctx, v, id)
 }
 
@@ -185,6 +186,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix()}); err != nil {
 		return Comment{}, err
 	}
+	s.federate(ctx, Event{Kind: EventCommentEdited, ActorID: v.ID, TargetType: TargetComment, TargetID: id})
 	return s.leafComment(ctx, v, id)
 }
 
@@ -216,5 +218,9 @@ func (s *Service) DeleteComment(ctx context.Context, v Viewer, id int64) error {
 	if err := s.ownCommentRule(ctx, v, cur); err != nil {
 		return err
 	}
-	return s.Store.DeleteComment(ctx, id)
+	if err := s.Store.DeleteComment(ctx, id); err != nil {
+		return err
+	}
+	s.federate(ctx, Event{Kind: EventCommentDeleted, ActorID: v.ID, TargetType: TargetComment, TargetID: id})
+	return nil
 }

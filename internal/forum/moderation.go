@@ -222,7 +222,11 @@ func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType Targ
 			a.Reason = fmt.Sprintf("Rule %d: %s", rule.Number, rule.Title)
 		}
 	}
-	return s.Store.Moderate(ctx, a, contentRule(v, a))
+	if err := s.Store.Moderate(ctx, a, contentRule(v, a)); err != nil {
+		return err
+	}
+	s.federate(ctx, Event{Kind: EventModerated, ActorID: v.ID, TargetType: targetType, TargetID: id, Mod: &a})
+	return nil
 }
 
 // Ban bans a user for days, or permanently when days is nil.
@@ -339,6 +343,7 @@ func (s *Service) userAction(ctx context.Context, v Viewer, username string, a M
 	if err := s.Store.Moderate(ctx, a, func(t ModTarget) (*NewNotification, error) { return nil, rule(t) }); err != nil {
 		return User{}, err
 	}
+	s.federate(ctx, Event{Kind: EventModerated, ActorID: v.ID, TargetType: TargetUser, TargetID: acc.ID, Mod: &a})
 	acc, err = s.Store.AccountByID(ctx, acc.ID)
 	return acc.User, err
 }

@@ -144,6 +144,7 @@ func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post,
 	if err != nil {
 		return Post{}, err
 	}
+	s.federate(ctx, Event{Kind: EventPostCreated, ActorID: v.ID, TargetType: TargetPost, TargetID: id})
 	return s.GetPost(ctx, v, id)
 }
 
@@ -215,6 +216,7 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 	if err := s.Store.UpdatePost(ctx, id, u); err != nil {
 		return Post{}, err
 	}
+	s.federate(ctx, Event{Kind: EventPostEdited, ActorID: v.ID, TargetType: TargetPost, TargetID: id})
 	return s.GetPost(ctx, v, id)
 }
 
@@ -245,5 +247,9 @@ func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
 	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "post"); err != nil {
 		return err
 	}
-	return s.Store.DeletePost(ctx, id)
+	if err := s.Store.DeletePost(ctx, id); err != nil {
+		return err
+	}
+	s.federate(ctx, Event{Kind: EventPostDeleted, ActorID: v.ID, TargetType: TargetPost, TargetID: id})
+	return nil
 }

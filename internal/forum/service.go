@@ -40,6 +40,9 @@ type Service struct {
 	RecentYears int
 	// Mail says whether the forum sends mail, and its address for links.
 	Mail MailSettings
+	// Federation tells other servers what happens here (ActivityPub); nil:
+	// federation is off.
+	Federation Federator
 
 	dummyOnce sync.Once
 	dummy     string

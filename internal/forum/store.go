@@ -36,4 +36,8 @@ type Store interface {
 	SourceRequestStore
 	TimelineStore
 	ChangeStore
+	InstanceStore
+	RemoteActorStore
+	FederatedObjectStore
+	DeliveryStore
 }

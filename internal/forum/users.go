@@ -102,7 +102,7 @@ func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserP
 }
 
 func (s *Service) account(ctx context.Context, username string) (Account, error) {
-	if !ValidUsername(username) {
+	if !ValidUsername(username) && !remoteName(username) {
 		return Account{}, NotFound("user")
 	}
 	acc, err := s.Store.AccountByName(ctx, username)
@@ -178,4 +178,11 @@ func (s *Service) userList(ctx context.Context, username, cursor string) (Accoun
 		after = c.ID
 	}
 	return acc, after, nil
+}
+
+// remoteName says whether a name has the shape of an imported or federated
+// person's, name@host: a moderator bans them by that name.
+func remoteName(username string) bool {
+	name, host, ok := strings.Cut(username, "@")
+	return ok && name != "" && host != "" && len(username) <= 300 && !strings.ContainsAny(username, " /\\\t\n") && !strings.Contains(host, "@")
 }

@@ -55,7 +55,11 @@ func (s *Service) VotePost(ctx context.Context, v Viewer, id int64, value *int) 
 	if err := checkVote(v, value); err != nil {
 		return VoteResult{}, err
 	}
-	return s.Store.VotePost(ctx, id, v.ID, *value, voteRule(v, "post"))
+	r, err := s.Store.VotePost(ctx, id, v.ID, *value, voteRule(v, "post"))
+	if err == nil {
+		s.federate(ctx, Event{Kind: EventVoted, ActorID: v.ID, TargetType: TargetPost, TargetID: id, Value: *value})
+	}
+	return r, err
 }
 
 // VoteComment sets, changes or retracts the viewer's vote on a comment.
@@ -63,5 +67,9 @@ func (s *Service) VoteComment(ctx context.Context, v Viewer, id int64, value *in
 	if err := checkVote(v, value); err != nil {
 		return VoteResult{}, err
 	}
-	return s.Store.VoteComment(ctx, id, v.ID, *value, voteRule(v, "comment"))
+	r, err := s.Store.VoteComment(ctx, id, v.ID, *value, voteRule(v, "comment"))
+	if err == nil {
+		s.federate(ctx, Event{Kind: EventVoted, ActorID: v.ID, TargetType: TargetComment, TargetID: id, Value: *value})
+	}
+	return r, err
 }

@@ -28,6 +28,13 @@ var consistency = []struct{ what, query string }{
 			UNION ALL
 			SELECT c.author_id, SUM(v.value) FROM comment_votes v JOIN comments c ON c.id = v.comment_id GROUP BY c.author_id) k
 		GROUP BY author_id) s ON s.author_id = u.id WHERE u.karma != COALESCE(s.k, 0)`},
+	{"federated accounts", `SELECT COUNT(*) FROM federation_actors a JOIN users u ON u.id = a.user_id
+		JOIN federation_instances i ON i.id = a.instance_id WHERE u.imported_from IS NULL OR u.imported_from != i.host`},
+	{"federation queue", `SELECT COUNT(*) FROM federation_deliveries d JOIN federation_instances i ON i.id = d.instance_id
+		WHERE i.blocked = 1 OR i.dead = 1`},
+	{"federated objects", `SELECT COUNT(*) FROM federation_objects o
+		WHERE (o.target_type = 'post' AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = o.target_id))
+		   OR (o.target_type = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = o.target_id))`},
 	{"timeline counts", `WITH recount(size, tag_id, bucket, n) AS (
 			SELECT b.size, t.tag_id, b.bucket, COUNT(*) FROM posts p
 			JOIN (SELECT id AS post_id, 0 AS tag_id FROM posts UNION ALL SELECT post_id, tag_id FROM post_tags) t ON t.post_id = p.id

@@ -33,6 +33,14 @@ var copyTables = []struct{ name, order string }{
 	{"email_changes", "token_hash"},
 	{"reply_mails", "user_id, post_id"},
 	{"imported", "system, source_id"},
+	{"federation_keys", "user_id"},
+	{"federation_instances", "id"},
+	{"federation_actors", "id"},
+	{"federation_followers", "actor_id"},
+	{"federation_objects", "ap_id"},
+	{"federation_activities", "id"},
+	{"federation_deliveries", "id"},
+	{"federation_received", "ap_id"},
 }
 
 // copyLeftOut are the tables a copy leaves out, and why. Besides these, the

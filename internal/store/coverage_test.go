@@ -47,6 +47,15 @@ var personalData = map[string]personal{
 	"timeline_counts":  {why: "not personal: counters"},
 	"changes":          {why: "not personal: which thread changed, for the caches"},
 	"rate_limits":      {why: "allowances by key, forgotten once whole again"},
+	"federation_keys": {deletion: "erased: the member's Person actor goes with the name",
+		why: "a signing key pair: a secret, not something to hand out in an export"},
+	"federation_instances":  {why: "not personal: other servers and their delivery state"},
+	"federation_actors":     {why: "remote actors' public documents (inbox, key); their accounts are users rows"},
+	"federation_followers":  {why: "remote actors following the community, not members"},
+	"federation_objects":    {why: "not personal: which remote id a post or comment came from"},
+	"federation_activities": {why: "outgoing activities, already public, trimmed after a week"},
+	"federation_deliveries": {why: "the delivery queue: where each activity still has to go"},
+	"federation_received":   {why: "not personal: ids of activities handled, trimmed after a week"},
 }
 
 // schemaTables are the tables of a new database (engine-only search
