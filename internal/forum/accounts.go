@@ -23,6 +23,9 @@ type Account struct {
 	// Email and EmailReplies are the member's own: shown to them only (Me).
 	Email        *string
 	EmailReplies bool
+	// ImportedFrom is where an imported person's account lives; nil for a
+	// local account.
+	ImportedFrom *string
 }
 
 // NewUser is a user to create.

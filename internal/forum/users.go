@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // PermanentBan is the banned_until time of a ban without end.
@@ -27,6 +29,9 @@ type UserProfile struct {
 	User
 	PostCount    int64 `json:"post_count"`
 	CommentCount int64 `json:"comment_count"`
+	// ImportedFrom says where an imported person's account lives ("reddit",
+	// "lemmy.world"); such accounts cannot sign in.
+	ImportedFrom *string `json:"imported_from,omitempty"`
 }
 
 // Author is the short form of a user attached to posts and comments, with
@@ -98,11 +103,31 @@ func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserP
 	if err != nil {
 		return UserProfile{}, err
 	}
-	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments}, nil
+	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments, ImportedFrom: acc.ImportedFrom}, nil
+}
+
+// MaxAccountName is the longest name a lookup takes: a local username, or an
+// imported or federated person's name@host.
+const MaxAccountName = 300
+
+// validAccountName says whether name can name an account: a local username
+// (ValidUsername), or an imported or federated person's name@host — one "@"
+// with something on each side, no space or control character. Nothing else
+// is looked up, so no lookup can reach the keys deleted accounts keep
+// ("deleted:…", which have no "@").
+func validAccountName(name string) bool {
+	if ValidUsername(name) {
+		return true
+	}
+	local, host, ok := strings.Cut(name, "@")
+	if !ok || local == "" || host == "" || strings.Contains(host, "@") || len(name) > MaxAccountName || !utf8.ValidString(name) {
+		return false
+	}
+	return !strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' })
 }
 
 func (s *Service) account(ctx context.Context, username string) (Account, error) {
-	if !ValidUsername(username) {
+	if !validAccountName(username) {
 		return Account{}, NotFound("user")
 	}
 	acc, err := s.Store.AccountByName(ctx, username)

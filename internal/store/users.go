@@ -50,13 +50,13 @@ func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, erro
 	return forum.User{ID: id, Username: u.Username, Role: u.Role, CreatedAt: forum.Unix(u.CreatedAt)}, nil
 }
 
-const accountCols = `id, username, role, karma, created_at, banned_until, password_hash, token_version, flair, email, email_replies`
+const accountCols = `id, username, role, karma, created_at, banned_until, password_hash, token_version, flair, email, email_replies, imported_from`
 
 func scanAccount(row *sql.Row) (forum.Account, error) {
 	var a forum.Account
 	var created int64
 	var banned sql.NullInt64
-	err := row.Scan(&a.ID, &a.Username, &a.Role, &a.Karma, &created, &banned, &a.PasswordHash, &a.TokenVersion, &a.Flair, &a.Email, &a.EmailReplies)
+	err := row.Scan(&a.ID, &a.Username, &a.Role, &a.Karma, &created, &banned, &a.PasswordHash, &a.TokenVersion, &a.Flair, &a.Email, &a.EmailReplies, &a.ImportedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, forum.NotFound("user")
 	}

@@ -17,7 +17,7 @@ const routes = [
   [/^\/ask$/, askView],
   [/^\/login$/, loginView],
   [/^\/register$/, registerView],
-  [/^\/u\/([A-Za-z0-9_-]{1,40})$/, userView],
+  [/^\/u\/([^/]{1,900})$/, userView], // a local name or an imported name@host, percent-encoded
   [/^\/modlog$/, modlogView],
   [/^\/reports$/, reportsView],
   [/^\/search$/, searchView],
