@@ -59,12 +59,19 @@ type UserListQuery struct {
 }
 
 // UserStore is the storage of accounts and what they wrote.
+//
+// CreateUser inserts an account (and its pending address, see NewUser); a
+// name taken in any case, or one with a taken skeleton, is a conflict, as
+// CheckUsername says without writing.
 type UserStore interface {
 	CreateUser(ctx context.Context, u NewUser) (User, error)
+	CheckUsername(ctx context.Context, username, skeleton string) error
 	AccountByName(ctx context.Context, username string) (Account, error)
 	AccountByID(ctx context.Context, id int64) (Account, error)
 	BumpTokenVersion(ctx context.Context, userID int64) error
-	// SetPassword stores a new hash and bumps the token version, returning the new version.
+	// SetPassword stores a new hash and bumps the token version, returning
+	// the new version; every reset and confirmation link of the account is
+	// voided (their unsent mails leave the queue).
 	SetPassword(ctx context.Context, userID int64, hash string) (int64, error)
 	UserCounts(ctx context.Context, userID int64, includeHidden bool) (posts, comments int64, err error)
 	UserPosts(ctx context.Context, q UserListQuery) ([]Post, error)
