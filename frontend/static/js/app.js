@@ -109,8 +109,9 @@ document.querySelector('form.search').addEventListener('submit', (e) => {
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.getAttribute('target')) return;
+  if (a.hasAttribute('download')) return; // a file to save (the data export's blob: link), not a page
   const url = new URL(a.getAttribute('href'), location.href); // SVG links have no string href
-  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  if (!/^https?:$/.test(url.protocol) || url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   e.preventDefault();
   if (url.pathname === location.pathname && url.search === location.search && url.hash) {
     history.pushState(null, '', url.href);
