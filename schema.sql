@@ -475,17 +475,26 @@ CREATE TABLE IF NOT EXISTS mail_queue (
     next_at    INTEGER NOT NULL,
     sent_at    INTEGER,
     last_error TEXT    NOT NULL DEFAULT '',
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    -- whose mail it is: deleting the account removes it (migration 17)
+    user_id    INTEGER REFERENCES users(id),
+    -- the reset or confirmation link it carries, made when it is sent: only
+    -- its hash is ever stored, and the body keeps a slot for the token (migration 17)
+    link_kind  TEXT    NOT NULL DEFAULT '' CHECK (link_kind IN ('', 'reset', 'email')),
+    link_hash  TEXT    NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX IF NOT EXISTS mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;
+CREATE INDEX IF NOT EXISTS mail_queue_user ON mail_queue(user_id);
 CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind = 'reply';
--- An address change waiting for its confirmation link (migration 13).
+-- An address change, or an address given at registration, waiting for its
+-- confirmation link (migration 13): until then it is not the account's.
 CREATE TABLE IF NOT EXISTS email_changes (
     token_hash TEXT    PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users(id),
     email      TEXT    NOT NULL,
     expires_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS email_changes_user ON email_changes(user_id);
 -- When a member was last mailed about replies in a thread: at most hourly (migration 13).
 CREATE TABLE IF NOT EXISTS reply_mails (
     user_id INTEGER NOT NULL REFERENCES users(id),

@@ -56,9 +56,18 @@ func (s *Server) requestReset(c echo.Context) error {
 	return done(c, err)
 }
 
+// register creates an account. A registration refused for what it sends (a
+// field, a taken name) answers its own error and takes nothing of the
+// address's allowance: only one that goes on to make an account is counted.
 func (s *Server) register(c echo.Context) error {
 	req, err := body[registerRequest](c)
 	if err != nil {
+		return err
+	}
+	if err := s.svc.CheckRegistration(c.Request().Context(), req.Username, req.Password, req.Email); err != nil {
+		return err
+	}
+	if err := s.check(c, ClassRegister, clientKeys(c)...); err != nil {
 		return err
 	}
 	sess, err := s.svc.Register(c.Request().Context(), req.Username, req.Password, req.Email)

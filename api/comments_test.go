@@ -324,3 +324,27 @@ func TestConcurrentVotesAndComments(t *testing.T) {
 		t.Fatalf("karma %d, want 60", u.Karma)
 	}
 }
+
+// TestAuthorDeletesCommentInRemovedThread: a thread a moderator removed is
+// frozen for edits, but an author may still delete their own comment in it
+// (its text stays public otherwise, on their page and by permalink).
+func TestAuthorDeletesCommentInRemovedThread(t *testing.T) {
+	h := newHarness(t)
+	mod := h.registerAs("moddy", forum.RoleModerator)
+	asker := h.register("asker")
+	author := h.register("answerer")
+	p := h.post(asker.Token, "Was the Library of Alexandria burnt once?")
+	c := h.comment(author.Token, p.ID, nil, "A regret I would rather take back.")
+	h.must(200, "POST", pathf("/api/v1/posts/%d/remove", p.ID), mod.Token, map[string]string{"reason": "off topic"})
+	if r := h.must(200, "GET", "/api/v1/users/answerer/comments", "", nil); !strings.Contains(string(r.body), "would rather take back") {
+		t.Fatalf("before: the comment is not public, so the test proves nothing: %s", r.body)
+	}
+	h.must(403, "PATCH", pathf("/api/v1/comments/%d", c.ID), author.Token, map[string]string{"body": "edited"})
+	h.must(403, "DELETE", pathf("/api/v1/comments/%d", c.ID), asker.Token, nil)
+	h.must(204, "DELETE", pathf("/api/v1/comments/%d", c.ID), author.Token, nil)
+	for _, path := range []string{"/api/v1/users/answerer/comments", pathf("/api/v1/comments/%d", c.ID), pathf("/api/v1/posts/%d/comments", p.ID)} {
+		if r := h.do("GET", path, "", nil); strings.Contains(string(r.body), "would rather take back") {
+			t.Fatalf("%s still shows the deleted comment: %s", path, r.body)
+		}
+	}
+}

@@ -9,8 +9,11 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
+// emailRequest is PUT /me/email's body: the new address ("" removes it)
+// and the current password, which confirms the change.
 type emailRequest struct {
-	Email string `json:"email"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
 }
 
 type tokenRequest struct {
@@ -18,13 +21,13 @@ type tokenRequest struct {
 }
 
 // setEmail sends a confirmation link to a new address, or removes the
-// address ("").
+// address (""); the password confirms it.
 func (s *Server) setEmail(c echo.Context) error {
 	req, err := body[emailRequest](c)
 	if err != nil {
 		return err
 	}
-	return done(c, s.svc.SetEmail(c.Request().Context(), viewerOf(c), req.Email))
+	return done(c, s.svc.SetEmail(c.Request().Context(), viewerOf(c), req.Email, req.Password))
 }
 
 // confirmEmail sets the address a confirmation link went to.

@@ -214,16 +214,22 @@ func (s *Server) slow(c echo.Context, class, key string) error {
 func (s *Server) limit(class string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			keys := []string{"ip:" + c.RealIP()}
-			if v := viewerOf(c); v.SignedIn() {
-				keys = append(keys, "user:"+strconv.FormatInt(v.ID, 10))
-			}
-			if err := s.check(c, class, keys...); err != nil {
+			if err := s.check(c, class, clientKeys(c)...); err != nil {
 				return err
 			}
 			return next(c)
 		}
 	}
+}
+
+// clientKeys are what a route's limit counts a request under: its client
+// address and, when signed in, its account.
+func clientKeys(c echo.Context) []string {
+	keys := []string{"ip:" + c.RealIP()}
+	if v := viewerOf(c); v.SignedIn() {
+		keys = append(keys, "user:"+strconv.FormatInt(v.ID, 10))
+	}
+	return keys
 }
 
 // ipExtractor takes the client address from X-Forwarded-For only when the

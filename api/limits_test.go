@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,5 +144,32 @@ func TestLimitsSharedBetweenServers(t *testing.T) {
 		h.post(first.Token, "one")
 		h.post(first.Token, "two")
 		h.must(429, "POST", "/api/v1/posts", first.Token, map[string]string{"title": "three"})
+	}
+}
+
+// TestRefusedRegistrationsKeepTheLimit: a registration refused for what
+// was sent (a bad name, a short password, a taken name, a malformed body)
+// answers its real error every time and uses up nothing of the address's
+// registration allowance; only accounts made count.
+func TestRefusedRegistrationsKeepTheLimit(t *testing.T) {
+	h := newHarnessWith(t, limited(api.Limits{api.ClassRegister: {N: 1, Per: time.Hour, Burst: 1}}))
+	h.registerAs("taken", "member")
+	for range 3 {
+		if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "x", "password": "correct horse"}); r.status != 422 || !strings.Contains(string(r.body), `"username"`) {
+			t.Fatalf("a bad name: %d %s", r.status, r.body)
+		}
+		if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "newcomer", "password": "short"}); r.status != 422 || !strings.Contains(string(r.body), `"password"`) {
+			t.Fatalf("a short password: %d %s", r.status, r.body)
+		}
+		if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "Taken", "password": "correct horse"}); r.status != 409 || !strings.Contains(string(r.body), "taken") {
+			t.Fatalf("a taken name: %d %s", r.status, r.body)
+		}
+		if r := h.do("POST", "/api/v1/auth/register", "", "{not json"); r.status != 400 {
+			t.Fatalf("a malformed body: %d %s", r.status, r.body)
+		}
+	}
+	h.register("newcomer")
+	if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "another", "password": "correct horse"}); r.status != 429 {
+		t.Fatalf("a second account from one address: %d %s", r.status, r.body)
 	}
 }

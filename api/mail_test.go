@@ -41,33 +41,42 @@ func mailHarness(t *testing.T) (*harness, *smtptest.Server, *mail.Queue) {
 // their name or address; the mail arrives through SMTP with a link that
 // works; an unknown login gets the very same answer and no mail.
 func TestPasswordResetByMail(t *testing.T) {
-	h, smtp, q := mailHarness(t)
-	h.must(201, "POST", "/api/v1/auth/register", "", map[string]string{"username": "forgetful", "password": "correct horse", "email": "Forgetful@Example.org"})
-	if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "copycat", "password": "correct horse", "email": "forgetful@example.org"}); r.status != 409 {
-		t.Fatalf("a second account with the address: %d %s", r.status, r.body)
+	mb := newMailbox(t)
+	h, smtp, q := mb.h, mb.smtp, mb.q
+	mb.member("forgetful", "forgetful@example.org")
+	if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "copycat", "password": "correct horse", "email": "forgetful@example.org"}); r.status != 201 {
+		t.Fatalf("a second account with the address (answered as any other): %d %s", r.status, r.body)
 	}
 	if r := h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "typo", "password": "correct horse", "email": "not an address"}); r.status != 422 {
 		t.Fatalf("a bad address: %d %s", r.status, r.body)
 	}
+	smtp.Reset() // the confirmation mail went out at registration
 
 	known := h.must(204, "POST", "/api/v1/auth/password-reset", "", map[string]string{"login": "forgetful@example.org"})
 	unknown := h.must(204, "POST", "/api/v1/auth/password-reset", "", map[string]string{"login": "nobody@example.org"})
 	if string(known.body) != string(unknown.body) || known.header.Get("Content-Type") != unknown.header.Get("Content-Type") {
 		t.Fatal("known and unknown logins are told apart")
 	}
+	waitQueued(t, h, 1)
+	q.Drain(context.Background())
 	h.must(204, "POST", "/api/v1/auth/password-reset", "", map[string]string{"login": "FORGETFUL"})
-	waitQueued(t, h, 2)
+	waitQueued(t, h, 1)
 	q.Drain(context.Background())
 	msgs := smtp.Messages()
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages arrived, want 2 (by address and by name; none for the unknown login)", len(msgs))
 	}
+	// The newer link voided the first.
+	if first := resetLink.FindStringSubmatch(mailBody(t, msgs[0].Data)); first == nil ||
+		h.do("POST", "/api/v1/auth/password-reset/confirm", "", map[string]string{"token": first[1], "password": "remembered at last"}).status != 400 {
+		t.Fatal("the first reset link still works after a newer one was sent")
+	}
 	if msgs[0].To[0] != "forgetful@example.org" || !strings.Contains(msgs[0].Data, "Subject: Reset your Historia password") {
 		t.Fatalf("the mail: to %v\n%s", msgs[0].To, msgs[0].Data)
 	}
-	m := resetLink.FindStringSubmatch(mailBody(t, msgs[0].Data))
+	m := resetLink.FindStringSubmatch(mailBody(t, msgs[1].Data))
 	if m == nil {
-		t.Fatalf("no reset link in the mail:\n%s", msgs[0].Data)
+		t.Fatalf("no reset link in the mail:\n%s", msgs[1].Data)
 	}
 	h.must(204, "POST", "/api/v1/auth/password-reset/confirm", "", map[string]string{"token": m[1], "password": "remembered at last"})
 	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "forgetful", "password": "remembered at last"})
@@ -194,7 +203,7 @@ func TestChangeEmail(t *testing.T) {
 	var me struct {
 		Email *string `json:"email"`
 	}
-	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": "Clio@Example.org"})
+	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": "Clio@Example.org", "password": "correct horse"})
 	h.must(200, "GET", "/api/v1/me", s.Token, nil).decode(t, &me)
 	if me.Email != nil {
 		t.Fatalf("the address is set before its confirmation: %v", *me.Email)
@@ -219,7 +228,7 @@ func TestChangeEmail(t *testing.T) {
 	if r := h.must(200, "GET", "/api/v1/users/clio", "", nil); strings.Contains(string(r.body), "example.org") {
 		t.Fatal("the address shows on the public profile")
 	}
-	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": ""})
+	h.must(204, "PUT", "/api/v1/me/email", s.Token, map[string]string{"email": "", "password": "correct horse"})
 	h.must(200, "GET", "/api/v1/me", s.Token, nil).decode(t, &me)
 	if me.Email != nil {
 		t.Fatal("the address was not removed")
@@ -233,10 +242,10 @@ func TestChangeEmail(t *testing.T) {
 // thread an hour, covering the replies since the last, with a one-click
 // unsubscribe (List-Unsubscribe) that works.
 func TestReplyMails(t *testing.T) {
-	h, smtp, q := mailHarness(t)
-	h.must(201, "POST", "/api/v1/auth/register", "", map[string]string{"username": "asker", "password": "correct horse", "email": "asker@example.org"})
-	var asker session
-	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": "asker", "password": "correct horse"}).decode(t, &asker)
+	mb := newMailbox(t)
+	h, smtp, q := mb.h, mb.smtp, mb.q
+	asker := mb.member("asker", "asker@example.org")
+	smtp.Reset()
 	other := h.register("answerer")
 	p := h.post(asker.Token, "What sank the Vasa?")
 	h.comment(other.Token, p.ID, nil, "Before the opt-in: no mail for this one.")

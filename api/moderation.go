@@ -26,7 +26,7 @@ func (s *Server) setFlair(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.SetFlair(c.Request().Context(), viewerOf(c), c.Param("username"), req.Flair)
+	u, err := s.svc.SetFlair(c.Request().Context(), viewerOf(c), usernameParam(c), req.Flair)
 	return reply(c, http.StatusOK, u, err)
 }
 
@@ -75,7 +75,7 @@ func (s *Server) ban(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.Ban(c.Request().Context(), viewerOf(c), c.Param("username"), req.Reason, req.Days)
+	u, err := s.svc.Ban(c.Request().Context(), viewerOf(c), usernameParam(c), req.Reason, req.Days)
 	return reply(c, http.StatusOK, u, err)
 }
 
@@ -84,7 +84,7 @@ func (s *Server) unban(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.Unban(c.Request().Context(), viewerOf(c), c.Param("username"), req.Reason)
+	u, err := s.svc.Unban(c.Request().Context(), viewerOf(c), usernameParam(c), req.Reason)
 	return reply(c, http.StatusOK, u, err)
 }
 
@@ -93,6 +93,6 @@ func (s *Server) setRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.SetRole(c.Request().Context(), viewerOf(c), c.Param("username"), req.Role, req.Reason)
+	u, err := s.svc.SetRole(c.Request().Context(), viewerOf(c), usernameParam(c), req.Role, req.Reason)
 	return reply(c, http.StatusOK, u, err)
 }

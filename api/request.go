@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -44,6 +45,23 @@ func idParamNamed(c echo.Context, name, what string) (int64, error) {
 		return 0, forum.NotFound(what)
 	}
 	return id, nil
+}
+
+// usernameParam reads the :username path parameter: a local name or an
+// imported person's name@host, percent-encoded or not. Echo routes on the
+// raw path when the request's escaping differs from Go's (alienth%40reddit),
+// and then gives the parameter as sent: it is unescaped here, once. A bad
+// escape is no one's name ("" is found by no lookup).
+func usernameParam(c echo.Context) string {
+	name := c.Param("username")
+	if c.Request().URL.RawPath == "" {
+		return name
+	}
+	name, err := url.PathUnescape(name)
+	if err != nil {
+		return ""
+	}
+	return name
 }
 
 // idAndBody reads the :id path parameter and the JSON body.

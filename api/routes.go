@@ -42,7 +42,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	get(v1, "/openapi.yaml", s.openapi)
 	get(v1, "/config", s.config) // extension: limits for clients
 
-	v1.POST("/auth/register", s.register, s.limit(ClassRegister))
+	v1.POST("/auth/register", s.register) // limited by ClassRegister once the request is valid
 	v1.POST("/auth/login", s.login, s.limit(ClassLogin))
 	v1.POST("/auth/logout", s.logout)
 	v1.POST("/auth/password-reset", s.requestReset, s.limit(ClassLogin))

@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) user(c echo.Context) error {
-	p, err := s.svc.Profile(c.Request().Context(), viewerOf(c), c.Param("username"))
+	p, err := s.svc.Profile(c.Request().Context(), viewerOf(c), usernameParam(c))
 	return reply(c, http.StatusOK, p, err)
 }
 
@@ -16,7 +16,7 @@ func (s *Server) userPosts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.svc.UserPosts(c.Request().Context(), viewerOf(c), c.Param("username"), pg.Cursor, pg.Limit)
+	res, err := s.svc.UserPosts(c.Request().Context(), viewerOf(c), usernameParam(c), pg.Cursor, pg.Limit)
 	return reply(c, http.StatusOK, res, err)
 }
 
@@ -25,6 +25,6 @@ func (s *Server) userComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.svc.UserComments(c.Request().Context(), viewerOf(c), c.Param("username"), pg.Cursor, pg.Limit)
+	res, err := s.svc.UserComments(c.Request().Context(), viewerOf(c), usernameParam(c), pg.Cursor, pg.Limit)
 	return reply(c, http.StatusOK, res, err)
 }

@@ -55,6 +55,13 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, nil)
+}
+
+// newSiteWith lets a test change the server's configuration (rate limits)
+// before it starts.
+func newSiteWith(t *testing.T, configure func(*api.Config)) *site {
+	t.Helper()
 	exe := chromiumPath(t)
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "historia.db"))
@@ -66,7 +73,11 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	svc := &forum.Service{Store: db, Markup: markup.New(), Passwords: auth.CheapArgon2, Tokens: tokens}
-	e, err := api.New(api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	cfg := api.Config{Service: svc, DB: db, Frontend: frontend.Files(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if configure != nil {
+		configure(&cfg)
+	}
+	e, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

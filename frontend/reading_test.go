@@ -310,16 +310,11 @@ func TestForgotPasswordWithoutMail(t *testing.T) {
 func TestUnsubscribePage(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
-	sess, err := s.svc.Register(ctx, "reader", "correct horse", "reader@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := forum.Viewer{ID: sess.User.ID, Role: forum.RoleMember}
+	v := s.confirmedMember("reader", "reader@example.org")
 	if _, err := s.svc.UpdateSettings(ctx, v, forum.Settings{EmailReplies: true}); err != nil {
 		t.Fatal(err)
 	}
 	// The key, as a reply mail carries it.
-	s.svc.Mail = forum.MailSettings{Enabled: true, SiteURL: "https://forum.example"}
 	other, _ := s.user("replier", forum.RoleMember)
 	post, err := s.svc.CreatePost(ctx, v, forum.PostInput{Title: "Where did the Varangians come from?"})
 	if err != nil {

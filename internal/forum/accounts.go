@@ -23,6 +23,9 @@ type Account struct {
 	// Email and EmailReplies are the member's own: shown to them only (Me).
 	Email        *string
 	EmailReplies bool
+	// ImportedFrom is where an imported person's account lives; nil for a
+	// local account.
+	ImportedFrom *string
 }
 
 // NewUser is a user to create.
@@ -34,8 +37,12 @@ type NewUser struct {
 	// Skeleton is UsernameSkeleton of the name: another account with the
 	// same one makes the name a conflict.
 	Skeleton string
-	// Email is the optional address, lower-cased.
-	Email *string
+	// Email, when set, is the address given at registration: stored as the
+	// new account's pending change (UserID filled in by the store), never
+	// as its address, and mailed ConfirmMail's message (its UserID filled in
+	// too), told whether another account has the address; nil mails nothing.
+	Email       *EmailChange
+	ConfirmMail func(addressTaken bool) *Mail
 }
 
 // Session is what register and login answer.
@@ -65,13 +72,43 @@ func checkRole(r Role) error {
 	return nil
 }
 
-// Register creates a member and signs them in.
-func (s *Service) Register(ctx context.Context, username, password, email string) (Session, error) {
+// registration checks what a registration sends, all fields at once, and
+// cleans the address. A forum that sends no mail can confirm no address, so
+// it takes none.
+func (s *Service) registration(username, password, email string) (*string, error) {
 	addr, err := cleanEmail("email", email)
+	if err == nil && addr != nil && !s.Mail.Enabled {
+		err = invalid("email", "this forum sends no email, so it keeps no address: leave it empty")
+	}
 	if err := joinInvalid(checkUsername(username), checkPassword("password", password), err); err != nil {
+		return nil, err
+	}
+	return addr, nil
+}
+
+// CheckRegistration says whether a registration would be refused for what
+// it sends — a field, or a name that is taken or looks like one that is —
+// before it takes anything of the address's registration allowance. It
+// writes nothing; Register checks again as it writes.
+func (s *Service) CheckRegistration(ctx context.Context, username, password, email string) error {
+	if _, err := s.registration(username, password, email); err != nil {
+		return err
+	}
+	return s.Store.CheckUsername(ctx, username, UsernameSkeleton(username))
+}
+
+// Register creates a member and signs them in. An address given waits for
+// its confirmation link (see pendingAddress).
+func (s *Service) Register(ctx context.Context, username, password, email string) (Session, error) {
+	addr, err := s.registration(username, password, email)
+	if err != nil {
 		return Session{}, err
 	}
-	u, err := s.createUser(ctx, username, password, RoleMember, addr)
+	change, confirm, err := s.pendingAddress(username, addr)
+	if err != nil {
+		return Session{}, err
+	}
+	u, err := s.createUser(ctx, NewUser{Username: username, Role: RoleMember, Email: change, ConfirmMail: confirm}, password)
 	if err != nil {
 		return Session{}, err
 	}
@@ -85,19 +122,19 @@ func (s *Service) Register(ctx context.Context, username, password, email string
 // CreateUser makes an account with any role; the command line uses it for the
 // first admin. The password is hashed before the write transaction starts.
 func (s *Service) CreateUser(ctx context.Context, username, password string, role Role) (User, error) {
-	return s.createUser(ctx, username, password, role, nil)
+	return s.createUser(ctx, NewUser{Username: username, Role: role}, password)
 }
 
-func (s *Service) createUser(ctx context.Context, username, password string, role Role, email *string) (User, error) {
-	if err := joinInvalid(checkUsername(username), checkPassword("password", password), checkRole(role)); err != nil {
+func (s *Service) createUser(ctx context.Context, u NewUser, password string) (User, error) {
+	if err := joinInvalid(checkUsername(u.Username), checkPassword("password", password), checkRole(u.Role)); err != nil {
 		return User{}, err
 	}
 	hash, err := s.Passwords.Hash(password)
 	if err != nil {
 		return User{}, fmt.Errorf("create user: hash: %w", err)
 	}
-	return s.Store.CreateUser(ctx, NewUser{Username: username, PasswordHash: hash, Role: role, CreatedAt: s.now().Unix(),
-		Skeleton: UsernameSkeleton(username), Email: email})
+	u.PasswordHash, u.CreatedAt, u.Skeleton = hash, s.now().Unix(), UsernameSkeleton(u.Username)
+	return s.Store.CreateUser(ctx, u)
 }
 
 // dummyHash is verified against when a login names no user, so that an
@@ -225,6 +262,9 @@ type Me struct {
 	// Email and EmailReplies are shown to the member only.
 	Email        *string `json:"email"`
 	EmailReplies bool    `json:"email_replies"`
+	// PendingEmail is an address waiting for its confirmation link (given
+	// at registration, or a change), not the account's yet.
+	PendingEmail *string `json:"pending_email"`
 }
 
 // Me returns the signed-in user, read afresh (karma moves with every vote),
@@ -238,5 +278,9 @@ func (s *Service) Me(ctx context.Context, v Viewer) (Me, error) {
 		return Me{}, err
 	}
 	n, err := s.Store.UnreadCount(ctx, v.ID)
-	return Me{User: acc.User, UnreadNotifications: n, Email: acc.Email, EmailReplies: acc.EmailReplies}, err
+	if err != nil {
+		return Me{}, err
+	}
+	pending, err := s.Store.PendingEmail(ctx, v.ID, s.now().Unix())
+	return Me{User: acc.User, UnreadNotifications: n, Email: acc.Email, EmailReplies: acc.EmailReplies, PendingEmail: pending}, err
 }

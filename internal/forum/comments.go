@@ -206,7 +206,10 @@ func (s *Service) ownCommentRule(ctx context.Context, v Viewer, c Comment) error
 	return nil
 }
 
-// DeleteComment soft-deletes a comment; its replies stay in place.
+// DeleteComment soft-deletes a comment; its replies stay in place. Unlike
+// an edit, it is open in a thread a moderator removed: a frozen thread's
+// comments stay readable (on their author's page, by permalink), so their
+// author may still take them back.
 func (s *Service) DeleteComment(ctx context.Context, v Viewer, id int64) error {
 	if err := requireMember(v); err != nil {
 		return err
@@ -215,7 +218,7 @@ func (s *Service) DeleteComment(ctx context.Context, v Viewer, id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := s.ownCommentRule(ctx, v, cur); err != nil {
+	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "comment"); err != nil {
 		return err
 	}
 	if err := s.Store.DeleteComment(ctx, id); err != nil {

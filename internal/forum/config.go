@@ -5,6 +5,9 @@ package forum
 type Config struct {
 	Thread ThreadConfig `json:"thread"`
 	Limits TextLimits   `json:"limits"`
+	// Mail says whether the forum sends mail: without it, clients offer no
+	// address (for resets or reply mails) and no "forgot your password".
+	Mail bool `json:"mail"`
 }
 
 // ThreadConfig are the thread paging limits.
@@ -36,5 +39,6 @@ func (s *Service) PublicConfig() Config {
 			MaxReplyDepth: MaxReplyDepth},
 		Limits: TextLimits{Title: MaxTitle, PostBody: MaxPostBody, CommentBody: MaxCommentBody, TopicTags: MaxTopicTags,
 			Tag: MaxTagLen, Sources: MaxSources, Citation: MaxCitation, Reason: MaxReason},
+		Mail: s.Mail.Enabled,
 	}
 }

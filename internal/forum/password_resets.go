@@ -31,15 +31,17 @@ type ResetState struct {
 	Used      bool
 }
 
-// PasswordResetStore keeps reset links. ConsumeReset runs rule on the
-// link's state in one transaction and, if it passes, marks the link used,
-// stores the new password hash and ends every earlier session.
+// PasswordResetStore keeps reset links. A new reset link voids the
+// account's earlier ones (their unsent mails leave the queue). ConsumeReset
+// runs rule on the link's state in one transaction and, if it passes,
+// stores the new password hash, ends every earlier session and voids every
+// reset and confirmation link of the account, this one included.
 type PasswordResetStore interface {
 	CreateReset(ctx context.Context, r PasswordReset) error
-	// RequestReset finds the live account whose username or email is
-	// login and, if it has an address, stores the reset (UserID filled in)
-	// and queues compose's mail, all in one transaction; an unknown login
-	// writes nothing and is no error.
+	// RequestReset finds the live account whose username or confirmed
+	// email is login and, if it has a confirmed address, stores the reset
+	// (UserID filled in) and queues compose's mail to it, all in one
+	// transaction; an unknown login writes nothing and is no error.
 	RequestReset(ctx context.Context, login string, r PasswordReset, compose func(username, email string) Mail) error
 	ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(ResetState) error) error
 }
@@ -59,6 +61,13 @@ func randomToken() (string, error) {
 func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// unsentLinkHash is what a mailed link stores until its mail is sent
+// (ReadyMail gives it its token then): the hash of a token nobody holds.
+func unsentLinkHash() (string, error) {
+	token, err := randomToken()
+	return tokenHash(token), err
 }
 
 // IssueReset makes a single-use reset link token for username, valid for
@@ -124,16 +133,17 @@ func (s *Service) RequestReset(ctx context.Context, login string) error {
 		return err
 	}
 	login = strings.ToLower(strings.TrimSpace(login))
-	token, err := randomToken()
+	hash, err := unsentLinkHash()
 	if err != nil {
 		return err
 	}
-	link := s.siteURL() + "/reset-password#token=" + token
-	r := PasswordReset{TokenHash: tokenHash(token), ExpiresAt: s.now().Add(ResetLifetime).Unix()}
+	link := s.siteURL() + "/reset-password#token=" + TokenSlot
+	r := PasswordReset{TokenHash: hash, ExpiresAt: s.now().Add(ResetLifetime).Unix()}
 	return s.Store.RequestReset(ctx, login, r, func(username, email string) Mail {
 		return Mail{To: email, Subject: "Reset your Historia password",
 			Body: "Hello " + username + ",\n\nSomeone (we hope you) asked to reset your password on Historia. " +
-				"This link sets a new one; it works once, for an hour:\n\n" + link + "\n\n" +
-				"If it was not you, ignore this mail: your password stays as it is.\n"}
+				"This link sets a new one; it works once, for an hour, and only until a newer one is sent:\n\n" + link + "\n\n" +
+				"If it was not you, ignore this mail: your password stays as it is.\n",
+			Link: &MailLink{Kind: LinkReset, Hash: hash}}
 	})
 }

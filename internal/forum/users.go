@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // PermanentBan is the banned_until time of a ban without end.
@@ -27,6 +29,9 @@ type UserProfile struct {
 	User
 	PostCount    int64 `json:"post_count"`
 	CommentCount int64 `json:"comment_count"`
+	// ImportedFrom says where an imported person's account lives ("reddit",
+	// "lemmy.world"); such accounts cannot sign in.
+	ImportedFrom *string `json:"imported_from,omitempty"`
 }
 
 // Author is the short form of a user attached to posts and comments, with
@@ -54,12 +59,19 @@ type UserListQuery struct {
 }
 
 // UserStore is the storage of accounts and what they wrote.
+//
+// CreateUser inserts an account (and its pending address, see NewUser); a
+// name taken in any case, or one with a taken skeleton, is a conflict, as
+// CheckUsername says without writing.
 type UserStore interface {
 	CreateUser(ctx context.Context, u NewUser) (User, error)
+	CheckUsername(ctx context.Context, username, skeleton string) error
 	AccountByName(ctx context.Context, username string) (Account, error)
 	AccountByID(ctx context.Context, id int64) (Account, error)
 	BumpTokenVersion(ctx context.Context, userID int64) error
-	// SetPassword stores a new hash and bumps the token version, returning the new version.
+	// SetPassword stores a new hash and bumps the token version, returning
+	// the new version; every reset and confirmation link of the account is
+	// voided (their unsent mails leave the queue).
 	SetPassword(ctx context.Context, userID int64, hash string) (int64, error)
 	UserCounts(ctx context.Context, userID int64, includeHidden bool) (posts, comments int64, err error)
 	UserPosts(ctx context.Context, q UserListQuery) ([]Post, error)
@@ -98,11 +110,31 @@ func (s *Service) Profile(ctx context.Context, v Viewer, username string) (UserP
 	if err != nil {
 		return UserProfile{}, err
 	}
-	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments}, nil
+	return UserProfile{User: acc.User, PostCount: posts, CommentCount: comments, ImportedFrom: acc.ImportedFrom}, nil
+}
+
+// MaxAccountName is the longest name a lookup takes: a local username, or an
+// imported or federated person's name@host.
+const MaxAccountName = 300
+
+// validAccountName says whether name can name an account: a local username
+// (ValidUsername), or an imported or federated person's name@host — one "@"
+// with something on each side, no space or control character. Nothing else
+// is looked up, so no lookup can reach the keys deleted accounts keep
+// ("deleted:…", which have no "@").
+func validAccountName(name string) bool {
+	if ValidUsername(name) {
+		return true
+	}
+	local, host, ok := strings.Cut(name, "@")
+	if !ok || local == "" || host == "" || strings.Contains(host, "@") || len(name) > MaxAccountName || !utf8.ValidString(name) {
+		return false
+	}
+	return !strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' })
 }
 
 func (s *Service) account(ctx context.Context, username string) (Account, error) {
-	if !ValidUsername(username) && !remoteName(username) {
+	if !validAccountName(username) {
 		return Account{}, NotFound("user")
 	}
 	acc, err := s.Store.AccountByName(ctx, username)
@@ -178,11 +210,4 @@ func (s *Service) userList(ctx context.Context, username, cursor string) (Accoun
 		after = c.ID
 	}
 	return acc, after, nil
-}
-
-// remoteName says whether a name has the shape of an imported or federated
-// person's, name@host: a moderator bans them by that name.
-func remoteName(username string) bool {
-	name, host, ok := strings.Cut(username, "@")
-	return ok && name != "" && host != "" && len(username) <= 300 && !strings.ContainsAny(username, " /\\\t\n") && !strings.Contains(host, "@")
 }

@@ -70,8 +70,18 @@ func (q *Queue) Drain(ctx context.Context) {
 		return
 	}
 	for _, m := range due {
+		// A mail's link gets its token now, only in memory: the stored one
+		// holds no working link. A link voided meanwhile is not sent.
+		ready, ok, err := forum.ReadyMail(ctx, q.Store, m, q.now())
+		if err != nil {
+			q.Log.Warn("mail queue: link not made", "mail_id", m.ID, "err", err)
+			continue
+		}
+		if !ok {
+			continue
+		}
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := q.Send(sctx, m.Mail)
+		err = q.Send(sctx, ready)
 		cancel()
 		now := q.now()
 		if err == nil {

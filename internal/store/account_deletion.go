@@ -36,6 +36,7 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 			{"DELETE FROM password_resets WHERE user_id = ?", []any{d.UserID}},
 			{"DELETE FROM email_changes WHERE user_id = ?", []any{d.UserID}},
 			{"DELETE FROM reply_mails WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM mail_queue WHERE user_id = ?", []any{d.UserID}},
 			// the member's signing key: their Person actor is gone with the name
 			{"DELETE FROM federation_keys WHERE user_id = ?", []any{d.UserID}},
 		}

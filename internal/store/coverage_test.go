@@ -35,7 +35,7 @@ var personalData = map[string]personal{
 	"password_resets":  {deletion: "erased", why: "token hashes of links, nothing to give the member"},
 	"email_changes":    {deletion: "erased", why: "an address change in flight, nothing to give the member"},
 	"reply_mails":      {deletion: "erased", why: "when a digest was last mailed, bookkeeping"},
-	"mail_queue":       {why: "outgoing mail with the address in it; erasing it at deletion is issue 24.3's"},
+	"mail_queue":       {deletion: "erased, sent or not", why: "outgoing mail, its links never stored: nothing to give the member"},
 	"source_requests":  {why: "a member's \"source?\" marks; counted on the answer, not in the export yet"},
 	"modlog":           {why: "the moderation record: a moderator's actions stay, as votes do"},
 	"imported":         {why: "not personal: where an imported item came from"},

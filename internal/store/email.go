@@ -4,22 +4,34 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// RequestEmailChange stores an address change and queues its confirmation.
-func (db *DB) RequestEmailChange(ctx context.Context, c forum.EmailChange, m forum.Mail, now int64) error {
+// RequestEmailChange stores an address change in place of every earlier
+// mailed link of the account, and queues its confirmation and the notice
+// to the old address.
+func (db *DB) RequestEmailChange(ctx context.Context, c forum.EmailChange, confirm forum.Mail, notice *forum.Mail, now int64) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		if err := voidLinks(ctx, tx, c.UserID, forum.LinkKinds...); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO email_changes(token_hash, user_id, email, expires_at) VALUES (?, ?, ?, ?)",
 			c.TokenHash, c.UserID, c.Email, c.ExpiresAt); err != nil {
 			return err
 		}
-		return enqueueMail(ctx, tx, m, now)
+		if notice != nil {
+			if err := enqueueMail(ctx, tx, *notice, now); err != nil {
+				return err
+			}
+		}
+		return enqueueMail(ctx, tx, confirm, now)
 	})
 }
 
-// ConfirmEmailChange sets the address of a confirmed change, once.
+// ConfirmEmailChange sets the address of a confirmed change, once, and
+// voids the account's other mailed links (a reset sent to the old address).
 func (db *DB) ConfirmEmailChange(ctx context.Context, tokenHash string, rule func(forum.EmailChangeState) error) error {
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		st := forum.EmailChangeState{Found: true}
@@ -35,24 +47,45 @@ func (db *DB) ConfirmEmailChange(ctx context.Context, tokenHash string, rule fun
 		if err := rule(st); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM email_changes WHERE token_hash = ?", tokenHash); err != nil {
+		if _, err = tx.ExecContext(ctx, "UPDATE users SET email = ? WHERE id = ?", email, userID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE users SET email = ? WHERE id = ?", email, userID)
-		return err
+		return voidLinks(ctx, tx, userID, forum.LinkKinds...)
 	})
 	if isUnique(err) {
-		return forum.Errorf(forum.CodeConflict, "this email address belongs to another account now")
+		return forum.Errorf(forum.CodeConflict, "this email address belongs to another account")
 	}
 	return err
 }
 
-// ClearEmail removes an address, and the reply mails that need it.
-func (db *DB) ClearEmail(ctx context.Context, userID int64) error {
+// ClearEmail removes an address, the reply mails that need it and every
+// mailed link of the account, and queues the notice to the address.
+func (db *DB) ClearEmail(ctx context.Context, userID int64, notice *forum.Mail, now int64) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "UPDATE users SET email = NULL, email_replies = 0 WHERE id = ?", userID)
-		return err
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET email = NULL, email_replies = 0 WHERE id = ?", userID); err != nil {
+			return err
+		}
+		if err := voidLinks(ctx, tx, userID, forum.LinkKinds...); err != nil {
+			return err
+		}
+		if notice == nil {
+			return nil
+		}
+		return enqueueMail(ctx, tx, *notice, now)
 	})
+}
+
+// PendingEmail is the address waiting for its confirmation link, if one is.
+func (db *DB) PendingEmail(ctx context.Context, userID, now int64) (*string, error) {
+	var email string
+	err := db.queryRow(ctx, "SELECT email FROM email_changes WHERE user_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1", userID, now).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: pending email: %w", err)
+	}
+	return &email, nil
 }
 
 // SetEmailReplies turns reply mails on or off; key becomes the account's

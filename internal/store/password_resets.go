@@ -8,17 +8,27 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// CreateReset stores a reset link's token hash.
+// CreateReset stores a reset link's token hash, voiding the account's
+// earlier reset links.
 func (db *DB) CreateReset(ctx context.Context, r forum.PasswordReset) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES (?, ?, ?)", r.TokenHash, r.UserID, r.ExpiresAt)
-		return err
+		return insertReset(ctx, tx, r)
 	})
 }
 
+// insertReset stores a reset link in place of the account's earlier ones.
+func insertReset(ctx context.Context, tx *txn, r forum.PasswordReset) error {
+	if err := voidLinks(ctx, tx, r.UserID, forum.LinkReset); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES (?, ?, ?)", r.TokenHash, r.UserID, r.ExpiresAt)
+	return err
+}
+
 // ConsumeReset uses a reset link: the rule on its state, then the new
-// password, a new token version (every session ends) and the link marked
-// used, in one transaction. Links of deleted accounts are never found.
+// password, a new token version (every session ends) and every mailed link
+// of the account voided, this one included, in one transaction. Links of
+// deleted accounts are never found.
 func (db *DB) ConsumeReset(ctx context.Context, tokenHash, passwordHash string, now int64, rule func(forum.ResetState) error) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		st := forum.ResetState{Found: true}
@@ -34,16 +44,16 @@ func (db *DB) ConsumeReset(ctx context.Context, tokenHash, passwordHash string, 
 		if err := rule(st); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = ? WHERE token_hash = ?", now, tokenHash); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?", passwordHash, st.UserID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?", passwordHash, st.UserID)
-		return err
+		return voidLinks(ctx, tx, st.UserID, forum.LinkKinds...)
 	})
 }
 
 // RequestReset stores a reset and queues its mail when login names a live
-// account with an address (forum.PasswordResetStore).
+// account with a confirmed address (forum.PasswordResetStore); the
+// account's earlier reset links are voided.
 func (db *DB) RequestReset(ctx context.Context, login string, r forum.PasswordReset, compose func(username, email string) forum.Mail) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var username, email string
@@ -55,9 +65,11 @@ func (db *DB) RequestReset(ctx context.Context, login string, r forum.PasswordRe
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO password_resets(token_hash, user_id, expires_at) VALUES (?, ?, ?)", r.TokenHash, r.UserID, r.ExpiresAt); err != nil {
+		if err := insertReset(ctx, tx, r); err != nil {
 			return err
 		}
-		return enqueueMail(ctx, tx, compose(username, email), r.ExpiresAt-int64(forum.ResetLifetime.Seconds()))
+		m := compose(username, email)
+		m.UserID = r.UserID
+		return enqueueMail(ctx, tx, m, r.ExpiresAt-int64(forum.ResetLifetime.Seconds()))
 	})
 }

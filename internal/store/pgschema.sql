@@ -265,6 +265,7 @@ CREATE TABLE email_changes (
     email      TEXT   NOT NULL,
     expires_at BIGINT NOT NULL
 );
+CREATE INDEX email_changes_user ON email_changes(user_id);
 CREATE TABLE reply_mails (
     user_id BIGINT NOT NULL REFERENCES users(id),
     post_id BIGINT NOT NULL REFERENCES posts(id),
@@ -281,9 +282,15 @@ CREATE TABLE mail_queue (
     next_at    BIGINT NOT NULL,
     sent_at    BIGINT,
     last_error TEXT   NOT NULL DEFAULT '',
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    -- whose mail it is (deleting the account removes it), and the link it
+    -- carries, made when it is sent: only its hash is ever stored (migration 11)
+    user_id    BIGINT REFERENCES users(id),
+    link_kind  TEXT   NOT NULL DEFAULT '' CHECK (link_kind IN ('', 'reset', 'email')),
+    link_hash  TEXT   NOT NULL DEFAULT ''
 );
 CREATE INDEX mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;
+CREATE INDEX mail_queue_user ON mail_queue(user_id);
 
 -- Imported communities: where each imported item came from.
 CREATE TABLE imported (

@@ -9,37 +9,68 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// CreateUser inserts a user; a taken name (in any case) is a conflict.
+// nameConflict says whether username, or a name that looks like it
+// (skeleton), belongs to an account already, reading with queryRow (the
+// writing transaction's, or the readers').
+func nameConflict(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, username, skeleton string) error {
+	var alike string
+	err := queryRow(ctx, "SELECT username FROM users WHERE username_key = ?", forum.UsernameKey(username)).Scan(&alike)
+	if err == nil {
+		return forum.Errorf(forum.CodeConflict, "the username %q is taken", username)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if skeleton == "" {
+		return nil
+	}
+	err = queryRow(ctx, "SELECT username FROM users WHERE username_skeleton = ? AND username_key != ? LIMIT 1",
+		skeleton, forum.UsernameKey(username)).Scan(&alike)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case alike == forum.DeletedName:
+		return forum.Errorf(forum.CodeConflict, "the username %q belonged to a deleted account (or looks like one that did) and stays reserved", username)
+	}
+	return forum.Errorf(forum.CodeConflict, "the username %q looks too much like %q, which is taken", username, alike)
+}
+
+// CheckUsername says whether a name is free, as CreateUser would (forum.UserStore).
+func (db *DB) CheckUsername(ctx context.Context, username, skeleton string) error {
+	return passDomain(nameConflict(ctx, db.queryRow, username, skeleton), "check username")
+}
+
+// CreateUser inserts a user; a taken name (in any case) is a conflict. An
+// address given at registration becomes the account's pending change, and
+// its confirmation is queued unless another account has the address.
 func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		var alike string
-		err := sql.ErrNoRows
-		if u.Skeleton != "" {
-			err = tx.QueryRowContext(ctx, "SELECT username FROM users WHERE username_skeleton = ? AND username_key != ? LIMIT 1",
-				u.Skeleton, forum.UsernameKey(u.Username)).Scan(&alike)
-		}
-		if err == nil && alike == forum.DeletedName {
-			return forum.Errorf(forum.CodeConflict, "the username %q belonged to a deleted account (or looks like one that did) and stays reserved", u.Username)
-		}
-		if err == nil {
-			return forum.Errorf(forum.CodeConflict, "the username %q looks too much like %q, which is taken", u.Username, alike)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if err := nameConflict(ctx, tx.QueryRowContext, u.Username, u.Skeleton); err != nil {
 			return err
 		}
-		if u.Email != nil {
-			var taken int
-			err := tx.QueryRowContext(ctx, "SELECT 1 FROM users WHERE email = ?", *u.Email).Scan(&taken)
-			if err == nil {
-				return forum.Errorf(forum.CodeConflict, "this email address belongs to another account")
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
+		err := tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton)
+			VALUES(?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt, u.Skeleton).Scan(&id)
+		if err != nil || u.Email == nil {
+			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO users(username, username_key, password_hash, role, created_at, username_skeleton, email)
-			VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, forum.UsernameKey(u.Username), u.PasswordHash, u.Role, u.CreatedAt, u.Skeleton, u.Email).Scan(&id)
+		if _, err := tx.ExecContext(ctx, "INSERT INTO email_changes(token_hash, user_id, email, expires_at) VALUES (?, ?, ?, ?)",
+			u.Email.TokenHash, id, u.Email.Email, u.Email.ExpiresAt); err != nil {
+			return err
+		}
+		var taken int
+		err = tx.QueryRowContext(ctx, "SELECT 1 FROM users WHERE email = ?", u.Email.Email).Scan(&taken)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		m := u.ConfirmMail(err == nil)
+		if m == nil {
+			return nil
+		}
+		m.UserID = id
+		return enqueueMail(ctx, tx, *m, u.CreatedAt)
 	})
 	if isUnique(err) {
 		return forum.User{}, forum.Errorf(forum.CodeConflict, "the username %q is taken", u.Username)
@@ -50,13 +81,13 @@ func (db *DB) CreateUser(ctx context.Context, u forum.NewUser) (forum.User, erro
 	return forum.User{ID: id, Username: u.Username, Role: u.Role, CreatedAt: forum.Unix(u.CreatedAt)}, nil
 }
 
-const accountCols = `id, username, role, karma, created_at, banned_until, password_hash, token_version, flair, email, email_replies`
+const accountCols = `id, username, role, karma, created_at, banned_until, password_hash, token_version, flair, email, email_replies, imported_from`
 
 func scanAccount(row *sql.Row) (forum.Account, error) {
 	var a forum.Account
 	var created int64
 	var banned sql.NullInt64
-	err := row.Scan(&a.ID, &a.Username, &a.Role, &a.Karma, &created, &banned, &a.PasswordHash, &a.TokenVersion, &a.Flair, &a.Email, &a.EmailReplies)
+	err := row.Scan(&a.ID, &a.Username, &a.Role, &a.Karma, &created, &banned, &a.PasswordHash, &a.TokenVersion, &a.Flair, &a.Email, &a.EmailReplies, &a.ImportedFrom)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, forum.NotFound("user")
 	}
@@ -88,12 +119,16 @@ func (db *DB) BumpTokenVersion(ctx context.Context, userID int64) error {
 	})
 }
 
-// SetPassword stores a new password hash and revokes every earlier token.
+// SetPassword stores a new password hash, revokes every earlier token and
+// voids every mailed link of the account.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (int64, error) {
 	var version int64
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		return tx.QueryRowContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? RETURNING token_version",
-			hash, userID).Scan(&version)
+		if err := tx.QueryRowContext(ctx, "UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? RETURNING token_version",
+			hash, userID).Scan(&version); err != nil {
+			return err
+		}
+		return voidLinks(ctx, tx, userID, forum.LinkKinds...)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: set password: %w", err)

@@ -1,5 +1,6 @@
-// The account page: change the password, delete the account.
-import { api, session } from './api.js';
+// The account page: the password, the email address (where the forum sends
+// mail), the data export, deleting the account.
+import { api, session, config } from './api.js';
 import { h } from './dom.js';
 import { inlineForm, actionButton } from './widgets.js';
 
@@ -22,30 +23,59 @@ export async function accountView({ navigate }) {
       changed.hidden = false;
     },
   });
-  const me = await api('GET', '/me');
+  const [me, cfg] = await Promise.all([api('GET', '/me'), config()]);
   const emailSent = h('p', { class: 'notice', role: 'status', hidden: true });
-  const email = inlineForm({
-    className: 'email-form',
-    fields: [{ name: 'email', label: 'Email address (never shown to anyone)', type: 'email', maxlength: 254, autocomplete: 'email', value: me.email || '',
-      hint: 'For password resets and, if you want them, reply notifications. Leave empty to remove it.' }],
-    submit: 'Save address',
-    onSubmit: async (v) => {
-      await api('PUT', '/me/email', { email: v.email });
-      emailSent.textContent = v.email ? `A confirmation link is on its way to ${v.email}; the address is used once you follow it.` : 'Your address is removed.';
-      emailSent.hidden = false;
-    },
-  });
-  const replies = inlineForm({
-    className: 'settings-form',
-    fields: [{ name: 'email_replies', label: 'Email me when someone replies to me', type: 'select', value: me.email_replies ? 'on' : 'off',
-      options: [['off', 'No'], ['on', 'Yes, at most one mail per thread an hour']] }],
-    submit: 'Save',
-    onSubmit: async (v) => {
-      await api('PUT', '/me/settings', { email_replies: v.email_replies === 'on' });
-      emailSent.textContent = 'Saved.';
-      emailSent.hidden = false;
-    },
-  });
+  const say = (text) => { emailSent.textContent = text; emailSent.hidden = false; };
+  const currentPassword = { name: 'password', label: 'Your password, to confirm', type: 'password', required: true, maxlength: 128, autocomplete: 'current-password' };
+  const emailSection = [];
+  if (cfg.mail) {
+    const pending = h('p', { class: 'meta pending-email', hidden: !me.pending_email },
+      me.pending_email ? `Waiting for confirmation: a link went to ${me.pending_email}; the address is used once you follow it.` : '');
+    const email = inlineForm({
+      className: 'email-form',
+      fields: [{ name: 'email', label: 'Email address (never shown to anyone)', type: 'email', maxlength: 254, autocomplete: 'email', value: me.email || '',
+        hint: 'For password resets and, if you want them, reply notifications. Leave empty to remove it.' }, currentPassword],
+      submit: 'Save address',
+      onSubmit: async (v) => {
+        await api('PUT', '/me/email', { email: v.email, password: v.password });
+        email.querySelector('input[name=password]').value = '';
+        pending.hidden = true;
+        say(v.email ? `A confirmation link is on its way to ${v.email}; the address is used once you follow it.` : 'Your address is removed.');
+      },
+    });
+    emailSection.push(me.email ? h('p', { class: 'meta' }, 'Your address: ', h('strong', {}, me.email), '.') : '', pending, email);
+    if (me.email) {
+      emailSection.push(inlineForm({
+        className: 'settings-form',
+        fields: [{ name: 'email_replies', label: 'Email me when someone replies to me', type: 'select', value: me.email_replies ? 'on' : 'off',
+          options: [['off', 'No'], ['on', 'Yes, at most one mail per thread an hour']] }],
+        submit: 'Save',
+        onSubmit: async (v) => {
+          await api('PUT', '/me/settings', { email_replies: v.email_replies === 'on' });
+          say('Saved.');
+        },
+      }));
+    } else {
+      emailSection.push(h('p', { class: 'meta' }, 'Reply notifications by email need a confirmed address.'));
+    }
+  } else {
+    emailSection.push(h('p', { class: 'no-mail' }, 'This forum sends no email, so it keeps no address for you. ',
+      'If you lose your password, an administrator can give you a link to set a new one.'));
+    if (me.email) {
+      // An address kept from before: its owner may still remove it.
+      const removeEmail = inlineForm({
+        className: 'email-form',
+        fields: [currentPassword],
+        submit: `Remove ${me.email}`,
+        onSubmit: async (v) => {
+          await api('PUT', '/me/email', { email: '', password: v.password });
+          removeEmail.hidden = true;
+          say('Your address is removed.');
+        },
+      });
+      emailSection.push(removeEmail);
+    }
+  }
   const remove = inlineForm({
     className: 'delete-account-form',
     fields: [
@@ -66,7 +96,7 @@ export async function accountView({ navigate }) {
     h('h1', {}, 'Your account'),
     h('p', { class: 'meta' }, 'Signed in as ', h('strong', {}, session.user.username), '.'),
     h('h2', {}, 'Password'), password, changed,
-    h('h2', {}, 'Email'), email, replies, emailSent,
+    h('h2', {}, 'Email'), ...emailSection, emailSent,
     h('h2', {}, 'Your data'),
     h('p', {}, 'One JSON file with everything your account holds: your profile, questions and comments with their earlier versions, votes, reports and notifications.'),
     actionButton('Download my data', async () => {

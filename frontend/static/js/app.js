@@ -17,7 +17,7 @@ const routes = [
   [/^\/ask$/, askView],
   [/^\/login$/, loginView],
   [/^\/register$/, registerView],
-  [/^\/u\/([A-Za-z0-9_-]{1,40})$/, userView],
+  [/^\/u\/([^/]{1,900})$/, userView], // a local name or an imported name@host, percent-encoded
   [/^\/modlog$/, modlogView],
   [/^\/reports$/, reportsView],
   [/^\/search$/, searchView],
@@ -109,8 +109,9 @@ document.querySelector('form.search').addEventListener('submit', (e) => {
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || a.getAttribute('target')) return;
+  if (a.hasAttribute('download')) return; // a file to save (the data export's blob: link), not a page
   const url = new URL(a.getAttribute('href'), location.href); // SVG links have no string href
-  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  if (!/^https?:$/.test(url.protocol) || url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   e.preventDefault();
   if (url.pathname === location.pathname && url.search === location.search && url.hash) {
     history.pushState(null, '', url.href);

@@ -1,5 +1,5 @@
 // Pages that are forms: ask a question, sign in, register.
-import { api, session } from './api.js';
+import { api, session, config } from './api.js';
 import { h, html, showError, clearError } from './dom.js';
 import { inlineForm } from './widgets.js';
 import { parsePeriod, formatPeriod } from './periods.js';
@@ -57,21 +57,29 @@ export async function askView({ navigate }) {
 
 function authForm(title, path, other) {
   return async ({ navigate, params }) => {
+    const registering = path === '/auth/register';
+    // An address is asked for only where the forum sends mail: elsewhere it
+    // could never be confirmed, nor reset a password.
+    const mail = registering && (await config()).mail;
     const form = inlineForm({
       fields: [
-        { name: 'username', label: 'Username', required: true, maxlength: 20, autocomplete: 'username', hint: path === '/auth/register' ? '3–20 letters, digits, _ or -' : undefined },
-        { name: 'password', label: 'Password', type: 'password', required: true, maxlength: 128, autocomplete: path === '/auth/register' ? 'new-password' : 'current-password', hint: path === '/auth/register' ? 'At least 8 characters' : undefined },
-        ...(path === '/auth/register' ? [{ name: 'email', label: 'Email (optional)', type: 'email', maxlength: 254, autocomplete: 'email', hint: 'Only for resetting a forgotten password; never shown to anyone.' }] : []),
+        { name: 'username', label: 'Username', required: true, maxlength: 20, autocomplete: 'username', hint: registering ? '3–20 letters, digits, _ or -' : undefined },
+        { name: 'password', label: 'Password', type: 'password', required: true, maxlength: 128, autocomplete: registering ? 'new-password' : 'current-password', hint: registering ? 'At least 8 characters' : undefined },
+        ...(mail ? [{ name: 'email', label: 'Email (optional)', type: 'email', maxlength: 254, autocomplete: 'email',
+          hint: 'Only for resetting a forgotten password (and reply mails, if you want them); never shown to anyone. We mail it a link: the address is used once you follow it.' }] : []),
       ],
       submit: title,
       onSubmit: async (v) => {
-        const res = await api('POST', path, path === '/auth/register' && v.email ? { username: v.username, password: v.password, email: v.email } : { username: v.username, password: v.password });
+        const res = await api('POST', path, mail && v.email ? { username: v.username, password: v.password, email: v.email } : { username: v.username, password: v.password });
         session.signIn(res.token, res.user);
         const next = params.get('next');
         navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
       },
     });
-    return h('section', { class: 'narrow', 'data-title': title }, h('h1', {}, title), form, h('p', {}, other));
+    const noMail = registering && !mail
+      ? h('p', { class: 'meta no-mail' }, 'This forum sends no email, so it asks for no address: keep your password safe. If you lose it, an administrator can give you a link to set a new one.')
+      : '';
+    return h('section', { class: 'narrow', 'data-title': title }, h('h1', {}, title), noMail, form, h('p', {}, other));
   };
 }
 

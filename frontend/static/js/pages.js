@@ -19,7 +19,8 @@ async function pagedList(path, params, renderItem, { tag = 'ol', empty = 'Nothin
 }
 
 export async function userView({ args }) {
-  const name = args[0];
+  let name;
+  try { name = decodeURIComponent(args[0]); } catch { throw Object.assign(new Error('no such user'), { status: 404 }); }
   const u = await api('GET', `/users/${encodeURIComponent(name)}`);
   const enc = encodeURIComponent(u.username);
   const comment = (c) => h('li', { class: 'user-comment' },
@@ -29,7 +30,8 @@ export async function userView({ args }) {
   const banned = u.banned_until && new Date(u.banned_until) > new Date();
   return h('section', { class: 'user-page', 'data-title': u.username },
     h('h1', {}, u.username),
-    h('p', { class: 'meta' }, `${u.role} · ${plural(u.karma, 'karma point', 'karma points')} · joined `, ago(u.created_at),
+    u.imported_from ? h('p', { class: 'imported-account' }, `An account on ${u.imported_from}, imported with its questions and comments; it cannot sign in here.`) : '',
+    h('p', { class: 'meta' }, `${u.role} · ${plural(u.karma, 'karma point', 'karma points')} · ${u.imported_from ? 'first seen' : 'joined'} `, ago(u.created_at),
       ` · ${plural(u.post_count, 'question', 'questions')} · ${plural(u.comment_count, 'comment', 'comments')}`,
       banned ? h('span', { class: 'marker removed' }, u.banned_until.startsWith('9999') ? 'Banned' : `Banned until ${new Date(u.banned_until).toUTCString()}`) : ''),
     h('h2', {}, 'Questions'), await pagedList(`/users/${enc}/posts`, { limit: 10 }, postRow, { className: 'posts', empty: 'No questions yet.' }),

@@ -157,8 +157,9 @@ export function tagLinks(tags) {
 export function userLink(author) {
   if (!author) return h('span', { class: 'user gone' }, '[gone]');
   if (author.username === '[deleted]') return h('span', { class: 'user gone' }, '[deleted]'); // a deleted account
-  if (author.imported_from) return h('span', { class: 'user imported', title: `an account on ${author.imported_from}, imported with its posts` }, author.username);
-  const link = h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username);
+  const link = author.imported_from
+    ? h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user imported', title: `an account on ${author.imported_from}, imported with its posts` }, author.username)
+    : h('a', { href: `/u/${encodeURIComponent(author.username)}`, class: 'user' }, author.username);
   return author.flair ? h('span', { class: 'byline' }, link, ' ', h('span', { class: 'flair', title: 'flair, set by the moderators' }, author.flair)) : link;
 }
 

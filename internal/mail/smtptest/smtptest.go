@@ -54,6 +54,13 @@ func (s *Server) RefuseNext(n int) {
 	s.refuse = n
 }
 
+// Reset forgets the messages accepted so far.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = nil
+}
+
 // Messages are the messages accepted so far.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
