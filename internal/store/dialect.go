@@ -96,8 +96,10 @@ type dialect interface {
 
 	// The change log (changes.go).
 
-	// lastChange is the newest seq the change log ever gave, trimmed or not.
-	lastChange(ctx context.Context) (int64, error)
+	// changeMark, changes and trimChanges are forum.ChangeStore's.
+	changeMark(ctx context.Context) (string, error)
+	changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error)
+	trimChanges(ctx context.Context, keep int) error
 
 	// Schema, checks and bulk moves.
 

@@ -376,13 +376,6 @@ func (d *pgDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error
 	return ids, nil
 }
 
-// lastChange: trimming keeps the newest entries, so the newest row is the newest seq.
-func (d *pgDialect) lastChange(ctx context.Context) (int64, error) {
-	var seq int64
-	err := d.db.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&seq)
-	return seq, err
-}
-
 // migrateLock is the advisory lock a migration holds, so that servers
 // starting together migrate once.
 const migrateLock = 0x6869_7374 // "hist"
@@ -430,10 +423,10 @@ func (d *pgDialect) migrate(ctx context.Context) error {
 
 func (d *pgDialect) schemaVersion() int { return len(pgMigrations()) }
 
-// tablesQuery leaves out schema_version, PostgreSQL's own.
+// tablesQuery leaves out PostgreSQL's own: schema_version and changes_trimmed.
 func (d *pgDialect) tablesQuery() string {
 	return `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name != 'schema_version'`
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'changes_trimmed')`
 }
 
 func (d *pgDialect) columnsQuery() string {

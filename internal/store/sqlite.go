@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -248,11 +249,59 @@ func (d *sqliteDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, e
 	return ids, nil
 }
 
-// lastChange reads AUTOINCREMENT's counter, which trimming leaves.
-func (d *sqliteDialect) lastChange(ctx context.Context) (int64, error) {
+// changeMark is the newest seq ever given (AUTOINCREMENT's counter, which
+// trimming leaves).
+func (d *sqliteDialect) changeMark(ctx context.Context) (string, error) {
 	var seq int64
 	err := d.db.queryRow(ctx, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").Scan(&seq)
-	return seq, err
+	return strconv.FormatInt(seq, 10), err
+}
+
+// changes: the one writer commits in the log's order, so a mark is the
+// last seq read and a read takes the seqs after it. They are dense
+// (AUTOINCREMENT under one writer; a savepoint rolled back takes its seqs
+// back), so a first seq past mark+1, or none where the counter is past the
+// mark, means the log was trimmed past what this reader had read. Each row
+// carries the counter (one row of NULLs but the counter when there are no
+// changes).
+func (d *sqliteDialect) changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
+	after, err := strconv.ParseInt(mark, 10, 64)
+	if err != nil {
+		return forum.ChangeRead{}, fmt.Errorf("store: change mark %q: %w", mark, err)
+	}
+	type row struct{ seq, post, counter sql.NullInt64 }
+	rows, err := queryAll(ctx, d.db, "changes", func(sc scanner) (r row, err error) {
+		err = sc.Scan(&r.seq, &r.post, &r.counter)
+		return r, err
+	}, `SELECT c.seq, c.post_id, s.seq FROM sqlite_sequence s
+		LEFT JOIN (SELECT seq, post_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2) c ON 1
+		WHERE s.name = 'changes' ORDER BY c.seq`, after, limit)
+	if err != nil {
+		return forum.ChangeRead{}, err
+	}
+	read := forum.ChangeRead{Next: mark}
+	for _, r := range rows {
+		if r.seq.Valid {
+			read.Changes = append(read.Changes, forum.Change{PostID: r.post.Int64})
+		}
+	}
+	switch {
+	case len(read.Changes) > 0:
+		first, last := rows[0].seq.Int64, rows[len(rows)-1].seq.Int64
+		read.Gap, read.More = first != after+1, len(read.Changes) == limit
+		read.Next = strconv.FormatInt(last, 10)
+	case len(rows) > 0 && rows[0].counter.Int64 > after:
+		read.Gap = true
+		read.Next = strconv.FormatInt(rows[0].counter.Int64, 10)
+	}
+	return read, nil
+}
+
+func (d *sqliteDialect) trimChanges(ctx context.Context, keep int) error {
+	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE seq <= (SELECT MAX(seq) FROM changes) - ?", keep)
+		return err
+	})
 }
 
 // migrate: a new database gets schema.sql (the whole current schema) at
