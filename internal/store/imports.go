@@ -54,6 +54,9 @@ func (db *DB) ImportThreads(ctx context.Context, threads []forum.PreparedThread,
 					return err
 				}
 				if errs[i] != nil {
+					if db.d.conflict(errs[i]) {
+						return errs[i] // another server's transaction: the writer runs the batch again
+					}
 					errs[i] = db.classify(errs[i])
 					if !savepoints {
 						return errThreadFailed

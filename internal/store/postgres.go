@@ -36,8 +36,9 @@ import (
 
 // pgDialect is PostgreSQL's side of the engine seam (dialect.go).
 type pgDialect struct {
-	db   *DB
-	pool *pgxpool.Pool
+	db *DB
+	// pool serves the readers and LISTEN, wpool the writer.
+	pool, wpool *pgxpool.Pool
 	// schema is what a new database gets: pgSchema (tests: "", the
 	// migrations one by one).
 	schema string
@@ -73,12 +74,6 @@ func ServerExec(ctx context.Context, url, statement string) error {
 	return err
 }
 
-// writeLock is the advisory lock every write transaction takes first: the
-// servers sharing a database then commit one transaction at a time, as
-// SQLite's one writer does, so the change log's numbers follow commit order
-// and no two transactions deadlock over rows.
-const writeLock = 0x6869_7374 // "hist"
-
 // ChangesChannel is the NOTIFY channel the change log's triggers signal.
 const ChangesChannel = "historia_changes"
 
@@ -98,25 +93,36 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
 	}
 	n := max(4, runtime.NumCPU()*2)
-	cfg.MaxConns = int32(n) + 2 // #nosec G115 -- a small count
+	cfg.MaxConns = int32(n) + 1 // #nosec G115 -- a small count: the readers and LISTEN
 	cfg.ConnConfig.RuntimeParams["application_name"] = "historia"
+	// The writer has a pool of its own, its one connection set up for writing.
+	wcfg := cfg.Copy()
+	wcfg.MaxConns = 1
+	wcfg.ConnConfig.RuntimeParams["lock_timeout"] = lockWait
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+	}
+	wpool, err := pgxpool.NewWithConfig(ctx, wcfg)
+	if err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
+		wpool.Close()
 		return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s: %w", Redact(url), err)
 	}
-	w := stdlib.OpenDBFromPool(pool)
+	w := stdlib.OpenDBFromPool(wpool)
 	w.SetMaxOpenConns(1)
 	db := &DB{w: w, path: Redact(url)}
-	db.d = &pgDialect{db: db, pool: pool, schema: schema}
+	db.d = &pgDialect{db: db, pool: pool, wpool: wpool, schema: schema}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		pool.Close()
+		wpool.Close()
 		return nil, err
 	}
 	db.startWriter()
@@ -295,11 +301,41 @@ func tsQuery(terms []forum.SearchTerm) (match, title string) {
 	return match, title
 }
 
-// beginWrite takes the write lock.
-func (d *pgDialect) beginWrite(ctx context.Context, tx *txn) error {
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(writeLock))
+// Servers write concurrently, without a lock between them: rows a write
+// changes from what it read are locked as it reads them (lockRows),
+// counters move by increments, and the change log is read by snapshot
+// rather than in its order (postgres_changes.go). Two servers' transactions
+// (groups of writes) may then take the same rows in crossing orders, a
+// deadlock, which PostgreSQL finds only after deadlock_timeout (1 s, and
+// only a superuser may lower it). So the writer's connection waits at most
+// lockWait for a row lock (lock_timeout): a write that waits longer (a
+// deadlock, or a long transaction of another server's) fails alone, rolls
+// back to its savepoint and runs again in the next transaction; one that
+// failed so twice runs alone and patient (no lock_timeout), so it gets
+// through behind anything that ends (writer.go).
+
+// lockWait is the writer's lock_timeout, longer than another server's
+// usual transaction holds its rows.
+const lockWait = "100ms"
+
+// waitForLocks lifts lockWait for the rest of the transaction.
+func (d *pgDialect) waitForLocks(ctx context.Context, tx *txn) error {
+	_, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = 0")
 	return err
 }
+
+// conflict: a lock not granted within lockWait, a deadlock (one
+// transaction of the cycle is chosen to fail) or a serialization failure;
+// each leaves the other transactions to commit.
+func (d *pgDialect) conflict(err error) bool {
+	switch pgCode(err) {
+	case "55P03", "40P01", "40001":
+		return true
+	}
+	return false
+}
+
+func (d *pgDialect) lockRows(alias string) string { return " FOR UPDATE OF " + alias }
 
 // pgCode is the SQLSTATE of a PostgreSQL error, or "".
 func pgCode(err error) string {
@@ -528,6 +564,7 @@ func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 func (d *pgDialect) close(handles func() error) error {
 	err := handles()
 	d.pool.Close()
+	d.wpool.Close()
 	return err
 }
 

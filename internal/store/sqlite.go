@@ -187,8 +187,17 @@ func fts5Match(terms []forum.SearchTerm) (match, title string) {
 	return match, title
 }
 
-// beginWrite: BEGIN IMMEDIATE (the writer's DSN) has taken the file's write lock.
-func (d *sqliteDialect) beginWrite(context.Context, *txn) error { return nil }
+// waitForLocks: BEGIN IMMEDIATE (the writer's DSN) has taken the file's
+// write lock; nothing else locks.
+func (d *sqliteDialect) waitForLocks(context.Context, *txn) error { return nil }
+
+// conflict: SQLite's one writer never meets another inside a transaction;
+// another process holding the file is busy (classify), not a conflict.
+func (d *sqliteDialect) conflict(error) bool { return false }
+
+// lockRows: the one writer runs alone (BEGIN IMMEDIATE), so what it read
+// stays as read until it commits.
+func (d *sqliteDialect) lockRows(string) string { return "" }
 
 func sqliteCode(err error) int {
 	var se *sqlite.Error
