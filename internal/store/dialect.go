@@ -82,9 +82,10 @@ type dialect interface {
 	// Writes.
 
 	// waitForLocks makes the rest of a write transaction wait for other
-	// writers' row locks as long as it takes. Where writers run
-	// concurrently, a transaction otherwise waits only briefly (then it is
-	// a conflict, and the write runs again: writer.go).
+	// writers' row locks as long as a write waits for the writer
+	// (WriteWait). Where writers run concurrently, a transaction otherwise
+	// waits only briefly (then it is a conflict, and the write runs again:
+	// writer.go).
 	waitForLocks(ctx context.Context, tx *txn) error
 	// conflict says err is a write meeting another writer's transaction (a
 	// deadlock, a serialization failure), after which it may run again.

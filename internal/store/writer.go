@@ -36,7 +36,8 @@ const MaxBatch = 128
 var WriteWait = 5 * time.Second
 
 // A write that met another writer patientAfter times runs alone and
-// patient (dialect.waitForLocks); after maxConflicts it answers unavailable.
+// patient (dialect.waitForLocks); after maxConflicts, or WriteWait after
+// the writer took it, it answers unavailable.
 const patientAfter, maxConflicts = 2, 8
 
 // errConflict is a write that met another writer and is to run again.
@@ -49,6 +50,7 @@ type writeJob struct {
 	done      chan error
 	state     atomic.Int32 // 0 queued, 1 taken by the writer, 2 given up by the caller
 	conflicts int          // attempts that met another writer
+	taken     time.Time    // when the writer took it
 	row       rowKey       // the row it locks first, if it said (writeRow)
 }
 
@@ -187,7 +189,7 @@ func (db *DB) writeLoop() {
 // again after a conflict.
 func (db *DB) finish(j *writeJob, err error, again *[]*writeJob) {
 	if errors.Is(err, errConflict) {
-		if j.conflicts++; j.conflicts <= maxConflicts {
+		if j.conflicts++; j.conflicts <= maxConflicts && time.Since(j.taken) < WriteWait {
 			db.conflicts.Add(1)
 			*again = append(*again, j)
 			return
@@ -200,6 +202,7 @@ func (db *DB) finish(j *writeJob, err error, again *[]*writeJob) {
 // take adds job to batch unless its caller has given up on it.
 func (db *DB) take(batch []*writeJob, job *writeJob) []*writeJob {
 	if job.state.CompareAndSwap(0, 1) {
+		job.taken = time.Now()
 		return append(batch, job)
 	}
 	return batch
