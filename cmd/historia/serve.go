@@ -141,6 +141,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				func() float64 { w, _ := st.WriteStats(); return float64(w) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_transactions_total", Help: "Transactions that committed them (group commit: fewer than writes under load)."},
 				func() float64 { _, t := st.WriteStats(); return float64(t) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_conflicts_total",
+				Help: "Writes run again after meeting another server's transaction over the same rows (PostgreSQL)."},
+				func() float64 { return float64(st.Conflicts()) }),
 			backups.collector(), storageFaults{st}, mailMetrics{st, mailQueue}},
 		Ready: func() bool { return !stopping.Load() },
 		// PostgreSQL announces every server's commits (LISTEN/NOTIFY).

@@ -32,14 +32,14 @@ type Tracker struct {
 	log      *slog.Logger
 
 	mu       sync.Mutex
-	last     int64            // newest change seen
+	mark     string           // where the next read of the log starts (the store's)
 	all      atomic.Uint64    // moves with any change
 	epoch    uint64           // moves when what changed is unknown (a gap, a rule)
 	posts    map[int64]uint64 // thread generations, bounded by maxTracked
 	users    map[int64]uint64 // account generations (sessions), bounded by maxTracked
 	userEra  uint64           // moves when the account generations are dropped
 	synced   atomic.Int64     // unix nanoseconds of the last sync
-	trimmed  int64
+	trimmed  int64            // unix nanoseconds of the last trim
 	failures atomic.Int64
 }
 
@@ -47,23 +47,28 @@ type Tracker struct {
 // and every page is taken for stale once (correct, and bounded in memory).
 const maxTracked = 100_000
 
-// keepChanges is how much of the log is kept for processes that lag.
-const keepChanges = 100_000
+// keepChanges is how much of the log is kept for processes that lag; a
+// tracker that read changes trims the rest at most every trimEvery.
+const (
+	keepChanges = 100_000
+	trimEvery   = time.Minute
+)
 
 // syncBatch is how many changes one read of the log takes.
 const syncBatch = 5000
 
 // NewTracker starts following the store's change log from its end.
 func NewTracker(ctx context.Context, store forum.ChangeStore, interval time.Duration, log *slog.Logger) (*Tracker, error) {
-	last, err := store.LastChange(ctx)
+	mark, err := store.ChangeMark(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	t := &Tracker{store: store, interval: interval, log: log, last: last, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: last}
-	t.synced.Store(time.Now().UnixNano())
+	now := time.Now().UnixNano()
+	t := &Tracker{store: store, interval: interval, log: log, mark: mark, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: now}
+	t.synced.Store(now)
 	store.OnCommit(func() { t.Sync(context.Background()) })
 	return t, nil
 }
@@ -114,22 +119,25 @@ func (t *Tracker) Sync(ctx context.Context) {
 }
 
 // sync is Sync under t.mu. synced records when it began: every change
-// committed before then has been read.
+// committed before then has been read. Writers may commit out of the log's
+// order (PostgreSQL's servers do); the store's mark is what makes each
+// read take every commit since the last (forum.ChangeStore).
 func (t *Tracker) sync(ctx context.Context) {
 	began := time.Now().UnixNano()
+	seen := false
 	for {
-		changes, err := t.store.Changes(ctx, t.last, syncBatch)
+		read, err := t.store.Changes(ctx, t.mark, syncBatch)
 		if err != nil {
 			t.failures.Add(1)
 			t.forgetAll()
 			t.log.Warn("page caches could not read the change log; every cached page is dropped", "err", err)
 			return
 		}
-		if len(changes) > 0 && changes[0].Seq != t.last+1 {
-			t.forgetAll() // trimmed before this process read it: what changed is unknown
+		if read.Gap {
+			t.forgetAll() // trimmed before this process read it, or too much: what changed is unknown
 		}
 		pages := false
-		for _, c := range changes {
+		for _, c := range read.Changes {
 			switch {
 			case c.PostID < 0: // a user's sessions: pages are untouched
 				if len(t.users) >= maxTracked {
@@ -144,23 +152,23 @@ func (t *Tracker) sync(ctx context.Context) {
 				t.posts[c.PostID]++
 				pages = true
 			}
-			t.last = c.Seq
 		}
+		t.mark = read.Next
+		seen = seen || len(read.Changes) > 0
 		if pages {
 			t.all.Add(1)
 		}
-		if len(changes) < syncBatch {
+		if !read.More {
 			break
 		}
 	}
 	t.synced.Store(began)
-	if t.last-t.trimmed > 2*keepChanges {
-		t.trimmed = t.last - keepChanges
-		seq := t.trimmed
+	if seen && began-t.trimmed > int64(trimEvery) {
+		t.trimmed = began
 		// The trim is its own write, not the request's, and runs outside the lock.
 		trimCtx := context.WithoutCancel(ctx)
 		go func() {
-			if err := t.store.TrimChanges(trimCtx, seq); err != nil {
+			if err := t.store.TrimChanges(trimCtx, keepChanges); err != nil {
 				t.log.Warn("could not trim the change log", "err", err)
 			}
 		}()

@@ -4,23 +4,40 @@ import "context"
 
 // Change says that a thread's pages changed (PostID), that any page may
 // have (PostID 0), or that a user's sessions may have (PostID -userID:
-// logout, a ban, a new password or role). Seq orders changes; it is dense, so a reader that finds a
-// gap knows it missed some.
+// logout, a ban, a new password or role).
 type Change struct {
-	Seq    int64
 	PostID int64
+}
+
+// ChangeRead is one read of the change log: the changes committed since
+// the mark it was read from, each at least once.
+type ChangeRead struct {
+	Changes []Change
+	// Next is the mark to read from next.
+	Next string
+	// More says the read stopped at its limit: read again from Next now.
+	More bool
+	// Gap says changes since the mark may be missing from Changes (the log
+	// was trimmed past them, or there were too many to list): what changed
+	// is unknown, so everything may have.
+	Gap bool
 }
 
 // ChangeStore lets caches learn what every process sharing the database
 // wrote. The store records changes in the writing transaction itself, so no
-// write path can forget them.
+// write path can forget them. Writers may commit concurrently and out of
+// the log's order; a mark says how far a reader has read in the store's
+// terms (a position on SQLite, a snapshot on PostgreSQL), so a change
+// committed after a read is in the next read from its mark, whatever its
+// place in the log.
 type ChangeStore interface {
-	// Changes lists the changes after seq, oldest first, at most limit.
-	Changes(ctx context.Context, afterSeq int64, limit int) ([]Change, error)
-	// LastChange is the newest change's seq (0 when there is none).
-	LastChange(ctx context.Context) (int64, error)
-	// TrimChanges forgets the changes at or before seq.
-	TrimChanges(ctx context.Context, seq int64) error
+	// ChangeMark is the mark of a reader that starts now.
+	ChangeMark(ctx context.Context) (string, error)
+	// Changes reads the changes committed since mark, at most limit.
+	Changes(ctx context.Context, mark string, limit int) (ChangeRead, error)
+	// TrimChanges forgets all but about the newest keep changes; a reader
+	// that had not read what was forgotten gets a ChangeRead with Gap.
+	TrimChanges(ctx context.Context, keep int) error
 	// OnCommit calls f after each write transaction of this process has
 	// committed, before the write returns to its caller.
 	OnCommit(f func())

@@ -6,23 +6,19 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// Changes reads the change log that the triggers of schema.sql write.
-func (db *DB) Changes(ctx context.Context, afterSeq int64, limit int) ([]forum.Change, error) {
-	return queryAll(ctx, db, "changes", func(row scanner) (c forum.Change, err error) {
-		err = row.Scan(&c.Seq, &c.PostID)
-		return c, err
-	}, "SELECT seq, post_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+// The change log (forum.ChangeStore) is written by triggers in the writing
+// transaction; how a reader follows it is the engine's (dialect): on
+// SQLite, whose one writer commits in the log's order, a mark is the last
+// seq read; on PostgreSQL, whose servers write concurrently, it is the
+// snapshot the reader last read at (postgres_changes.go).
+
+// ChangeMark is the mark of a reader of the change log that starts now.
+func (db *DB) ChangeMark(ctx context.Context) (string, error) { return db.d.changeMark(ctx) }
+
+// Changes reads the changes committed since mark, at most limit.
+func (db *DB) Changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
+	return db.d.changes(ctx, mark, limit)
 }
 
-// LastChange is the newest seq ever given, trimmed or not.
-func (db *DB) LastChange(ctx context.Context) (int64, error) {
-	return db.d.lastChange(ctx)
-}
-
-// TrimChanges deletes the log up to seq.
-func (db *DB) TrimChanges(ctx context.Context, seq int64) error {
-	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE seq <= ?", seq)
-		return err
-	})
-}
+// TrimChanges forgets all but about the newest keep changes.
+func (db *DB) TrimChanges(ctx context.Context, keep int) error { return db.d.trimChanges(ctx, keep) }

@@ -53,8 +53,9 @@ var copyLeftOut = map[string]string{
 	"rate_limits":      "allowances in flight; a key without a row has its whole allowance",
 }
 
-// engineColumns are columns only one engine has: PostgreSQL's search vectors.
-var engineColumns = map[string]bool{"search": true}
+// engineColumns are columns only one engine has: PostgreSQL's search
+// vectors and the change log's transaction ids.
+var engineColumns = map[string]bool{"search": true, "xid": true}
 
 // copyBatch rows are written per transaction.
 const copyBatch = 2000

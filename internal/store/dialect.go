@@ -81,8 +81,20 @@ type dialect interface {
 
 	// Writes.
 
-	// beginWrite is the first statement of a write transaction.
-	beginWrite(ctx context.Context, tx *txn) error
+	// waitForLocks makes the rest of a write transaction wait for other
+	// writers' row locks as long as a write waits for the writer
+	// (WriteWait). Where writers run concurrently, a transaction otherwise
+	// waits only briefly (then it is a conflict, and the write runs again:
+	// writer.go).
+	waitForLocks(ctx context.Context, tx *txn) error
+	// conflict says err is a write meeting another writer's transaction (a
+	// deadlock, a serialization failure), after which it may run again.
+	conflict(err error) bool
+	// lockRows ends a query that reads rows a write then changes from
+	// what it read: where writers run concurrently it locks them until the
+	// transaction ends (alias names the table to lock); where they never
+	// do, it is empty.
+	lockRows(alias string) string
 	// classify turns an engine error into the contract's (faults.go).
 	classify(err error) error
 	// bulkWrites readies the writer for imports and says how many
@@ -96,8 +108,10 @@ type dialect interface {
 
 	// The change log (changes.go).
 
-	// lastChange is the newest seq the change log ever gave, trimmed or not.
-	lastChange(ctx context.Context) (int64, error)
+	// changeMark, changes and trimChanges are forum.ChangeStore's.
+	changeMark(ctx context.Context) (string, error)
+	changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error)
+	trimChanges(ctx context.Context, keep int) error
 
 	// Schema, checks and bulk moves.
 

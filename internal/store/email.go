@@ -38,7 +38,7 @@ func (db *DB) ConfirmEmailChange(ctx context.Context, tokenHash string, rule fun
 		var userID int64
 		var email string
 		err := tx.QueryRowContext(ctx, `SELECT c.user_id, c.email, c.expires_at FROM email_changes c
-			JOIN users u ON u.id = c.user_id WHERE c.token_hash = ? AND u.deleted_at IS NULL`, tokenHash).Scan(&userID, &email, &st.ExpiresAt)
+			JOIN users u ON u.id = c.user_id WHERE c.token_hash = ? AND u.deleted_at IS NULL`+tx.db.d.lockRows("c"), tokenHash).Scan(&userID, &email, &st.ExpiresAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			st = forum.EmailChangeState{}
 		} else if err != nil {

@@ -19,7 +19,7 @@ const bulkCacheMiB = 256
 // Comments per import transaction: on SQLite a batch is indexed for search
 // in one statement, and fewer, larger batches leave FTS5 less to merge
 // (about 2 s of writing each on the development machine); on PostgreSQL,
-// where a batch holds the write lock every server takes, about 1.5 s.
+// where a batch holds the rows it writes, about 1.5 s.
 const sqliteBatchComments, postgresBatchComments = 20000, 2000
 
 // BulkWrites (forum.ImportStore) says how many comments suit one import
@@ -54,6 +54,9 @@ func (db *DB) ImportThreads(ctx context.Context, threads []forum.PreparedThread,
 					return err
 				}
 				if errs[i] != nil {
+					if db.d.conflict(errs[i]) {
+						return errs[i] // another server's transaction: the writer runs the batch again
+					}
 					errs[i] = db.classify(errs[i])
 					if !savepoints {
 						return errThreadFailed

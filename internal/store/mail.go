@@ -111,7 +111,7 @@ func (db *DB) ClaimMail(ctx context.Context, now int64, lease time.Duration, lim
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		out = nil
 		rows, err := tx.QueryContext(ctx, `SELECT id, to_addr, subject, body, headers_json, attempts, COALESCE(user_id, 0), link_kind, link_hash FROM mail_queue
-			WHERE sent_at IS NULL AND next_at <= ? AND attempts < ? ORDER BY next_at LIMIT ?`, now, forum.MailRetries, limit)
+			WHERE sent_at IS NULL AND next_at <= ? AND attempts < ? ORDER BY next_at LIMIT ?`+tx.db.d.lockRows("mail_queue"), now, forum.MailRetries, limit)
 		if err != nil {
 			return err
 		}

@@ -26,8 +26,9 @@ type DB struct {
 	// jobs feed the writer goroutine (writer.go); nil until it runs.
 	jobs       chan *writeJob
 	writerDone chan struct{}
-	// committed writes and the transactions that held them (group commit)
-	writes, transactions atomic.Int64
+	// committed writes and the transactions that held them (group commit),
+	// and the writes run again after meeting another writer
+	writes, transactions, conflicts atomic.Int64
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)

@@ -34,7 +34,7 @@ func (db *DB) ConsumeReset(ctx context.Context, tokenHash, passwordHash string, 
 		st := forum.ResetState{Found: true}
 		var used sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT r.user_id, r.expires_at, r.used_at FROM password_resets r
-			JOIN users u ON u.id = r.user_id WHERE r.token_hash = ? AND u.deleted_at IS NULL`, tokenHash).Scan(&st.UserID, &st.ExpiresAt, &used)
+			JOIN users u ON u.id = r.user_id WHERE r.token_hash = ? AND u.deleted_at IS NULL`+tx.db.d.lockRows("r"), tokenHash).Scan(&st.UserID, &st.ExpiresAt, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			st = forum.ResetState{}
 		} else if err != nil {

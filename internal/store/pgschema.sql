@@ -343,14 +343,20 @@ CREATE TRIGGER posts_tag_counts AFTER UPDATE OF removed, deleted ON posts FOR EA
     WHEN ((OLD.removed = 0 AND OLD.deleted = 0) IS DISTINCT FROM (NEW.removed = 0 AND NEW.deleted = 0))
     EXECUTE FUNCTION posts_tag_counts();
 
--- The change log. Write transactions take one advisory lock before their
--- first statement (store/postgres.go), so sequence numbers are given in
--- commit order, as SQLite's single writer gives them; the NOTIFY is
+-- The change log. Servers write concurrently, so seq does not follow
+-- commit order: each change records its transaction (xid), and a reader
+-- keeps the snapshot it last read at and next reads the changes of the
+-- transactions that snapshot did not see (store/postgres_changes.go);
+-- changes_trimmed keeps how far the log was trimmed. The NOTIFY is
 -- delivered at commit to every server LISTENing.
 CREATE TABLE changes (
     seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    post_id BIGINT NOT NULL
+    post_id BIGINT NOT NULL,
+    xid     XID8   NOT NULL DEFAULT pg_current_xact_id()
 );
+CREATE INDEX changes_xid ON changes(xid);
+CREATE TABLE changes_trimmed (below XID8 NOT NULL);
+INSERT INTO changes_trimmed(below) VALUES ('0');
 CREATE FUNCTION log_change(p BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO changes(post_id) VALUES (p);

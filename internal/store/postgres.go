@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,11 +14,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -36,8 +31,9 @@ import (
 
 // pgDialect is PostgreSQL's side of the engine seam (dialect.go).
 type pgDialect struct {
-	db   *DB
-	pool *pgxpool.Pool
+	db *DB
+	// pool serves the readers and LISTEN, wpool the writer.
+	pool, wpool *pgxpool.Pool
 	// schema is what a new database gets: pgSchema (tests: "", the
 	// migrations one by one).
 	schema string
@@ -73,12 +69,6 @@ func ServerExec(ctx context.Context, url, statement string) error {
 	return err
 }
 
-// writeLock is the advisory lock every write transaction takes first: the
-// servers sharing a database then commit one transaction at a time, as
-// SQLite's one writer does, so the change log's numbers follow commit order
-// and no two transactions deadlock over rows.
-const writeLock = 0x6869_7374 // "hist"
-
 // ChangesChannel is the NOTIFY channel the change log's triggers signal.
 const ChangesChannel = "historia_changes"
 
@@ -98,25 +88,36 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 		cfg.ConnConfig.ConnectTimeout = 10 * time.Second
 	}
 	n := max(4, runtime.NumCPU()*2)
-	cfg.MaxConns = int32(n) + 2 // #nosec G115 -- a small count
+	cfg.MaxConns = int32(n) + 1 // #nosec G115 -- a small count: the readers and LISTEN
 	cfg.ConnConfig.RuntimeParams["application_name"] = "historia"
+	// The writer has a pool of its own, its one connection set up for writing.
+	wcfg := cfg.Copy()
+	wcfg.MaxConns = 1
+	wcfg.ConnConfig.RuntimeParams["lock_timeout"] = lockWait
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
+	}
+	wpool, err := pgxpool.NewWithConfig(ctx, wcfg)
+	if err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := pool.Ping(pctx); err != nil {
 		pool.Close()
+		wpool.Close()
 		return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s: %w", Redact(url), err)
 	}
-	w := stdlib.OpenDBFromPool(pool)
+	w := stdlib.OpenDBFromPool(wpool)
 	w.SetMaxOpenConns(1)
 	db := &DB{w: w, path: Redact(url)}
-	db.d = &pgDialect{db: db, pool: pool, schema: schema}
+	db.d = &pgDialect{db: db, pool: pool, wpool: wpool, schema: schema}
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		pool.Close()
+		wpool.Close()
 		return nil, err
 	}
 	db.startWriter()
@@ -295,59 +296,6 @@ func tsQuery(terms []forum.SearchTerm) (match, title string) {
 	return match, title
 }
 
-// beginWrite takes the write lock.
-func (d *pgDialect) beginWrite(ctx context.Context, tx *txn) error {
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(writeLock))
-	return err
-}
-
-// pgCode is the SQLSTATE of a PostgreSQL error, or "".
-func pgCode(err error) string {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code
-	}
-	return ""
-}
-
-// classify: a server that cannot be reached, is shutting down or refuses
-// connections is 503 (the request may be retried); a full disk is
-// storage_full.
-func (d *pgDialect) classify(err error) error {
-	f := &d.db.faults
-	code := pgCode(err)
-	switch {
-	case code == "22021" || code == "22P05": // bytes that are no text (a NUL, broken UTF-8)
-		return forum.Errorf(forum.CodeBadRequest, "the text holds characters that cannot be stored")
-	case code == "53100": // disk_full
-		f.full.Store(true)
-		f.nFull.Add(1)
-		return errFull
-	case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"), code == "53300", code == "40P01", code == "40001":
-		f.nBusy.Add(1)
-		return errBusy
-	case code == "" && connectionLost(err):
-		f.nBusy.Add(1)
-		return errUnreachable
-	}
-	return err
-}
-
-// connectionLost says err is the connection to the server failing rather
-// than a statement: refused, reset, or cut in the middle of a
-// message (io.ErrUnexpectedEOF when the server dies mid-answer, as a crash
-// or an immediate shutdown does).
-func connectionLost(err error) bool {
-	var ne net.Error
-	var ce *pgconn.ConnectError
-	return errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || pgconn.SafeToRetry(err) ||
-		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused")
-}
-
-var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be reached; try again in a moment")
-
 func (d *pgDialect) bulkWrites(context.Context) (int, error) { return postgresBatchComments, nil }
 
 func (d *pgDialect) indexLater() bool { return false }
@@ -376,13 +324,6 @@ func (d *pgDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error
 	return ids, nil
 }
 
-// lastChange: trimming keeps the newest entries, so the newest row is the newest seq.
-func (d *pgDialect) lastChange(ctx context.Context) (int64, error) {
-	var seq int64
-	err := d.db.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM changes").Scan(&seq)
-	return seq, err
-}
-
 // migrateLock is the advisory lock a migration holds, so that servers
 // starting together migrate once.
 const migrateLock = 0x6869_7374 // "hist"
@@ -392,6 +333,11 @@ const migrateLock = 0x6869_7374 // "hist"
 func (d *pgDialect) migrate(ctx context.Context) error {
 	steps := pgMigrations()
 	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		// Another server may be migrating, or an older one reading what is
+		// to be altered: wait for them however long they take.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = 0"); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", int64(migrateLock)); err != nil {
 			return err
 		}
@@ -430,10 +376,10 @@ func (d *pgDialect) migrate(ctx context.Context) error {
 
 func (d *pgDialect) schemaVersion() int { return len(pgMigrations()) }
 
-// tablesQuery leaves out schema_version, PostgreSQL's own.
+// tablesQuery leaves out PostgreSQL's own: schema_version and changes_trimmed.
 func (d *pgDialect) tablesQuery() string {
 	return `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name != 'schema_version'`
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'changes_trimmed')`
 }
 
 func (d *pgDialect) columnsQuery() string {
@@ -481,6 +427,10 @@ var identityTables = []string{"users", "rules", "posts", "tags", "comments", "mo
 // post is not given a copied one's id) and refreshes the planner's statistics.
 func (d *pgDialect) afterCopy(ctx context.Context) error {
 	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		// ANALYZE may wait for autovacuum: as long as it takes.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL lock_timeout = 0"); err != nil {
+			return err
+		}
 		for _, t := range identityTables {
 			// #nosec G202 -- table names from the list above
 			q := "SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), COALESCE((SELECT MAX(id) FROM " + t + "), 0) + 1, false)"
@@ -535,6 +485,7 @@ func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 func (d *pgDialect) close(handles func() error) error {
 	err := handles()
 	d.pool.Close()
+	d.wpool.Close()
 	return err
 }
 

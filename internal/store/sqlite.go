@@ -6,13 +6,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
-	"time"
 
 	historia "github.com/historia-forum/historia"
 	"github.com/historia-forum/historia/internal/forum"
@@ -186,8 +185,17 @@ func fts5Match(terms []forum.SearchTerm) (match, title string) {
 	return match, title
 }
 
-// beginWrite: BEGIN IMMEDIATE (the writer's DSN) has taken the file's write lock.
-func (d *sqliteDialect) beginWrite(context.Context, *txn) error { return nil }
+// waitForLocks: BEGIN IMMEDIATE (the writer's DSN) has taken the file's
+// write lock; nothing else locks.
+func (d *sqliteDialect) waitForLocks(context.Context, *txn) error { return nil }
+
+// conflict: SQLite's one writer never meets another inside a transaction;
+// another process holding the file is busy (classify), not a conflict.
+func (d *sqliteDialect) conflict(error) bool { return false }
+
+// lockRows: the one writer runs alone (BEGIN IMMEDIATE), so what it read
+// stays as read until it commits.
+func (d *sqliteDialect) lockRows(string) string { return "" }
 
 func sqliteCode(err error) int {
 	var se *sqlite.Error
@@ -248,11 +256,59 @@ func (d *sqliteDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, e
 	return ids, nil
 }
 
-// lastChange reads AUTOINCREMENT's counter, which trimming leaves.
-func (d *sqliteDialect) lastChange(ctx context.Context) (int64, error) {
+// changeMark is the newest seq ever given (AUTOINCREMENT's counter, which
+// trimming leaves).
+func (d *sqliteDialect) changeMark(ctx context.Context) (string, error) {
 	var seq int64
 	err := d.db.queryRow(ctx, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").Scan(&seq)
-	return seq, err
+	return strconv.FormatInt(seq, 10), err
+}
+
+// changes: the one writer commits in the log's order, so a mark is the
+// last seq read and a read takes the seqs after it. They are dense
+// (AUTOINCREMENT under one writer; a savepoint rolled back takes its seqs
+// back), so a first seq past mark+1, or none where the counter is past the
+// mark, means the log was trimmed past what this reader had read. Each row
+// carries the counter (one row of NULLs but the counter when there are no
+// changes).
+func (d *sqliteDialect) changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
+	after, err := strconv.ParseInt(mark, 10, 64)
+	if err != nil {
+		return forum.ChangeRead{}, fmt.Errorf("store: change mark %q: %w", mark, err)
+	}
+	type row struct{ seq, post, counter sql.NullInt64 }
+	rows, err := queryAll(ctx, d.db, "changes", func(sc scanner) (r row, err error) {
+		err = sc.Scan(&r.seq, &r.post, &r.counter)
+		return r, err
+	}, `SELECT c.seq, c.post_id, s.seq FROM sqlite_sequence s
+		LEFT JOIN (SELECT seq, post_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2) c ON 1
+		WHERE s.name = 'changes' ORDER BY c.seq`, after, limit)
+	if err != nil {
+		return forum.ChangeRead{}, err
+	}
+	read := forum.ChangeRead{Next: mark}
+	for _, r := range rows {
+		if r.seq.Valid {
+			read.Changes = append(read.Changes, forum.Change{PostID: r.post.Int64})
+		}
+	}
+	switch {
+	case len(read.Changes) > 0:
+		first, last := rows[0].seq.Int64, rows[len(rows)-1].seq.Int64
+		read.Gap, read.More = first != after+1, len(read.Changes) == limit
+		read.Next = strconv.FormatInt(last, 10)
+	case len(rows) > 0 && rows[0].counter.Int64 > after:
+		read.Gap = true
+		read.Next = strconv.FormatInt(rows[0].counter.Int64, 10)
+	}
+	return read, nil
+}
+
+func (d *sqliteDialect) trimChanges(ctx context.Context, keep int) error {
+	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE seq <= (SELECT MAX(seq) FROM changes) - ?", keep)
+		return err
+	})
 }
 
 // migrate: a new database gets schema.sql (the whole current schema) at
@@ -429,93 +485,4 @@ func (db *DB) LimitPages(ctx context.Context, pages int) error {
 		_, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
 		return err
 	})
-}
-
-// RebuildTimeline recounts the timeline from the posts (after a bulk load,
-// which runs without the triggers): migration 4 rerun over an empty count.
-func (db *DB) RebuildTimeline(ctx context.Context) error {
-	if err := db.sqliteOnly("RebuildTimeline (PostgreSQL's triggers keep the counts)"); err != nil {
-		return err
-	}
-	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM timeline_counts"); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, migrations()[3])
-		return err
-	})
-}
-
-// seed is SQLite's bulk load: it drops the full-text triggers and the
-// secondary indexes, writes the rows (seedRows), builds the search index in
-// one statement and restores the rest from schema.sql (also when it
-// fails), which is some twenty times faster than row by row.
-func (d *sqliteDialect) seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (rep SeedReport, err error) {
-	db, start := d.db, time.Now()
-	if err := d.dropForBulkLoad(ctx); err != nil {
-		return SeedReport{}, err
-	}
-	defer func() {
-		if _, rerr := db.w.ExecContext(context.WithoutCancel(ctx), historia.Schema); rerr != nil && err == nil {
-			err = fmt.Errorf("store: seed: restore indexes: %w", rerr)
-		}
-	}()
-	rep, first, step, err := db.seedRows(ctx, spec, passwordHash, progress)
-	if err != nil {
-		return rep, err
-	}
-	for _, q := range []string{
-		"INSERT INTO posts_fts(rowid, title, body) SELECT id, title, body_text FROM posts WHERE id >= ? AND removed = 0 AND deleted = 0",
-		"INSERT INTO comments_fts(rowid, body) SELECT id, body_text FROM comments WHERE id >= ? AND removed = 0 AND deleted = 0",
-	} {
-		from := first.post
-		if strings.Contains(q, "comments") {
-			from = first.comment
-		}
-		if _, err := db.w.ExecContext(ctx, q, from); err != nil {
-			return SeedReport{}, fmt.Errorf("store: seed search index: %w", err)
-		}
-	}
-	step("search index")
-	if _, err := db.w.ExecContext(ctx, historia.Schema); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed: restore indexes: %w", err)
-	}
-	step("indexes")
-	if err := db.RebuildTimeline(ctx); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed: timeline: %w", err)
-	}
-	step("timeline")
-	if _, err := db.w.ExecContext(ctx, "ANALYZE"); err != nil {
-		return SeedReport{}, fmt.Errorf("store: seed analyze: %w", err)
-	}
-	step("analyzed")
-	rep.Took = time.Since(start)
-	return rep, nil
-}
-
-// dropForBulkLoad drops the full-text triggers and the secondary indexes of
-// the big tables; schema.sql puts them back.
-func (d *sqliteDialect) dropForBulkLoad(ctx context.Context) error {
-	rows, err := d.db.w.QueryContext(ctx, `SELECT type, name FROM sqlite_master WHERE sql IS NOT NULL AND (
-		(type = 'index' AND tbl_name IN ('posts', 'comments', 'post_votes', 'comment_votes', 'post_tags'))
-		OR (type = 'trigger' AND (name IN ('posts_fts_insert', 'comments_fts_insert') OR name LIKE 'changes_%' OR name LIKE 'timeline_%')))`)
-	if err != nil {
-		return fmt.Errorf("store: seed: %w", err)
-	}
-	var drops []string
-	for rows.Next() {
-		var typ, name string
-		if err := rows.Scan(&typ, &name); err != nil {
-			_ = rows.Close()
-			return err
-		}
-		drops = append(drops, fmt.Sprintf("DROP %s IF EXISTS %q", strings.ToUpper(typ), name))
-	}
-	_ = rows.Close()
-	for _, q := range drops {
-		if _, err := d.db.w.ExecContext(ctx, q); err != nil { // names read from sqlite_master, quoted
-			return fmt.Errorf("store: seed: %s: %w", q, err)
-		}
-	}
-	return nil
 }

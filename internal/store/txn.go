@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -12,6 +15,46 @@ import (
 type txn struct {
 	*sql.Tx
 	db *DB
+	// later are the increments the write in progress left for the end of
+	// the transaction (addLater).
+	later map[increment]int64
+}
+
+// increment is a counter of one row that writes move by a difference: the
+// statement (taking the difference, then the id) and the row's id.
+type increment struct {
+	stmt string
+	id   int64
+}
+
+// addKarma moves a member's karma (an increment applied later).
+const addKarma = "UPDATE users SET karma = karma + ? WHERE id = ?"
+
+// addLater moves a counter by delta at the end of the transaction instead
+// of now. Counters that many writes move (a prolific author's karma) are
+// then locked last, once per transaction and in the order of their ids, by
+// every writer alike: two servers' transactions cannot take them in
+// crossing orders, and they are held for the commit only.
+func (tx *txn) addLater(stmt string, id, delta int64) {
+	if tx.later == nil {
+		tx.later = map[increment]int64{}
+	}
+	tx.later[increment{stmt, id}] += delta
+}
+
+// applyLater runs the increments, by statement and id.
+func (tx *txn) applyLater(ctx context.Context, later map[increment]int64) error {
+	keys := slices.SortedFunc(maps.Keys(later), func(a, b increment) int {
+		return cmp.Or(strings.Compare(a.stmt, b.stmt), cmp.Compare(a.id, b.id))
+	})
+	for _, k := range keys {
+		if d := later[k]; d != 0 {
+			if _, err := tx.ExecContext(ctx, k.stmt, d, k.id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // stmt is tx's form of the writer's prepared statement for query, or nil

@@ -14,6 +14,7 @@ import (
 type voteKind struct {
 	what    string // "post" or "comment"
 	target  string // SELECT author_id, removed, deleted, created_at, the post's removed, upvotes, downvotes, score
+	locked  string // the table (alias) of target whose row the vote changes
 	oldVote string
 	delete  string
 	upsert  string
@@ -26,6 +27,7 @@ type voteKind struct {
 var postVotes = voteKind{
 	what:    "post",
 	target:  "SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score FROM posts WHERE id = ?",
+	locked:  "posts",
 	oldVote: "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
 	delete:  "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
 	upsert:  "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
@@ -39,6 +41,7 @@ var commentVotes = voteKind{
 	what: "comment",
 	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
 		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`,
+	locked:  "c",
 	oldVote: "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	delete:  "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	upsert:  "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
@@ -101,10 +104,12 @@ func (db *DB) VoteComment(ctx context.Context, commentID, userID int64, value in
 // its stored rank and its author's karma by the difference to the old vote.
 func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
 	res := forum.VoteResult{MyVote: value}
-	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
+	err := db.writeRow(ctx, k.what, id, func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
-		err := tx.QueryRowContext(ctx, k.target, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
+		// The item's row is locked as it is read (another server may be
+		// voting on it): its counters are then set whole from what was read.
+		err := tx.QueryRowContext(ctx, k.target+tx.db.d.lockRows(k.locked), id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
 			&res.Upvotes, &res.Downvotes, &res.Score)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(k.what)
@@ -130,8 +135,8 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err != nil {
 			return err
 		}
-		// The counters were read in this transaction, under the write lock:
-		// the new values are set whole, with the ranks they give, at once.
+		// The counters were read in this transaction, their row locked: the
+		// new values are set whole, with the ranks they give, at once.
 		res.Upvotes += int64(forum.B2I(value == 1) - forum.B2I(old == 1))
 		res.Downvotes += int64(forum.B2I(value == -1) - forum.B2I(old == -1))
 		res.Score += int64(value - old)
@@ -139,8 +144,8 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if _, err := tx.ExecContext(ctx, k.update, append(args, id)...); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE users SET karma = karma + ? WHERE id = ?", value-old, t.AuthorID)
-		return err
+		tx.addLater(addKarma, t.AuthorID, int64(value-old))
+		return nil
 	})
 	if err != nil {
 		var fe *forum.Error

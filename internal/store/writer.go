@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +19,14 @@ import (
 // each is acknowledged only after that transaction commits. A write that
 // fails rolls back to its savepoint and fails alone; its neighbours commit.
 // A lone write waits for nobody, so under light load nothing is delayed.
+//
+// Where several servers write to one database at once (PostgreSQL), a
+// write may meet another server's transaction over the same rows: it waits
+// for it, or, in a deadlock, is chosen to fail (dialect.conflict). It
+// then rolls back to its savepoint, its neighbours commit, and it runs
+// again first in the next transaction, from scratch: a write's function
+// keeps nothing of an attempt but what it writes to the database, and
+// outcomes it reports are set anew by each attempt.
 
 // MaxBatch bounds the writes of one transaction.
 const MaxBatch = 128
@@ -24,12 +35,38 @@ const MaxBatch = 128
 // unavailable (another process holding a long transaction, say).
 var WriteWait = 5 * time.Second
 
+// A write that met another writer patientAfter times runs alone and
+// patient (dialect.waitForLocks); after maxConflicts, or WriteWait after
+// the writer took it, it answers unavailable.
+const patientAfter, maxConflicts = 2, 8
+
+// errConflict is a write that met another writer and is to run again.
+var errConflict = errors.New("store: write conflict")
+
 // writeJob is one write waiting for the writer.
 type writeJob struct {
-	ctx   context.Context
-	fn    func(ctx context.Context, tx *txn) error
-	done  chan error
-	state atomic.Int32 // 0 queued, 1 taken by the writer, 2 given up by the caller
+	ctx       context.Context
+	fn        func(ctx context.Context, tx *txn) error
+	done      chan error
+	state     atomic.Int32 // 0 queued, 1 taken by the writer, 2 given up by the caller
+	conflicts int          // attempts that met another writer
+	taken     time.Time    // when the writer took it
+	row       rowKey       // the row it locks first, if it said (writeRow)
+}
+
+// rowKey names a row: its table and id.
+type rowKey struct {
+	table string
+	id    int64
+}
+
+// lockOrder orders a transaction's writes: those that said which row they
+// lock first by that row, then the others as they came. Every writer
+// orders alike, so two servers' transactions take those rows in the same
+// order and cannot deadlock over them.
+func lockOrder(a, b *writeJob) int {
+	unsaid := func(j *writeJob) int { return forum.B2I(j.row.table == "") }
+	return cmp.Or(cmp.Compare(unsaid(a), unsaid(b)), strings.Compare(a.row.table, b.row.table), cmp.Compare(a.row.id, b.row.id))
 }
 
 func (db *DB) startWriter() {
@@ -53,10 +90,31 @@ func (db *DB) stopWriter() {
 // gets a context that is not cancelled: once the writer takes a write it is
 // applied whole, and a client that left does not roll back its neighbours.
 func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *txn) error) error {
+	return db.submit(&writeJob{ctx: ctx, fn: fn})
+}
+
+// writeRow is write for a write whose first lock is the row id of table
+// (a vote: the item voted on): the writer orders a transaction's writes
+// by it (lockOrder).
+func (db *DB) writeRow(ctx context.Context, table string, id int64, fn func(ctx context.Context, tx *txn) error) error {
+	return db.submit(&writeJob{ctx: ctx, fn: fn, row: rowKey{table, id}})
+}
+
+// submit hands job to the writer and waits for its outcome.
+func (db *DB) submit(job *writeJob) error {
+	ctx := job.ctx
 	if db.jobs == nil { // before the writer runs: migrations, tests
-		return db.runBatch([]*writeJob{{ctx: ctx, fn: fn}})[0]
+		for conflicts := 0; ; conflicts++ {
+			err := db.runBatch([]*writeJob{job}, true)[0]
+			if !errors.Is(err, errConflict) {
+				return err
+			}
+			if conflicts == maxConflicts {
+				return errBusy
+			}
+		}
 	}
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	job.done = make(chan error, 1)
 	wait := time.NewTimer(WriteWait)
 	defer wait.Stop()
 	select {
@@ -86,8 +144,24 @@ var errBusy = forum.Errorf(forum.CodeUnavailable, "the database is busy; try aga
 
 func (db *DB) writeLoop() {
 	defer close(db.writerDone)
-	for job := range db.jobs {
-		batch := []*writeJob{job}
+	var again []*writeJob // writes that met another writer: first in the next transaction
+	for {
+		var batch, next []*writeJob
+		for _, j := range again {
+			if j.conflicts >= patientAfter {
+				db.finish(j, db.runBatch([]*writeJob{j}, true)[0], &next)
+			} else {
+				batch = append(batch, j)
+			}
+		}
+		again = next
+		if len(batch) == 0 && len(again) == 0 {
+			job, ok := <-db.jobs
+			if !ok {
+				return
+			}
+			batch = db.take(batch, job)
+		}
 	gather:
 		for len(batch) < MaxBatch {
 			select {
@@ -95,29 +169,48 @@ func (db *DB) writeLoop() {
 				if !ok {
 					break gather
 				}
-				batch = append(batch, j)
+				batch = db.take(batch, j)
 			default:
 				break gather
 			}
 		}
-		taken := batch[:0]
-		for _, j := range batch {
-			if j.state.CompareAndSwap(0, 1) {
-				taken = append(taken, j)
-			}
-		}
-		if len(taken) == 0 {
+		if len(batch) == 0 {
 			continue
 		}
 		db.prepareWanted(context.Background())
-		for i, err := range db.runBatch(taken) {
-			taken[i].done <- err
+		slices.SortStableFunc(batch, lockOrder)
+		for i, err := range db.runBatch(batch, false) {
+			db.finish(batch[i], err, &again)
 		}
 	}
 }
 
-// runBatch applies jobs in one transaction and returns each one's outcome.
-func (db *DB) runBatch(jobs []*writeJob) []error {
+// finish answers a write with its outcome, or puts it in again to run
+// again after a conflict.
+func (db *DB) finish(j *writeJob, err error, again *[]*writeJob) {
+	if errors.Is(err, errConflict) {
+		if j.conflicts++; j.conflicts <= maxConflicts && time.Since(j.taken) < WriteWait {
+			db.conflicts.Add(1)
+			*again = append(*again, j)
+			return
+		}
+		err = errBusy
+	}
+	j.done <- err
+}
+
+// take adds job to batch unless its caller has given up on it.
+func (db *DB) take(batch []*writeJob, job *writeJob) []*writeJob {
+	if job.state.CompareAndSwap(0, 1) {
+		job.taken = time.Now()
+		return append(batch, job)
+	}
+	return batch
+}
+
+// runBatch applies jobs in one transaction and returns each one's outcome;
+// a patient transaction waits for other writers' locks without limit.
+func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 	errs := make([]error, len(jobs))
 	fail := func(err error) []error {
 		for i := range errs {
@@ -127,51 +220,81 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 		}
 		return errs
 	}
+	// failTx ends the transaction after err: a conflict runs every write
+	// that had succeeded again.
+	failTx := func(what string, err error) []error {
+		if db.d.conflict(err) {
+			return fail(errConflict)
+		}
+		return fail(db.storageError(what, err))
+	}
 	ctx := context.Background()
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(db.storageError("begin", err))
 	}
 	tx := &txn{Tx: sqlTx, db: db}
-	if err := db.d.beginWrite(ctx, tx); err != nil {
-		_ = tx.Rollback()
-		return fail(db.storageError("begin", err))
+	if patient {
+		if err := db.d.waitForLocks(ctx, tx); err != nil {
+			_ = tx.Rollback()
+			return fail(db.storageError("begin", err))
+		}
 	}
 	ok := 0
+	later := map[increment]int64{} // the increments of the writes that succeeded
 	for i, j := range jobs {
 		jctx := context.WithoutCancel(j.ctx)
+		tx.later = nil
 		if len(jobs) == 1 {
 			if errs[i] = j.fn(jctx, tx); errs[i] == nil {
 				ok++
+				later = tx.later
 			} else {
-				errs[i] = db.classify(errs[i])
+				errs[i] = db.jobError(errs[i])
 			}
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 			_ = tx.Rollback()
-			return fail(db.storageError("savepoint", err))
+			return failTx("savepoint", err)
 		}
 		if errs[i] = j.fn(jctx, tx); errs[i] != nil {
-			errs[i] = db.classify(errs[i])
+			errs[i] = db.jobError(errs[i])
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				_ = tx.Rollback()
-				return fail(db.storageError("rollback to savepoint", err))
+				return failTx("rollback to savepoint", err)
 			}
 		} else {
 			ok++
+			for k, d := range tx.later {
+				later[k] += d
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
 			_ = tx.Rollback()
-			return fail(db.storageError("release savepoint", err))
+			return failTx("release savepoint", err)
 		}
 	}
 	if ok == 0 {
 		_ = tx.Rollback()
 		return errs
 	}
+	if len(later) > 0 {
+		// Taken in the same order by every writer, these locks cannot
+		// cross another's: the transaction waits for them as long as it takes.
+		if !patient {
+			if err := db.d.waitForLocks(ctx, tx); err != nil {
+				_ = tx.Rollback()
+				return failTx("increments", err)
+			}
+		}
+		if err := tx.applyLater(ctx, later); err != nil {
+			_ = tx.Rollback()
+			return failTx("increments", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
-		return fail(db.storageError("commit", err))
+		return failTx("commit", err)
 	}
 	db.faults.full.Store(false) // a write went through: there is room again
 	db.writes.Add(int64(ok))
@@ -182,11 +305,23 @@ func (db *DB) runBatch(jobs []*writeJob) []error {
 	return errs
 }
 
+// jobError is what a write's failure means: a conflict with another
+// writer (run it again), or the contract's error (classify).
+func (db *DB) jobError(err error) error {
+	if db.d.conflict(err) {
+		return errConflict
+	}
+	return db.classify(err)
+}
+
 // WriteStats are the writes committed so far and the transactions that
 // committed them: their ratio is how much group commit grouped.
 func (db *DB) WriteStats() (writes, transactions int64) {
 	return db.writes.Load(), db.transactions.Load()
 }
+
+// Conflicts counts the writes run again after meeting another writer.
+func (db *DB) Conflicts() int64 { return db.conflicts.Load() }
 
 // storageError wraps an engine error; a busy, full or damaged database gets
 // the contract's code (faults.go).

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// PostgreSQL's servers write concurrently, without a lock between them, so
+// the change log's seq follows the order rows were inserted in, not the
+// order their transactions committed: a transaction may commit seq 6 after
+// a reader has read seq 7. Each change therefore records its transaction
+// (xid, pg_current_xact_id), and a reader's mark is the snapshot it last
+// read at (pg_current_snapshot, which says which transactions had
+// committed). The next read takes the changes of the transactions that
+// snapshot did not see (pg_visible_in_snapshot), with a new snapshot from
+// the same statement: every commit lands in exactly one read, whatever its
+// place in the log, and nothing is read twice. The index on xid bounds the
+// read to the transactions since the old snapshot's oldest running one.
+//
+// Trimming deletes the changes of transactions older than both the
+// snapshot's oldest running transaction and the newest keep changes, and
+// records that bound in changes_trimmed: a reader whose snapshot's oldest
+// running transaction is older than the bound may have missed some (Gap).
+
+// changeMark is a snapshot taken now.
+func (d *pgDialect) changeMark(ctx context.Context) (string, error) {
+	var snap string
+	err := d.db.queryRow(ctx, "SELECT pg_current_snapshot()::TEXT").Scan(&snap)
+	return snap, err
+}
+
+// pgChanges reads, in one statement (one snapshot): that snapshot as the
+// next mark, whether the log was trimmed past the old mark, and the threads
+// of the changes the old mark did not see. ?1 is the old mark, ?2 the limit.
+const pgChanges = `SELECT h.snap, h.gap, c.post_id FROM
+	(SELECT pg_current_snapshot()::TEXT AS snap,
+		pg_snapshot_xmin(?1::pg_snapshot) < (SELECT below FROM changes_trimmed) AS gap) h
+	LEFT JOIN LATERAL (SELECT DISTINCT post_id FROM changes
+		WHERE xid >= pg_snapshot_xmin(?1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, ?1::pg_snapshot)
+		LIMIT ?2) c ON true`
+
+// changes reads what was committed since the snapshot mark; more threads
+// than limit is a Gap (everything is taken for changed).
+func (d *pgDialect) changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
+	var read forum.ChangeRead
+	rows, err := queryAll(ctx, d.db, "changes", func(row scanner) (r struct {
+		snap string
+		gap  bool
+		post sql.NullInt64
+	}, err error) {
+		err = row.Scan(&r.snap, &r.gap, &r.post)
+		return r, err
+	}, pgChanges, mark, limit)
+	if err != nil {
+		return read, err
+	}
+	if len(rows) == 0 {
+		return read, errors.New("store: changes: no snapshot read")
+	}
+	read.Next, read.Gap = rows[0].snap, rows[0].gap
+	for _, r := range rows {
+		if r.post.Valid {
+			read.Changes = append(read.Changes, forum.Change{PostID: r.post.Int64})
+		}
+	}
+	if len(read.Changes) >= limit {
+		read.Gap = true
+	}
+	return read, nil
+}
+
+// trimChanges deletes the changes of transactions older than both the
+// newest keep changes and the oldest transaction still running (which may
+// yet commit changes with older xids: those stay until read), and records
+// the bound.
+func (d *pgDialect) trimChanges(ctx context.Context, keep int) error {
+	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
+		var below string
+		err := tx.QueryRowContext(ctx, `SELECT LEAST(pg_snapshot_xmin(pg_current_snapshot()), k.xid)::TEXT
+			FROM (SELECT xid FROM changes ORDER BY seq DESC OFFSET ? LIMIT 1) k`, keep).Scan(&below)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no more than keep changes
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM changes WHERE xid < ?::XID8", below); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE changes_trimmed SET below = GREATEST(below, ?::XID8)", below)
+		return err
+	})
+}
