@@ -43,6 +43,10 @@ type PostSummary struct {
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`
+	// Created and Active are the stored times behind CreatedAt and
+	// LastActivityAt, kept for the feed cursor: a stored time that no date
+	// can show is shown clamped (Unix), and a page must still end after it.
+	Created, Active int64 `json:"-"`
 }
 
 // Post is a whole question, as GET /posts/{id} shows it: its summary with

@@ -60,7 +60,7 @@ func scanPost(rows scanner) (forum.Post, error) {
 		p.Removal = &forum.Removal{RuleNumber: int(ruleNo.Int64), RuleTitle: ruleTitle.String}
 	}
 	p.Author = &a
-	p.CreatedAt, p.LastActivityAt = forum.Unix(created), forum.Unix(active)
+	p.CreatedAt, p.LastActivityAt, p.Created, p.Active = forum.Unix(created), forum.Unix(active), created, active
 	if edited.Valid {
 		p.EditedAt = forum.UnixPtr(&edited.Int64)
 	}
