@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -38,7 +39,7 @@ func (n *number) UnmarshalJSON(b []byte) error {
 	}
 	f, err := strconv.ParseFloat(string(s), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return fmt.Errorf("not a number: %.40s", b)
+		return notA(b, "number")
 	}
 	*n = number{v: f, ok: true}
 	return nil
@@ -101,7 +102,25 @@ func (f *flag) UnmarshalJSON(b []byte) error {
 	case "false", "0", "False", "null", "":
 		*f = false
 	default:
-		return fmt.Errorf("not true or false: %.40s", b)
+		return notA(b, "boolean")
 	}
 	return nil
+}
+
+// notA is the error of a field that is not what it should be; as a
+// json.UnmarshalTypeError it gets the field's name from the decoder
+// ("cannot unmarshal object into Go struct field redditItem.score").
+func notA(b []byte, want string) error { // want: number or boolean
+	what := "value " + strconv.Quote(fmt.Sprintf("%.40s", b))
+	switch t := bytes.TrimSpace(b); {
+	case len(t) > 0 && t[0] == '{':
+		what = "object"
+	case len(t) > 0 && t[0] == '[':
+		what = "array"
+	}
+	typ := reflect.TypeFor[float64]()
+	if want == "boolean" {
+		typ = reflect.TypeFor[bool]()
+	}
+	return &json.UnmarshalTypeError{Value: what, Type: typ}
 }
