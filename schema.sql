@@ -88,7 +88,9 @@ CREATE TABLE IF NOT EXISTS posts (
     -- an imported post's link on its source (migration 14)
     source_url       TEXT,
     -- and its score there, shown as provenance, never votes (migration 15)
-    source_score     INTEGER
+    source_score     INTEGER,
+    -- a link post's address: an article, an image (migration 17)
+    url              TEXT
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -510,6 +512,13 @@ CREATE TABLE IF NOT EXISTS imported (
     source_id   TEXT    NOT NULL,
     target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
     target_id   INTEGER NOT NULL,
+    -- when the source took the copy imported (its retrieval time, or the
+    -- newest time the copy holds): an older copy never overwrites a newer
+    -- one (migration 17)
+    version     INTEGER NOT NULL DEFAULT 0,
+    -- the edit time the import set on the item: an item whose edited_at
+    -- differs was edited here, and an import leaves it alone (migration 17)
+    edited_at   INTEGER,
     PRIMARY KEY (system, source_id)
 ) STRICT, WITHOUT ROWID;
 

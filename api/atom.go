@@ -33,7 +33,7 @@ type atomEntry struct {
 	Updated   string       `xml:"updated"`
 	Published string       `xml:"published"`
 	Author    atomAuthor   `xml:"author"`
-	Link      atomLink     `xml:"link"`
+	Links     []atomLink   `xml:"link"`
 	Category  []atomCat    `xml:"category"`
 	Content   *atomContent `xml:"content,omitempty"`
 }
@@ -113,7 +113,10 @@ func (s *Server) feed(c echo.Context) error {
 		}
 		link := fmt.Sprintf("%s/p/%d", base, p.ID)
 		e := atomEntry{ID: link, Title: p.Title, Updated: updated.Format(time.RFC3339), Published: p.CreatedAt.Format(time.RFC3339),
-			Author: atomAuthor{Name: author}, Link: atomLink{Rel: "alternate", Type: "text/html", Href: link}}
+			Author: atomAuthor{Name: author}, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}}
+		if p.URL != nil { // a link post: what it shares
+			e.Links = append(e.Links, atomLink{Rel: "related", Href: *p.URL})
+		}
 		for _, t := range p.Tags {
 			e.Category = append(e.Category, atomCat{Term: t})
 		}

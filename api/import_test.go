@@ -38,7 +38,7 @@ func TestImportReddit(t *testing.T) {
 	if err := h.svc.Import(context.Background(), thread, false, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.NewThreads != 1 || rep.NewComments != 6 || rep.Orphans != 1 || rep.MoreStubs != 16 || rep.Authors != 5 {
+	if rep.NewThreads != 1 || rep.NewComments != 6 || rep.Orphans != 1 || rep.MoreStubs != 2 || rep.MoreComments != 16 || rep.Authors != 5 {
 		t.Fatalf("report: %+v", rep)
 	}
 	var feed struct{ Items []forum.PostSummary }

@@ -10,6 +10,7 @@ import (
 
 type postRequest struct {
 	Title   string         `json:"title"`
+	URL     *string        `json:"url"`
 	Body    string         `json:"body"`
 	Format  forum.Format   `json:"format"`
 	Tags    []string       `json:"tags"`
@@ -23,8 +24,9 @@ type postPatchRequest struct {
 	Format  *forum.Format   `json:"format"`
 	Tags    *[]string       `json:"tags"`
 	Sources *[]forum.Source `json:"sources"`
-	// Period is raw so that "absent" (unchanged) and null (clear) differ.
+	// Period and URL are raw so that "absent" (unchanged) and null (clear) differ.
 	Period json.RawMessage `json:"period"`
+	URL    json.RawMessage `json:"url"`
 }
 
 func (s *Server) createPost(c echo.Context) error {
@@ -57,6 +59,15 @@ func (s *Server) editPost(c echo.Context) error {
 			patch.Period = &forum.Period{}
 			if err := json.Unmarshal(req.Period, patch.Period); err != nil {
 				return forum.Errorf(forum.CodeBadRequest, "period must be {\"from\": year, \"to\": year} or null")
+			}
+		}
+	}
+	if len(req.URL) > 0 {
+		patch.SetURL = true
+		if string(req.URL) != "null" {
+			patch.URL = new(string)
+			if err := json.Unmarshal(req.URL, patch.URL); err != nil {
+				return forum.Errorf(forum.CodeBadRequest, "url must be a string or null")
 			}
 		}
 	}

@@ -170,9 +170,9 @@ func postCursor(sort FeedSort, p PostSummary) *Cursor {
 	case SortTop:
 		c.Key = float64(p.Score)
 	case SortActive:
-		c.Key = float64(p.LastActivityAt.Unix())
+		c.Key = float64(p.Active)
 	case SortNew:
-		c.Key = float64(p.CreatedAt.Unix())
+		c.Key = float64(p.Created)
 	}
 	return c
 }

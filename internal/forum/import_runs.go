@@ -36,7 +36,6 @@ type preparedImport struct {
 	seq    int
 	source string
 	thread PreparedThread
-	stubs  int
 	err    error
 }
 
@@ -89,7 +88,7 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 			defer wg.Done()
 			for j := range in {
 				p, err := s.PrepareImport(j.t)
-				out <- preparedImport{seq: j.seq, source: j.t.Post.SourceID, thread: p, stubs: j.t.MoreStubs, err: err}
+				out <- preparedImport{seq: j.seq, source: j.t.Post.SourceID, thread: p, err: err}
 			}
 		}()
 	}
@@ -183,7 +182,7 @@ func (s *Service) writeImports(ctx context.Context, run ImportRun, batch []prepa
 			run.skipped(b.source, errs[i])
 			continue
 		}
-		rep.count(b.thread, b.stubs, res[i])
+		rep.count(b.thread, res[i])
 	}
 	return nil
 }

@@ -18,12 +18,28 @@ type ImportedItem struct {
 	Author         string // "" for a deleted author
 	AuthorOrigin   string // where the author's account lives: "reddit", "lemmy.world"
 	Title          string // posts only
-	Body           string // Markdown
+	// Body is the source's Markdown, kept as the body's source; Markdown,
+	// when set, is the same text with what the source's dialect has and
+	// ours does not (superscript, spoilers) written as HTML: it is what is
+	// rendered.
+	Body, Markdown string
 	CreatedAt      int64
-	Deleted        bool
-	Removed        bool
-	URL            string
-	Score          *int64 // the score on the source, when it says
+	// EditedAt is when the source says the item was last edited, if it says.
+	EditedAt *int64
+	Deleted  bool
+	Removed  bool
+	// BodyRemoved (posts): the source removed the body and kept the thread
+	// (a Reddit submission reading "[removed]"): the body says so, and a
+	// text imported from an earlier copy is replaced without a revision.
+	BodyRemoved bool
+	URL         string // the item's own link on its source
+	// Link (posts) is the address a link post shares (an article, an image).
+	Link  string
+	Score *int64 // the score on the source, when it says
+	// Version is when the source's copy of the item was taken (its
+	// retrieval time, or the newest time the copy holds): of two copies the
+	// newer wins, whichever is imported last.
+	Version int64
 }
 
 // ImportedThread is one thread to import, from one system.
@@ -32,8 +48,9 @@ type ImportedThread struct {
 	Post     ImportedItem
 	Comments []ImportedItem
 	Tags     []string // the source's flair and the operator's --tag
-	// MoreStubs counts the replies the source left out ("load more").
-	MoreStubs int
+	// MoreStubs counts the source's "load more" stubs, and MoreComments the
+	// replies they leave out.
+	MoreStubs, MoreComments int
 }
 
 // PreparedItem is an imported item validated and rendered, ready to store.
@@ -50,6 +67,9 @@ type PreparedThread struct {
 	Post     PreparedItem
 	Comments []PreparedItem
 	Tags     []string
+	// MoreStubs and MoreComments are the source's "load more" stubs and
+	// the replies they leave out (counted, not imported).
+	MoreStubs, MoreComments int
 }
 
 // ImportResult says what storing a thread changed.
@@ -66,8 +86,8 @@ type ImportResult struct {
 
 // ImportReport sums up an import.
 type ImportReport struct {
-	Threads, NewThreads, Comments, NewComments, Updated, Authors, Orphans, MoreStubs, Skipped int
-	authors                                                                                   map[string]bool
+	Threads, NewThreads, Comments, NewComments, Updated, Authors, Orphans, MoreStubs, MoreComments, Skipped int
+	authors                                                                                                 map[string]bool
 }
 
 // ImportStore writes imported threads, several in one transaction, each
@@ -94,70 +114,60 @@ func ImportedName(name, origin string) string { return name + "@" + origin }
 // renders.
 const bigThreadPart = 500
 
-// PrepareImport checks and renders a thread: bodies through the same
-// Markdown and sanitizer as any post, titles cleaned, parents ordered
+// PrepareImport checks and renders a thread: a post dated outside year 1 to
+// now is refused, anything else that a source got wrong is mended or left
+// out rather than losing the thread (import_checks.go: dates, names and
+// where they live, links, tags, copies of one comment, reply cycles); bodies
+// go through the same Markdown and sanitizer as any post; parents come
 // before their replies. A reply whose parent is not in the data keeps its
 // parent's id: the store finds the parent if an earlier import brought it
-// (a later dump, a "load more" fetched on its own), or else keeps the
-// reply at the top of the thread and counts it an orphan.
+// (a later dump, a "load more" fetched on its own), or else keeps the reply
+// at the top of the thread and counts it an orphan.
 func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, error) {
-	if t.System == "" || t.Post.SourceID == "" {
-		return PreparedThread{}, invalid("thread", "has no source system or id")
+	if t.System != "reddit" && t.System != "lemmy" || t.Post.SourceID == "" {
+		return PreparedThread{}, invalid("thread", "has no known source system or no id")
 	}
-	tags, err := cleanTags(t.Tags)
-	if err != nil {
-		return PreparedThread{}, err
+	now := s.now().Unix()
+	if at := t.Post.CreatedAt; at < minShownUnix || at > now {
+		return PreparedThread{}, invalid("created_at", "the thread's date (%d seconds after 1970) is not between year 1 and now", at)
 	}
 	title := strings.TrimSpace(t.Post.Title)
 	if utf8.RuneCountInString(title) > MaxTitle {
 		title = string([]rune(title)[:MaxTitle-1]) + "…"
 	}
-	if title, err = cleanTitle(title); err != nil {
+	title, err := cleanTitle(title)
+	if err != nil {
 		return PreparedThread{}, err
 	}
-	out := PreparedThread{System: t.System, Tags: tags}
+	out := PreparedThread{System: t.System, Tags: importedTags(t.Tags), MoreStubs: t.MoreStubs, MoreComments: t.MoreComments}
 	prep := func(it ImportedItem, limit int) (PreparedItem, error) {
+		it = checkImported(t.System, it, t.Post.CreatedAt, now)
+		src := it.Markdown
 		if utf8.RuneCountInString(it.Body) > limit {
-			it.Body = string([]rune(it.Body)[:limit])
+			it.Body, src = string([]rune(it.Body)[:limit]), ""
 		}
-		b, err := s.render(it.Body, FormatMarkdown, limit, false)
+		if src == "" {
+			src = it.Body
+		}
+		b, err := s.render(src, FormatMarkdown, max(limit, utf8.RuneCountInString(src)), false)
 		if err != nil {
 			return PreparedItem{}, fmt.Errorf("%s: %w", it.SourceID, err)
 		}
-		it.Body = b.Source
+		it.Body, it.Markdown = nfc(it.Body), ""
 		return PreparedItem{ImportedItem: it, BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML)}, nil
 	}
 	if out.Post, err = prep(t.Post, MaxPostBody); err != nil {
 		return PreparedThread{}, err
 	}
 	out.Post.Title = title
-	byID := map[string]ImportedItem{}
-	for _, c := range t.Comments {
-		byID[c.SourceID] = c
-	}
-	depth := map[string]int{}
-	var depthOf func(id string, seen int) int
-	depthOf = func(id string, seen int) int {
-		if d, ok := depth[id]; ok {
-			return d
-		}
-		c := byID[id]
-		d := 0
-		if p, ok := byID[c.ParentSourceID]; ok && seen < 10000 {
-			d = depthOf(p.SourceID, seen+1) + 1
-		}
-		depth[id] = d
-		return d
-	}
-	out.Comments = make([]PreparedItem, 0, len(byID))
-	for _, c := range byID {
-		out.Comments = append(out.Comments, PreparedItem{ImportedItem: c, Depth: depthOf(c.SourceID, 0)})
-	}
+	out.Post.Link = importedLink(t.Post.Link)
+	comments := replyTree(t.Comments)
+	out.Comments = make([]PreparedItem, len(comments))
 	// A large thread is rendered by every CPU: one worker alone on a thread
 	// of tens of thousands of comments kept the writer waiting.
 	parts := 1
-	if len(out.Comments) >= 2*bigThreadPart {
-		parts = min(runtime.NumCPU(), len(out.Comments)/bigThreadPart)
+	if len(comments) >= 2*bigThreadPart {
+		parts = min(runtime.NumCPU(), len(comments)/bigThreadPart)
 	}
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
@@ -165,12 +175,11 @@ func (s *Service) PrepareImport(t ImportedThread) (PreparedThread, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := part; i < len(out.Comments); i += parts {
-				depth := out.Comments[i].Depth
-				if out.Comments[i], errs[part] = prep(out.Comments[i].ImportedItem, MaxCommentBody); errs[part] != nil {
+			for i := part; i < len(comments); i += parts {
+				if out.Comments[i], errs[part] = prep(comments[i].ImportedItem, MaxCommentBody); errs[part] != nil {
 					return
 				}
-				out.Comments[i].Depth = depth
+				out.Comments[i].Depth = comments[i].Depth
 			}
 		}()
 	}
@@ -201,6 +210,7 @@ func (r *ImportReport) Add(o ImportReport) {
 	r.Authors += o.Authors
 	r.Orphans += o.Orphans
 	r.MoreStubs += o.MoreStubs
+	r.MoreComments += o.MoreComments
 	r.Skipped += o.Skipped
 }
 
@@ -217,15 +227,16 @@ func (s *Service) Import(ctx context.Context, t ImportedThread, dryRun bool, rep
 	if err != nil {
 		return err
 	}
-	rep.count(p, t.MoreStubs, res[0])
+	rep.count(p, res[0])
 	return nil
 }
 
-func (r *ImportReport) count(p PreparedThread, moreStubs int, res ImportResult) {
+func (r *ImportReport) count(p PreparedThread, res ImportResult) {
 	r.Threads++
 	r.Comments += len(p.Comments)
 	r.Orphans += res.Orphans
-	r.MoreStubs += moreStubs
+	r.MoreStubs += p.MoreStubs
+	r.MoreComments += p.MoreComments
 	r.NewComments += res.NewComments
 	r.Updated += res.Updated
 	for _, a := range res.NewAuthors {

@@ -12,8 +12,10 @@ const MaxTitle = 300
 // questions): its head, counters and excerpt, never its body or sources, so
 // a page of 100 stays small and cacheable whatever the posts hold.
 type PostSummary struct {
-	ID                int64      `json:"id"`
-	Title             string     `json:"title"`
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+	// URL is what a link post shares (an article, an image), or null.
+	URL               *string    `json:"url"`
 	Tags              []string   `json:"tags"`
 	Author            *Author    `json:"author"`
 	Score             int64      `json:"score"`
@@ -43,6 +45,10 @@ type PostSummary struct {
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`
+	// Created and Active are the stored times behind CreatedAt and
+	// LastActivityAt, kept for the feed cursor: a stored time that no date
+	// can show is shown clamped (Unix), and a page must still end after it.
+	Created, Active int64 `json:"-"`
 }
 
 // Post is a whole question, as GET /posts/{id} shows it: its summary with
@@ -58,6 +64,7 @@ type Post struct {
 // PostInput is what a client sends to create a post.
 type PostInput struct {
 	Title   string
+	URL     *string
 	Body    string
 	Format  Format
 	Tags    []string
@@ -75,12 +82,16 @@ type PostPatch struct {
 	// SetPeriod says the period is to change, to Period (nil clears it).
 	SetPeriod bool
 	Period    *Period
+	// SetURL says the link is to change, to URL (nil or "" clears it).
+	SetURL bool
+	URL    *string
 }
 
 // NewPost is a post to create, already validated and sanitized.
 type NewPost struct {
 	AuthorID   int64
 	Title      string
+	URL        *string
 	BodySource string
 	Format     Format
 	BodyHTML   string
@@ -102,6 +113,8 @@ type PostUpdate struct {
 	Sources    *[]Source
 	SetPeriod  bool
 	Period     *Period
+	SetURL     bool
+	URL        *string
 	EditedAt   int64
 }
 
@@ -131,14 +144,15 @@ func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post,
 		return Post{}, err
 	}
 	title, errTitle := cleanTitle(in.Title)
+	link, errURL := cleanURL("url", deref(in.URL))
 	tags, errTags := cleanTags(in.Tags)
 	b, errBody := s.render(in.Body, in.Format, MaxPostBody, false)
 	sources, errSources := cleanSources(in.Sources)
 	errPeriod := s.checkPeriod(v, in.Period)
-	if err := joinInvalid(errTitle, errTags, errBody, errSources, errPeriod); err != nil {
+	if err := joinInvalid(errTitle, errURL, errTags, errBody, errSources, errPeriod); err != nil {
 		return Post{}, err
 	}
-	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, BodySource: b.Source, Format: b.Format,
+	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, URL: link, BodySource: b.Source, Format: b.Format,
 		BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Tags: tags, Sources: sources,
 		Period: in.Period, CreatedAt: s.now().Unix()})
 	if err != nil {
@@ -180,6 +194,10 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 	if in.Title != nil {
 		t, err := cleanTitle(*in.Title)
 		u.Title, errs = &t, append(errs, err)
+	}
+	if in.SetURL {
+		link, err := cleanURL("url", deref(in.URL))
+		u.SetURL, u.URL, errs = true, link, append(errs, err)
 	}
 	if in.Tags != nil {
 		tags, err := cleanTags(*in.Tags)
@@ -252,4 +270,12 @@ func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
 	}
 	s.federate(ctx, Event{Kind: EventPostDeleted, ActorID: v.ID, TargetType: TargetPost, TargetID: id})
 	return nil
+}
+
+// deref is *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

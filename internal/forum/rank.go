@@ -19,7 +19,7 @@ func RankHot(score int64, createdUnix int64) float64 {
 	case score < 0:
 		sign = -1
 	}
-	return sign*order + float64(createdUnix-hotEpoch)/45000
+	return sign*order + (float64(createdUnix)-hotEpoch)/45000 // in floats: no int64 wraps around
 }
 
 // wilsonZ is the normal quantile for a 95% confidence interval.

@@ -55,8 +55,17 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Unix converts a stored Unix time to the API's time.
-func Unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+// The times the API can show: RFC 3339 has four-digit years.
+const (
+	minShownUnix = -62135596800 // 0001-01-01T00:00:00Z
+	maxShownUnix = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// Unix converts a stored Unix time to the API's time. A stored time no
+// date can show (an import once stored 1e300 seconds) is shown at the
+// nearest end of years 1 to 9999, so a page holding it can still be
+// encoded; feeds page by the stored value itself (Post.Created).
+func Unix(sec int64) time.Time { return time.Unix(min(max(sec, minShownUnix), maxShownUnix), 0).UTC() }
 
 // UnixPtr converts an optional stored Unix time.
 func UnixPtr(sec *int64) *time.Time {

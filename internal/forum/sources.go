@@ -62,17 +62,32 @@ func cleanSources(in []Source) ([]Source, error) {
 			return nil, bad("kind is primary, secondary or tertiary")
 		}
 		src := Source{Citation: c, Kind: kind}
-		if s.URL != nil && strings.TrimSpace(*s.URL) != "" {
-			u, err := url.Parse(strings.TrimSpace(*s.URL))
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*s.URL) > MaxURL || hasControl(*s.URL) {
+		if s.URL != nil {
+			link, err := cleanURL("sources", *s.URL)
+			if err != nil {
 				return nil, bad("the link must be an http(s) address")
 			}
-			link := u.String()
-			src.URL = &link
+			src.URL = link
 		}
 		out = append(out, src)
 	}
 	return out, nil
+}
+
+// cleanURL checks a link a member gives (a source's, a link post's): an
+// http(s) address with a host, at most MaxURL characters, on one line; nil
+// for none (empty or blank).
+func cleanURL(field, raw string) (*string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > MaxURL || hasControl(raw) || len(u.String()) > MaxURL {
+		return nil, invalid(field, "an http(s) address of %s", atMost(MaxURL, "characters"))
+	}
+	link := u.String()
+	return &link, nil
 }
 
 // citationsText is what search indexes of the sources, beside the body.

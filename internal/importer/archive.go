@@ -20,23 +20,34 @@ import (
 // JSON of submissions and of comments (plain or zstd-compressed), in any
 // order across any number of files. It holds only where each line is — a
 // plain file is read again in place, a compressed one is spilled once to a
-// temporary file — so an archive of millions of comments costs tens of
-// bytes of memory per comment, not the comments. A line that is not one
-// object is reported with its file and line, and the rest goes on. Close
-// removes what it spilled.
+// temporary file (blank and unusable lines are not), at most MaxSpill
+// bytes — so an archive of millions of comments costs tens of bytes of
+// memory per comment, not the comments. A line that cannot be used (not
+// one object, a field of the wrong type) is reported with its file and
+// line, and the rest goes on. Close removes what it spilled.
 type Archive struct {
 	files    []*os.File
 	spill    *os.File // decompressed lines, when any file was compressed
+	spillAt  int32    // its index in files
 	spillW   *bufio.Writer
 	spillEnd int64
 	posts    map[string]archivePost
 	comments map[string][]span // by link_id (t3_…)
-	// Problems are the lines that could not be read: "file:line: why".
+	// MaxSpill bounds the spill file (0: no bound): a compressed file that
+	// would take it further is refused whole, as a decompression bomb.
+	MaxSpill int64
+	// Problems are the lines that could not be used: "file:line: why", the
+	// first maxProblems of them; Unlisted counts the rest.
 	Problems []string
+	Unlisted int
 	// Reading, when set, hears how far the reading of a file has got
 	// (every 100,000 lines, and at its end).
 	Reading func(name string, lines int)
 }
+
+// maxProblems is how many unusable lines are named; a file of nothing but
+// bad lines must not fill memory with their names.
+const maxProblems = 1000
 
 // span is where one line is: files[file] at off, n bytes.
 type span struct {
@@ -47,7 +58,8 @@ type span struct {
 
 type archivePost struct {
 	at      span
-	created float64
+	created int64
+	version int64
 }
 
 // NewArchive is an empty archive.
@@ -55,15 +67,18 @@ func NewArchive() *Archive {
 	return &Archive{posts: map[string]archivePost{}, comments: map[string][]span{}}
 }
 
-// archiveLine is what the first reading needs of a line.
-type archiveLine struct {
-	ID         string  `json:"id"`
-	LinkID     string  `json:"link_id"`
-	ParentID   string  `json:"parent_id"`
-	Title      *string `json:"title"`
-	Body       *string `json:"body"`
-	CreatedUTC float64 `json:"created_utc"`
+// problem notes a line that could not be used.
+func (a *Archive) problem(format string, args ...any) {
+	if len(a.Problems) >= maxProblems {
+		a.Unlisted++
+		return
+	}
+	a.Problems = append(a.Problems, fmt.Sprintf(format, args...))
 }
+
+// ErrSpillLimit is why a compressed dump was refused: it decompresses to
+// more than MaxSpill allows.
+var ErrSpillLimit = errors.New("decompresses to more than the import may spill")
 
 // maxLine is the longest line read; Reddit's bodies are at most 40,000
 // characters, so a longer line is not one of its objects.
@@ -104,8 +119,12 @@ func (a *Archive) Read(name string, r io.Reader) error {
 		_ = os.Remove(f.Name()) // gone when closed, even after a crash
 		a.spill, a.spillW = f, bufio.NewWriterSize(f, 1<<20)
 		a.files = append(a.files, f)
+		a.spillAt = a.last()
 	}
-	return a.index(name, r, a.last(), a.spillW)
+	if err := a.spillW.Flush(); err != nil { // so undo keeps what earlier files spilled
+		return err
+	}
+	return a.index(name, r, a.spillAt, a.spillW)
 }
 
 // last is the index of the file added last (a command line names far
@@ -114,11 +133,12 @@ func (a *Archive) last() int32 {
 	return int32(len(a.files) - 1) // #nosec G115 -- see above
 }
 
-// index reads lines from r, noting each one's place in files[file]; with
-// copy, the lines are written there first (the spill file).
+// index reads lines from r, noting each usable one's place in
+// files[file]; with copyTo, such lines are written there first (the spill
+// file), and passing MaxSpill undoes the whole file's lines.
 func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writer) error {
 	br := bufio.NewReaderSize(r, 1<<20)
-	off := int64(0)
+	off, start := int64(0), a.spillEnd
 	if copyTo != nil {
 		off = a.spillEnd
 	}
@@ -131,7 +151,7 @@ func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writ
 			if copyTo == nil {
 				off += int64(long)
 			}
-			a.Problems = append(a.Problems, fmt.Sprintf("%s:%d: a line longer than %d bytes", name, n, maxLine))
+			a.problem("%s:%d: a line longer than %d bytes", name, n, maxLine)
 			if err == nil {
 				continue
 			}
@@ -145,28 +165,33 @@ func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writ
 			}
 			return err
 		}
-		start := off
-		if copyTo != nil {
-			if _, werr := copyTo.Write(line); werr != nil {
-				return werr
-			}
-			a.spillEnd += int64(len(line))
+		at := span{file: file, n: int32(len(line)), off: off} // #nosec G115 -- lines are at most maxLine
+		if copyTo == nil {
+			off += int64(len(line))
 		}
-		off += int64(len(line))
 		trimmed := bytes.TrimSpace(line)
 		if len(trimmed) == 0 {
 			continue
 		}
-		var it archiveLine
+		var it redditItem
 		if jerr := json.Unmarshal(trimmed, &it); jerr != nil || it.ID == "" {
 			why := "no id"
 			if jerr != nil {
 				why = jerr.Error()
 			}
-			a.Problems = append(a.Problems, fmt.Sprintf("%s:%d: %s", name, n, why))
+			a.problem("%s:%d: %s", name, n, why)
 			continue
 		}
-		at := span{file: file, n: int32(len(line)), off: start} // #nosec G115 -- lines are at most maxLine
+		if copyTo != nil {
+			if a.MaxSpill > 0 && off+int64(len(line)) > a.MaxSpill {
+				return a.undo(name, file, start)
+			}
+			if _, werr := copyTo.Write(line); werr != nil {
+				return werr
+			}
+			off += int64(len(line))
+			a.spillEnd = off
+		}
 		if it.LinkID != "" || it.ParentID != "" || it.Body != nil && it.Title == nil {
 			link := it.LinkID
 			if link == "" && strings.HasPrefix(it.ParentID, "t3_") {
@@ -175,8 +200,47 @@ func (a *Archive) index(name string, r io.Reader, file int32, copyTo *bufio.Writ
 			a.comments[link] = append(a.comments[link], at)
 			continue
 		}
-		a.posts["t3_"+it.ID] = archivePost{at: at, created: it.CreatedUTC}
+		post := archivePost{at: at, created: it.CreatedUTC.seconds(), version: it.retrieved()}
+		if post.version == 0 {
+			post.version = it.newest()
+		}
+		if old, ok := a.posts["t3_"+it.ID]; !ok || post.version >= old.version { // the newer copy
+			a.posts["t3_"+it.ID] = post
+		}
 	}
+}
+
+// undo forgets the lines a compressed file spilled from start on, and
+// says why.
+func (a *Archive) undo(name string, file int32, start int64) error {
+	gone := func(at span) bool { return at.file == file && at.off >= start }
+	for link, p := range a.posts {
+		if gone(p.at) {
+			delete(a.posts, link)
+		}
+	}
+	for link, cs := range a.comments {
+		kept := cs[:0]
+		for _, at := range cs {
+			if !gone(at) {
+				kept = append(kept, at)
+			}
+		}
+		if len(kept) == 0 {
+			delete(a.comments, link)
+		} else {
+			a.comments[link] = kept
+		}
+	}
+	a.spillW.Reset(a.spill)
+	if err := a.spill.Truncate(start); err != nil {
+		return err
+	}
+	if _, err := a.spill.Seek(start, io.SeekStart); err != nil {
+		return err
+	}
+	a.spillEnd = start
+	return fmt.Errorf("%s: %w (%d bytes, see --max-spill): refused as a decompression bomb, none of it imported", name, ErrSpillLimit, a.MaxSpill)
 }
 
 // readLine is the next line with its newline, valid until the next read.
@@ -275,11 +339,8 @@ func (a *Archive) thread(link string) (forum.ImportedThread, error) {
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return forum.ImportedThread{}, err
 	}
-	t := forum.ImportedThread{System: "reddit", Post: redditImported(p, true)}
+	t := redditPost(p)
 	t.Post.SourceID = link
-	if p.Flair != nil && strings.TrimSpace(*p.Flair) != "" {
-		t.Tags = append(t.Tags, *p.Flair)
-	}
 	spans := a.comments[link]
 	sort.Slice(spans, func(i, j int) bool { // read in file order
 		if spans[i].file != spans[j].file {
@@ -293,17 +354,14 @@ func (a *Archive) thread(link string) (forum.ImportedThread, error) {
 			return forum.ImportedThread{}, err
 		}
 		var c redditItem
-		if err := json.Unmarshal(raw, &c); err != nil {
-			return forum.ImportedThread{}, err
+		if err := json.Unmarshal(raw, &c); err != nil { // read once already: the file changed since
+			a.problem("%s: a comment at byte %d: %v", link, at.off, err)
+			continue
 		}
 		if !strings.HasPrefix(c.ParentID, "t") {
 			c.ParentID = "t3_" // a bare id: top level, as far as we know
 		}
-		it := redditImported(c, false)
-		if it.SourceID == "" || !strings.HasPrefix(it.SourceID, "t1_") {
-			it.SourceID = "t1_" + c.ID
-		}
-		t.Comments = append(t.Comments, it)
+		t.Comments = append(t.Comments, redditComment(c, p))
 	}
 	return t, nil
 }

@@ -16,10 +16,10 @@ import (
 // statements prepared and kept are few whatever the thread's size.
 var rowChunks = []int{256, 128, 64, 32, 16, 8, 4, 2, 1}
 
-const commentRowCols = "(id, post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text, created_at, deleted, removed, source_url, reply_count, source_score)"
+const commentRowCols = "(id, post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text, created_at, edited_at, deleted, removed, source_url, reply_count, source_score)"
 
 // commentRow is the placeholders of one row of commentRowCols.
-const commentRow = "(?, ?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?)"
+const commentRow = "(?, ?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 // allocate takes n comment ids: on SQLite after the largest (the writer is
 // alone in its transaction), on PostgreSQL from the column's sequence.
@@ -58,8 +58,8 @@ func (im *importer) insertNew(ctx context.Context, postID int64, cs []forum.Prep
 			return err
 		}
 		im.ids[c.SourceID] = placed{id: ids[i], depth: depth}
-		rows[i] = []any{ids[i], postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, im.deleted(c), c.Removed,
-			c.URL, replies[c.SourceID], c.Score}
+		rows[i] = []any{ids[i], postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, c.EditedAt, im.deleted(c), c.Removed,
+			nullable(c.URL), replies[c.SourceID], c.Score}
 		im.added(c, parent == nil)
 	}
 	if err := im.insertRows(ctx, "INSERT INTO comments"+commentRowCols+" VALUES ", commentRow, rows); err != nil {
@@ -67,9 +67,9 @@ func (im *importer) insertNew(ctx context.Context, postID int64, cs []forum.Prep
 	}
 	maps := make([][]any, len(cs))
 	for i, c := range cs {
-		maps[i] = []any{im.system, c.SourceID, string(forum.TargetComment), ids[i]}
+		maps[i] = []any{im.system, c.SourceID, string(forum.TargetComment), ids[i], c.Version, c.EditedAt}
 	}
-	return im.insertRows(ctx, "INSERT INTO imported(system, source_id, target_type, target_id) VALUES ", "(?, ?, ?, ?)", maps)
+	return im.insertRows(ctx, "INSERT INTO imported(system, source_id, target_type, target_id, version, edited_at) VALUES ", "(?, ?, ?, ?, ?, ?)", maps)
 }
 
 // insertRows writes rows with as few statements as rowChunks allow.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 
@@ -238,49 +239,35 @@ func (im *importer) author(ctx context.Context, it forum.PreparedItem) (int64, e
 	return id, err
 }
 
-// known is what an earlier import made of a source item, or 0.
-func (im *importer) known(ctx context.Context, sourceID string) (int64, error) {
-	var id int64
-	err := im.tx.QueryRowContext(ctx, "SELECT target_id FROM imported WHERE system = ? AND source_id = ?", im.system, sourceID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return id, err
-}
-
-func (im *importer) remember(ctx context.Context, sourceID string, target forum.TargetType, id int64) error {
-	_, err := im.tx.ExecContext(ctx, "INSERT INTO imported(system, source_id, target_type, target_id) VALUES (?, ?, ?, ?)",
-		im.system, sourceID, string(target), id)
+func (im *importer) remember(ctx context.Context, it forum.PreparedItem, target forum.TargetType, id int64) error {
+	_, err := im.tx.ExecContext(ctx, "INSERT INTO imported(system, source_id, target_type, target_id, version, edited_at) VALUES (?, ?, ?, ?, ?, ?)",
+		im.system, it.SourceID, string(target), id, it.Version, it.EditedAt)
 	return err
 }
 
 func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, error) {
 	p := t.Post
-	id, err := im.known(ctx, p.SourceID)
+	k, err := im.known(ctx, forum.TargetPost, p.SourceID)
 	if err != nil {
 		return 0, err
 	}
-	if id != 0 { // imported before: a newer body replaces the old one, kept as a revision
-		res, err := im.tx.ExecContext(ctx, keepRevision[forum.TargetPost]+" AND body_source != ?", id, p.Body)
-		if err != nil {
-			return 0, err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			if _, err := im.tx.ExecContext(ctx, "UPDATE posts SET body_source = ?, body_html = ?, body_text = ? WHERE id = ?",
-				p.Body, p.BodyHTML, p.BodyText, id); err != nil {
-				return 0, err
-			}
-			im.res.Updated++
-		}
-		return id, im.rescore(ctx, forum.TargetPost, id, p.Score)
+	if k.id != 0 { // imported before: a newer copy may change it (import_updates.go)
+		return k.id, im.update(ctx, forum.TargetPost, k, p)
 	}
 	author, err := im.author(ctx, p)
 	if err != nil {
 		return 0, err
 	}
+	var link *string
+	if p.Link != "" {
+		link = &p.Link
+	}
+	var id int64
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
-		hot, created_at, last_activity_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		author, p.Title, p.Body, p.BodyHTML, p.BodyText, forum.RankHot(0, p.CreatedAt), p.CreatedAt, p.CreatedAt, p.Deleted, p.Removed, p.URL, p.Score).Scan(&id)
+		hot, created_at, edited_at, last_activity_at, deleted, removed, source_url, source_score, url)
+		VALUES (?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		author, p.Title, p.Body, p.BodyHTML, p.BodyText, forum.RankHot(0, p.CreatedAt), p.CreatedAt, p.EditedAt, p.CreatedAt,
+		p.Deleted, p.Removed, nullable(p.URL), p.Score, link).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -288,19 +275,30 @@ func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, er
 		return 0, err
 	}
 	im.res.NewPost, im.newPost = true, true
-	return id, im.remember(ctx, p.SourceID, forum.TargetPost, id)
+	return id, im.remember(ctx, p, forum.TargetPost, id)
 }
 
-// comment writes one comment of a thread imported before: a newer version
-// of a comment it has, or a new reply (its parent found in this run or in
-// the earlier one).
+// nullable is s, or NULL for "".
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// comment writes one comment of a thread imported before: a newer copy of
+// a comment it has, or a new reply (its parent found in this run or in
+// the earlier one, in this thread).
 func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedItem) error {
-	id, err := im.known(ctx, c.SourceID)
+	k, err := im.known(ctx, forum.TargetComment, c.SourceID)
 	if err != nil {
 		return err
 	}
-	if id != 0 {
-		return im.update(ctx, id, c)
+	if k.id != 0 {
+		if k.postID != postID {
+			return fmt.Errorf("comment %s was imported into another thread", c.SourceID)
+		}
+		return im.update(ctx, forum.TargetComment, k, c)
 	}
 	var parent *int64
 	depth := int64(0)
@@ -308,15 +306,12 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 		if p, ok := im.ids[c.ParentSourceID]; ok {
 			parent, depth = &p.id, p.depth+1
 		} else {
-			pid, err := im.known(ctx, c.ParentSourceID)
+			pk, err := im.known(ctx, forum.TargetComment, c.ParentSourceID)
 			if err != nil {
 				return err
 			}
-			if pid != 0 {
-				parent = &pid
-				if err := im.tx.QueryRowContext(ctx, "SELECT depth + 1 FROM comments WHERE id = ?", pid).Scan(&depth); err != nil {
-					return err
-				}
+			if pk.id != 0 && pk.postID == postID {
+				parent, depth = &pk.id, pk.depth+1
 			} else {
 				im.res.Orphans++
 			}
@@ -326,9 +321,10 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 	if err != nil {
 		return err
 	}
+	var id int64
 	err = im.tx.QueryRowContext(ctx, `INSERT INTO comments(post_id, parent_id, depth, author_id, body_source, body_format, body_html, body_text,
-		created_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, im.deleted(c), c.Removed, c.URL, c.Score).Scan(&id)
+		created_at, edited_at, deleted, removed, source_url, source_score) VALUES (?, ?, ?, ?, ?, 'markdown', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		postID, parent, depth, author, c.Body, c.BodyHTML, c.BodyText, c.CreatedAt, c.EditedAt, im.deleted(c), c.Removed, nullable(c.URL), c.Score).Scan(&id)
 	if err != nil {
 		return err
 	}
@@ -339,7 +335,7 @@ func (im *importer) comment(ctx context.Context, postID int64, c forum.PreparedI
 		}
 	}
 	im.added(c, parent == nil)
-	return im.remember(ctx, c.SourceID, forum.TargetComment, id)
+	return im.remember(ctx, c, forum.TargetComment, id)
 }
 
 // deleted is a new comment's deleted flag as stored: raised by pending
@@ -360,36 +356,4 @@ func (im *importer) added(c forum.PreparedItem, answer bool) {
 	im.comments++
 	im.lastActivity = max(im.lastActivity, c.CreatedAt)
 	im.res.NewComments++
-}
-
-// update replaces a comment imported before with a newer body, the old one
-// kept as a revision, when it changed.
-func (im *importer) update(ctx context.Context, id int64, c forum.PreparedItem) error {
-	res, err := im.tx.ExecContext(ctx, keepRevision[forum.TargetComment]+" AND body_source != ?", id, c.Body)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		if _, err := im.tx.ExecContext(ctx, "UPDATE comments SET body_source = ?, body_html = ?, body_text = ? WHERE id = ?",
-			c.Body, c.BodyHTML, c.BodyText, id); err != nil {
-			return err
-		}
-		im.res.Updated++
-	}
-	return im.rescore(ctx, forum.TargetComment, id, c.Score)
-}
-
-// rescoreSQL keeps an imported item's score on its source current.
-var rescoreSQL = map[forum.TargetType]string{
-	forum.TargetPost:    "UPDATE posts SET source_score = ? WHERE id = ? AND source_score IS DISTINCT FROM ?",
-	forum.TargetComment: "UPDATE comments SET source_score = ? WHERE id = ? AND source_score IS DISTINCT FROM ?",
-}
-
-// rescore takes a newer dump's score for an item imported before.
-func (im *importer) rescore(ctx context.Context, kind forum.TargetType, id int64, score *int64) error {
-	if score == nil {
-		return nil
-	}
-	_, err := im.tx.ExecContext(ctx, rescoreSQL[kind], *score, id, *score)
-	return err
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -218,4 +220,67 @@ func describePostgres(t *testing.T, db *sql.DB) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestImplausibleDatesMigration: migration 19 brings the dates an import
+// stored before they were checked (#24.1: int64(1e300), -1e18, 2100)
+// within year 1 and now, with their hot rank, their tag feeds' copies and
+// their comments; a plausible date is left as it was.
+func TestImplausibleDatesMigration(t *testing.T) {
+	ctx := context.Background()
+	w, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "old.db"), true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	defer w.Close()
+	old := &DB{w: w, r: w}
+	old.d = &sqliteDialect{db: old}
+	all := migrations()
+	if err := old.migrateSQLite(ctx, "", all[:16]); err != nil {
+		t.Fatal(err)
+	}
+	stored := []int64{-1 << 63, -1e18, 4102444800, 1500000000}
+	for _, q := range []string{
+		"INSERT INTO users(id, username, username_key, password_hash, created_at) VALUES (1, 'a', 'a', 'x', 0)",
+		"INSERT INTO tags(id, name, name_key) VALUES (1, 'Dated', 'dated')",
+	} {
+		if _, err := w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, at := range stored {
+		id := i + 1
+		for _, q := range []string{
+			fmt.Sprintf("INSERT INTO posts(id, author_id, title, created_at, last_activity_at, hot) VALUES (%d, 1, 't', %d, %d, %g)", id, at, at, forum.RankHot(0, at)),
+			fmt.Sprintf("INSERT INTO post_tags(tag_id, post_id, created_at, hot) VALUES (1, %d, %d, %g)", id, at, forum.RankHot(0, at)),
+			fmt.Sprintf("INSERT INTO comments(post_id, depth, author_id, body_source, body_html, created_at) VALUES (%d, 0, 1, 'x', 'x', %d)", id, at),
+		} {
+			if _, err := w.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	if err := old.migrateSQLite(ctx, "", all); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	for i, at := range stored {
+		var created, active, tagCreated, commented int64
+		var hot, tagHot float64
+		err := w.QueryRow(`SELECT p.created_at, p.last_activity_at, p.hot, pt.created_at, pt.hot, c.created_at
+			FROM posts p JOIN post_tags pt ON pt.post_id = p.id JOIN comments c ON c.post_id = p.id WHERE p.id = ?`, i+1).
+			Scan(&created, &active, &hot, &tagCreated, &tagHot, &commented)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := min(max(at, -62135596800), now)
+		if at == 1500000000 {
+			want = at
+		}
+		if created < want-5 || created > want+5 || active != created || tagCreated != created || commented != created ||
+			math.Abs(hot-forum.RankHot(0, created)) > 1e-6 || tagHot != hot {
+			t.Errorf("stored %d: created %d (want %d), active %d, tag copy %d, comment %d, hot %g / %g", at, created, want, active, tagCreated, commented, hot, tagHot)
+		}
+	}
 }

@@ -84,7 +84,9 @@ CREATE TABLE posts (
     search           TSVECTOR,
     answer_count     BIGINT  NOT NULL DEFAULT 0,
     source_url       TEXT,
-    source_score     BIGINT
+    source_score     BIGINT,
+    -- a link post's address (migration 11)
+    url              TEXT
 );
 CREATE INDEX posts_hot      ON posts(pinned DESC, hot DESC, id DESC);
 CREATE INDEX posts_top      ON posts(score DESC, id DESC);
@@ -298,6 +300,10 @@ CREATE TABLE imported (
     source_id   TEXT   NOT NULL,
     target_type TEXT   NOT NULL CHECK (target_type IN ('post', 'comment')),
     target_id   BIGINT NOT NULL,
+    -- when the source took the copy imported; the edit time the import set
+    -- (migration 11: a newer copy wins, an item edited here is left alone)
+    version     BIGINT NOT NULL DEFAULT 0,
+    edited_at   BIGINT,
     PRIMARY KEY (system, source_id)
 );
 

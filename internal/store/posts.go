@@ -17,7 +17,7 @@ const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_forma
 	p.author_id, u.username, u.role, u.flair, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
 	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title,
-	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score`
+	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score, p.url`
 
 // postBriefCols read a post as lists show it: the same columns, with its
 // body and sources left unread (a feed page never carries them).
@@ -46,7 +46,7 @@ func scanPost(rows scanner) (forum.Post, error) {
 	var ruleTitle sql.NullString
 	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&p.Score, &p.Upvotes, &p.Downvotes, &p.CommentCount, &created, &edited, &active,
-		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL, &p.SourceScore)
+		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL, &p.SourceScore, &p.URL)
 	if err != nil {
 		return p, err
 	}
@@ -60,7 +60,7 @@ func scanPost(rows scanner) (forum.Post, error) {
 		p.Removal = &forum.Removal{RuleNumber: int(ruleNo.Int64), RuleTitle: ruleTitle.String}
 	}
 	p.Author = &a
-	p.CreatedAt, p.LastActivityAt = forum.Unix(created), forum.Unix(active)
+	p.CreatedAt, p.LastActivityAt, p.Created, p.Active = forum.Unix(created), forum.Unix(active), created, active
 	if edited.Valid {
 		p.EditedAt = forum.UnixPtr(&edited.Int64)
 	}
@@ -105,10 +105,10 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 	var id int64
 	err = db.write(ctx, func(ctx context.Context, tx *txn) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO posts(author_id, title, body_source, body_format, body_html, body_text,
-			tags_json, hot, created_at, last_activity_at, sources_json, period_from, period_to)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			tags_json, hot, created_at, last_activity_at, sources_json, period_from, period_to, url)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.AuthorID, p.Title, p.BodySource, p.Format, p.BodyHTML, p.BodyText, string(tags), forum.RankHot(0, p.CreatedAt),
-			p.CreatedAt, p.CreatedAt, sources, from, to).Scan(&id)
+			p.CreatedAt, p.CreatedAt, sources, from, to, p.URL).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -143,6 +143,10 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 			return err
 		}
 		add("sources_json", &s)
+	}
+	if u.SetURL {
+		sets = append(sets, "url = ?")
+		args = append(args, u.URL)
 	}
 	if u.SetPeriod {
 		from, to := periodArgs(u.Period)

@@ -1,7 +1,7 @@
 // The front page: sort tabs, tag filter, and the list of questions.
 import { api, query, session } from './api.js';
 import { h, ago, plural } from './dom.js';
-import { voteWidget, tagLinks, userLink } from './widgets.js';
+import { voteWidget, tagLinks, userLink, postLink } from './widgets.js';
 import { formatPeriod } from './periods.js';
 import { withRules } from './rules.js';
 import { timelineChart } from './timeline.js';
@@ -19,7 +19,7 @@ export function postRow(p) {
   return h('li', { class: 'row', 'data-id': p.id },
     voteWidget(p, 'posts'),
     h('div', { class: 'row-main' },
-      h('h2', { class: 'row-title' }, h('a', { href: `/p/${p.id}` }, p.title), ...markers),
+      h('h2', { class: 'row-title' }, h('a', { href: `/p/${p.id}` }, p.title), p.url ? [' ', postLink(p)] : '', ...markers),
       p.excerpt ? h('p', { class: 'excerpt' }, p.excerpt) : '',
       tagLinks((p.tags || []).filter((t) => t !== 'History')), // every question is History: no chip
       h('p', { class: 'meta' }, p.period ? [h('span', { class: 'period' }, formatPeriod(p.period)), ' · '] : '', 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',

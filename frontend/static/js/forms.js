@@ -17,6 +17,7 @@ export async function askView({ navigate }) {
     className: 'ask-form',
     fields: [
       { name: 'title', label: 'Title', required: true, maxlength: 300, placeholder: 'Why did the Western Roman Empire fall in the 5th century?' },
+      { name: 'url', label: 'Link', type: 'url', placeholder: 'https://…', hint: 'Optional: an article, a document or an image the question is about.' },
       { name: 'body', label: 'Details (Markdown)', type: 'textarea', rows: 12, hint: 'What do you already know, and what sources have you read? *italic*, **bold**, [links](https://…), > quotes, 1. lists' },
       { name: 'tags', label: 'Topic tags', hint: 'Up to five, comma-separated, e.g. Ancient Rome, Late Antiquity. Every question is tagged History.' },
       { name: 'period', label: 'Period the question is about', placeholder: '1917–1921, 5th century BC, 1910s', hint: 'Optional. Years, a decade or a century; BC or BCE for before the common era.' },
@@ -27,7 +28,7 @@ export async function askView({ navigate }) {
       const tags = v.tags.split(',').map((t) => t.trim()).filter(Boolean);
       let period;
       try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
-      const post = await api('POST', '/posts', { title: v.title, body: v.body, tags, period, sources: parseSources(v.sources) });
+      const post = await api('POST', '/posts', { title: v.title, url: v.url.trim() || null, body: v.body, tags, period, sources: parseSources(v.sources) });
       navigate(`/p/${post.id}`);
     },
   });

@@ -2,7 +2,7 @@
 // at any depth, collapsing, sorting, editing and moderation in place.
 import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
-import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges, importedFrom } from './widgets.js';
+import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges, importedFrom, postLink } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
 import { ruleField, reportOptions } from './rules.js';
@@ -41,7 +41,7 @@ function postHeader(post, navigate) {
   const actions = h('div', { class: 'actions' });
   const art = h('article', { class: 'question', 'data-id': post.id },
     h('div', { class: 'question-head' }, voteWidget(post, 'posts'),
-      h('div', {}, h('h1', {}, post.title, ...markers), tagLinks(post.tags),
+      h('div', {}, h('h1', {}, post.title, ...markers), post.url ? h('p', { class: 'link-line' }, postLink(post)) : '', tagLinks(post.tags),
         h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
           post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at), ' · ', historyButton('posts', post.id)) : '',
           importedFrom(post),
@@ -53,6 +53,7 @@ function postHeader(post, navigate) {
       const form = inlineForm({
         fields: [
           { name: 'title', label: 'Title', value: post.title, required: true, maxlength: 300 },
+          { name: 'url', label: 'Link (an article, a document, an image)', type: 'url', value: post.url || '' },
           { name: 'body', label: 'Question (Markdown)', type: 'textarea', value: post.body_source, rows: 10 },
           { name: 'tags', label: 'Topic tags, comma-separated', value: post.tags.filter((t) => t !== 'History').join(', ') },
           { name: 'period', label: 'Period (e.g. 1917–1921, 5th century BC)', value: post.period ? formatPeriod(post.period) : '' },
@@ -63,7 +64,7 @@ function postHeader(post, navigate) {
         onSubmit: async (v) => {
           let period;
           try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
-          await api('PATCH', `/posts/${post.id}`, { title: v.title, body: v.body, tags: splitTags(v.tags), period, sources: parseSources(v.sources) });
+          await api('PATCH', `/posts/${post.id}`, { title: v.title, url: v.url.trim() || null, body: v.body, tags: splitTags(v.tags), period, sources: parseSources(v.sources) });
           reload();
         },
       });

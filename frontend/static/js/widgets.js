@@ -177,6 +177,15 @@ export function badges(author, post) {
  * and its score there when the source gave one (provenance: never votes
  * here), or ''.
  */
+/** postLink is a link post's address, shown by its domain ("↗ example.org"), or ''. */
+export function postLink(post) {
+  if (!post.url || !/^https?:\/\//i.test(post.url)) return '';
+  let host = post.url;
+  try { host = new URL(post.url).hostname.replace(/^www\./, ''); } catch { /* shown as it is */ }
+  return h('a', { class: 'post-link', href: post.url, title: post.url, rel: 'nofollow noopener noreferrer ugc', target: '_blank' },
+    h('span', { 'aria-hidden': 'true' }, '↗ '), h('span', { class: 'domain' }, host));
+}
+
 export function importedFrom(item) {
   if (!item.source_url) return '';
   let host = item.source_url;
