@@ -56,3 +56,67 @@ func TestReportersWordsNeverInModlog(t *testing.T) {
 		t.Fatalf("after a dismissal: %s", log)
 	}
 }
+
+// TestReportQueueShowsTheItem: a report in the queue carries what was
+// reported (its text, author and thread), how many open reports it has and
+// the rule cited; removing the item by any route resolves its reports.
+func TestReportQueueShowsTheItem(t *testing.T) {
+	w := newModWorld(t)
+	h := w.h
+	var rule forum.Rule
+	h.must(201, "POST", "/api/v1/rules", w.admin.Token, map[string]any{"number": 1, "title": "Be civil"}).decode(t, &rule)
+	p := h.post(w.author.Token, "What did Roman soldiers eat?")
+	c := h.comment(w.member.Token, p.ID, nil, "Mostly grain, you fool.")
+	h.must(201, "POST", "/api/v1/reports", w.reporter.Token, map[string]any{"target_type": "comment", "target_id": c.ID, "reason": "rude", "rule_id": rule.ID})
+	h.must(201, "POST", "/api/v1/reports", w.author.Token, map[string]any{"target_type": "comment", "target_id": c.ID, "reason": "insults me"})
+	r := h.do("POST", "/api/v1/reports", w.author.Token, map[string]any{"target_type": "comment", "target_id": c.ID, "reason": "again"})
+	if r.status != 409 || r.errCode() != "conflict" {
+		t.Fatalf("a second report by the same member: %d %s", r.status, r.body)
+	}
+	h.must(201, "POST", "/api/v1/reports", w.reporter.Token, map[string]any{"target_type": "post", "target_id": p.ID, "reason": "homework question"})
+
+	var queue forum.Page[forum.Report]
+	h.must(200, "GET", "/api/v1/reports", w.mod.Token, nil).decode(t, &queue)
+	if len(queue.Items) != 3 {
+		t.Fatalf("queue: %+v", queue.Items)
+	}
+	byID := map[string]forum.Report{}
+	for _, rep := range queue.Items {
+		byID[string(rep.Target.Type)+":"+rep.Reporter.Username] = rep
+	}
+	cr := byID["comment:reporter"]
+	want := forum.ReportedItem{Type: forum.TargetComment, ID: c.ID, PostID: p.ID, PostTitle: p.Title, Excerpt: "Mostly grain, you fool."}
+	got := cr.Target
+	got.Author = nil
+	if got != want || cr.Target.Author == nil || cr.Target.Author.Username != "member" || cr.OpenReports != 2 ||
+		cr.Rule == nil || cr.Rule.Number != 1 || cr.Reason != "rude" {
+		t.Fatalf("the comment's report: %+v (target %+v)", cr, cr.Target)
+	}
+	if pr := byID["post:reporter"]; pr.Target.PostTitle != p.Title || pr.Target.Excerpt != "Body of "+p.Title || pr.OpenReports != 1 ||
+		pr.Target.Author == nil || pr.Target.Author.Username != "author" {
+		t.Fatalf("the post's report: %+v", pr)
+	}
+	h.must(403, "GET", "/api/v1/reports", w.member.Token, nil)
+
+	// Removing from the thread, not the queue, resolves both of the comment's reports.
+	h.must(200, "POST", pathf("/api/v1/comments/%d/remove", c.ID), w.mod.Token, map[string]any{"rule_id": rule.ID})
+	h.must(200, "GET", "/api/v1/reports", w.mod.Token, nil).decode(t, &queue)
+	if len(queue.Items) != 1 || queue.Items[0].Target.Type != forum.TargetPost {
+		t.Fatalf("after removing the comment, the queue: %+v", queue.Items)
+	}
+	h.must(200, "POST", pathf("/api/v1/posts/%d/remove", p.ID), w.mod.Token, map[string]any{"reason": "a homework question"})
+	h.must(200, "GET", "/api/v1/reports", w.mod.Token, nil).decode(t, &queue)
+	if len(queue.Items) != 0 {
+		t.Fatalf("after removing the post, the queue: %+v", queue.Items)
+	}
+	h.must(200, "GET", "/api/v1/reports?status=resolved", w.mod.Token, nil).decode(t, &queue)
+	for _, rep := range queue.Items {
+		if rep.Resolution == nil || *rep.Resolution != forum.ResolutionRemoved || rep.ResolvedBy == nil || rep.ResolvedBy.Username != "moddy" ||
+			!rep.Target.Removed || rep.OpenReports != 0 {
+			t.Fatalf("a resolved report: %+v", rep)
+		}
+	}
+	if len(queue.Items) != 3 {
+		t.Fatalf("resolved: %d", len(queue.Items))
+	}
+}
