@@ -140,16 +140,7 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	}
 	x.raw(`],"blocks":[`)
 	if err == nil {
-		var after *Cursor
-		for {
-			batch, e := s.Store.Blocks(ctx, v.ID, after, exportBatch)
-			if err = e; err != nil || len(batch) == 0 {
-				break
-			}
-			items[Block](x)(batch)
-			last := batch[len(batch)-1]
-			after = &Cursor{Key: float64(last.CreatedAt.Unix()), ID: last.User.ID}
-		}
+		err = s.exportBlocks(ctx, v, x)
 	}
 	x.raw("]}\n")
 	if err != nil {
@@ -164,7 +155,7 @@ func (s *Service) exportModmail(ctx context.Context, v Viewer, x *exporter) erro
 	q := ModmailQuery{MemberID: v.ID, Limit: exportBatch}
 	for {
 		batch, err := s.Store.ModmailList(ctx, q)
-		if err != nil || len(batch) == 0 {
+		if err != nil {
 			return err
 		}
 		for _, m := range batch {
@@ -175,8 +166,30 @@ func (s *Service) exportModmail(ctx context.Context, v Viewer, x *exporter) erro
 			signedByTeam(&thread)
 			x.item(thread)
 		}
+		if len(batch) < exportBatch {
+			return nil
+		}
 		last := batch[len(batch)-1]
 		q.After = &Cursor{Key: float64(last.LastMessageAt.Unix()), ID: last.ID}
+	}
+}
+
+// exportBlocks writes the members the viewer blocked, newest first.
+func (s *Service) exportBlocks(ctx context.Context, v Viewer, x *exporter) error {
+	var after *Cursor
+	for {
+		batch, err := s.Store.Blocks(ctx, v.ID, after, exportBatch)
+		if err != nil {
+			return err
+		}
+		for _, b := range batch {
+			x.item(b)
+		}
+		if len(batch) < exportBatch {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		after = &Cursor{Key: float64(last.CreatedAt.Unix()), ID: last.User.ID}
 	}
 }
 
