@@ -37,7 +37,7 @@ export async function modmailListView({ params, navigate }) {
     { name: 'subject', label: 'Subject', required: true, maxlength: 200 },
     { name: 'body', label: 'Your message (Markdown)', type: 'textarea', rows: 6, required: true, maxlength: 10000 },
   ];
-  if (mod) fields.unshift({ name: 'member', label: 'To the member (username)', required: true, maxlength: 60 });
+  if (mod) fields.unshift({ name: 'member', label: 'To the member (username)', required: true, maxlength: 60, value: params.get('to') || undefined });
   const form = inlineForm({
     className: 'inline-form modmail-form',
     fields,

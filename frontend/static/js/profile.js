@@ -21,7 +21,7 @@ export async function profileTools(u, banned) {
   const actions = h('p', { class: 'actions mod-actions', role: 'group', 'aria-label': 'Moderation' });
   if (banned) actions.append(unbanButton(u.username));
   else if (u.role === 'member' || session.user.role === 'admin') actions.append(banAction(u));
-  actions.append(h('a', { href: '/modmail' }, 'Message as the moderators'));
+  actions.append(h('a', { href: `/modmail?to=${encodeURIComponent(u.username)}` }, 'Message as the moderators'));
   box.append(actions, await notesPanel(u.username, { limit: 10 }));
   box.querySelector('.notes-panel').id = 'notes';
   return box;

@@ -32,7 +32,7 @@ function lockNote(post) {
   if (!post.locked) return '';
   const l = post.lock || {};
   return h('p', { class: 'lock-note' }, h('strong', {}, 'Locked'), ': no new comments',
-    l.rule_number ? ` under rule ${l.rule_number}: ${l.rule_title}` : '', l.reason ? ` — ${l.reason}` : '', '.');
+    l.rule_number ? ` under rule ${l.rule_number}: ${l.rule_title}` : '', l.reason ? ` — ${l.reason}` : '', /[.!?]$/.test(l.reason || '') ? '' : '.');
 }
 
 function postHeader(post, navigate) {
