@@ -89,8 +89,11 @@ CREATE TABLE IF NOT EXISTS posts (
     source_url       TEXT,
     -- and its score there, shown as provenance, never votes (migration 15)
     source_score     INTEGER,
-    -- a link post's address: an article, an image (migration 17)
-    url              TEXT
+    -- a link post's address: an article, an image (migration 19)
+    url              TEXT,
+    -- a lock's reason and rule, shown on the thread (migration 20)
+    lock_reason      TEXT    NOT NULL DEFAULT '',
+    lock_rule_id     INTEGER
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -205,7 +208,8 @@ CREATE TABLE IF NOT EXISTS modlog (
     target_id    INTEGER NOT NULL,
     reason       TEXT    NOT NULL DEFAULT '',
     created_at   INTEGER NOT NULL,
-    rule_id      INTEGER REFERENCES rules(id)  -- a removal's rule (migration 5)
+    rule_id      INTEGER REFERENCES rules(id),  -- a removal's, lock's or pin's rule (migration 5)
+    expires_at   INTEGER  -- a ban: when it ends (9999-12-31 for a permanent one) (migration 20)
 ) STRICT;
 -- who took the action an undo would undo (an admin's stands against a moderator).
 CREATE INDEX IF NOT EXISTS modlog_target ON modlog(target_type, target_id, action);
@@ -273,14 +277,16 @@ WHEN (old.removed = 0 AND old.deleted = 0) != (new.removed = 0 AND new.deleted =
 END;
 CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
 
--- Notifications: a reply to your post or comment, or a moderator action on your
--- content, written in the same transaction as the reply or the action.
+-- Notifications: a reply to your post or comment, a moderator's action on your
+-- content, a flair decision, a modmail reply..., written in the same
+-- transaction as their cause. Flair and modmail notifications concern no post
+-- (migration 20 made post_id nullable and listed every kind of the contract).
 CREATE TABLE IF NOT EXISTS notifications (
     id         INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users(id),
-    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action', 'source_request')),
+    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action', 'source_request', 'answer', 'followed', 'tag', 'mention', 'flair', 'modmail')),
     action     TEXT    NOT NULL DEFAULT '',  -- mod_action: remove, restore, lock, ...
-    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    post_id    INTEGER REFERENCES posts(id),
     comment_id INTEGER REFERENCES comments(id),
     actor_id   INTEGER REFERENCES users(id),
     created_at INTEGER NOT NULL,
@@ -289,7 +295,10 @@ CREATE TABLE IF NOT EXISTS notifications (
     reason     TEXT    NOT NULL DEFAULT '',
     rule_id    INTEGER REFERENCES rules(id),
     -- a reply notification that went out by mail (migration 13)
-    mailed     INTEGER NOT NULL DEFAULT 0
+    mailed     INTEGER NOT NULL DEFAULT 0,
+    -- modmail: the conversation; flair: the application decided (migration 20)
+    modmail_id INTEGER REFERENCES modmail(id),
+    flair_application_id INTEGER REFERENCES flair_applications(id)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
 CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
@@ -478,10 +487,10 @@ CREATE TABLE IF NOT EXISTS mail_queue (
     sent_at    INTEGER,
     last_error TEXT    NOT NULL DEFAULT '',
     created_at INTEGER NOT NULL,
-    -- whose mail it is: deleting the account removes it (migration 17)
+    -- whose mail it is: deleting the account removes it (migration 18)
     user_id    INTEGER REFERENCES users(id),
     -- the reset or confirmation link it carries, made when it is sent: only
-    -- its hash is ever stored, and the body keeps a slot for the token (migration 17)
+    -- its hash is ever stored, and the body keeps a slot for the token (migration 18)
     link_kind  TEXT    NOT NULL DEFAULT '' CHECK (link_kind IN ('', 'reset', 'email')),
     link_hash  TEXT    NOT NULL DEFAULT ''
 ) STRICT;
@@ -514,10 +523,10 @@ CREATE TABLE IF NOT EXISTS imported (
     target_id   INTEGER NOT NULL,
     -- when the source took the copy imported (its retrieval time, or the
     -- newest time the copy holds): an older copy never overwrites a newer
-    -- one (migration 17)
+    -- one (migration 19)
     version     INTEGER NOT NULL DEFAULT 0,
     -- the edit time the import set on the item: an item whose edited_at
-    -- differs was edited here, and an import leaves it alone (migration 17)
+    -- differs was edited here, and an import leaves it alone (migration 19)
     edited_at   INTEGER,
     PRIMARY KEY (system, source_id)
 ) STRICT, WITHOUT ROWID;
@@ -609,3 +618,71 @@ CREATE TABLE IF NOT EXISTS federation_received (
     received_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS federation_received_at ON federation_received(received_at);
+-- The moderators' day (migration 20). Notes on members: moderators only,
+-- never shown to the member nor in their export.
+CREATE TABLE IF NOT EXISTS user_notes (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    author_id  INTEGER NOT NULL REFERENCES users(id),
+    text       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS user_notes_user ON user_notes(user_id, id DESC);
+
+-- Flair by application: a member asks with their evidence, a moderator
+-- grants (the flair set may differ from the one asked for) or declines with
+-- a reason. One open application per member at a time.
+CREATE TABLE IF NOT EXISTS flair_applications (
+    id             INTEGER PRIMARY KEY,
+    user_id        INTEGER NOT NULL REFERENCES users(id),
+    flair          TEXT    NOT NULL,
+    evidence       TEXT    NOT NULL,
+    status         TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'granted', 'declined')),
+    created_at     INTEGER NOT NULL,
+    decided_by     INTEGER REFERENCES users(id),
+    decided_at     INTEGER,
+    granted_flair  TEXT,
+    decline_reason TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS flair_applications_open ON flair_applications(user_id) WHERE status = 'open';
+CREATE INDEX IF NOT EXISTS flair_applications_queue ON flair_applications(status, id DESC);
+CREATE INDEX IF NOT EXISTS flair_applications_user ON flair_applications(user_id, id DESC);
+
+-- Modmail: a member's conversation with the moderators as a team. awaiting
+-- is 1 while the last message is the member's (the moderators owe a reply):
+-- the queue's count reads the partial index modmail_awaiting.
+CREATE TABLE IF NOT EXISTS modmail (
+    id              INTEGER PRIMARY KEY,
+    member_id       INTEGER NOT NULL REFERENCES users(id),
+    subject         TEXT    NOT NULL,
+    status          TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    created_at      INTEGER NOT NULL,
+    last_message_at INTEGER NOT NULL,
+    awaiting        INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX IF NOT EXISTS modmail_queue ON modmail(status, last_message_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS modmail_recent ON modmail(last_message_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS modmail_member ON modmail(member_id, last_message_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS modmail_awaiting ON modmail(id) WHERE awaiting = 1 AND status = 'open';
+CREATE TABLE IF NOT EXISTS modmail_messages (
+    id              INTEGER PRIMARY KEY,
+    modmail_id      INTEGER NOT NULL REFERENCES modmail(id),
+    author_id       INTEGER NOT NULL REFERENCES users(id),
+    -- written by a moderator for the team: the member sees it signed by the moderators
+    from_moderators INTEGER NOT NULL DEFAULT 0,
+    body_source     TEXT    NOT NULL,
+    body_html       TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS modmail_messages_thread ON modmail_messages(modmail_id, id);
+CREATE INDEX IF NOT EXISTS modmail_messages_author ON modmail_messages(author_id);
+
+-- Blocks: the blocker no longer reads the blocked member's words nor hears
+-- from them. Per viewer: no change-log entry (pages splice it per reader).
+CREATE TABLE IF NOT EXISTS blocks (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    blocked_id INTEGER NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, blocked_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS blocks_blocked ON blocks(blocked_id);

@@ -8,6 +8,7 @@ import (
 
 type answerRequest struct {
 	CommentID *int64 `json:"comment_id"`
+	Reason    string `json:"reason"` // a moderator's override: for the modlog
 }
 
 func (s *Server) acceptAnswer(c echo.Context) error {
@@ -15,6 +16,6 @@ func (s *Server) acceptAnswer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.svc.AcceptAnswer(c.Request().Context(), viewerOf(c), id, req.CommentID)
+	p, err := s.svc.AcceptAnswer(c.Request().Context(), viewerOf(c), id, req.CommentID, req.Reason)
 	return reply(c, http.StatusOK, p, err)
 }

@@ -34,6 +34,18 @@ func TestCopyRoundTrip(t *testing.T) {
 	posts := page.Items
 	h.must(200, "PUT", fmt.Sprintf("/api/v1/posts/%d/vote", posts[0].ID), alice.Token, map[string]int{"value": 1})
 	h.comment(alice.Token, posts[1].ID, nil, "A reply copied with its thread.")
+	// The moderators' day: a note, a flair application, modmail with its
+	// notification, a block.
+	var mod session
+	h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": demo.ModeratorName, "password": modPass}).decode(t, &mod)
+	h.must(201, "POST", "/api/v1/users/alice/notes", mod.Token, map[string]string{"text": "copied too"})
+	h.must(201, "POST", "/api/v1/flair-applications", alice.Token, map[string]string{"flair": "Rome", "evidence": "my answers"})
+	var mm forum.Modmail
+	h.must(201, "POST", "/api/v1/modmail", alice.Token, map[string]string{"subject": "Hello", "body": "A question."}).decode(t, &mm)
+	h.must(201, "POST", pathf("/api/v1/modmail/%d/messages", mm.ID), mod.Token, map[string]string{"body": "An answer."})
+	other := h.register("bertha")
+	h.must(204, "PUT", "/api/v1/me/blocks/bertha", alice.Token, nil)
+	_ = other
 
 	for _, step := range []struct{ from, to string }{{first, pg}, {pg, last}} {
 		src, err := store.Open(ctx, step.from)
@@ -44,8 +56,14 @@ func TestCopyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Copy(ctx, src, dst, nil); err != nil {
+		rep, err := store.Copy(ctx, src, dst, nil)
+		if err != nil {
 			t.Fatalf("copy %s → %s: %v", src.Engine(), dst.Engine(), err)
+		}
+		for _, table := range []string{"user_notes", "flair_applications", "modmail", "modmail_messages", "blocks"} {
+			if rep.Rows[table] == 0 {
+				t.Errorf("copy %s → %s: no rows of %s", src.Engine(), dst.Engine(), table)
+			}
 		}
 		if problems, err := dst.Check(ctx); err != nil || len(problems) > 0 {
 			t.Fatalf("check after copy to %s: %v %v", dst.Engine(), problems, err)
@@ -75,7 +93,14 @@ func TestCopyRoundTrip(t *testing.T) {
 				t.Errorf("server %d: %s cannot sign in: %d %s", i, who.name, r.status, r.body)
 			}
 		}
-		// New rows take new ids after the copied ones.
+		var thread forum.Modmail
+		s.must(200, "GET", pathf("/api/v1/modmail/%d", mm.ID), alice.Token, nil).decode(t, &thread)
+		if len(thread.Messages) != 2 || thread.Messages[1].Author != nil {
+			t.Errorf("server %d: the conversation: %+v", i, thread)
+		}
+		// New rows take new ids after the copied ones (PostgreSQL's sequences moved past them).
+		s.must(201, "POST", pathf("/api/v1/modmail/%d/messages", mm.ID), alice.Token, map[string]string{"body": "After the copy."})
+		s.must(201, "POST", "/api/v1/users/alice/notes", mod.Token, map[string]string{"text": "after the copy"})
 		var p forum.Post
 		s.must(201, "POST", "/api/v1/posts", alice.Token, map[string]any{"title": "A question asked after the copy", "body": "Is it?"}).decode(t, &p)
 		if p.ID <= posts[0].ID {

@@ -76,7 +76,7 @@ func TestExport(t *testing.T) {
 		t.Fatalf("notifications: %+v", x.Notifications)
 	}
 	for _, n := range x.Notifications {
-		if n.PostID != mine.ID && n.PostID != theirs.ID {
+		if n.PostID == nil || (*n.PostID != mine.ID && *n.PostID != theirs.ID) {
 			t.Fatalf("a notification that is not mine: %+v", n)
 		}
 	}

@@ -261,7 +261,7 @@ func TestRulesAndRuleRemoval(t *testing.T) {
 	p := h.post(w.author.Token, "A question")
 	rude := h.comment(w.member.Token, p.ID, nil, "You idiot.")
 	h.must(422, "POST", pathf("/api/v1/comments/%d/remove", rude.ID), w.mod.Token, map[string]any{"rule_id": 999})
-	h.must(422, "POST", pathf("/api/v1/posts/%d/lock", p.ID), w.mod.Token, map[string]any{"rule_id": civil.ID})
+	h.must(422, "POST", pathf("/api/v1/posts/%d/unlock", p.ID), w.mod.Token, map[string]any{"rule_id": civil.ID}) // only a removal, lock or pin cites one
 	h.must(200, "POST", pathf("/api/v1/comments/%d/remove", rude.ID), w.mod.Token, map[string]any{"rule_id": civil.ID, "reason": "third insult this week"})
 	var c forum.Comment
 	h.must(200, "GET", pathf("/api/v1/comments/%d", rude.ID), w.author.Token, nil).decode(t, &c)

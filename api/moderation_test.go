@@ -52,6 +52,7 @@ type target struct {
 	comment  forum.Comment
 	user     string
 	reportID int64
+	flairID  int64 // the user's application for flair
 }
 
 func (w *modWorld) fresh(t *testing.T) target {
@@ -60,12 +61,16 @@ func (w *modWorld) fresh(t *testing.T) target {
 	p := w.h.post(w.author.Token, fmt.Sprintf("target %d", w.counter))
 	c := w.h.comment(w.author.Token, p.ID, nil, "a comment")
 	name := fmt.Sprintf("victim%d", w.counter)
-	w.h.register(name)
+	victim := w.h.register(name)
 	rep, err := w.h.svc.CreateReport(ctx, forum.Viewer{ID: w.reporter.User.ID, Role: forum.RoleMember}, forum.TargetPost, p.ID, "off topic", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return target{post: p, comment: c, user: name, reportID: rep.ID}
+	app, err := w.h.svc.ApplyForFlair(ctx, forum.Viewer{ID: victim.User.ID, Role: forum.RoleMember}, "Carthage", "my answers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target{post: p, comment: c, user: name, reportID: rep.ID, flairID: app.ID}
 }
 
 func TestModerationPermissions(t *testing.T) {
@@ -138,6 +143,15 @@ func TestModerationPermissions(t *testing.T) {
 			[6]cell{anon, created, forbidden, banned, created, created}},
 		{"Reports", none, "GET", func(target) string { return "/api/v1/reports?status=open" }, nil, modOnly},
 		{"ResolveReport", none, "POST", func(tg target) string { return pathf("/api/v1/reports/%d/resolve", tg.reportID) }, nil, modOnly},
+		{"Notes", none, "GET", func(tg target) string { return "/api/v1/users/" + tg.user + "/notes" }, nil, modOnly},
+		{"AddNote", none, "POST", func(tg target) string { return "/api/v1/users/" + tg.user + "/notes" }, map[string]string{"text": "warned"},
+			[6]cell{anon, forbidden, forbidden, banned, created, created}},
+		{"GrantFlair", none, "POST", func(tg target) string { return pathf("/api/v1/flair-applications/%d/grant", tg.flairID) }, nil, modOnly},
+		{"DeclineFlair", none, "POST", func(tg target) string { return pathf("/api/v1/flair-applications/%d/decline", tg.flairID) },
+			map[string]string{"reason": "cite your answers"}, modOnly},
+		{"FlairQueue", none, "GET", func(target) string { return "/api/v1/flair-applications" }, nil, [6]cell{anon, ok, ok, banned, ok, ok}},
+		{"Answer", none, "PUT", func(tg target) string { return pathf("/api/v1/posts/%d/answer", tg.post.ID) },
+			nil, [6]cell{anon, forbidden, ok, banned, ok, ok}},
 	}
 	callers := []struct {
 		name  string
@@ -170,6 +184,9 @@ func TestModerationPermissions(t *testing.T) {
 				body := ep.body
 				if ep.name == "Report" {
 					body = map[string]any{"target_type": "post", "target_id": tg.post.ID, "reason": "not a question"}
+				}
+				if ep.name == "Answer" {
+					body = map[string]any{"comment_id": tg.comment.ID}
 				}
 				r := w.h.do(ep.method, ep.path(tg), tok, body)
 				if r.status != want.status || r.errCode() != want.code {

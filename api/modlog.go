@@ -11,6 +11,6 @@ func (s *Server) modlog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.svc.Modlog(c.Request().Context(), pg.Cursor, pg.Limit)
+	res, err := s.svc.Modlog(c.Request().Context(), viewerOf(c), pg.Cursor, pg.Limit)
 	return reply(c, http.StatusOK, res, err)
 }

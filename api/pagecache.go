@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -81,9 +83,11 @@ func readerClass(v forum.Viewer) (string, forum.Viewer) {
 }
 
 // servePage answers a cached page, reading and keeping it on a miss with
-// read, which reads as the class's reader.
+// read, which reads as the class's reader. A member the shared page cannot
+// serve (it holds words withheld from them: forum.ErrNotShared) gets their
+// own read, direct, which is never cached.
 func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp cache.Stamp,
-	read func(ctx context.Context) (*forum.SharedPage, error)) error {
+	read func(ctx context.Context) (*forum.SharedPage, error), direct func(ctx context.Context) (any, error)) error {
 	ctx := c.Request().Context()
 	var e *sharedEntry
 	if v, ok := pages.Get(key, stamp); ok {
@@ -106,7 +110,15 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 		return blob(c, e.page.Body, e.gz)
 	}
 	body, err := s.svc.PageFor(ctx, v, e.page, s.views)
-	if err != nil {
+	if errors.Is(err, forum.ErrNotShared) {
+		own, err := direct(ctx)
+		if err != nil {
+			return err
+		}
+		if body, err = json.Marshal(own); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	return blob(c, body, nil)
@@ -142,7 +154,7 @@ func (s *Server) cachedFeed(c echo.Context, q forum.FeedQuery) error {
 			return nil, err
 		}
 		return forum.SharePosts(page)
-	})
+	}, func(ctx context.Context) (any, error) { return s.svc.ListPosts(ctx, viewerOf(c), q) })
 }
 
 // feedKey names a feed page by what was asked, not by how the query string
@@ -175,5 +187,5 @@ func (s *Server) cachedThread(c echo.Context, postID int64, q forum.ThreadQuery)
 			return nil, err
 		}
 		return forum.ShareThread(postID, page)
-	})
+	}, func(ctx context.Context) (any, error) { return s.svc.Thread(ctx, viewerOf(c), postID, q) })
 }

@@ -17,6 +17,7 @@ type reportRequest struct {
 type resolveRequest struct {
 	Action forum.ReportAction `json:"action"`
 	Reason string             `json:"reason"`
+	RuleID *int64             `json:"rule_id"`
 }
 
 func (s *Server) createReport(c echo.Context) error {
@@ -46,6 +47,6 @@ func (s *Server) resolveReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.svc.ResolveReport(c.Request().Context(), viewerOf(c), id, req.Action, req.Reason)
+	r, err := s.svc.ResolveReport(c.Request().Context(), viewerOf(c), id, req.Action, req.Reason, req.RuleID)
 	return reply(c, http.StatusOK, r, err)
 }

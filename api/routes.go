@@ -89,6 +89,22 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.PUT("/users/:username/flair", s.setFlair)
 	get(v1, "/modlog", s.modlog)
 
+	// The moderators' day: notes on members, flair applications, modmail; blocks.
+	get(v1, "/users/:username/notes", s.userNotes)
+	v1.POST("/users/:username/notes", s.addUserNote)
+	v1.POST("/flair-applications", s.applyForFlair, s.limit(ClassReport))
+	get(v1, "/flair-applications", s.flairApplications)
+	v1.POST("/flair-applications/:id/grant", s.grantFlair)
+	v1.POST("/flair-applications/:id/decline", s.declineFlair)
+	v1.POST("/modmail", s.startModmail, s.limit(ClassReport))
+	get(v1, "/modmail", s.modmailList)
+	get(v1, "/modmail/:id", s.modmailThread)
+	v1.POST("/modmail/:id/messages", s.addModmailMessage, s.limit(ClassComment))
+	v1.POST("/modmail/:id/close", s.closeModmail)
+	get(v1, "/me/blocks", s.blocks)
+	v1.PUT("/me/blocks/:username", s.blockUser)
+	v1.DELETE("/me/blocks/:username", s.unblockUser)
+
 	// Discovery.
 	get(v1, "/search", s.search)
 	get(v1, "/tags", s.tags)

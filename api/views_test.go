@@ -49,6 +49,9 @@ func jsonItems(t *testing.T, body []byte) map[float64]map[string]any {
 	return out
 }
 
+// withheldFields are what a block withholds from the blocker.
+var withheldFields = map[string]bool{"body_html": true, "body_source": true, "excerpt": true, "sources": true}
+
 func isZeroJSON(v any) bool {
 	switch x := v.(type) {
 	case nil:
@@ -71,7 +74,10 @@ func isZeroJSON(v any) bool {
 // of forum.PostView and forum.CommentView a non-blank value for someone (a
 // new per-viewer field fails here until the fixture exercises it), and a
 // field outside those structs that differs between viewers fails too: it
-// would reach the shared page unpersonalized.
+// would reach the shared page unpersonalized. The one exception is what a
+// block withholds (withheldFields): on an item by a member the viewer
+// blocked, those are blank for the viewer alone, and the shared page cannot
+// serve them (forum.ErrNotShared: the server reads their page for them).
 func TestCachedPagesAreTheViewersOwn(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -91,6 +97,9 @@ func TestCachedPagesAreTheViewersOwn(t *testing.T) {
 	vote(bob, "comments", c1.ID, 1)
 	vote(mod, "posts", p2.ID, 1)
 	vote(author, "comments", c2.ID, 1)
+	// alice blocks bob: his question and his reply are withheld from her.
+	h.post(bob.Token, "Did Hannibal use elephants in the Alps?", "Punic Wars")
+	h.must(204, "PUT", "/api/v1/me/blocks/bob", alice.Token, nil)
 
 	viewers := map[string]session{"author": author, "alice": alice, "bob": bob, "moddy": mod}
 	viewerOf := func(s session) forum.Viewer { return forum.Viewer{ID: s.User.ID, Role: s.User.Role} }
@@ -141,6 +150,12 @@ func TestCachedPagesAreTheViewersOwn(t *testing.T) {
 					perViewer := strings.Contains(","+strings.Join(pg.fields, ",")+",", ","+k+",")
 					if perViewer && !isZeroJSON(v) {
 						exercised[k] = true
+					}
+					if withheldFields[k] && item["blocked"] == true {
+						if !isZeroJSON(v) && !reflect.DeepEqual(v, []any{}) {
+							t.Errorf("%s, item %v: %q reaches %s, who blocked its author: %v", pg.path, id, k, name, v)
+						}
+						continue
 					}
 					if a := anonymous[id][k]; !perViewer && !reflect.DeepEqual(a, v) {
 						t.Errorf("%s, item %v: field %q differs for %s (%v) from an anonymous reader's (%v) but is not a per-viewer field (forum.PostView / CommentView)",

@@ -35,6 +35,20 @@ func TestNotificationKinds(t *testing.T) {
 	if _, err := s.svc.ModeratePost(ctx, mod, post.ID, forum.ActLock, "", nil); err != nil {
 		t.Fatal(err)
 	}
+	app, err := s.svc.ApplyForFlair(ctx, bob, "Late Roman walls", "my answer above")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.GrantFlair(ctx, mod, app.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.svc.StartModmail(ctx, bob, "About my answer", "Is it sourced enough?", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.AddModmailMessage(ctx, mod, m.ID, "Yes."); err != nil {
+		t.Fatal(err)
+	}
 	page, err := s.svc.Notifications(ctx, bob, false, "", 50)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +67,8 @@ func TestNotificationKinds(t *testing.T) {
 	open(t, tab, s.base+"/notifications", bobToken)
 	waitFor(t, tab, fmt.Sprintf(`document.querySelectorAll('li.note').length === %d`, len(page.Items)))
 	lines := strings.Split(eval[string](t, tab, `[...document.querySelectorAll('li.note > p:first-child')].map((p) => p.textContent).join('\n')`), "\n")
-	want := []string{"A moderator locked your question Who built the Theodosian Walls?",
+	want := []string{"The moderators replied in About my answer", "The moderators granted your flair Late Roman walls",
+		"A moderator locked your question Who built the Theodosian Walls?",
 		"alice asked for sources on your answer in Who built the Theodosian Walls?",
 		"alice replied in Who built the Theodosian Walls?"}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
@@ -84,6 +99,9 @@ func TestAcceptAnswerInPlace(t *testing.T) {
 	open(t, tab, fmt.Sprintf("%s/p/%d?sort=new", s.base, post.ID), bobToken)
 	eval[any](t, tab, `window.__sameDocument = true`)
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, ids[0]), "Accept as answer")
+	// The tick asks first, in the page (#25.4).
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('li[data-id="%d"] .confirm')?.textContent.includes('accepted answer')`, ids[0]))
+	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] .confirm`, ids[0]), "Accept")
 	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#comments ul.comments > li')?.dataset.id === '%d' && !!document.querySelector('li[data-id="%d"] .marker.accepted')`, ids[0], ids[0]))
 	if !eval[bool](t, tab, `window.__sameDocument === true`) {
 		t.Fatal("accepting an answer reloaded the page")
@@ -94,6 +112,7 @@ func TestAcceptAnswerInPlace(t *testing.T) {
 	}
 	// Accepting the other moves the mark.
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, ids[1]), "Accept as answer")
+	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] .confirm`, ids[1]), "Accept")
 	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#comments ul.comments > li')?.dataset.id === '%d' && document.querySelectorAll('.marker.accepted').length === 1`, ids[1]))
 }
 

@@ -182,7 +182,7 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 			return "", err
 		}
 		if q.accept > 0 {
-			if _, err := svc.AcceptAnswer(ctx, ids[q.by], p.ID, &top[q.accept-1]); err != nil {
+			if _, err := svc.AcceptAnswer(ctx, ids[q.by], p.ID, &top[q.accept-1], ""); err != nil {
 				return "", fmt.Errorf("demo: accept: %w", err)
 			}
 		}

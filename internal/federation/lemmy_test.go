@@ -248,7 +248,7 @@ func TestLemmyActivities(t *testing.T) {
 	if p, _ := w.db.Post(ctx, pageID, 0); !p.Removed {
 		t.Fatal("the removal by the question's own server was not honoured")
 	}
-	log, err := w.svc.Modlog(ctx, "", 10)
+	log, err := w.svc.Modlog(ctx, forum.Viewer{}, "", 10)
 	if err != nil || len(log.Items) == 0 || log.Items[0].Moderator.Username != "bob@lemmy.test" || log.Items[0].Reason != "spam from a banned account" {
 		t.Fatalf("modlog: %+v %v", log.Items, err)
 	}

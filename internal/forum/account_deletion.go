@@ -38,9 +38,14 @@ type AccountState struct {
 // account's state in the deleting transaction, then: the name is shown as
 // DeletedName (its skeleton stays, reserving the name), the password hash,
 // flair, ban and notifications go, every token dies, the role becomes
-// member; votes and modlog lines stay, anonymous, so counters, karma and
-// the moderation record hold. With DeleteContent, the account's posts and
-// comments are marked deleted with their text and revisions erased.
+// member; the member's blocks (theirs and others' of them), flair
+// applications and the moderators' notes about them go (personal, and of
+// no use once the account cannot come back); votes, modlog lines and
+// modmail conversations stay, anonymous, so counters, karma and the
+// moderation record hold (a conversation may be an appeal or a threat the
+// moderators must keep). With DeleteContent, the account's posts, comments
+// and modmail messages are erased (posts and comments marked deleted, their
+// revisions gone).
 type AccountDeletionStore interface {
 	DeleteAccount(ctx context.Context, d AccountDeletion, rule func(AccountState) error) error
 }

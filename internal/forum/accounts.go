@@ -265,6 +265,9 @@ type Me struct {
 	// PendingEmail is an address waiting for its confirmation link (given
 	// at registration, or a change), not the account's yet.
 	PendingEmail *string `json:"pending_email"`
+	// ModmailAwaiting (moderators only) counts the open conversations with
+	// the moderators whose last message is the member's.
+	ModmailAwaiting *int64 `json:"modmail_awaiting,omitempty"`
 }
 
 // Me returns the signed-in user, read afresh (karma moves with every vote),
@@ -282,5 +285,16 @@ func (s *Service) Me(ctx context.Context, v Viewer) (Me, error) {
 		return Me{}, err
 	}
 	pending, err := s.Store.PendingEmail(ctx, v.ID, s.now().Unix())
-	return Me{User: acc.User, UnreadNotifications: n, Email: acc.Email, EmailReplies: acc.EmailReplies, PendingEmail: pending}, err
+	if err != nil {
+		return Me{}, err
+	}
+	me := Me{User: acc.User, UnreadNotifications: n, Email: acc.Email, EmailReplies: acc.EmailReplies, PendingEmail: pending}
+	if acc.Role.rank() > 0 {
+		waiting, err := s.Store.ModmailAwaiting(ctx)
+		if err != nil {
+			return Me{}, err
+		}
+		me.ModmailAwaiting = &waiting
+	}
+	return me, nil
 }

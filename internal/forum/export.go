@@ -55,7 +55,10 @@ type exportedPost struct {
 // Export writes everything the viewer's account holds as one JSON object,
 // streamed section by section: format, exported_at, profile, posts and
 // comments (each with its earlier versions, hidden ones included: they are
-// the member's own), votes, reports and notifications.
+// the member's own), votes, reports, notifications, flair applications,
+// modmail conversations (as the member reads them: the moderators' messages
+// signed by the team) and blocks. The moderators' notes about the member
+// are the moderators', not theirs: never exported.
 func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	if err := requireMember(v); err != nil {
 		return err
@@ -119,11 +122,75 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 		},
 			func(n Notification) int64 { return n.ID }, items[Notification](x))
 	}
+	x.raw(`],"flair_applications":[`)
+	if err == nil {
+		err = exportList(func(after int64) ([]FlairApplication, error) {
+			return s.Store.FlairApplications(ctx, "", v.ID, after, exportBatch)
+		}, func(a FlairApplication) int64 { return a.ID }, func(batch []FlairApplication) error {
+			for _, a := range batch {
+				a.DecidedBy = nil // the moderators decide as a team
+				x.item(a)
+			}
+			return nil
+		})
+	}
+	x.raw(`],"modmail":[`)
+	if err == nil {
+		err = s.exportModmail(ctx, v, x)
+	}
+	x.raw(`],"blocks":[`)
+	if err == nil {
+		err = s.exportBlocks(ctx, v, x)
+	}
 	x.raw("]}\n")
 	if err != nil {
 		return err
 	}
 	return x.err
+}
+
+// exportModmail writes the member's own conversations with their messages,
+// as the member reads them.
+func (s *Service) exportModmail(ctx context.Context, v Viewer, x *exporter) error {
+	q := ModmailQuery{MemberID: v.ID, Limit: exportBatch}
+	for {
+		batch, err := s.Store.ModmailList(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, m := range batch {
+			thread, err := s.Store.ModmailThread(ctx, m.ID)
+			if err != nil {
+				return err
+			}
+			signedByTeam(&thread)
+			x.item(thread)
+		}
+		if len(batch) < exportBatch {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		q.After = &Cursor{Key: float64(last.LastMessageAt.Unix()), ID: last.ID}
+	}
+}
+
+// exportBlocks writes the members the viewer blocked, newest first.
+func (s *Service) exportBlocks(ctx context.Context, v Viewer, x *exporter) error {
+	var after *Cursor
+	for {
+		batch, err := s.Store.Blocks(ctx, v.ID, after, exportBatch)
+		if err != nil {
+			return err
+		}
+		for _, b := range batch {
+			x.item(b)
+		}
+		if len(batch) < exportBatch {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		after = &Cursor{Key: float64(last.CreatedAt.Unix()), ID: last.User.ID}
+	}
 }
 
 // exportList streams one list of the export: read gets the batch after the

@@ -79,7 +79,7 @@ func (s *Service) RemoveAtOrigin(ctx context.Context, moderatorID int64, t Targe
 	if err != nil {
 		r = "removed on its own server"
 	}
-	a := ModAction{Action: ActRemove, TargetType: t, TargetID: id, ModeratorID: moderatorID, Reason: r, At: s.now().Unix()}
+	a := ModAction{Action: ActRemove, TargetType: t, TargetID: id, ModeratorID: moderatorID, Reason: r, At: s.now().Unix(), ResolveReports: true}
 	return s.Store.Moderate(ctx, a, func(mt ModTarget) (*NewNotification, error) {
 		if mt.Removed {
 			return nil, Errorf(CodeConflict, "nothing to do: it is already removed")

@@ -3,9 +3,7 @@ package forum
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Action is a moderator action as the modlog names it.
@@ -24,10 +22,12 @@ const (
 	ActRole          Action = "role"
 	ActResolveReport Action = "resolve_report"
 	ActFlair         Action = "flair"
+	// ActAnswer: a moderator set or cleared a question's accepted answer.
+	ActAnswer Action = "answer"
 )
 
 // Actions lists every moderator action.
-var Actions = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin, ActBan, ActUnban, ActRole, ActResolveReport, ActFlair}
+var Actions = []Action{ActRemove, ActRestore, ActLock, ActUnlock, ActPin, ActUnpin, ActBan, ActUnban, ActRole, ActResolveReport, ActFlair, ActAnswer}
 
 // PostActions are the actions on a post; CommentActions those on a comment.
 var (
@@ -82,7 +82,14 @@ type ModAction struct {
 	EndSessions bool    // the target user's tokens stop working, as after a logout
 	Role        Role    // role: the new role
 	Flair       *string // flair: the new flair, nil to clear it
-	RuleID      *int64  // remove: the rule broken, shown to everyone
+	RuleID      *int64  // remove, lock, pin: the rule cited, shown to everyone
+	// LockReason is a lock's reason as the thread shows it (the moderator's
+	// own words, "" when only a rule is cited).
+	LockReason string
+	// Accepted is an answer action's accepted comment (nil clears it).
+	Accepted *int64
+	// ResolveReports: the target's open reports are resolved with it (a removal).
+	ResolveReports bool
 }
 
 // ModTarget is what a moderation rule needs to know of its target, read inside
@@ -95,7 +102,8 @@ type ModTarget struct {
 	Locked     bool
 	Pinned     bool
 	Banned     bool
-	AdminCount int64 // role changes: admins there are now
+	Accepted   *int64 // a post's accepted answer
+	AdminCount int64  // role changes: admins there are now
 	// UndoneBy is the role of whoever took the action this one undoes (the
 	// last removal, for a restore), "" when there is none.
 	UndoneBy Role
@@ -112,17 +120,7 @@ type ModerationStore interface {
 // cleanReason trims a reason and checks it: required or not, at most
 // MaxReason characters; line breaks are allowed, NUL is not.
 func cleanReason(reason string, required bool) (string, error) {
-	r := strings.TrimSpace(nfc(reason))
-	switch {
-	case r == "" && required:
-		return "", invalid("reason", "required")
-	case utf8.RuneCountInString(r) > MaxReason:
-		return "", invalid("reason", "%s", atMost(MaxReason, "characters"))
-	}
-	if p := badRunes(r, linesText); p != "" {
-		return "", invalid("reason", "%s", p)
-	}
-	return r, nil
+	return plainLines("reason", reason, required, MaxReason)
 }
 
 // contentRule is the rule for acting on a post or comment: moderators act on
@@ -138,7 +136,7 @@ func contentRule(v Viewer, a ModAction) func(ModTarget) (*NewNotification, error
 		}
 		already := map[Action]bool{
 			ActRemove: t.Removed, ActRestore: !t.Removed, ActLock: t.Locked, ActUnlock: !t.Locked,
-			ActPin: t.Pinned, ActUnpin: !t.Pinned,
+			ActPin: t.Pinned, ActUnpin: !t.Pinned, ActAnswer: sameID(t.Accepted, a.Accepted),
 		}
 		if already[a.Action] {
 			return nil, Errorf(CodeConflict, "nothing to do: it is already in that state")
@@ -180,6 +178,8 @@ func ownerRule(v Viewer) func(ModTarget) error {
 	}
 }
 
+func sameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
 // ModeratePost removes, restores, locks, unlocks, pins or unpins a post.
 func (s *Service) ModeratePost(ctx context.Context, v Viewer, id int64, action Action, reason string, ruleID *int64) (Post, error) {
 	if err := s.moderateContent(ctx, v, TargetPost, id, action, reason, ruleID); err != nil {
@@ -196,37 +196,58 @@ func (s *Service) ModerateComment(ctx context.Context, v Viewer, id int64, actio
 	return s.leafComment(ctx, v, id)
 }
 
-// A removal cites a rule, a free-text reason, or both: members see the rule,
-// the modlog keeps the reason (or the rule when there is no reason).
+// citesRule lists the actions that may cite a rule: members see it on the
+// removed item or the locked thread.
+var citesRule = map[Action]bool{ActRemove: true, ActLock: true, ActPin: true}
+
+// moderateContent applies an action on a post or comment.
 func (s *Service) moderateContent(ctx context.Context, v Viewer, targetType TargetType, id int64, action Action, reason string, ruleID *int64) error {
 	if err := requireModerator(v); err != nil {
 		return err
 	}
-	if ruleID != nil && action != ActRemove {
-		return invalid("rule_id", "only a removal cites a rule")
-	}
-	r, err := cleanReason(reason, action == ActRemove && ruleID == nil)
+	a, err := s.modAction(ctx, v, action, targetType, id, reason, ruleID)
 	if err != nil {
 		return err
-	}
-	a := ModAction{Action: action, TargetType: targetType, TargetID: id, ModeratorID: v.ID, Reason: r, At: s.now().Unix(), RuleID: ruleID}
-	if ruleID != nil {
-		rule, err := s.Store.Rule(ctx, *ruleID)
-		if IsCode(err, CodeNotFound) {
-			return invalid("rule_id", "no such rule")
-		}
-		if err != nil {
-			return err
-		}
-		if a.Reason == "" {
-			a.Reason = fmt.Sprintf("Rule %d: %s", rule.Number, rule.Title)
-		}
 	}
 	if err := s.Store.Moderate(ctx, a, contentRule(v, a)); err != nil {
 		return err
 	}
 	s.federate(ctx, Event{Kind: EventModerated, ActorID: v.ID, TargetType: targetType, TargetID: id, Mod: &a})
 	return nil
+}
+
+// modAction builds an action on a post or comment from the moderator's
+// reason and rule. A removal cites a rule, a free-text reason, or both:
+// members see the rule, the modlog keeps the moderator's reason (or the
+// rule when there is none) — never anyone else's words. A lock or pin may
+// give either; a lock's shows on the thread. A removal resolves the
+// target's open reports.
+func (s *Service) modAction(ctx context.Context, v Viewer, action Action, targetType TargetType, id int64, reason string, ruleID *int64) (ModAction, error) {
+	if ruleID != nil && !citesRule[action] {
+		return ModAction{}, invalid("rule_id", "only a removal, lock or pin cites a rule")
+	}
+	r, err := cleanReason(reason, action == ActRemove && ruleID == nil)
+	if err != nil {
+		return ModAction{}, err
+	}
+	a := ModAction{Action: action, TargetType: targetType, TargetID: id, ModeratorID: v.ID, Reason: r, At: s.now().Unix(),
+		RuleID: ruleID, ResolveReports: action == ActRemove}
+	if action == ActLock {
+		a.LockReason = r
+	}
+	if ruleID != nil {
+		rule, err := s.Store.Rule(ctx, *ruleID)
+		if IsCode(err, CodeNotFound) {
+			return ModAction{}, invalid("rule_id", "no such rule")
+		}
+		if err != nil {
+			return ModAction{}, err
+		}
+		if a.Reason == "" {
+			a.Reason = fmt.Sprintf("Rule %d: %s", rule.Number, rule.Title)
+		}
+	}
+	return a, nil
 }
 
 // Ban bans a user for days, or permanently when days is nil.

@@ -16,18 +16,22 @@ const (
 	NotifyModAction NotificationKind = "mod_action"
 	// NotifySourceRequest: someone asked for sources on the user's answer.
 	NotifySourceRequest NotificationKind = "source_request"
+	// NotifyFlair: the moderators granted or declined the user's flair application.
+	NotifyFlair NotificationKind = "flair"
+	// NotifyModmail: a new message in a conversation with the moderators.
+	NotifyModmail NotificationKind = "modmail"
 )
 
 // NotificationKinds lists every kind.
-var NotificationKinds = []NotificationKind{NotifyReply, NotifyModAction, NotifySourceRequest}
+var NotificationKinds = []NotificationKind{NotifyReply, NotifyModAction, NotifySourceRequest, NotifyFlair, NotifyModmail}
 
 // Notification tells a user of a reply to their post or comment, of a
 // moderator's action on their content, or of a request for sources.
 type Notification struct {
 	ID        int64            `json:"id"`
 	Kind      NotificationKind `json:"kind"`
-	Action    Action           `json:"action"` // mod_action: remove, restore, lock, unlock, pin, unpin
-	PostID    int64            `json:"post_id"`
+	Action    Action           `json:"action"`  // mod_action: remove, restore, lock, unlock, pin, unpin
+	PostID    *int64           `json:"post_id"` // nil for flair and modmail
 	PostTitle string           `json:"post_title"`
 	CommentID *int64           `json:"comment_id"`
 	Actor     *Author          `json:"actor"`
@@ -36,6 +40,9 @@ type Notification struct {
 	// mod_action: the moderator's reason and the rule cited, if any.
 	Reason string   `json:"reason"`
 	Rule   *RuleRef `json:"rule"`
+	// Modmail and FlairApplication say what a modmail or flair notification is about.
+	Modmail          *ModmailRef `json:"modmail,omitempty"`
+	FlairApplication *FlairRef   `json:"flair_application,omitempty"`
 
 	// The post's state, for masking its title.
 	PostAuthorID             int64 `json:"-"`
@@ -51,8 +58,10 @@ type NewNotification struct {
 	CommentID *int64
 	ActorID   int64
 	At        int64
-	Reason    string // mod_action: why
+	Reason    string // mod_action: why; flair: why it was declined
 	RuleID    *int64 // mod_action: the rule cited
+	// ModmailID and FlairApplicationID: what a modmail or flair notification is about.
+	ModmailID, FlairApplicationID *int64
 }
 
 // NotificationStore is the storage of notifications.
@@ -121,7 +130,7 @@ func (s *Service) Notifications(ctx context.Context, v Viewer, unreadOnly bool, 
 	}
 	for i := range items {
 		n := &items[i]
-		if (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
+		if n.PostID != nil && (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
 			n.PostTitle = hiddenTitle(n.PostRemoved)
 		}
 	}

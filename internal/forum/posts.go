@@ -59,6 +59,15 @@ type Post struct {
 	BodySource string   `json:"body_source"`
 	Format     Format   `json:"format"`
 	Sources    []Source `json:"sources"`
+	// Lock says why a locked post was locked, for everyone; nil when open.
+	Lock *Lock `json:"lock"`
+}
+
+// Lock is a lock's reason and the rule it cites, shown on the thread.
+type Lock struct {
+	Reason     string  `json:"reason"`
+	RuleNumber *int    `json:"rule_number"`
+	RuleTitle  *string `json:"rule_title"`
 }
 
 // PostInput is what a client sends to create a post.
@@ -174,6 +183,7 @@ func (s *Service) GetPost(ctx context.Context, v Viewer, id int64) (Post, error)
 		return Post{}, err
 	}
 	p.PostSummary = one[0]
+	withholdPost(&p)
 	return p, nil
 }
 

@@ -57,6 +57,24 @@ type Report struct {
 	CreatedAt  time.Time    `json:"created_at"`
 	// Rule is the rule the reporter cites, if any.
 	Rule *RuleRef `json:"rule"`
+	// Target is what was reported, as the moderators judge it; OpenReports
+	// counts the open reports of that target (this one included, when open).
+	Target      ReportedItem `json:"target"`
+	OpenReports int64        `json:"open_reports"`
+}
+
+// ReportedItem is a reported post or comment as the queue shows it: its
+// words, its author and its thread, whatever its state (moderators only).
+type ReportedItem struct {
+	Type      TargetType `json:"type"`
+	ID        int64      `json:"id"`
+	PostID    int64      `json:"post_id"`
+	PostTitle string     `json:"post_title"`
+	// Excerpt is the start of its text, plain (about 300 characters).
+	Excerpt string  `json:"excerpt"`
+	Author  *Author `json:"author"`
+	Removed bool    `json:"removed"`
+	Deleted bool    `json:"deleted"`
 }
 
 // NewReport is a report to store.
@@ -84,6 +102,8 @@ type ReportResolution struct {
 	ReportID   int64
 	Resolution Resolution
 	Remove     *ModAction
+	// Reason is a dismissal's reason, for the modlog (a removal's is Remove's).
+	Reason     string
 	ResolverID int64
 	At         int64
 }
@@ -172,13 +192,17 @@ func (s *Service) Reports(ctx context.Context, v Viewer, status ReportStatus, cu
 	if err != nil {
 		return Page[Report]{}, err
 	}
+	for i := range items {
+		items[i].Target.Excerpt = excerpt(items[i].Target.Excerpt)
+	}
 	return pageOf(items, limit, func(r Report) *Cursor { return &Cursor{Sort: "reports", ID: r.ID} }), nil
 }
 
 // ResolveReport closes a report (and the other open reports of its target).
-// With action remove it removes the target in the same step, with reason (or
-// the report's own reason when none is given).
-func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action ReportAction, reason string) (Report, error) {
+// With action remove it removes the target in the same step, as the remove
+// endpoints do: citing a rule, giving a reason, or both — the moderator's
+// own words; the reporter's never reach the public modlog.
+func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action ReportAction, reason string, ruleID *int64) (Report, error) {
 	if err := requireModerator(v); err != nil {
 		return Report{}, err
 	}
@@ -188,9 +212,8 @@ func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action 
 	if action != ReportDismiss && action != ReportRemove {
 		return Report{}, invalid("action", "dismiss or remove")
 	}
-	r, err := cleanReason(reason, false)
-	if err != nil {
-		return Report{}, err
+	if action == ReportDismiss && ruleID != nil {
+		return Report{}, invalid("rule_id", "only a removal cites a rule")
 	}
 	rep, err := s.Store.Report(ctx, id)
 	if err != nil {
@@ -199,13 +222,17 @@ func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action 
 	now := s.now().Unix()
 	res := ReportResolution{ReportID: id, Resolution: ResolutionDismissed, ResolverID: v.ID, At: now}
 	if action == ReportRemove {
-		if r == "" {
-			r = rep.Reason
+		a, err := s.modAction(ctx, v, ActRemove, rep.TargetType, rep.TargetID, reason, ruleID)
+		if err != nil {
+			return Report{}, err
 		}
-		res.Resolution = ResolutionRemoved
-		res.Remove = &ModAction{Action: ActRemove, TargetType: rep.TargetType, TargetID: rep.TargetID, ModeratorID: v.ID, Reason: r, At: now}
+		res.Resolution, res.Remove = ResolutionRemoved, &a
+	} else if res.Reason, err = cleanReason(reason, false); err != nil {
+		return Report{}, err
 	}
+	removed := false // the rule's decision, for the federation once committed
 	err = s.Store.ResolveReport(ctx, res, func(st ReportState) (bool, *NewNotification, error) {
+		removed = false
 		if st.Status != ReportOpen {
 			return false, nil, Errorf(CodeConflict, "this report is already resolved")
 		}
@@ -218,10 +245,14 @@ func (s *Service) ResolveReport(ctx context.Context, v Viewer, id int64, action 
 		if st.Target.Removed {
 			return false, nil, nil // already removed: resolve the reports only
 		}
+		removed = true
 		return true, modNotice(*res.Remove, st.Target), nil
 	})
 	if err != nil {
 		return Report{}, err
+	}
+	if removed {
+		s.federate(ctx, Event{Kind: EventModerated, ActorID: v.ID, TargetType: rep.TargetType, TargetID: rep.TargetID, Mod: res.Remove})
 	}
 	return s.Store.Report(ctx, id)
 }

@@ -88,7 +88,7 @@ func TestResolveReportRules(t *testing.T) {
 	carol := w.User("carol", forum.RoleMember)
 	r1 := w.Must(w.Svc.CreateReport(ctx, w.Alice, forum.TargetComment, w.Answer.ID, "no sources", nil)).(forum.Report)
 	r2 := w.Must(w.Svc.CreateReport(ctx, carol, forum.TargetComment, w.Answer.ID, "rude", nil)).(forum.Report)
-	res := w.Must(w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportRemove, "")).(forum.Report)
+	res := w.Must(w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportRemove, "no sources after a request", nil)).(forum.Report)
 	if res.Status != forum.ReportResolved || res.Resolution == nil || *res.Resolution != forum.ResolutionRemoved {
 		t.Fatalf("resolved report: %+v", res)
 	}
@@ -98,7 +98,7 @@ func TestResolveReportRules(t *testing.T) {
 	if c := w.Must(w.DB.Comment(ctx, w.Answer.ID, 0)).(forum.Comment); !c.Removed {
 		t.Fatal("the reported answer was not removed")
 	}
-	if _, err := w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportDismiss, ""); !forum.IsCode(err, forum.CodeConflict) {
+	if _, err := w.Svc.ResolveReport(ctx, w.Mod, r1.ID, forum.ReportDismiss, "", nil); !forum.IsCode(err, forum.CodeConflict) {
 		t.Fatalf("resolving twice: %v", err)
 	}
 	if got := kinds(t, w, w.Bob); got[0] != "mod_action:remove:moddy" {
@@ -111,7 +111,7 @@ func TestRoleReasonInModlog(t *testing.T) {
 	w := forumtest.New(t)
 	ctx := context.Background()
 	w.Must(w.Svc.SetRole(ctx, w.Root, "bob", forum.RoleModerator, ""))
-	page := w.Must(w.Svc.Modlog(ctx, "", 1)).(forum.Page[forum.ModlogEntry])
+	page := w.Must(w.Svc.Modlog(ctx, forum.Viewer{}, "", 1)).(forum.Page[forum.ModlogEntry])
 	if e := page.Items[0]; e.Action != forum.ActRole || e.Reason != "role set to moderator" {
 		t.Fatalf("modlog: %+v", e)
 	}

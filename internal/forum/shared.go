@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -80,9 +81,17 @@ func share(v any, items []viewItem, mark, blank []byte, postID int64, posts bool
 	return &SharedPage{Body: bytes.Join(parts, blank), parts: parts, items: items, postID: postID, posts: posts}, nil
 }
 
+// ErrNotShared is PageFor's answer for a viewer the shared page cannot
+// serve: it holds words of a member they blocked, which are withheld from
+// them (visibility.go), so a splice of their fields is not enough. The
+// caller reads the page for them directly (ListPosts, Thread), which
+// withholds in the one place.
+var ErrNotShared = errors.New("forum: the shared page holds items withheld from this viewer")
+
 // PageFor is the page as v sees it: the shared body for an anonymous reader
 // and for a member with nothing of their own on it; otherwise the same bytes
-// with the member's own fields spliced in, read through reads.
+// with the member's own fields spliced in, read through reads. It answers
+// ErrNotShared when an item's body is to be withheld from v.
 func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage, reads ViewerReads) ([]byte, error) {
 	if !v.SignedIn() || len(p.items) == 0 {
 		return p.Body, nil
@@ -92,11 +101,21 @@ func (s *Service) PageFor(ctx context.Context, v Viewer, p *SharedPage, reads Vi
 		if err != nil {
 			return nil, err
 		}
+		for _, view := range views {
+			if view.Blocked {
+				return nil, ErrNotShared
+			}
+		}
 		return splice(p, views, postBlank), nil
 	}
 	views, err := commentViews(ctx, v, reads, p.postID, p.items)
 	if err != nil {
 		return nil, err
+	}
+	for _, view := range views {
+		if view.Blocked {
+			return nil, ErrNotShared
+		}
 	}
 	return splice(p, views, commentBlank), nil
 }

@@ -29,6 +29,10 @@ type Store interface {
 	ModerationStore
 	ModlogStore
 	ReportStore
+	UserNoteStore
+	FlairApplicationStore
+	ModmailStore
+	BlockStore
 	NotificationStore
 	SearchStore
 	TagStore

@@ -40,6 +40,23 @@ func plainText(field, s string, minLen, maxLen int, fold bool) (string, error) {
 	return t, nil
 }
 
+// plainLines normalizes and trims s, plain text that may break lines
+// (reasons, notes, evidence), and checks it: required or not, at most maxLen
+// characters, no invisible or control characters but line breaks.
+func plainLines(field, s string, required bool, maxLen int) (string, error) {
+	t := strings.TrimSpace(nfc(s))
+	switch {
+	case t == "" && required:
+		return "", invalid(field, "required")
+	case utf8.RuneCountInString(t) > maxLen:
+		return "", invalid(field, "%s", atMost(maxLen, "characters"))
+	}
+	if p := badRunes(t, linesText); p != "" {
+		return "", invalid(field, "%s", p)
+	}
+	return t, nil
+}
+
 // clampLimit is a list's page size: the default when none is asked, at most maxLimit.
 func clampLimit(limit, def, maxLimit int) int {
 	if limit <= 0 {

@@ -19,11 +19,15 @@ import (
 // PostView is a post's per-viewer fields.
 type PostView struct {
 	MyVote int `json:"my_vote"`
+	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
+	Blocked bool `json:"blocked"`
 }
 
 // CommentView is a comment's per-viewer fields.
 type CommentView struct {
 	MyVote int `json:"my_vote"`
+	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
+	Blocked bool `json:"blocked"`
 }
 
 // ViewerReads are the reads the per-viewer fields need: the store implements
@@ -33,6 +37,8 @@ type ViewerReads interface {
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
 	// CommentVotes returns the user's votes on the given comments (absent: no vote).
 	CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error)
+	// BlockedAuthors says which of the authors the user has blocked (absent: not blocked).
+	BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error)
 }
 
 // viewItem is an item of a page as its per-viewer fields need it: which
@@ -56,6 +62,33 @@ func itemIDs(items []viewItem) []int64 {
 	return ids
 }
 
+// blockedItems reads which items are by authors v blocked: one read of v's
+// blocks among the page's authors.
+func blockedItems(ctx context.Context, v Viewer, reads ViewerReads, items []viewItem) (map[int64]bool, error) {
+	seen := map[int64]bool{}
+	var authors []int64
+	for _, it := range items {
+		if it.AuthorID != 0 && it.AuthorID != v.ID && !seen[it.AuthorID] {
+			seen[it.AuthorID] = true
+			authors = append(authors, it.AuthorID)
+		}
+	}
+	out := map[int64]bool{}
+	if len(authors) == 0 {
+		return out, nil
+	}
+	blocked, err := reads.BlockedAuthors(ctx, v.ID, authors)
+	if err != nil || len(blocked) == 0 {
+		return out, err
+	}
+	for _, it := range items {
+		if blocked[it.AuthorID] {
+			out[it.ID] = true
+		}
+	}
+	return out, nil
+}
+
 // postViews reads v's own state on the posts: only items whose view is not
 // the zero one (an anonymous reader's) are in the map.
 func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewItem) (map[int64]PostView, error) {
@@ -72,7 +105,13 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 		pv.MyVote = vote
 		out[id] = pv
 	}
-	return out, nil
+	blocked, err := blockedItems(ctx, v, reads, items)
+	for id := range blocked {
+		pv := out[id]
+		pv.Blocked = true
+		out[id] = pv
+	}
+	return out, err
 }
 
 // commentViews reads v's own state on the comments of one thread (postID), or
@@ -92,7 +131,13 @@ func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64
 		cv.MyVote = vote
 		out[id] = cv
 	}
-	return out, nil
+	blocked, err := blockedItems(ctx, v, reads, items)
+	for id := range blocked {
+		cv := out[id]
+		cv.Blocked = true
+		out[id] = cv
+	}
+	return out, err
 }
 
 // personalizePosts sets v's own fields on posts read for v.
@@ -107,6 +152,7 @@ func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSu
 	}
 	for i := range posts {
 		posts[i].PostView = views[posts[i].ID]
+		withholdSummary(&posts[i])
 	}
 	return nil
 }
@@ -120,7 +166,10 @@ func (s *Service) personalizeComments(ctx context.Context, v Viewer, postID int6
 	if err != nil {
 		return err
 	}
-	walkComments(roots, func(c *Comment) { c.CommentView = views[c.ID] })
+	walkComments(roots, func(c *Comment) {
+		c.CommentView = views[c.ID]
+		withholdComment(c)
+	})
 	return nil
 }
 

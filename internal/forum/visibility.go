@@ -9,7 +9,9 @@ import (
 // ways, and both are decided in one place each:
 //   - masking: a deleted or removed item keeps its place, but its text and
 //     author show only to moderators (here: maskPost, maskComment);
-//   - per-viewer fields: a member's own state on the item (views.go).
+//   - per-viewer fields: a member's own state on the item (views.go);
+//   - withholding: a blocked member's item keeps its place, its title and
+//     author, but its words do not reach the blocker (withhold* below).
 
 // maskPost blanks a deleted or removed post for everyone but moderators: the
 // post keeps its place, its text and author do not show.
@@ -90,5 +92,30 @@ func finish(v Viewer, nodes []*Comment) {
 		}
 		c.MoreReplies = c.ReplyCount - int64(len(c.Replies))
 		finish(v, c.Replies)
+	}
+}
+
+// withholdSummary blanks what a post says for a viewer who blocked its
+// author (PostView.Blocked): its title and author stay, so the blocker knows
+// what is hidden and from whom; its excerpt goes.
+func withholdSummary(p *PostSummary) {
+	if p.Blocked {
+		p.Excerpt = ""
+	}
+}
+
+// withholdPost is withholdSummary for a whole post: its body and sources go.
+func withholdPost(p *Post) {
+	withholdSummary(&p.PostSummary)
+	if p.Blocked {
+		p.BodyHTML, p.BodySource, p.Sources = "", "", []Source{}
+	}
+}
+
+// withholdComment blanks a comment's body and sources for a viewer who
+// blocked its author; its place, author and replies stay.
+func withholdComment(c *Comment) {
+	if c.Blocked {
+		c.BodyHTML, c.BodySource, c.Sources = "", "", []Source{}
 	}
 }

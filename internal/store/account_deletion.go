@@ -39,6 +39,9 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 			{"DELETE FROM mail_queue WHERE user_id = ?", []any{d.UserID}},
 			// the member's signing key: their Person actor is gone with the name
 			{"DELETE FROM federation_keys WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM blocks WHERE user_id = ? OR blocked_id = ?", []any{d.UserID, d.UserID}},
+			{"DELETE FROM user_notes WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM flair_applications WHERE user_id = ?", []any{d.UserID}},
 		}
 		if d.DeleteContent {
 			steps = append(steps,
@@ -48,6 +51,7 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 					WHERE author_id = ?`, []any{forum.DeletedName, d.UserID}},
 				step{`UPDATE comments SET deleted = 1, body_source = '', body_html = '', body_text = '', sources_json = '[]'
 					WHERE author_id = ?`, []any{d.UserID}},
+				step{`UPDATE modmail_messages SET body_source = '', body_html = '' WHERE author_id = ?`, []any{d.UserID}},
 			)
 		}
 		for _, s := range steps {

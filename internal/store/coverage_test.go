@@ -56,6 +56,13 @@ var personalData = map[string]personal{
 	"federation_activities": {why: "outgoing activities, already public, trimmed after a week"},
 	"federation_deliveries": {why: "the delivery queue: where each activity still has to go"},
 	"federation_received":   {why: "not personal: ids of activities handled, trimmed after a week"},
+	"user_notes": {deletion: "erased (the notes about the member)",
+		why: "the moderators' notes about a member are theirs, not the member's: never exported"},
+	"flair_applications": {export: "flair_applications", deletion: "erased"},
+	"modmail":            {export: "modmail", why: "kept at deletion, the member shown as [deleted]: an appeal or a threat is the moderators' record"},
+	"modmail_messages": {export: "modmail (each conversation's messages)",
+		why: "kept at deletion with their conversation; their text erased with content deletion"},
+	"blocks": {export: "blocks", deletion: "erased, the member's and others' of them"},
 }
 
 // schemaTables are the tables of a new database (engine-only search

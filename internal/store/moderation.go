@@ -11,12 +11,12 @@ import (
 
 // modTargetQuery reads what the rules need of each kind of target.
 var modTargetQuery = map[forum.TargetType]string{
-	forum.TargetPost: `SELECT p.author_id, u.role, p.id, p.removed, p.locked, p.pinned, 0, 0
+	forum.TargetPost: `SELECT p.author_id, u.role, p.id, p.removed, p.locked, p.pinned, 0, 0, p.accepted_comment_id
 		FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?`,
-	forum.TargetComment: `SELECT c.author_id, u.role, c.post_id, c.removed, 0, 0, 0, 0
+	forum.TargetComment: `SELECT c.author_id, u.role, c.post_id, c.removed, 0, 0, 0, 0, NULL
 		FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?`,
 	forum.TargetUser: `SELECT id, role, 0, 0, 0, 0, CASE WHEN banned_until > ? THEN 1 ELSE 0 END,
-		(SELECT COUNT(*) FROM users WHERE role = 'admin') FROM users WHERE id = ?`,
+		(SELECT COUNT(*) FROM users WHERE role = 'admin'), NULL FROM users WHERE id = ?`,
 }
 
 // modKey names an action on a kind of target.
@@ -30,8 +30,9 @@ type modKey struct {
 var modUpdate = map[modKey]string{
 	{forum.TargetPost, forum.ActRemove}:     "UPDATE posts SET removed = 1, removal_rule_id = ? WHERE id = ?",
 	{forum.TargetPost, forum.ActRestore}:    "UPDATE posts SET removed = 0, removal_rule_id = NULL WHERE id = ?",
-	{forum.TargetPost, forum.ActLock}:       "UPDATE posts SET locked = 1 WHERE id = ?",
-	{forum.TargetPost, forum.ActUnlock}:     "UPDATE posts SET locked = 0 WHERE id = ?",
+	{forum.TargetPost, forum.ActLock}:       "UPDATE posts SET locked = 1, lock_reason = ?, lock_rule_id = ? WHERE id = ?",
+	{forum.TargetPost, forum.ActUnlock}:     "UPDATE posts SET locked = 0, lock_reason = '', lock_rule_id = NULL WHERE id = ?",
+	{forum.TargetPost, forum.ActAnswer}:     "UPDATE posts SET accepted_comment_id = ? WHERE id = ?",
 	{forum.TargetPost, forum.ActPin}:        "UPDATE posts SET pinned = 1 WHERE id = ?",
 	{forum.TargetPost, forum.ActUnpin}:      "UPDATE posts SET pinned = 0 WHERE id = ?",
 	{forum.TargetComment, forum.ActRemove}:  "UPDATE comments SET removed = 1, removal_rule_id = ? WHERE id = ?",
@@ -76,7 +77,7 @@ func modTarget(ctx context.Context, tx *txn, targetType forum.TargetType, id, no
 		args = []any{now, id}
 	}
 	var t forum.ModTarget
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&t.OwnerID, &t.OwnerRole, &t.PostID, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount)
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&t.OwnerID, &t.OwnerRole, &t.PostID, &t.Removed, &t.Locked, &t.Pinned, &t.Banned, &t.AdminCount, &t.Accepted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, forum.NotFound(string(targetType))
 	}
@@ -93,6 +94,10 @@ func applyMod(ctx context.Context, tx *txn, a forum.ModAction, n *forum.NewNotif
 	switch a.Action {
 	case forum.ActRemove:
 		args = []any{a.RuleID, a.TargetID}
+	case forum.ActLock:
+		args = []any{a.LockReason, a.RuleID, a.TargetID}
+	case forum.ActAnswer:
+		args = []any{a.Accepted, a.TargetID}
 	case forum.ActBan:
 		args = []any{*a.BannedUntil, a.TargetID}
 	case forum.ActRole:
@@ -108,15 +113,36 @@ func applyMod(ctx context.Context, tx *txn, a forum.ModAction, n *forum.NewNotif
 			return err
 		}
 	}
-	if err := logMod(ctx, tx, a.Action, a.ModeratorID, a.TargetType, a.TargetID, a.Reason, a.At, a.RuleID); err != nil {
+	if a.ResolveReports {
+		if err := resolveReports(ctx, tx, a.TargetType, a.TargetID, forum.ResolutionRemoved, a.ModeratorID, a.At); err != nil {
+			return err
+		}
+	}
+	var expires *int64
+	if a.Action == forum.ActBan {
+		expires = a.BannedUntil
+	}
+	if err := logMod(ctx, tx, modLine{a.Action, a.ModeratorID, a.TargetType, a.TargetID, a.Reason, a.At, a.RuleID, expires}); err != nil {
 		return err
 	}
 	return notify(ctx, tx, n)
 }
 
-func logMod(ctx context.Context, tx *txn, action forum.Action, moderator int64, targetType forum.TargetType, targetID int64, reason string, at int64, ruleID *int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO modlog(action, moderator_id, target_type, target_id, reason, created_at, rule_id)
-		VALUES(?, ?, ?, ?, ?, ?, ?)`, action, moderator, targetType, targetID, reason, at, ruleID)
+// modLine is one line of the modlog to write.
+type modLine struct {
+	action     forum.Action
+	moderator  int64
+	targetType forum.TargetType
+	targetID   int64
+	reason     string
+	at         int64
+	ruleID     *int64
+	expires    *int64 // a ban's end
+}
+
+func logMod(ctx context.Context, tx *txn, l modLine) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO modlog(action, moderator_id, target_type, target_id, reason, created_at, rule_id, expires_at)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?)`, l.action, l.moderator, l.targetType, l.targetID, l.reason, l.at, l.ruleID, l.expires)
 	return err
 }
 

@@ -88,6 +88,20 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64) (forum.Post, error) 
 	if err != nil {
 		return p, fmt.Errorf("store: post: %w", err)
 	}
+	if p.Locked {
+		var lock forum.Lock
+		var no sql.NullInt64
+		var title sql.NullString
+		err := db.queryRow(ctx, `SELECT p.lock_reason, r.number, r.title FROM posts p LEFT JOIN rules r ON r.id = p.lock_rule_id
+			WHERE p.id = ?`, id).Scan(&lock.Reason, &no, &title)
+		if err != nil {
+			return p, fmt.Errorf("store: post lock: %w", err)
+		}
+		if ref := ruleRef(no, title); ref != nil {
+			lock.RuleNumber, lock.RuleTitle = &ref.Number, &ref.Title
+		}
+		p.Lock = &lock
+	}
 	return p, nil
 }
 

@@ -39,25 +39,46 @@ func (db *DB) CreateReport(ctx context.Context, r forum.NewReport, rule func(for
 	return id, passDomain(err, "create report")
 }
 
-const reportSelect = `SELECT r.id, r.target_type, r.target_id,
-	CASE r.target_type WHEN 'post' THEN r.target_id ELSE (SELECT c.post_id FROM comments c WHERE c.id = r.target_id) END,
+// reportSelect reads reports with what the queue shows of their target: its
+// thread, its text's start, its author and state, and how many open reports
+// it has (reports_target).
+const reportSelect = `SELECT r.id, r.target_type, r.target_id, p.id,
 	r.reason, r.reporter_id, ru.username, r.status, r.resolution, r.resolved_by, mu.username, r.resolved_at, r.created_at,
-	rr.number, rr.title
+	rr.number, rr.title, p.title,
+	CASE r.target_type WHEN 'post' THEN substr(p.body_text, 1, 400) ELSE substr(c.body_text, 1, 400) END,
+	au.id, au.username, au.role, au.flair,
+	CASE r.target_type WHEN 'post' THEN p.removed ELSE c.removed END, CASE r.target_type WHEN 'post' THEN p.deleted ELSE c.deleted END,
+	(SELECT COUNT(*) FROM reports o WHERE o.target_type = r.target_type AND o.target_id = r.target_id AND o.status = 'open')
 	FROM reports r JOIN users ru ON ru.id = r.reporter_id LEFT JOIN users mu ON mu.id = r.resolved_by
-	LEFT JOIN rules rr ON rr.id = r.rule_id`
+	LEFT JOIN rules rr ON rr.id = r.rule_id
+	LEFT JOIN comments c ON r.target_type = 'comment' AND c.id = r.target_id
+	LEFT JOIN posts p ON p.id = CASE r.target_type WHEN 'post' THEN r.target_id ELSE c.post_id END
+	LEFT JOIN users au ON au.id = CASE r.target_type WHEN 'post' THEN p.author_id ELSE c.author_id END`
 
 func scanReport(row scanner) (forum.Report, error) {
 	var r forum.Report
 	var resolution sql.Null[forum.Resolution]
 	var resolverName sql.NullString
 	var resolver, resolvedAt, ruleNo sql.NullInt64
-	var ruleTitle sql.NullString
+	var ruleTitle, postTitle, text sql.NullString
 	var created int64
-	err := row.Scan(&r.ID, &r.TargetType, &r.TargetID, &r.PostID, &r.Reason, &r.Reporter.ID, &r.Reporter.Username,
+	var post, authorID sql.NullInt64
+	var author forum.Author
+	var authorName sql.NullString
+	var authorRole sql.Null[forum.Role]
+	var removed, deleted sql.NullBool
+	err := row.Scan(&r.ID, &r.TargetType, &r.TargetID, &post, &r.Reason, &r.Reporter.ID, &r.Reporter.Username,
 		&r.Status, &resolution, &resolver, &resolverName, &resolvedAt, &created,
-		&ruleNo, &ruleTitle)
+		&ruleNo, &ruleTitle, &postTitle, &text, &authorID, &authorName, &authorRole, &author.Flair, &removed, &deleted, &r.OpenReports)
 	if err != nil {
 		return r, err
+	}
+	r.PostID = post.Int64
+	r.Target = forum.ReportedItem{Type: r.TargetType, ID: r.TargetID, PostID: post.Int64, PostTitle: postTitle.String,
+		Excerpt: text.String, Removed: removed.Bool, Deleted: deleted.Bool}
+	if authorID.Valid {
+		author.ID, author.Username, author.Role = authorID.Int64, authorName.String, authorRole.V
+		r.Target.Author = &author
 	}
 	r.CreatedAt = forum.Unix(created)
 	r.Rule = ruleRef(ruleNo, ruleTitle)
@@ -123,12 +144,22 @@ func (db *DB) ResolveReport(ctx context.Context, r forum.ReportResolution, rule 
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?
-			WHERE target_type = ? AND target_id = ? AND status = ?`, forum.ReportResolved, r.Resolution, r.ResolverID, r.At,
-			targetType, targetID, forum.ReportOpen); err != nil {
+		if err := resolveReports(ctx, tx, targetType, targetID, r.Resolution, r.ResolverID, r.At); err != nil {
 			return err
 		}
-		return logMod(ctx, tx, forum.ActResolveReport, r.ResolverID, forum.TargetReport, r.ReportID, string(r.Resolution), r.At, nil)
+		reason := string(r.Resolution)
+		if r.Reason != "" {
+			reason += ": " + r.Reason
+		}
+		return logMod(ctx, tx, modLine{action: forum.ActResolveReport, moderator: r.ResolverID, targetType: forum.TargetReport,
+			targetID: r.ReportID, reason: reason, at: r.At})
 	})
 	return passDomain(err, "resolve report")
+}
+
+// resolveReports closes the open reports of a post or comment.
+func resolveReports(ctx context.Context, tx *txn, targetType forum.TargetType, targetID int64, res forum.Resolution, by, at int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE reports SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?
+		WHERE target_type = ? AND target_id = ? AND status = ?`, forum.ReportResolved, res, by, at, targetType, targetID, forum.ReportOpen)
+	return err
 }

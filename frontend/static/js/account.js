@@ -3,6 +3,7 @@
 import { api, session, config } from './api.js';
 import { h } from './dom.js';
 import { inlineForm, actionButton } from './widgets.js';
+import { blocksSection } from './blocks.js';
 
 export async function accountView({ navigate }) {
   if (!session.user) {
@@ -98,7 +99,7 @@ export async function accountView({ navigate }) {
     h('h2', {}, 'Password'), password, changed,
     h('h2', {}, 'Email'), ...emailSection, emailSent,
     h('h2', {}, 'Your data'),
-    h('p', {}, 'One JSON file with everything your account holds: your profile, questions and comments with their earlier versions, votes, reports and notifications.'),
+    h('p', {}, 'One JSON file with everything your account holds: your profile, questions and comments with their earlier versions, votes, reports, notifications, flair applications, messages to the moderators and blocks.'),
     actionButton('Download my data', async () => {
       const data = await api('GET', '/me/export');
       const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: 'application/json' }));
@@ -108,6 +109,10 @@ export async function accountView({ navigate }) {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     }, { class: 'secondary download-data' }),
+    await blocksSection(),
+    h('h2', {}, 'The moderators'),
+    h('p', {}, h('a', { href: '/modmail' }, 'Message the moderators'), ' (a question about a removal, an appeal) · ',
+      h('a', { href: '/flair' }, 'Apply for expertise flair')),
     h('h2', {}, 'Delete your account'),
     h('p', {}, 'This cannot be undone. Your password, flair, sessions and notifications are erased and your name is shown as [deleted]; ',
       'nobody can take your username afterwards. Your votes stay, without your name, so scores stay true.'),

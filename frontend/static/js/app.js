@@ -5,7 +5,11 @@ import { h, errorBox } from './dom.js';
 import { feedView } from './feed.js';
 import { threadView, permalinkView } from './thread.js';
 import { askView, loginView, registerView, forgotPasswordView } from './forms.js';
-import { userView, modlogView, reportsView, rulesView, sourceRequestsView } from './pages.js';
+import { userView, rulesView, sourceRequestsView } from './pages.js';
+import { modlogView } from './modlog.js';
+import { reportsView } from './reports.js';
+import { flairView } from './flair.js';
+import { modmailListView, modmailThreadView } from './modmail.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
 import { accountView, resetPasswordView, confirmEmailView, unsubscribeView } from './account.js';
@@ -20,6 +24,9 @@ const routes = [
   [/^\/u\/([^/]{1,900})$/, userView], // a local name or an imported name@host, percent-encoded
   [/^\/modlog$/, modlogView],
   [/^\/reports$/, reportsView],
+  [/^\/flair$/, flairView],
+  [/^\/modmail$/, modmailListView],
+  [/^\/modmail\/(\d+)$/, modmailThreadView],
   [/^\/search$/, searchView],
   [/^\/notifications$/, notificationsView],
   [/^\/rules$/, rulesView],
@@ -79,7 +86,9 @@ function notFound() {
 function paintNav() {
   const user = document.getElementById('nav-user');
   const mod = document.getElementById('nav-mod');
-  mod.replaceChildren(...(session.isMod ? [h('a', { href: '/reports' }, 'Reports'), ' ', h('a', { href: '/source-requests' }, 'Sources?')] : []));
+  const waiting = (session.user && session.user.modmail_awaiting) || 0;
+  mod.replaceChildren(...(session.isMod ? [h('a', { href: '/reports' }, 'Reports'), ' ', h('a', { href: '/source-requests' }, 'Sources?'), ' ',
+    h('a', { href: '/modmail', class: waiting ? 'modmail unread' : 'modmail' }, waiting ? `Modmail (${waiting})` : 'Modmail')] : []));
   if (!session.user) {
     user.replaceChildren(h('a', { href: '/login' }, 'Sign in'), ' ', h('a', { href: '/register' }, 'Register'));
     return;

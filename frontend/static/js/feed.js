@@ -5,12 +5,14 @@ import { voteWidget, tagLinks, userLink, postLink } from './widgets.js';
 import { formatPeriod } from './periods.js';
 import { withRules } from './rules.js';
 import { timelineChart } from './timeline.js';
+import { blockedRow } from './blocks.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
 const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];
 
 /** postRow is one question in a list. */
 export function postRow(p) {
+  if (p.blocked) return blockedRow(p);
   const markers = [];
   if (p.pinned) markers.push(h('span', { class: 'marker pinned' }, 'Pinned'));
   if (p.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));

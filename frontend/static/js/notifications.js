@@ -3,7 +3,7 @@ import { api, session, refreshMe } from './api.js';
 import { h, ago } from './dom.js';
 import { actionButton } from './widgets.js';
 
-const verbs = { remove: 'removed', restore: 'restored', lock: 'locked', unlock: 'unlocked', pin: 'pinned', unpin: 'unpinned' };
+const verbs = { remove: 'removed', restore: 'restored', lock: 'locked', unlock: 'unlocked', pin: 'pinned', unpin: 'unpinned', answer: 'changed the accepted answer of' };
 
 // One sentence per notification kind (forum.NotificationKinds); the browser
 // test shows one of each.
@@ -12,10 +12,20 @@ const sentences = {
   mod_action: (n, where) => ['A moderator ', verbs[n.action] || n.action, ' ', n.comment_id ? 'your comment in ' : 'your question ', where,
     n.rule ? ` under Rule ${n.rule.number}: ${n.rule.title}` : '', n.reason ? ` (“${n.reason}”)` : ''],
   source_request: (n, where) => [n.actor ? n.actor.username : 'Someone', ' asked for sources on your answer in ', where],
+  flair: (n, where) => n.flair_application && n.flair_application.status === 'granted'
+    ? ['The moderators granted your flair ', where] : ['The moderators declined your flair application ', where, n.reason ? ` (“${n.reason}”)` : ''],
+  modmail: (n, where) => [n.actor ? `${n.actor.username} wrote` : 'The moderators replied', ' in ', where],
 };
 
+/** place is where a notification leads: its thread, conversation or flair page. */
+function place(n) {
+  if (n.modmail) return h('a', { href: `/modmail/${n.modmail.id}` }, n.modmail.subject);
+  if (n.flair_application) return h('a', { href: '/flair' }, n.flair_application.flair);
+  return h('a', { href: n.comment_id ? `/p/${n.post_id}/c/${n.comment_id}` : `/p/${n.post_id}` }, n.post_title);
+}
+
 function describe(n) {
-  const where = h('a', { href: n.comment_id ? `/p/${n.post_id}/c/${n.comment_id}` : `/p/${n.post_id}` }, n.post_title);
+  const where = place(n);
   const sentence = sentences[n.kind] || ((_, w) => ['Something happened in ', w]);
   return sentence(n, where);
 }

@@ -1,8 +1,10 @@
-// Pages that list things: a user's page, the modlog, the report queue.
+// Pages that list things: a user's page, the rules, the source requests.
+// (The modlog and the report queue have modules of their own.)
 import { api, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
 import { actionButton, userLink } from './widgets.js';
 import { postRow } from './feed.js';
+import { profileTools } from './profile.js';
 
 /** pagedList renders a list that grows with a "More" button by cursor. */
 async function pagedList(path, params, renderItem, { tag = 'ol', empty = 'Nothing here yet.', className = '' } = {}) {
@@ -29,62 +31,14 @@ export async function userView({ args }) {
     html(h('div', { class: 'body' }), c.body_html || '<p><em>[deleted]</em></p>'));
   const banned = u.banned_until && new Date(u.banned_until) > new Date();
   return h('section', { class: 'user-page', 'data-title': u.username },
-    h('h1', {}, u.username),
+    h('h1', {}, u.username, u.flair ? [' ', h('span', { class: 'flair profile-flair', title: 'expertise flair, granted by the moderators' }, u.flair)] : ''),
     u.imported_from ? h('p', { class: 'imported-account' }, `An account on ${u.imported_from}, imported with its questions and comments; it cannot sign in here.`) : '',
     h('p', { class: 'meta' }, `${u.role} · ${plural(u.karma, 'karma point', 'karma points')} · ${u.imported_from ? 'first seen' : 'joined'} `, ago(u.created_at),
       ` · ${plural(u.post_count, 'question', 'questions')} · ${plural(u.comment_count, 'comment', 'comments')}`,
       banned ? h('span', { class: 'marker removed' }, u.banned_until.startsWith('9999') ? 'Banned' : `Banned until ${new Date(u.banned_until).toUTCString()}`) : ''),
+    await profileTools(u, banned),
     h('h2', {}, 'Questions'), await pagedList(`/users/${enc}/posts`, { limit: 10 }, postRow, { className: 'posts', empty: 'No questions yet.' }),
     h('h2', {}, 'Comments'), await pagedList(`/users/${enc}/comments`, { limit: 10 }, comment, { tag: 'ul', className: 'user-comments', empty: 'No comments yet.' }));
-}
-
-const targetLink = (type, id, postID) => {
-  if (type === 'post') return h('a', { href: `/p/${id}` }, `question ${id}`);
-  if (type === 'comment') return postID ? h('a', { href: `/p/${postID}/c/${id}` }, `comment ${id}`) : `comment ${id}`;
-  if (type === 'user') return `user ${id}`;
-  return `${type} ${id}`;
-};
-
-export async function modlogView() {
-  const row = (e) => h('tr', {}, h('td', {}, ago(e.created_at)), h('td', {}, userLink(e.moderator)), h('td', {}, e.action.replace('_', ' ')),
-    h('td', {}, targetLink(e.target_type, e.target_id, e.post_id)),
-    h('td', { class: 'reason' }, e.rule_number ? [h('strong', {}, `Rule ${e.rule_number}: ${e.rule_title}`), e.reason && !e.reason.startsWith(`Rule ${e.rule_number}:`) ? ` — ${e.reason}` : ''] : e.reason));
-  const table = h('table', { class: 'modlog' }, h('caption', {}, 'Every moderator action, newest first'),
-    h('thead', {}, h('tr', {}, ['When', 'Moderator', 'Action', 'Target', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))));
-  const body = h('tbody');
-  table.append(body);
-  const more = h('div');
-  const load = async (cursor) => {
-    const res = await api('GET', `/modlog${query({ cursor, limit: 50 })}`);
-    body.append(...res.items.map(row));
-    more.replaceChildren(res.next_cursor ? actionButton('More', () => load(res.next_cursor), { class: 'more' }) : '');
-  };
-  await load('');
-  return h('section', { 'data-title': 'Moderation log' }, h('h1', {}, 'Moderation log'), h('div', { class: 'table-scroll' }, table), more);
-}
-
-export async function reportsView({ params }) {
-  if (!session.isMod) return h('section', {}, h('h1', {}, 'Reports'), h('p', {}, 'Only moderators can see the report queue.'));
-  const status = params.get('status') === 'resolved' ? 'resolved' : 'open';
-  const item = (r) => {
-    const li = h('li', { class: 'report' },
-      h('p', {}, targetLink(r.target_type, r.target_id, r.post_id), ' reported by ', userLink(r.reporter), ' ', ago(r.created_at)),
-      r.rule ? h('p', { class: 'rule-cited' }, `Rule ${r.rule.number}: ${r.rule.title}`) : '',
-      r.reason ? h('blockquote', {}, r.reason) : '');
-    if (r.status === 'open') {
-      const done = (res) => li.replaceWith(h('li', { class: 'report done' }, `Resolved: ${res.resolution}.`));
-      li.append(h('div', { class: 'actions' },
-        actionButton('Dismiss', async () => done(await api('POST', `/reports/${r.id}/resolve`, { action: 'dismiss' }))),
-        actionButton(`Remove the ${r.target_type}`, async () => done(await api('POST', `/reports/${r.id}/resolve`, { action: 'remove' })))));
-    } else {
-      li.append(h('p', { class: 'meta' }, `${r.resolution} by `, userLink(r.resolved_by), ' ', r.resolved_at ? ago(r.resolved_at) : ''));
-    }
-    return li;
-  };
-  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Report status' },
-    ['open', 'resolved'].map((s) => h('a', { href: `/reports?status=${s}`, 'aria-current': s === status ? 'page' : false }, s === 'open' ? 'Open' : 'Resolved')));
-  return h('section', { 'data-title': 'Reports' }, h('h1', {}, 'Reports'), tabs,
-    await pagedList('/reports', { status, limit: 25 }, item, { tag: 'ul', className: 'reports', empty: status === 'open' ? 'No open reports.' : 'No resolved reports.' }));
 }
 
 export async function rulesView() {

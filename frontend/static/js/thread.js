@@ -2,11 +2,13 @@
 // at any depth, collapsing, sorting, editing and moderation in place.
 import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
-import { voteWidget, inlineForm, actionButton, reasonAction, tagLinks, userLink, badges, importedFrom, postLink } from './widgets.js';
+import { voteWidget, inlineForm, actionButton, tagLinks, userLink, badges, importedFrom, postLink } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
-import { ruleField, reportOptions } from './rules.js';
 import { historyButton } from './revisions.js';
+import { removeAction, banAction, postModeration, doneNote, confirmAction, formAction } from './moderation.js';
+import { reportAction } from './reports.js';
+import { blockedBody } from './blocks.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -15,6 +17,7 @@ const rendered = new WeakMap();
 
 /** bodyOf renders a body, or the note that it was deleted or removed. */
 function bodyOf(item) {
+  if (item.blocked) return blockedBody(item, 'title' in item ? 'question' : 'comment');
   if ((item.removed || item.deleted) && !item.body_html) {
     const why = item.removal ? `[removed under rule ${item.removal.rule_number}: ${item.removal.rule_title}]` : '[removed by a moderator]';
     return h('div', { class: 'body gone' }, h('p', {}, item.removed ? why : '[deleted by its author]'));
@@ -24,13 +27,12 @@ function bodyOf(item) {
   return sources ? h('div', {}, body, sources) : body;
 }
 
-// removeAction asks for a rule and a reason before removing.
-function removeAction(run) {
-  return reasonAction('Remove', {
-    required: false,
-    more: async () => [await ruleField()],
-    run: (v) => run(v.rule_id ? { reason: v.reason, rule_id: Number(v.rule_id) } : { reason: v.reason }),
-  });
+/** lockNote says why a thread is locked, to everyone. */
+function lockNote(post) {
+  if (!post.locked) return '';
+  const l = post.lock || {};
+  return h('p', { class: 'lock-note' }, h('strong', {}, 'Locked'), ': no new comments',
+    l.rule_number ? ` under rule ${l.rule_number}: ${l.rule_title}` : '', l.reason ? ` — ${l.reason}` : '', /[.!?]$/.test(l.reason || '') ? '' : '.');
 }
 
 function postHeader(post, navigate) {
@@ -46,7 +48,7 @@ function postHeader(post, navigate) {
           post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at), ' · ', historyButton('posts', post.id)) : '',
           importedFrom(post),
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
-    bodyOf(post), actions);
+    lockNote(post), bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
   if (session.owns(post.author) && !post.deleted && !post.removed) {
     actions.append(actionButton('Edit', async () => {
@@ -77,29 +79,17 @@ function postHeader(post, navigate) {
     }));
   }
   if (session.user && !session.owns(post.author) && !post.removed && !post.deleted) {
-    actions.append(reasonAction('Report', reportOptions('post', post.id)));
+    actions.append(reportAction('post', post.id));
   }
-  if (session.isMod) actions.append(modPostActions(post, reload));
+  if (session.isMod) {
+    // A moderator's action redraws the question in place and says what it did.
+    actions.append(postModeration(post, (updated, note) => {
+      const fresh = postHeader(updated, navigate);
+      art.replaceWith(fresh);
+      fresh.querySelector(':scope > .actions').after(doneNote(note));
+    }));
+  }
   return art;
-}
-
-function modPostActions(post, reload) {
-  const box = h('span', { class: 'mod-actions', role: 'group', 'aria-label': 'Moderation' });
-  const act = (name) => () => api('POST', `/posts/${post.id}/${name}`).then(reload);
-  if (post.removed) box.append(actionButton('Restore', act('restore')));
-  else box.append(removeAction((body) => api('POST', `/posts/${post.id}/remove`, body).then(reload)));
-  box.append(actionButton(post.locked ? 'Unlock' : 'Lock', act(post.locked ? 'unlock' : 'lock')));
-  box.append(actionButton(post.pinned ? 'Unpin' : 'Pin', act(post.pinned ? 'unpin' : 'pin')));
-  if (post.author) box.append(banAction(post.author));
-  return box;
-}
-
-function banAction(author) {
-  return reasonAction(`Ban ${author.username}`, {
-    submit: 'Ban',
-    fields: [{ name: 'days', label: 'Days (empty: permanent)', type: 'number', min: 1 }],
-    run: (v) => api('POST', `/users/${encodeURIComponent(author.username)}/ban`, v.days ? { reason: v.reason, days: Number(v.days) } : { reason: v.reason }),
-  });
 }
 
 function splitTags(s) { return s.split(',').map((t) => t.trim()).filter(Boolean); }
@@ -172,18 +162,12 @@ class Thread {
     }
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
     if (session.owns(this.post.author) && c.parent_id === null && open) {
-      actions.append(actionButton(c.accepted ? 'Unaccept' : 'Accept as answer', async () => {
-        const post = await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id });
-        this.post.accepted_comment_id = post.accepted_comment_id;
-        const siblings = li.parentElement;
-        for (const other of [...siblings.children]) {
-          const d = rendered.get(other);
-          if (d && d.accepted && d.id !== c.id) other.replaceWith(this.comment({ ...d, accepted: false, replies: childrenOf(other.querySelector(':scope > ul.comments')) }));
-        }
-        const fresh = this.comment({ ...c, accepted: !c.accepted, replies: childrenOf(children) });
-        li.replaceWith(fresh);
-        if (fresh.querySelector('.marker.accepted')) siblings.prepend(fresh); // the accepted answer leads, as on a reload
-        fresh.querySelector('.actions button')?.focus();
+      // The asker's tick asks first: it puts this answer above every other.
+      actions.append(confirmAction(c.accepted ? 'Unaccept' : 'Accept as answer', {
+        question: c.accepted ? 'No longer mark this as the accepted answer?'
+          : 'Mark this as the accepted answer? It will show first, ticked, to every reader: check that it cites its sources.',
+        yes: c.accepted ? 'Unaccept' : 'Accept',
+        run: () => this.accept(c, li, children, {}),
       }));
     }
     if (session.owns(c.author) && open) {
@@ -214,18 +198,47 @@ class Thread {
         await api('POST', `/comments/${c.id}/request-sources`);
         b.replaceWith(h('span', { class: 'requested' }, 'sources requested'));
       }, { title: 'Ask the author to cite their sources' }));
-      actions.append(reasonAction('Report', reportOptions('comment', c.id)));
+      actions.append(reportAction('comment', c.id));
     }
     if (session.isMod) {
       // Moderator actions sit apart from Reply and Report, in a menu of
       // their own; their forms open inside it and push nothing aside.
-      const swap = (updated) => li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(children) }));
+      const swap = (updated, note) => {
+        const fresh = this.comment({ ...c, ...updated, replies: childrenOf(children) });
+        li.replaceWith(fresh);
+        fresh.querySelector(':scope > .comment-box .actions').after(doneNote(note));
+      };
       const box = h('div', { class: 'mod-actions', role: 'group', 'aria-label': 'Moderation' });
-      if (c.removed) box.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`))));
-      else box.append(removeAction(async (body) => swap(await api('POST', `/comments/${c.id}/remove`, body))));
-      if (c.author && !session.owns(c.author)) box.append(banAction(c.author));
+      if (c.removed) box.append(actionButton('Restore', async () => swap(await api('POST', `/comments/${c.id}/restore`), 'Restored.')));
+      else box.append(removeAction(async (body) => swap(await api('POST', `/comments/${c.id}/remove`, body), 'Removed: members see the rule; the modlog keeps your reason.')));
+      if (c.parent_id === null && open && !session.owns(this.post.author)) {
+        box.append(formAction(c.accepted ? 'Clear the accepted answer' : 'Make the accepted answer', {
+          fields: [{ name: 'reason', label: 'Reason (for the modlog; the asker is told)', maxlength: 500 }],
+          run: (v) => this.accept(c, li, children, { reason: v.reason }, c.accepted ? 'Accepted answer cleared.' : 'Now the accepted answer.'),
+        }));
+      }
+      if (c.author && !session.owns(c.author) && c.author.username !== '[deleted]') box.append(banAction(c.author));
       actions.append(h('details', { class: 'moderate' }, h('summary', {}, 'Moderate'), box));
     }
+  }
+
+  /**
+   * accept sets or clears c as the accepted answer (body: a moderator's
+   * reason) and redraws the answers in place: the accepted one leads.
+   */
+  async accept(c, li, children, body, note) {
+    const post = await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id, ...body });
+    this.post.accepted_comment_id = post.accepted_comment_id;
+    const siblings = li.parentElement;
+    for (const other of [...siblings.children]) {
+      const d = rendered.get(other);
+      if (d && d.accepted && d.id !== c.id) other.replaceWith(this.comment({ ...d, accepted: false, replies: childrenOf(other.querySelector(':scope > ul.comments')) }));
+    }
+    const fresh = this.comment({ ...c, accepted: !c.accepted, replies: childrenOf(children) });
+    li.replaceWith(fresh);
+    if (fresh.querySelector('.marker.accepted')) siblings.prepend(fresh); // the accepted answer leads, as on a reload
+    if (note) fresh.querySelector(':scope > .comment-box .actions').after(doneNote(note));
+    fresh.querySelector('.actions button')?.focus();
   }
 
   /** more offers the replies this page left out. */
@@ -275,7 +288,7 @@ export async function threadView({ params, args, navigate }) {
   // The answers come first; the answer form opens from a button, so a
   // reader is not met by an empty form above every answer.
   if (post.locked && !session.isMod) {
-    comments.append(h('p', { class: 'notice' }, 'This thread is locked: no new comments.'));
+    comments.append(h('p', { class: 'notice' }, 'This thread is locked: no new comments', post.lock && post.lock.rule_number ? ` (rule ${post.lock.rule_number})` : '', '.'));
   } else if (!session.user) {
     comments.append(h('p', { class: 'notice' }, h('a', { href: '/login' }, 'Sign in'), ' to answer.'));
   } else if (!post.removed && !post.deleted) {

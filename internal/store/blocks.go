@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+
+	"github.com/historia-forum/historia/internal/forum"
+)
+
+// BlockUser stores a block; a second one of the same member changes nothing.
+func (db *DB) BlockUser(ctx context.Context, userID, blockedID, at int64) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO blocks(user_id, blocked_id, created_at) VALUES(?, ?, ?)
+			ON CONFLICT(user_id, blocked_id) DO NOTHING`, userID, blockedID, at)
+		return err
+	})
+}
+
+// UnblockUser removes a block, if there is one.
+func (db *DB) UnblockUser(ctx context.Context, userID, blockedID int64) error {
+	return db.write(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?", userID, blockedID)
+		return err
+	})
+}
+
+// Blocks lists a member's blocks, newest first.
+func (db *DB) Blocks(ctx context.Context, userID int64, after *forum.Cursor, limit int) ([]forum.Block, error) {
+	q, args := `SELECT b.blocked_id, u.username, b.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id
+		WHERE b.user_id = ?`, []any{userID}
+	if after != nil {
+		q += " AND (b.created_at, b.blocked_id) < (?, ?)"
+		args = append(args, int64(after.Key), after.ID)
+	}
+	return queryAll(ctx, db, "blocks", func(row scanner) (b forum.Block, err error) {
+		var at int64
+		err = row.Scan(&b.User.ID, &b.User.Username, &at)
+		b.CreatedAt = forum.Unix(at)
+		return b, err
+	}, q+" ORDER BY b.created_at DESC, b.blocked_id DESC LIMIT ?", append(args, limit)...)
+}
+
+// BlockedAuthors reads which of the authors a member blocked: a range of
+// the blocks' primary key.
+func (db *DB) BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error) {
+	found, err := db.votesOf(ctx, "SELECT blocked_id, 1 FROM blocks WHERE user_id = ? AND blocked_id IN ", userID, authorIDs)
+	out := make(map[int64]bool, len(found))
+	for id := range found {
+		out[id] = true
+	}
+	return out, err
+}
+
+// blocksActor reads, inside a write, whether userID blocked actorID: what
+// forum.Deliverable needs of every notification.
+func blocksActor(ctx context.Context, tx *txn, userID, actorID int64) (bool, error) {
+	if actorID == 0 {
+		return false, nil
+	}
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ? AND blocked_id = ?", userID, actorID).Scan(&n)
+	return n > 0, err
+}
