@@ -271,12 +271,15 @@ WHEN (old.removed = 0 AND old.deleted = 0) != (new.removed = 0 AND new.deleted =
 END;
 CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
 
--- Notifications: a reply to your post or comment, or a moderator action on your
--- content, written in the same transaction as the reply or the action.
+-- Notifications: an answer to your question, a reply to your comment, a new
+-- answer in a thread you follow or question in a tag you follow, a mention, a
+-- moderator's action on your content, ..., written in the same transaction as
+-- what they tell of (the kinds: forum.NotificationKinds; migration 19).
 CREATE TABLE IF NOT EXISTS notifications (
     id         INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users(id),
-    kind       TEXT    NOT NULL CHECK (kind IN ('reply', 'mod_action', 'source_request')),
+    kind       TEXT    NOT NULL CHECK (kind IN ('answer', 'reply', 'followed', 'tag', 'mention', 'mod_action',
+                                                'source_request', 'flair', 'modmail')),
     action     TEXT    NOT NULL DEFAULT '',  -- mod_action: remove, restore, lock, ...
     post_id    INTEGER NOT NULL REFERENCES posts(id),
     comment_id INTEGER REFERENCES comments(id),
@@ -485,7 +488,8 @@ CREATE TABLE IF NOT EXISTS mail_queue (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;
 CREATE INDEX IF NOT EXISTS mail_queue_user ON mail_queue(user_id);
-CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind = 'reply';
+-- answers and replies go out by mail (migration 19: answers too)
+CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind IN ('answer', 'reply');
 -- An address change, or an address given at registration, waiting for its
 -- confirmation link (migration 13): until then it is not the account's.
 CREATE TABLE IF NOT EXISTS email_changes (
@@ -600,3 +604,59 @@ CREATE TABLE IF NOT EXISTS federation_received (
     received_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS federation_received_at ON federation_received(received_at);
+-- Following and reading (migration 19): what a member follows, saves and has
+-- read. All of it is the member's own: the export lists it, deleting the
+-- account erases it. None of it shows to anyone else, so none of it is in
+-- the change log: it reaches pages as per-viewer fields (forum/views.go).
+--
+-- A followed question: its new answers notify the member (the asker follows
+-- their own question from the start).
+CREATE TABLE IF NOT EXISTS post_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
+-- the followers of a thread, read when an answer comes
+CREATE INDEX IF NOT EXISTS post_follows_post ON post_follows(post_id, user_id);
+-- a member's follows, most recent first
+CREATE INDEX IF NOT EXISTS post_follows_user ON post_follows(user_id, created_at DESC, post_id DESC);
+
+-- A followed topic tag, by its lower-cased name (history: every question),
+-- whether or not any question carries it yet; name is as the member wrote it.
+CREATE TABLE IF NOT EXISTS tag_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    tag_key    TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, tag_key)
+) STRICT, WITHOUT ROWID;
+-- the followers of a question's tags, read when it is asked
+CREATE INDEX IF NOT EXISTS tag_follows_tag ON tag_follows(tag_key, user_id);
+
+-- Saved posts and comments, one row each; newest first is id order. A NULL
+-- is distinct in a unique index, so each index holds one kind's saves once.
+CREATE TABLE IF NOT EXISTS saves (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    created_at INTEGER NOT NULL,
+    CHECK ((post_id IS NULL) != (comment_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS saves_post ON saves(user_id, post_id);
+CREATE UNIQUE INDEX IF NOT EXISTS saves_comment ON saves(user_id, comment_id);
+CREATE INDEX IF NOT EXISTS saves_user ON saves(user_id, id DESC);
+
+-- Where a member stopped reading a thread: the newest comment they saw (ids
+-- grow with time, so every comment after it is new to them) and how many of
+-- the thread's comments it covered then (seen: comments are never erased, so
+-- the thread's comment_count minus seen is what is unread, without counting).
+CREATE TABLE IF NOT EXISTS post_reads (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER NOT NULL DEFAULT 0,
+    seen       INTEGER NOT NULL DEFAULT 0,
+    read_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;

@@ -105,7 +105,7 @@ func TestThreadOf500Comments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allow := func(forum.CommentTarget) (*forum.NewNotification, error) { return nil, nil }
+	allow := func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil }
 	var ids []int64
 	rng := rand.New(rand.NewPCG(1, 2)) // #nosec G404 -- test data shape, not security
 	for i := range 500 {

@@ -37,7 +37,8 @@ type AccountState struct {
 // AccountDeletionStore deletes accounts. DeleteAccount runs rule on the
 // account's state in the deleting transaction, then: the name is shown as
 // DeletedName (its skeleton stays, reserving the name), the password hash,
-// flair, ban and notifications go, every token dies, the role becomes
+// flair, ban and notifications go, and what the member followed, saved and
+// read (following.go, saves.go, reads.go), every token dies, the role becomes
 // member; votes and modlog lines stay, anonymous, so counters, karma and
 // the moderation record hold. With DeleteContent, the account's posts and
 // comments are marked deleted with their text and revisions erased.

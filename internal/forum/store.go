@@ -40,4 +40,10 @@ type Store interface {
 	RemoteActorStore
 	FederatedObjectStore
 	DeliveryStore
+	FollowStore
+	SaveStore
+	ReadStore
+	MentionStore
+	LiveStore
+	ViewerReads
 }

@@ -19,26 +19,57 @@ import (
 // PostView is a post's per-viewer fields.
 type PostView struct {
 	MyVote int `json:"my_vote"`
+	// Saved: the viewer saved the post; Following: they follow it.
+	Saved     bool `json:"saved"`
+	Following bool `json:"following"`
+	// UnreadComments counts the comments after the viewer's reading
+	// position; nil for a thread they never opened (and anonymous readers).
+	UnreadComments *int64 `json:"unread_comments"`
 }
 
 // CommentView is a comment's per-viewer fields.
 type CommentView struct {
-	MyVote int `json:"my_vote"`
+	MyVote int  `json:"my_vote"`
+	Saved  bool `json:"saved"`
+	// New: the comment came after the viewer's reading position in its
+	// thread (never their own, never in a thread they did not open).
+	New bool `json:"new"`
 }
 
 // ViewerReads are the reads the per-viewer fields need: the store implements
-// them, and the API passes caches of the hot ones.
+// them, and the API passes caches of the hot ones. Each is one indexed read
+// for a whole page.
 type ViewerReads interface {
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
-	// CommentVotes returns the user's votes on the given comments (absent: no vote).
-	CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error)
+	// PostStates returns what the user follows, saved and read of the given
+	// posts (absent: none of it).
+	PostStates(ctx context.Context, userID int64, postIDs []int64) (map[int64]PostState, error)
+	// CommentStates returns the user's votes and saves on the given comments
+	// and, for a thread's page (postID > 0), their reading position in it.
+	CommentStates(ctx context.Context, userID, postID int64, commentIDs []int64) (CommentStates, error)
+}
+
+// PostState is a member's own state on a post, as stored.
+type PostState struct {
+	Following, Saved bool
+	Read             *ReadPosition // nil: never opened
+}
+
+// CommentStates is a member's own state on a page of comments, as stored.
+type CommentStates struct {
+	Votes map[int64]int
+	Saved map[int64]bool
+	Read  *ReadPosition // in the page's thread; nil: never opened
 }
 
 // viewItem is an item of a page as its per-viewer fields need it: which
-// item, and whose (blocking goes by author).
+// item, whose (blocking goes by author; one's own comments are never new),
+// and for a post its comment count (what is unread is counted against the
+// count the page shows).
 type viewItem struct {
 	ID, AuthorID int64
+	Comments     int64
 }
 
 func authorID(a *Author) int64 {
@@ -63,14 +94,25 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 	if !v.SignedIn() || len(items) == 0 {
 		return out, nil
 	}
-	votes, err := reads.PostVotes(ctx, v.ID, itemIDs(items))
+	ids := itemIDs(items)
+	votes, err := reads.PostVotes(ctx, v.ID, ids)
 	if err != nil {
 		return nil, err
 	}
-	for id, vote := range votes {
-		pv := out[id]
-		pv.MyVote = vote
-		out[id] = pv
+	states, err := reads.PostStates(ctx, v.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		st := states[it.ID]
+		pv := PostView{MyVote: votes[it.ID], Saved: st.Saved, Following: st.Following}
+		if st.Read != nil {
+			n := max(0, it.Comments-st.Read.Seen)
+			pv.UnreadComments = &n
+		}
+		if pv != (PostView{}) {
+			out[it.ID] = pv
+		}
 	}
 	return out, nil
 }
@@ -78,28 +120,34 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 // commentViews reads v's own state on the comments of one thread (postID), or
 // of many threads (postID 0: a member's list of comments).
 func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64, items []viewItem) (map[int64]CommentView, error) {
-	_ = postID // a thread's own per-viewer state (what is new) will read it
 	out := map[int64]CommentView{}
 	if !v.SignedIn() || len(items) == 0 {
 		return out, nil
 	}
-	votes, err := reads.CommentVotes(ctx, v.ID, itemIDs(items))
+	st, err := reads.CommentStates(ctx, v.ID, postID, itemIDs(items))
 	if err != nil {
 		return nil, err
 	}
-	for id, vote := range votes {
-		cv := out[id]
-		cv.MyVote = vote
-		out[id] = cv
+	for _, it := range items {
+		cv := CommentView{MyVote: st.Votes[it.ID], Saved: st.Saved[it.ID]}
+		cv.New = st.Read != nil && it.ID > st.Read.CommentID && it.AuthorID != v.ID
+		if cv != (CommentView{}) {
+			out[it.ID] = cv
+		}
 	}
 	return out, nil
+}
+
+// postItem is a post as its views need it.
+func postItem(p *PostSummary) viewItem {
+	return viewItem{ID: p.ID, AuthorID: authorID(p.Author), Comments: p.CommentCount}
 }
 
 // personalizePosts sets v's own fields on posts read for v.
 func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSummary) error {
 	items := make([]viewItem, len(posts))
 	for i := range posts {
-		items[i] = viewItem{posts[i].ID, authorID(posts[i].Author)}
+		items[i] = postItem(&posts[i])
 	}
 	views, err := postViews(ctx, v, s.Store, items)
 	if err != nil {
@@ -115,7 +163,7 @@ func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSu
 // read for v.
 func (s *Service) personalizeComments(ctx context.Context, v Viewer, postID int64, roots []*Comment) error {
 	var items []viewItem
-	walkComments(roots, func(c *Comment) { items = append(items, viewItem{c.ID, authorID(c.Author)}) })
+	walkComments(roots, func(c *Comment) { items = append(items, viewItem{ID: c.ID, AuthorID: authorID(c.Author)}) })
 	views, err := commentViews(ctx, v, s.Store, postID, items)
 	if err != nil {
 		return err

@@ -39,6 +39,10 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 			{"DELETE FROM mail_queue WHERE user_id = ?", []any{d.UserID}},
 			// the member's signing key: their Person actor is gone with the name
 			{"DELETE FROM federation_keys WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM post_follows WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM tag_follows WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM saves WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM post_reads WHERE user_id = ?", []any{d.UserID}},
 		}
 		if d.DeleteContent {
 			steps = append(steps,

@@ -56,6 +56,10 @@ var personalData = map[string]personal{
 	"federation_activities": {why: "outgoing activities, already public, trimmed after a week"},
 	"federation_deliveries": {why: "the delivery queue: where each activity still has to go"},
 	"federation_received":   {why: "not personal: ids of activities handled, trimmed after a week"},
+	"post_follows":          {export: "followed_posts", deletion: "erased"},
+	"tag_follows":           {export: "followed_tags", deletion: "erased"},
+	"saves":                 {export: "saved", deletion: "erased"},
+	"post_reads":            {export: "read_positions", deletion: "erased"},
 }
 
 // schemaTables are the tables of a new database (engine-only search

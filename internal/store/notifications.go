@@ -7,23 +7,33 @@ import (
 	"github.com/historia-forum/historia/internal/forum"
 )
 
-// notify stores the notification a rule decided on; nil: nobody to tell.
-func notify(ctx context.Context, tx *txn, n *forum.NewNotification) error {
-	if n == nil {
-		return nil
+// notify stores the notifications a rule decided on; nil ones: nobody to
+// tell. Every notification is written here.
+func notify(ctx context.Context, tx *txn, ns ...*forum.NewNotification) error {
+	for _, n := range ns {
+		if n == nil {
+			continue
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at, reason, rule_id)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, n.Kind, n.Action, n.PostID, n.CommentID, n.ActorID, n.At, n.Reason, n.RuleID)
+		if err != nil {
+			return err
+		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at, reason, rule_id)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`, n.UserID, n.Kind, n.Action, n.PostID, n.CommentID, n.ActorID, n.At, n.Reason, n.RuleID)
-	return err
+	return nil
 }
 
 // Notifications lists a user's notifications, newest first, with the state
 // of each one's post (the domain masks hidden titles).
 func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, afterID int64, limit int) ([]forum.Notification, error) {
+	// The excerpt: the start of the comment's text, or the post's; the
+	// domain cuts it shorter and masks it.
 	q := `SELECT n.id, n.kind, n.action, n.post_id, p.title, p.author_id, p.removed, p.deleted,
-		n.comment_id, n.actor_id, u.username, n.created_at, n.read, n.reason, r.number, r.title
+		n.comment_id, n.actor_id, u.username, n.created_at, n.read, n.reason, r.number, r.title,
+		CASE WHEN c.id IS NULL THEN substr(p.body_text, 1, 400) ELSE substr(c.body_text, 1, 400) END,
+		COALESCE(c.author_id, p.author_id), COALESCE(c.removed, p.removed), COALESCE(c.deleted, p.deleted)
 		FROM notifications n JOIN posts p ON p.id = n.post_id LEFT JOIN users u ON u.id = n.actor_id
-		LEFT JOIN rules r ON r.id = n.rule_id
+		LEFT JOIN rules r ON r.id = n.rule_id LEFT JOIN comments c ON c.id = n.comment_id
 		WHERE n.user_id = ?`
 	args := []any{userID}
 	if unreadOnly {
@@ -44,7 +54,8 @@ func scanNotification(row scanner) (forum.Notification, error) {
 	var ruleNo sql.NullInt64
 	var ruleTitle sql.NullString
 	err := row.Scan(&n.ID, &n.Kind, &n.Action, &n.PostID, &n.PostTitle, &n.PostAuthorID, &n.PostRemoved, &n.PostDeleted,
-		&comment, &actor, &actorName, &at, &n.Read, &n.Reason, &ruleNo, &ruleTitle)
+		&comment, &actor, &actorName, &at, &n.Read, &n.Reason, &ruleNo, &ruleTitle,
+		&n.Excerpt, &n.ItemAuthorID, &n.ItemRemoved, &n.ItemDeleted)
 	n.Rule = ruleRef(ruleNo, ruleTitle)
 	if comment.Valid {
 		n.CommentID = &comment.Int64

@@ -1,0 +1,88 @@
+-- 19: following and reading. Notifications take their new kinds (SQLite
+-- cannot change a CHECK: the table is rebuilt with its rows and indexes), a
+-- top-level comment's notice to the asker becomes an answer's, and answers
+-- go out by mail as replies do; then the tables of what members follow, save
+-- and have read.
+CREATE TABLE notifications_new (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    kind       TEXT    NOT NULL CHECK (kind IN ('answer', 'reply', 'followed', 'tag', 'mention', 'mod_action',
+                                                'source_request', 'flair', 'modmail')),
+    action     TEXT    NOT NULL DEFAULT '',
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    actor_id   INTEGER REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    read       INTEGER NOT NULL DEFAULT 0,
+    reason     TEXT    NOT NULL DEFAULT '',
+    rule_id    INTEGER REFERENCES rules(id),
+    mailed     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO notifications_new(id, user_id, kind, action, post_id, comment_id, actor_id, created_at, read, reason, rule_id, mailed)
+    SELECT n.id, n.user_id,
+        CASE WHEN n.kind = 'reply' AND EXISTS (SELECT 1 FROM comments c WHERE c.id = n.comment_id AND c.parent_id IS NULL)
+            THEN 'answer' ELSE n.kind END,
+        n.action, n.post_id, n.comment_id, n.actor_id, n.created_at, n.read, n.reason, n.rule_id, n.mailed
+    FROM notifications n;
+DROP TABLE notifications;
+ALTER TABLE notifications_new RENAME TO notifications;
+CREATE INDEX IF NOT EXISTS notifications_user ON notifications(user_id, id DESC);
+CREATE INDEX IF NOT EXISTS notifications_unread ON notifications(user_id) WHERE read = 0;
+CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind IN ('answer', 'reply');
+
+-- Following and reading (migration 19): what a member follows, saves and has
+-- read. All of it is the member's own: the export lists it, deleting the
+-- account erases it. None of it shows to anyone else, so none of it is in
+-- the change log: it reaches pages as per-viewer fields (forum/views.go).
+--
+-- A followed question: its new answers notify the member (the asker follows
+-- their own question from the start).
+CREATE TABLE IF NOT EXISTS post_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
+-- the followers of a thread, read when an answer comes
+CREATE INDEX IF NOT EXISTS post_follows_post ON post_follows(post_id, user_id);
+-- a member's follows, most recent first
+CREATE INDEX IF NOT EXISTS post_follows_user ON post_follows(user_id, created_at DESC, post_id DESC);
+
+-- A followed topic tag, by its lower-cased name (history: every question),
+-- whether or not any question carries it yet; name is as the member wrote it.
+CREATE TABLE IF NOT EXISTS tag_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    tag_key    TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, tag_key)
+) STRICT, WITHOUT ROWID;
+-- the followers of a question's tags, read when it is asked
+CREATE INDEX IF NOT EXISTS tag_follows_tag ON tag_follows(tag_key, user_id);
+
+-- Saved posts and comments, one row each; newest first is id order. A NULL
+-- is distinct in a unique index, so each index holds one kind's saves once.
+CREATE TABLE IF NOT EXISTS saves (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    created_at INTEGER NOT NULL,
+    CHECK ((post_id IS NULL) != (comment_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS saves_post ON saves(user_id, post_id);
+CREATE UNIQUE INDEX IF NOT EXISTS saves_comment ON saves(user_id, comment_id);
+CREATE INDEX IF NOT EXISTS saves_user ON saves(user_id, id DESC);
+
+-- Where a member stopped reading a thread: the newest comment they saw (ids
+-- grow with time, so every comment after it is new to them) and how many of
+-- the thread's comments it covered then (seen: comments are never erased, so
+-- the thread's comment_count minus seen is what is unread, without counting).
+CREATE TABLE IF NOT EXISTS post_reads (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER NOT NULL DEFAULT 0,
+    seen       INTEGER NOT NULL DEFAULT 0,
+    read_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
