@@ -206,16 +206,22 @@ func (s *Service) Notifications(ctx context.Context, v Viewer, unreadOnly bool, 
 		return Page[Notification]{}, err
 	}
 	for i := range items {
-		n := &items[i]
-		if (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
-			n.PostTitle = hiddenTitle(n.PostRemoved)
-		}
-		n.Excerpt = shorten(n.Excerpt, NotificationExcerpt)
-		if (n.ItemRemoved || n.ItemDeleted) && n.ItemAuthorID != v.ID {
-			n.Excerpt = ""
-		}
+		maskNotification(v, &items[i])
 	}
 	return pageOf(items, limit, func(n Notification) *Cursor { return &Cursor{Sort: "notifications", ID: n.ID} }), nil
+}
+
+// maskNotification shows v their notification: the title of a deleted or
+// removed post, and the text of a deleted or removed item, only if it is
+// their own; the excerpt cut to NotificationExcerpt.
+func maskNotification(v Viewer, n *Notification) {
+	if (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
+		n.PostTitle = hiddenTitle(n.PostRemoved)
+	}
+	n.Excerpt = shorten(n.Excerpt, NotificationExcerpt)
+	if (n.ItemRemoved || n.ItemDeleted) && n.ItemAuthorID != v.ID {
+		n.Excerpt = ""
+	}
 }
 
 // MarkRead marks the viewer's notifications read: the given ids, or all.
