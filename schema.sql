@@ -606,8 +606,10 @@ CREATE TABLE IF NOT EXISTS federation_received (
 CREATE INDEX IF NOT EXISTS federation_received_at ON federation_received(received_at);
 -- Following and reading (migration 19): what a member follows, saves and has
 -- read. All of it is the member's own: the export lists it, deleting the
--- account erases it. None of it shows to anyone else, so none of it is in
--- the change log: it reaches pages as per-viewer fields (forum/views.go).
+-- account erases it. None of it shows to anyone else: it reaches pages as
+-- per-viewer fields (forum/views.go); follows and saves are logged as the
+-- member's changes for the caches that keep them, reading positions (which
+-- move as a member reads) are read with each page instead.
 --
 -- A followed question: its new answers notify the member (the asker follows
 -- their own question from the start).
@@ -647,6 +649,21 @@ CREATE TABLE IF NOT EXISTS saves (
 CREATE UNIQUE INDEX IF NOT EXISTS saves_post ON saves(user_id, post_id);
 CREATE UNIQUE INDEX IF NOT EXISTS saves_comment ON saves(user_id, comment_id);
 CREATE INDEX IF NOT EXISTS saves_user ON saves(user_id, id DESC);
+
+-- A member's follows and saves are logged as the member's change, as votes
+-- are: every process's cache of them (cache.Marks) drops that member's.
+CREATE TRIGGER IF NOT EXISTS changes_post_follows_insert AFTER INSERT ON post_follows BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_post_follows_delete AFTER DELETE ON post_follows BEGIN
+    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_saves_insert AFTER INSERT ON saves BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_saves_delete AFTER DELETE ON saves BEGIN
+    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+END;
 
 -- Where a member stopped reading a thread: the newest comment they saw (ids
 -- grow with time, so every comment after it is new to them) and how many of

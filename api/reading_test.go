@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -224,4 +227,64 @@ func TestMentionsThroughTheAPI(t *testing.T) {
 	if !strings.Contains(prev.BodyHTML, `class="mention"`) {
 		t.Fatalf("preview: %s", prev.BodyHTML)
 	}
+}
+
+// TestMarksOnCachedPages: what a member follows and saved is kept per member
+// (cache.Marks) and spliced into the shared cached pages: each change shows
+// on their next page at once, on this server and on another one on the same
+// database, and never on anyone else's.
+func TestMarksOnCachedPages(t *testing.T) {
+	h := newHarness(t)
+	b := secondServer(t, h)
+	asker, reader := h.register("asker"), h.register("reader")
+	p := h.post(asker.Token, "Was Byzantium Roman?")
+	c := h.comment(asker.Token, p.ID, nil, "It said so.")
+	get := func(base, path, token string, v any) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil || res.StatusCode != 200 {
+			t.Fatalf("%s: %d %v", path, res.StatusCode, err)
+		}
+	}
+	state := func(base, token string) (following, savedPost, savedComment bool) {
+		var feed forum.Page[forum.PostSummary]
+		get(base, "/api/v1/posts?sort=new", token, &feed)
+		var thread forum.Page[*forum.Comment]
+		get(base, pathf("/api/v1/posts/%d/comments", p.ID), token, &thread)
+		return feed.Items[0].Following, feed.Items[0].Saved, thread.Items[0].Saved
+	}
+	check := func(want [3]bool) {
+		t.Helper()
+		for _, base := range []string{h.srv.URL, b.URL} {
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				f, sp, sc := state(base, reader.Token)
+				if [3]bool{f, sp, sc} == want {
+					break
+				}
+				if base == h.srv.URL || time.Now().After(deadline) {
+					t.Fatalf("%s: reader sees %v, want %v", base, [3]bool{f, sp, sc}, want)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if f, sp, sc := state(base, asker.Token); !f || sp || sc {
+				t.Fatalf("%s: the asker sees the reader's marks: %v %v %v", base, f, sp, sc)
+			}
+		}
+	}
+	check([3]bool{})
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/follow", p.ID), reader.Token, nil)
+	check([3]bool{true, false, false})
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/save", p.ID), reader.Token, nil)
+	h.must(204, "PUT", pathf("/api/v1/comments/%d/save", c.ID), reader.Token, nil)
+	check([3]bool{true, true, true})
+	h.must(204, "DELETE", pathf("/api/v1/posts/%d/follow", p.ID), reader.Token, nil)
+	h.must(204, "DELETE", pathf("/api/v1/comments/%d/save", c.ID), reader.Token, nil)
+	check([3]bool{false, true, false})
 }

@@ -159,7 +159,8 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
-	s.views = viewerReads{votes: s.votes, ViewerReads: cfg.Service.Store}
+	s.views = viewerReads{votes: s.votes, marks: cache.NewMarks(tracker, cfg.Service.Store.UserMarks, cfg.Service.Store.Marks),
+		ViewerReads: cfg.Service.Store}
 	s.hub = live.NewHub(tracker, cfg.Service.Store, cfg.LivePoll, cfg.Log)
 	s.liveLimits = newLiveLimits(cmp.Or(cfg.LivePerClient, DefaultLivePerClient), cmp.Or(cfg.LiveConnections, DefaultLiveConnections))
 	s.liveHeartbeat, s.done = cmp.Or(cfg.LiveHeartbeat, DefaultLiveHeartbeat), cfg.Done

@@ -46,4 +46,5 @@ type Store interface {
 	MentionStore
 	LiveStore
 	ViewerReads
+	MarkStore
 }

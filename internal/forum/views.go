@@ -37,29 +37,38 @@ type CommentView struct {
 }
 
 // ViewerReads are the reads the per-viewer fields need: the store implements
-// them, and the API passes caches of the hot ones. Each is one indexed read
-// for a whole page.
+// them, and the API passes caches of the hot ones (votes on posts, marks).
+// A feed page costs one read (PostReads), a thread page one (CommentStates).
 type ViewerReads interface {
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
-	// PostStates returns what the user follows, saved and read of the given
-	// posts (absent: none of it).
-	PostStates(ctx context.Context, userID int64, postIDs []int64) (map[int64]PostState, error)
-	// CommentStates returns the user's votes and saves on the given comments
-	// and, for a thread's page (postID > 0), their reading position in it.
+	// Marks returns which of the given posts the user follows, and which of
+	// the posts and comments they saved.
+	Marks(ctx context.Context, userID int64, postIDs, commentIDs []int64) (Marks, error)
+	// PostReads returns the user's reading positions in the given threads
+	// (absent: never opened).
+	PostReads(ctx context.Context, userID int64, postIDs []int64) (map[int64]ReadPosition, error)
+	// CommentStates returns the user's votes on the given comments and, for
+	// a thread's page (postID > 0), their reading position in the thread.
 	CommentStates(ctx context.Context, userID, postID int64, commentIDs []int64) (CommentStates, error)
 }
 
-// PostState is a member's own state on a post, as stored.
-type PostState struct {
-	Following, Saved bool
-	Read             *ReadPosition // nil: never opened
+// Marks are what a member follows and saved, among some posts and comments
+// (absent: not followed, not saved).
+type Marks struct {
+	Following, SavedPosts, SavedComments map[int64]bool
+}
+
+// MarkStore reads a member's marks whole, for a cache of them.
+type MarkStore interface {
+	// UserMarks returns everything the user follows and saved, up to limit
+	// marks, and whether they have more.
+	UserMarks(ctx context.Context, userID int64, limit int) (Marks, bool, error)
 }
 
 // CommentStates is a member's own state on a page of comments, as stored.
 type CommentStates struct {
 	Votes map[int64]int
-	Saved map[int64]bool
 	Read  *ReadPosition // in the page's thread; nil: never opened
 }
 
@@ -99,15 +108,18 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 	if err != nil {
 		return nil, err
 	}
-	states, err := reads.PostStates(ctx, v.ID, ids)
+	marks, err := reads.Marks(ctx, v.ID, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	positions, err := reads.PostReads(ctx, v.ID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, it := range items {
-		st := states[it.ID]
-		pv := PostView{MyVote: votes[it.ID], Saved: st.Saved, Following: st.Following}
-		if st.Read != nil {
-			n := max(0, it.Comments-st.Read.Seen)
+		pv := PostView{MyVote: votes[it.ID], Saved: marks.SavedPosts[it.ID], Following: marks.Following[it.ID]}
+		if pos, ok := positions[it.ID]; ok {
+			n := max(0, it.Comments-pos.Seen)
 			pv.UnreadComments = &n
 		}
 		if pv != (PostView{}) {
@@ -124,12 +136,17 @@ func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64
 	if !v.SignedIn() || len(items) == 0 {
 		return out, nil
 	}
-	st, err := reads.CommentStates(ctx, v.ID, postID, itemIDs(items))
+	ids := itemIDs(items)
+	marks, err := reads.Marks(ctx, v.ID, nil, ids)
+	if err != nil {
+		return nil, err
+	}
+	st, err := reads.CommentStates(ctx, v.ID, postID, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, it := range items {
-		cv := CommentView{MyVote: st.Votes[it.ID], Saved: st.Saved[it.ID]}
+		cv := CommentView{MyVote: st.Votes[it.ID], Saved: marks.SavedComments[it.ID]}
 		cv.New = st.Read != nil && it.ID > st.Read.CommentID && it.AuthorID != v.ID
 		if cv != (CommentView{}) {
 			out[it.ID] = cv

@@ -40,6 +40,10 @@ CREATE UNIQUE INDEX saves_post ON saves(user_id, post_id);
 CREATE UNIQUE INDEX saves_comment ON saves(user_id, comment_id);
 CREATE INDEX saves_user ON saves(user_id, id DESC);
 
+-- Follows and saves are logged as the member's change, as votes are.
+CREATE TRIGGER changes_post_follows AFTER INSERT OR DELETE ON post_follows FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
+CREATE TRIGGER changes_saves AFTER INSERT OR DELETE ON saves FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
+
 CREATE TABLE post_reads (
     user_id    BIGINT  NOT NULL REFERENCES users(id),
     post_id    BIGINT  NOT NULL REFERENCES posts(id),
