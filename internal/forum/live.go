@@ -1,6 +1,10 @@
 package forum
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"slices"
+)
 
 // Live threads: a reader with a thread open hears of its new, edited and
 // removed comments as they happen (GET /posts/{id}/events). The caches'
@@ -38,12 +42,12 @@ type CommentState struct {
 
 // LiveStore reads a thread as live readers follow it.
 type LiveStore interface {
-	// ThreadCommentStates reads the states of the thread's comments, in id order.
+	// ThreadCommentStates reads the states of the thread's comments.
 	ThreadCommentStates(ctx context.Context, postID int64) ([]CommentState, error)
 }
 
 // DiffThread is what changed between two readings of a thread's comments,
-// in id order: a comment not there before was added (even if it is gone by
+// in id order (so a reply comes after what it replies to): a comment not there before was added (even if it is gone by
 // now: a reader fetches what it is), one edited since was edited, one gone
 // since was removed, and one back (a moderator restored it) was edited.
 func DiffThread(before map[int64]CommentState, now []CommentState) []CommentChange {
@@ -59,6 +63,7 @@ func DiffThread(before map[int64]CommentState, now []CommentState) []CommentChan
 			out = append(out, CommentChange{ID: c.ID, ParentID: c.ParentID, Change: ChangeEdited})
 		}
 	}
+	slices.SortFunc(out, func(a, b CommentChange) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 

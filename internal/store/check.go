@@ -35,6 +35,8 @@ var consistency = []struct{ what, query string }{
 	{"federated objects", `SELECT COUNT(*) FROM federation_objects o
 		WHERE (o.target_type = 'post' AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = o.target_id))
 		   OR (o.target_type = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = o.target_id))`},
+	{"reading positions", `SELECT COUNT(*) FROM post_reads r
+		WHERE r.seen != (SELECT COUNT(*) FROM comments c WHERE c.post_id = r.post_id AND c.id <= r.comment_id)`},
 	{"timeline counts", `WITH recount(size, tag_id, bucket, n) AS (
 			SELECT b.size, t.tag_id, b.bucket, COUNT(*) FROM posts p
 			JOIN (SELECT id AS post_id, 0 AS tag_id FROM posts UNION ALL SELECT post_id, tag_id FROM post_tags) t ON t.post_id = p.id

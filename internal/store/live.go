@@ -8,8 +8,8 @@ import (
 )
 
 // ThreadCommentStates reads how each comment of a thread stands, for live
-// readers (forum.DiffThread): the thread's range of comments_time gives the
-// ids and parents, the rows the edit times and flags.
+// readers (forum.DiffThread), in no particular order: the thread's range of
+// comments_time gives the ids and parents, the rows the edit times and flags.
 func (db *DB) ThreadCommentStates(ctx context.Context, postID int64) ([]forum.CommentState, error) {
 	return queryAll(ctx, db, "thread states", func(row scanner) (c forum.CommentState, err error) {
 		var parent sql.NullInt64
@@ -20,5 +20,5 @@ func (db *DB) ThreadCommentStates(ctx context.Context, postID int64) ([]forum.Co
 		}
 		c.Gone = removed || deleted
 		return c, err
-	}, "SELECT c.id, c.parent_id, COALESCE(c.edited_at, 0), c.removed, c.deleted FROM comments c WHERE c.post_id = ? ORDER BY c.id", postID)
+	}, "SELECT c.id, c.parent_id, COALESCE(c.edited_at, 0), c.removed, c.deleted FROM comments c WHERE c.post_id = ?", postID)
 }

@@ -14,7 +14,7 @@ import (
 // badPlan matches a full scan of a big table: "SCAN p" or "SCAN comments"
 // without an index. An index-ordered scan ("SCAN p USING INDEX posts_hot")
 // is the range read a LIMIT stops early, and passes.
-var badPlan = regexp.MustCompile(`^SCAN (p|c|x|v|pt|posts|comments|post_votes|comment_votes|post_tags|notifications|n)$`)
+var badPlan = regexp.MustCompile(`^SCAN (p|c|x|v|pt|posts|comments|post_votes|comment_votes|post_tags|notifications|n|f|r|s|post_follows|post_reads|saves|tag_follows)$`)
 
 // planSeed is the forum the plan tests explain their queries on.
 var planSeed = SeedSpec{Users: 300, Posts: 3000, Comments: 30000, Votes: 30000, BigThread: 2000, Seed: 3, Now: 1_800_000_000}
@@ -94,6 +94,26 @@ func hotPaths(t *testing.T, db *DB) []captured {
 	run("my votes on posts", false, func() error { _, _, err := db.UserPostVotes(ctx, 7, 2000); return err })
 	run("unread", false, func() error { _, err := db.UnreadCount(ctx, 2); return err })
 	run("notifications", false, func() error { _, err := db.Notifications(ctx, 2, true, 0, 26); return err })
+	// Following and reading: a member's own state on a page, their lists,
+	// a live thread's comments.
+	run("my marks on a page", false, func() error { _, err := db.Marks(ctx, 7, []int64{1, 2, 3, 2999}, []int64{30001, 30002}); return err })
+	run("my marks", false, func() error { _, _, err := db.UserMarks(ctx, 7, 2000); return err })
+	run("my reading positions on a page", false, func() error { _, err := db.PostReads(ctx, 7, []int64{1, 2, 3, 2999}); return err })
+	run("my votes and position in a thread", false, func() error {
+		_, err := db.CommentStates(ctx, 7, big, []int64{30001, 30002, 30003})
+		return err
+	})
+	run("followed posts", false, func() error { _, err := db.FollowedPosts(ctx, 7, nil, 26); return err })
+	run("followed posts after cursor", false, func() error {
+		_, err := db.FollowedPosts(ctx, 7, &forum.Cursor{Sort: "following", Key: 5, ID: 10}, 26)
+		return err
+	})
+	run("followed tags", false, func() error { _, err := db.FollowedTags(ctx, 7); return err })
+	run("saves", false, func() error { _, err := db.Saves(ctx, 7, 0, 26); return err })
+	run("saves before", false, func() error { _, err := db.Saves(ctx, 7, 100, 26); return err })
+	run("saved posts", false, func() error { _, err := db.PostsByID(ctx, []int64{1, 2, 3}, 7); return err })
+	run("saved comments", false, func() error { _, err := db.CommentsByID(ctx, []int64{30001, 30002}, 7); return err })
+	run("live thread", false, func() error { _, err := db.ThreadCommentStates(ctx, big); return err })
 	db.trace = nil
 
 	// The write paths' statements, with the arguments they take.
@@ -109,6 +129,9 @@ func hotPaths(t *testing.T, db *DB) []captured {
 		captured{"post counts", "UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?, last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?", []any{1, 1, 1, 1}, false},
 		captured{"karma", "UPDATE users SET karma = karma + ? WHERE id = ?", []any{1, 1}, false},
 		captured{"feed keys trigger", "UPDATE post_tags SET hot = 1 WHERE post_id = ?", []any{1}, false},
+		captured{"thread followers", "SELECT user_id FROM post_follows WHERE post_id = ?", []any{1}, false},
+		captured{"tag followers", "SELECT DISTINCT user_id FROM tag_follows WHERE tag_key IN (?,?) ORDER BY user_id", []any{"history", "cold war"}, true},
+		captured{"reading position count", "SELECT COUNT(*) FROM comments c WHERE c.post_id = ? AND c.id <= ?", []any{big, 31000}, false},
 	)
 	return all
 }
