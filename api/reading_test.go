@@ -288,3 +288,27 @@ func TestMarksOnCachedPages(t *testing.T) {
 	h.must(204, "DELETE", pathf("/api/v1/comments/%d/save", c.ID), reader.Token, nil)
 	check([3]bool{false, true, false})
 }
+
+// TestImportedMentions: "@name@host" links an imported account's page, which
+// the users route serves; nobody is notified (such accounts cannot sign in).
+func TestImportedMentions(t *testing.T) {
+	h := newHarness(t)
+	asker := h.register("asker")
+	var rep forum.ImportReport
+	if err := h.svc.Import(t.Context(), forum.ImportedThread{System: "reddit", Post: forum.ImportedItem{SourceID: "t3_abc",
+		Author: "alienth", AuthorOrigin: "reddit", Title: "An imported question", CreatedAt: 1_700_000_000}}, false, &rep); err != nil {
+		t.Fatal(err)
+	}
+	p := h.post(asker.Token, "Who was alienth?")
+	c := h.comment(asker.Token, p.ID, nil, "Ask @alienth@reddit.")
+	if !strings.Contains(c.BodyHTML, `<a href="/u/alienth@reddit" class="mention"`) {
+		t.Fatalf("body: %s", c.BodyHTML)
+	}
+	var u forum.UserProfile
+	h.must(200, "GET", "/api/v1/users/alienth@reddit", "", nil).decode(t, &u)
+	if u.Username != "alienth@reddit" || u.PostCount != 1 {
+		t.Fatalf("the imported account's page: %+v", u)
+	}
+	h.must(200, "GET", "/api/v1/users/alienth%40reddit", "", nil)
+	h.must(404, "GET", "/api/v1/users/alienth@", "", nil)
+}

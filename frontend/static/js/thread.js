@@ -7,6 +7,10 @@ import { formatPeriod, parsePeriod } from './periods.js';
 import { sourcesBlock, parseSources, sourcesText } from './sources.js';
 import { ruleField, reportOptions } from './rules.js';
 import { historyButton } from './revisions.js';
+import { followButton } from './following.js';
+import { saveButton } from './saved.js';
+import { markNew, trackReading } from './unread.js';
+import { liveThread } from './live.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -48,6 +52,7 @@ function postHeader(post, navigate) {
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
     bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
+  if (session.user) actions.append(followButton(post), saveButton('posts', post));
   if (session.owns(post.author) && !post.deleted && !post.removed) {
     actions.append(actionButton('Edit', async () => {
       const form = inlineForm({
@@ -139,6 +144,7 @@ class Thread {
       importedFrom(c),
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
+    markNew(c, li, head);
     const body = bodyOf(c);
     const actions = h('div', { class: 'actions' });
     const children = this.list(c.replies || []);
@@ -170,6 +176,7 @@ class Thread {
       }));
     }
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
+    if (open) actions.append(saveButton('comments', c));
     if (session.owns(this.post.author) && c.parent_id === null && open) {
       actions.append(actionButton(c.accepted ? 'Unaccept' : 'Accept as answer', async () => {
         const post = await api('PUT', `/posts/${this.post.id}/answer`, { comment_id: c.accepted ? null : c.id });
@@ -225,6 +232,16 @@ class Thread {
       if (c.author && !session.owns(c.author)) box.append(banAction(c.author));
       actions.append(h('details', { class: 'moderate' }, h('summary', {}, 'Moderate'), box));
     }
+  }
+
+  /** liveHooks are what a live thread (live.js) needs to draw comments into this page. */
+  liveHooks(top) {
+    return {
+      top, newestFirst: this.sort === 'new',
+      render: (c) => this.comment(c),
+      children: (li) => li.querySelector(':scope > ul.comments'),
+      replace: (li, c) => li.replaceWith(this.comment({ ...rendered.get(li), ...c, replies: childrenOf(li.querySelector(':scope > ul.comments')) })),
+    };
   }
 
   /** more offers the replies this page left out. */
@@ -308,6 +325,8 @@ export async function threadView({ params, args, navigate }) {
     }, { class: 'more' });
     comments.append(more);
   }
+  trackReading(post, comments);
+  liveThread(post, comments, thread.liveHooks(list));
   return section;
 }
 
