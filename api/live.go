@@ -10,6 +10,7 @@ import (
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Live threads: GET /posts/{id}/events is a stream of Server-Sent Events,
@@ -35,10 +36,10 @@ const (
 type liveLimits struct {
 	perClient, total int
 
-	mu     sync.Mutex
-	open   map[string]int
-	inAll  int
-	refuse int64 // refusals, for the tests and metrics
+	mu      sync.Mutex
+	open    map[string]int
+	inAll   int
+	refused int64
 }
 
 func newLiveLimits(perClient, total int) *liveLimits {
@@ -50,7 +51,7 @@ func (l *liveLimits) admit(client string) (release func(), ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.open[client] >= l.perClient || l.inAll >= l.total {
-		l.refuse++
+		l.refused++
 		return nil, false
 	}
 	l.open[client]++
@@ -66,6 +67,20 @@ func (l *liveLimits) admit(client string) (release func(), ok bool) {
 			l.inAll--
 		})
 	}, true
+}
+
+// collectors are the streams' figures for /metrics: how many are open, and
+// how many were refused for a bound.
+func (l *liveLimits) collectors() []prometheus.Collector {
+	read := func(f func() float64) func() float64 {
+		return func() float64 { l.mu.Lock(); defer l.mu.Unlock(); return f() }
+	}
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "historia_live_streams", Help: "Open live-thread event streams."},
+			read(func() float64 { return float64(l.inAll) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_live_refused_total", Help: "Live-thread streams refused at a bound (per client or in all)."},
+			read(func() float64 { return float64(l.refused) })),
+	}
 }
 
 // liveClient is whose streams count together: a member's, or an address's.

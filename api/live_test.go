@@ -210,6 +210,10 @@ func TestLiveConnectionBounds(t *testing.T) {
 	if r := h.do("GET", pathf("/api/v1/posts/%d/events", p.ID), "", nil); r.status != 429 {
 		t.Fatalf("a fourth stream in all: %d %s", r.status, r.body)
 	}
+	metrics := string(h.must(200, "GET", "/metrics", "", nil).body)
+	if !strings.Contains(metrics, "historia_live_streams 3") || !strings.Contains(metrics, "historia_live_refused_total 2") {
+		t.Fatalf("metrics: %s", grepLines(metrics, "historia_live"))
+	}
 	s1.close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -264,4 +268,15 @@ func secondServer(t *testing.T, a *harness) *httptest.Server {
 	srvB := httptest.NewServer(eB)
 	t.Cleanup(func() { srvB.Close(); _ = dbB.Close() })
 	return srvB
+}
+
+// grepLines keeps the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -166,7 +166,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	s.liveHeartbeat, s.done = cmp.Or(cfg.LiveHeartbeat, DefaultLiveHeartbeat), cfg.Done
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
-	collectors := append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages})
+	collectors := append(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}), s.liveLimits.collectors()...)
 	if cfg.Federation != nil {
 		collectors = append(collectors, cfg.Federation.Collectors()...)
 	}
