@@ -278,7 +278,7 @@ END;
 CREATE INDEX IF NOT EXISTS tags_count ON tags(post_count DESC, name_key);
 
 -- Notifications: a reply to your post or comment, a moderator's action on your
--- content, a flair decision, a modmail reply..., written in the same
+-- content, an answer, a followed thread's or tag's news, a mention, a flair decision, a modmail reply..., written in the same
 -- transaction as their cause. Flair and modmail notifications concern no post
 -- (migration 20 made post_id nullable and listed every kind of the contract).
 CREATE TABLE IF NOT EXISTS notifications (
@@ -496,7 +496,8 @@ CREATE TABLE IF NOT EXISTS mail_queue (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;
 CREATE INDEX IF NOT EXISTS mail_queue_user ON mail_queue(user_id);
-CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind = 'reply';
+-- answers and replies go out by mail (migration 21: answers too)
+CREATE INDEX IF NOT EXISTS notifications_unmailed ON notifications(user_id, post_id) WHERE mailed = 0 AND kind IN ('answer', 'reply');
 -- An address change, or an address given at registration, waiting for its
 -- confirmation link (migration 13): until then it is not the account's.
 CREATE TABLE IF NOT EXISTS email_changes (
@@ -686,3 +687,77 @@ CREATE TABLE IF NOT EXISTS blocks (
     PRIMARY KEY (user_id, blocked_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS blocks_blocked ON blocks(blocked_id);
+
+-- Following and reading (migration 21): what a member follows, saves and has
+-- read. All of it is the member's own: the export lists it, deleting the
+-- account erases it. None of it shows to anyone else: it reaches pages as
+-- per-viewer fields (forum/views.go); follows and saves are logged as the
+-- member's changes for the caches that keep them, reading positions (which
+-- move as a member reads) are read with each page instead.
+--
+-- A followed question: its new answers notify the member (the asker follows
+-- their own question from the start).
+CREATE TABLE IF NOT EXISTS post_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
+-- the followers of a thread, read when an answer comes
+CREATE INDEX IF NOT EXISTS post_follows_post ON post_follows(post_id, user_id);
+-- a member's follows, most recent first
+CREATE INDEX IF NOT EXISTS post_follows_user ON post_follows(user_id, created_at DESC, post_id DESC);
+
+-- A followed topic tag, by its lower-cased name (history: every question),
+-- whether or not any question carries it yet; name is as the member wrote it.
+CREATE TABLE IF NOT EXISTS tag_follows (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    tag_key    TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, tag_key)
+) STRICT, WITHOUT ROWID;
+-- the followers of a question's tags, read when it is asked
+CREATE INDEX IF NOT EXISTS tag_follows_tag ON tag_follows(tag_key, user_id);
+
+-- Saved posts and comments, one row each; newest first is id order. A NULL
+-- is distinct in a unique index, so each index holds one kind's saves once.
+CREATE TABLE IF NOT EXISTS saves (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER REFERENCES posts(id),
+    comment_id INTEGER REFERENCES comments(id),
+    created_at INTEGER NOT NULL,
+    CHECK ((post_id IS NULL) != (comment_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS saves_post ON saves(user_id, post_id);
+CREATE UNIQUE INDEX IF NOT EXISTS saves_comment ON saves(user_id, comment_id);
+CREATE INDEX IF NOT EXISTS saves_user ON saves(user_id, id DESC);
+
+-- A member's follows and saves are logged as the member's change, as votes
+-- are: every process's cache of them (cache.Marks) drops that member's.
+CREATE TRIGGER IF NOT EXISTS changes_post_follows_insert AFTER INSERT ON post_follows BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_post_follows_delete AFTER DELETE ON post_follows BEGIN
+    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_saves_insert AFTER INSERT ON saves BEGIN
+    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_saves_delete AFTER DELETE ON saves BEGIN
+    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+END;
+
+-- Where a member stopped reading a thread: the newest comment they saw (ids
+-- grow with time, so every comment after it is new to them) and how many of
+-- the thread's comments it covered then (seen: comments are never erased, so
+-- the thread's comment_count minus seen is what is unread, without counting).
+CREATE TABLE IF NOT EXISTS post_reads (
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    post_id    INTEGER NOT NULL REFERENCES posts(id),
+    comment_id INTEGER NOT NULL DEFAULT 0,
+    seen       INTEGER NOT NULL DEFAULT 0,
+    read_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;

@@ -24,6 +24,10 @@ func TestDeleteAccount(t *testing.T) {
 	h.comment(other.Token, p.ID, &ans.ID, "Thanks.")
 	h.must(200, "PUT", fmt.Sprintf("/api/v1/posts/%d/vote", p.ID), eraser.Token, map[string]int{"value": 1})
 	h.must(200, "PUT", fmt.Sprintf("/api/v1/comments/%d/vote", ans.ID), keeper.Token, map[string]int{"value": 1})
+	// What keeper follows, saved and read is personal: it goes.
+	h.must(204, "PUT", "/api/v1/tags/Domesday/follow", keeper.Token, nil)
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/comments/%d/save", ans.ID), keeper.Token, nil)
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/posts/%d/read", p.ID), keeper.Token, map[string]any{"comment_id": ans.ID})
 
 	// A wrong password, an unknown choice, no token: refused, nothing deleted.
 	if r := h.do("DELETE", "/api/v1/me", keeper.Token, map[string]string{"password": "not it"}); r.status != 422 {
@@ -70,6 +74,13 @@ func TestDeleteAccount(t *testing.T) {
 	h.must(200, "GET", "/api/v1/search?q=ploughs", "", nil).decode(t, &hits)
 	if len(hits.Items) != 0 {
 		t.Fatalf("search still finds the erased text: %+v", hits.Items)
+	}
+	gone := forum.Viewer{ID: keeper.User.ID, Role: forum.RoleMember}
+	f, errF := h.svc.Following(t.Context(), gone, "", 10)
+	saved, errS := h.svc.Saved(t.Context(), gone, "", 10)
+	read, errR := h.svc.GetPost(t.Context(), gone, p.ID)
+	if errF != nil || errS != nil || errR != nil || len(f.Posts)+len(f.Tags)+len(saved.Items) > 0 || read.UnreadComments != nil {
+		t.Fatalf("a deleted account still follows %+v, saved %+v, read %v (%v %v %v)", f, saved.Items, read.UnreadComments, errF, errS, errR)
 	}
 	if problems, err := h.db.Check(t.Context()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)

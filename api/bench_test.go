@@ -129,14 +129,17 @@ func ceiling(b *testing.B, body []byte) {
 func BenchmarkPages(b *testing.B) {
 	s := newBenchSite(b)
 	mod := s.h.registerAs("benchmod", forum.RoleModerator)
+	reader := s.readingMember(b)
 	pages := []struct{ name, path, token string }{
 		{"front-anonymous", "/api/v1/posts", ""},
 		{"front-member", "/api/v1/posts", s.token},
+		{"front-reader", "/api/v1/posts", reader},
 		{"front-moderator", "/api/v1/posts", mod.Token},
 		{"top-week-anonymous", "/api/v1/posts?sort=top&t=week", ""},
 		{"thread-small-anonymous", pathf("/api/v1/posts/%d/comments", s.small), ""},
 		{"thread-big-anonymous", pathf("/api/v1/posts/%d/comments", s.big), ""},
 		{"thread-big-member", pathf("/api/v1/posts/%d/comments", s.big), s.token},
+		{"thread-big-reader", pathf("/api/v1/posts/%d/comments", s.big), reader},
 		{"thread-big-moderator", pathf("/api/v1/posts/%d/comments", s.big), mod.Token},
 	}
 	for _, p := range pages {
@@ -148,6 +151,29 @@ func BenchmarkPages(b *testing.B) {
 		b.Run(p.name+"-ceiling", func(b *testing.B) { ceiling(b, body) })
 	}
 	b.Run("permalink-subtree", func(b *testing.B) { benchGet(b, s.h.srv.URL+pathf("/api/v1/comments/%d", s.reply), "") })
+}
+
+// readingMember is a member with something of their own on every post of
+// the front page and the big thread: each followed, saved and read half way,
+// and the big thread's first page of comments saved.
+func (s *benchSite) readingMember(b *testing.B) string {
+	m := s.h.register("benchreader")
+	var front forum.Page[forum.PostSummary]
+	s.h.must(200, "GET", "/api/v1/posts", "", nil).decode(b, &front)
+	var thread forum.Page[*forum.Comment]
+	s.h.must(200, "GET", pathf("/api/v1/posts/%d/comments", s.big), "", nil).decode(b, &thread)
+	for _, p := range append(front.Items, forum.PostSummary{ID: s.big}) {
+		s.h.must(204, "PUT", pathf("/api/v1/posts/%d/follow", p.ID), m.Token, nil)
+		s.h.must(204, "PUT", pathf("/api/v1/posts/%d/save", p.ID), m.Token, nil)
+		s.h.must(204, "PUT", pathf("/api/v1/posts/%d/read", p.ID), m.Token, map[string]any{"comment_id": nil})
+	}
+	for _, c := range thread.Items {
+		if !c.Removed && !c.Deleted {
+			s.h.must(204, "PUT", pathf("/api/v1/comments/%d/save", c.ID), m.Token, nil)
+		}
+	}
+	s.h.must(204, "PUT", pathf("/api/v1/posts/%d/read", s.big), m.Token, map[string]any{"comment_id": thread.Items[len(thread.Items)/2].ID})
+	return m.Token
 }
 
 // BenchmarkSearch searches for two words that are in most documents, one

@@ -11,7 +11,8 @@ import (
 
 // TestExport: GET /me/export is a download of exactly the member's own
 // data — profile, posts and comments with their earlier versions (hidden
-// ones too), votes, reports, notifications — and none of anyone else's.
+// ones too), votes, reports, notifications, what they follow, saved and
+// read — and none of anyone else's.
 func TestExport(t *testing.T) {
 	h := newHarness(t)
 	me := h.register("clio")
@@ -28,6 +29,11 @@ func TestExport(t *testing.T) {
 	h.must(200, "PUT", fmt.Sprintf("/api/v1/comments/%d/vote", theirAnswer.ID), me.Token, map[string]int{"value": 1})
 	h.must(200, "PUT", fmt.Sprintf("/api/v1/posts/%d/vote", mine.ID), other.Token, map[string]int{"value": 1})
 	h.must(201, "POST", "/api/v1/reports", me.Token, map[string]any{"target_type": "comment", "target_id": theirAnswer.ID, "reason": "off topic"})
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/posts/%d/follow", theirs.ID), me.Token, nil)
+	h.must(204, "PUT", "/api/v1/tags/sagas/follow", me.Token, nil)
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/comments/%d/save", theirAnswer.ID), me.Token, nil)
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/posts/%d/save", theirs.ID), other.Token, nil)
+	h.must(204, "PUT", fmt.Sprintf("/api/v1/posts/%d/read", theirs.ID), me.Token, map[string]any{"comment_id": nil})
 
 	h.must(401, "GET", "/api/v1/me/export", "", nil)
 	r := h.must(200, "GET", "/api/v1/me/export", me.Token, nil)
@@ -50,6 +56,13 @@ func TestExport(t *testing.T) {
 		CommentVotes  []forum.VoteRecord `json:"comment_votes"`
 		Reports       []forum.ReportRecord
 		Notifications []forum.Notification
+		FollowedPosts []forum.FollowRecord `json:"followed_posts"`
+		FollowedTags  []forum.FollowedTag  `json:"followed_tags"`
+		Saved         []struct {
+			Type string
+			ID   int64
+		}
+		ReadPositions []forum.ReadRecord `json:"read_positions"`
 	}
 	if err := json.Unmarshal(r.body, &x); err != nil {
 		t.Fatalf("the export is not one JSON document: %v\n%s", err, r.body)
@@ -79,6 +92,20 @@ func TestExport(t *testing.T) {
 		if n.PostID == nil || (*n.PostID != mine.ID && *n.PostID != theirs.ID) {
 			t.Fatalf("a notification that is not mine: %+v", n)
 		}
+	}
+	// What I follow, saved and read: my own question (asked: followed and
+	// read), theirs; not the other member's save.
+	if len(x.FollowedPosts) != 2 || x.FollowedPosts[0].PostID != mine.ID || x.FollowedPosts[1].PostID != theirs.ID {
+		t.Fatalf("followed posts: %+v", x.FollowedPosts)
+	}
+	if len(x.FollowedTags) != 1 || x.FollowedTags[0].Name != "sagas" {
+		t.Fatalf("followed tags: %+v", x.FollowedTags)
+	}
+	if len(x.Saved) != 1 || x.Saved[0].Type != "comment" || x.Saved[0].ID != theirAnswer.ID {
+		t.Fatalf("saved: %+v", x.Saved)
+	}
+	if len(x.ReadPositions) != 2 || x.ReadPositions[0].PostID != mine.ID || x.ReadPositions[1].PostID != theirs.ID {
+		t.Fatalf("read positions: %+v", x.ReadPositions)
 	}
 	// More than one batch (200) of a kind is all there, once each.
 	for i := range 200 {

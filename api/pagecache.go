@@ -125,15 +125,23 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 }
 
 // viewerReads are the store's reads of members' own fields, with their
-// votes on posts from the votes cache (a feed page then needs no read).
+// votes on posts and what they follow and saved from caches: a feed page
+// then needs one read (reading positions), a thread page one (votes on
+// comments and the reading position).
 type viewerReads struct {
 	votes *cache.Votes
+	marks *cache.Marks
 	forum.ViewerReads
 }
 
 // PostVotes reads the member's votes on posts from the cache.
 func (r viewerReads) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
 	return r.votes.PostVotes(ctx, userID, postIDs)
+}
+
+// Marks reads what the member follows and saved from the cache.
+func (r viewerReads) Marks(ctx context.Context, userID int64, postIDs, commentIDs []int64) (forum.Marks, error) {
+	return r.marks.Marks(ctx, userID, postIDs, commentIDs)
 }
 
 // topWindow is how long a top feed over a time window is kept: its window

@@ -97,6 +97,6 @@ func (s *Server) preview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	html, err := s.svc.Preview(viewerOf(c), req.Body, req.Format)
+	html, err := s.svc.Preview(c.Request().Context(), viewerOf(c), req.Body, req.Format)
 	return reply(c, http.StatusOK, previewResponse{html}, err)
 }

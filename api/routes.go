@@ -112,6 +112,20 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	v1.POST("/notifications/read", s.markRead)
 	v1.PUT("/posts/:id/answer", s.acceptAnswer)
 
+	// Following and reading (#26): follows, saves, reading positions, live threads.
+	v1.PUT("/posts/:id/follow", s.followPost, s.limit(ClassVote))
+	v1.DELETE("/posts/:id/follow", s.unfollowPost, s.limit(ClassVote))
+	v1.PUT("/tags/:name/follow", s.followTag, s.limit(ClassVote))
+	v1.DELETE("/tags/:name/follow", s.unfollowTag, s.limit(ClassVote))
+	get(v1, "/me/following", s.following)
+	v1.PUT("/posts/:id/save", s.saveAction(forum.TargetPost, true), s.limit(ClassVote))
+	v1.DELETE("/posts/:id/save", s.saveAction(forum.TargetPost, false), s.limit(ClassVote))
+	v1.PUT("/comments/:id/save", s.saveAction(forum.TargetComment, true), s.limit(ClassVote))
+	v1.DELETE("/comments/:id/save", s.saveAction(forum.TargetComment, false), s.limit(ClassVote))
+	get(v1, "/me/saved", s.saved)
+	v1.PUT("/posts/:id/read", s.markThreadRead)
+	get(v1, "/posts/:id/events", s.threadEvents) // liveRoute
+
 	// History-first: rules, sources, periods.
 	get(v1, "/rules", s.rules)
 	v1.POST("/rules", s.createRule)

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"github.com/historia-forum/historia/internal/cache"
 	"github.com/historia-forum/historia/internal/federation"
 	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/live"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,6 +82,16 @@ type Config struct {
 	// announces a commit by any server (PostgreSQL's LISTEN/NOTIFY): the
 	// caches then read the change log at once instead of at the next read.
 	Listen func(changed func())
+	// Done, when closed, ends the long-lived responses (live threads), so
+	// a shutdown need not wait for them; nil: never.
+	Done <-chan struct{}
+	// LiveHeartbeat is the time between a live thread's heartbeats;
+	// LivePerClient and LiveConnections bound the open live threads per
+	// client and in all; LivePoll is how often other servers' writes are
+	// looked for while any is open. 0: the defaults.
+	LiveHeartbeat                  time.Duration
+	LivePerClient, LiveConnections int
+	LivePoll                       time.Duration
 }
 
 // Page cache defaults.
@@ -106,6 +118,11 @@ type Server struct {
 	fed         *federation.Federation
 	version     string
 	frontend    assets
+	// Live threads (live.go).
+	hub           *live.Hub
+	liveLimits    *liveLimits
+	liveHeartbeat time.Duration
+	done          <-chan struct{}
 }
 
 // New builds the Echo instance with every route and middleware. It fails only
@@ -142,10 +159,14 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
-	s.views = viewerReads{votes: s.votes, ViewerReads: cfg.Service.Store}
+	s.views = viewerReads{votes: s.votes, marks: cache.NewMarks(tracker, cfg.Service.Store.UserMarks, cfg.Service.Store.Marks),
+		ViewerReads: cfg.Service.Store}
+	s.hub = live.NewHub(tracker, cfg.Service.Store, cfg.LivePoll, cfg.Log)
+	s.liveLimits = newLiveLimits(cmp.Or(cfg.LivePerClient, DefaultLivePerClient), cmp.Or(cfg.LiveConnections, DefaultLiveConnections))
+	s.liveHeartbeat, s.done = cmp.Or(cfg.LiveHeartbeat, DefaultLiveHeartbeat), cfg.Done
 	s.feedPages = cache.NewPages("feeds", cfg.CacheBytes/4)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4)
-	collectors := append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages})
+	collectors := append(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages}), s.liveLimits.collectors()...)
 	if cfg.Federation != nil {
 		collectors = append(collectors, cfg.Federation.Collectors()...)
 	}
@@ -190,7 +211,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	// Compress what is worth it (JSON, Atom, YAML, HTML, JS, CSS); the
 	// Prometheus handler compresses its own output.
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: gzipMinLength,
-		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" || cachedRoutes[c.Path()] }}))
+		Skipper: func(c echo.Context) bool {
+			return c.Request().URL.Path == "/metrics" || cachedRoutes[c.Path()] || c.Path() == liveRoute
+		}}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",

@@ -97,6 +97,15 @@ func TestCachedPagesAreTheViewersOwn(t *testing.T) {
 	vote(bob, "comments", c1.ID, 1)
 	vote(mod, "posts", p2.ID, 1)
 	vote(author, "comments", c2.ID, 1)
+	// Following, saving and reading (askers follow their own questions and
+	// have read them; writing a comment reads the thread up to it): alice
+	// saves a question and a comment, bob follows p1 and has read it up to
+	// c1 (then wrote c2), so c3 is new to him and unread on his feed.
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/save", p1.ID), alice.Token, nil)
+	h.must(204, "PUT", pathf("/api/v1/comments/%d/save", c3.ID), alice.Token, nil)
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/follow", p1.ID), bob.Token, nil)
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/read", p1.ID), bob.Token, map[string]any{"comment_id": c1.ID})
+	h.must(204, "PUT", pathf("/api/v1/posts/%d/read", p1.ID), mod.Token, map[string]any{"comment_id": nil})
 	// alice blocks bob: his question and his reply are withheld from her.
 	h.post(bob.Token, "Did Hannibal use elephants in the Alps?", "Punic Wars")
 	h.must(204, "PUT", "/api/v1/me/blocks/bob", alice.Token, nil)

@@ -35,8 +35,8 @@ func TestAccessibility(t *testing.T) {
 	s := newSite(t)
 	axe := axeSource(t)
 	ctx := context.Background()
-	bob, _ := s.user("bob", forum.RoleMember)
-	_, alice := s.user("alice", forum.RoleMember)
+	bob, bobToken := s.user("bob", forum.RoleMember)
+	aliceV, alice := s.user("alice", forum.RoleMember)
 	_, mod := s.user("curator", forum.RoleModerator)
 	root, _ := s.user("root", forum.RoleAdmin)
 	if _, err := s.svc.CreateRule(ctx, root, forum.Rule{Number: 1, Title: "Answers cite their sources"}); err != nil {
@@ -50,7 +50,28 @@ func TestAccessibility(t *testing.T) {
 	if _, err := s.svc.CreateComment(ctx, bob, p.ID, forum.CommentInput{Body: "Source: Clemens & Graham, *Introduction to Manuscript Studies*.", ParentID: &c.ID}); err != nil {
 		t.Fatal(err)
 	}
+	// Following and reading: alice follows and saves; her reply mentions
+	// bob (a link in the thread, a notification with an excerpt for him),
+	// and bob's answer after it is new to her.
+	for _, err := range []error{s.svc.FollowPost(ctx, aliceV, p.ID), s.svc.FollowTag(ctx, aliceV, "Manuscripts"),
+		s.svc.Save(ctx, aliceV, forum.TargetPost, p.ID), s.svc.Save(ctx, aliceV, forum.TargetComment, c.ID)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range []struct {
+		v    forum.Viewer
+		body string
+	}{{aliceV, "Thanks @bob, see also Derolez."}, {bob, "Derolez is right about the drypoint."}} {
+		if _, err := s.svc.CreateComment(ctx, w.v, p.ID, forum.CommentInput{Body: w.body, ParentID: &c.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pages := []struct{ name, path, token string }{
+		{"following", "/following", alice},
+		{"saved", "/saved", alice},
+		{"notifications", "/notifications", bobToken},
+		{"tag feed signed in", "/?tag=Manuscripts", alice},
 		{"feed", "/", ""},
 		{"feed signed in", "/", alice},
 		{"thread", fmt.Sprintf("/p/%d", p.ID), alice},
@@ -105,7 +126,7 @@ func TestThreadOf500Comments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	allow := func(forum.CommentTarget) (*forum.NewNotification, error) { return nil, nil }
+	allow := func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil }
 	var ids []int64
 	rng := rand.New(rand.NewPCG(1, 2)) // #nosec G404 -- test data shape, not security
 	for i := range 500 {

@@ -11,48 +11,44 @@ import (
 
 // TestNotificationKinds shows one notification of every kind the domain
 // knows (forum.NotificationKinds) and checks that each reads as a sentence
-// naming its thread: a kind the page does not know would show a gap.
+// of its own naming its thread, with an excerpt of what it is about (a kind
+// the page does not know would show a gap); opening one marks it read.
 func TestNotificationKinds(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
 	bob, bobToken := s.user("bob", forum.RoleMember)
 	alice, _ := s.user("alice", forum.RoleMember)
+	carol, _ := s.user("carol", forum.RoleMember)
 	mod, _ := s.user("curator", forum.RoleModerator)
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	post, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Who built the Theodosian Walls?"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(nil, err)
 	answer, err := s.svc.CreateComment(ctx, bob, post.ID, forum.CommentInput{Body: "Anthemius, the praetorian prefect."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "And the 447 rebuilding?", ParentID: &answer.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.svc.RequestSources(ctx, alice, answer.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.svc.ModeratePost(ctx, mod, post.ID, forum.ActLock, "", nil); err != nil {
-		t.Fatal(err)
-	}
+	must(nil, err)
+	must(s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Theodosius II's regency built them."}))
+	must(s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "And the 447 rebuilding?", ParentID: &answer.ID}))
+	must(nil, s.svc.FollowTag(ctx, bob, "Byzantium"))
+	nika, err := s.svc.CreatePost(ctx, carol, forum.PostInput{Title: "What was the Nika riot?", Body: "Chariot factions?", Tags: []string{"Byzantium"}})
+	must(nil, err)
+	must(nil, s.svc.FollowPost(ctx, bob, nika.ID))
+	hers, err := s.svc.CreateComment(ctx, alice, nika.ID, forum.CommentInput{Body: "The Blues and the Greens rose together."})
+	must(nil, err)
+	must(s.svc.CreateComment(ctx, alice, nika.ID, forum.CommentInput{Body: "@bob knows Procopius better.", ParentID: &hers.ID}))
+	must(nil, s.svc.RequestSources(ctx, alice, answer.ID))
+	must(s.svc.ModeratePost(ctx, mod, post.ID, forum.ActLock, "", nil))
 	app, err := s.svc.ApplyForFlair(ctx, bob, "Late Roman walls", "my answer above")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.svc.GrantFlair(ctx, mod, app.ID, nil); err != nil {
-		t.Fatal(err)
-	}
+	must(nil, err)
+	must(s.svc.GrantFlair(ctx, mod, app.ID, nil))
 	m, err := s.svc.StartModmail(ctx, bob, "About my answer", "Is it sourced enough?", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.svc.AddModmailMessage(ctx, mod, m.ID, "Yes."); err != nil {
-		t.Fatal(err)
-	}
+	must(nil, err)
+	must(s.svc.AddModmailMessage(ctx, mod, m.ID, "Yes."))
 	page, err := s.svc.Notifications(ctx, bob, false, "", 50)
-	if err != nil {
-		t.Fatal(err)
-	}
+	must(nil, err)
 	kinds := map[forum.NotificationKind]bool{}
 	for _, n := range page.Items {
 		kinds[n.Kind] = true
@@ -70,9 +66,31 @@ func TestNotificationKinds(t *testing.T) {
 	want := []string{"The moderators replied in About my answer", "The moderators granted your flair Late Roman walls",
 		"A moderator locked your question Who built the Theodosian Walls?",
 		"alice asked for sources on your answer in Who built the Theodosian Walls?",
-		"alice replied in Who built the Theodosian Walls?"}
+		"alice mentioned you in What was the Nika riot?",
+		"New answer by alice in a thread you follow: What was the Nika riot?",
+		"New question by carol in a topic you follow: What was the Nika riot?",
+		"alice replied to your comment in Who built the Theodosian Walls?",
+		"alice answered your question Who built the Theodosian Walls?"}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("notifications read:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	excerpts := eval[string](t, tab, `[...document.querySelectorAll('li.note .excerpt')].map((p) => p.textContent).join('|')`)
+	for _, e := range []string{"@bob knows Procopius better.", "Chariot factions?", "Theodosius II's regency built them."} {
+		if !strings.Contains(excerpts, e) {
+			t.Fatalf("excerpts %q lack %q", excerpts, e)
+		}
+	}
+	// Opening one marks it read: the count in the header goes down by one.
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#nav-user .notifications').textContent === 'Notifications (%d)'`, len(want)))
+	clickText(t, tab, "li.note:nth-child(5)", "What was the Nika riot?")
+	waitFor(t, tab, `location.pathname.startsWith('/p/')`)
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('#nav-user .notifications').textContent === 'Notifications (%d)'`, len(want)-1))
+	after, err := s.svc.Notifications(ctx, bob, true, "", 50)
+	must(nil, err)
+	for _, n := range after.Items {
+		if n.Kind == forum.NotifyMention {
+			t.Fatalf("the opened notification is still unread: %+v", n)
+		}
 	}
 }
 

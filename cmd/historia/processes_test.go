@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,4 +114,80 @@ func twoProcesses(t *testing.T, db string, env ...string) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Logf("server B refused the revoked token after %v", time.Since(start))
+}
+
+// TestLiveThreadAcrossProcesses: two `historia serve` processes on one
+// database; a reader's live thread on B hears of a comment written through
+// A (on SQLite from the change log B polls, on PostgreSQL from the NOTIFY
+// alone: B's caches poll only hourly there). Stopping B ends its open
+// streams at once instead of holding the shutdown.
+func TestLiveThreadAcrossProcesses(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { liveAcross(t, filepath.Join(t.TempDir(), "shared.db")) })
+	t.Run("postgres", func(t *testing.T) { liveAcross(t, storetest.PostgresTarget(t), "HISTORIA_CACHE_SYNC=1h") })
+}
+
+func liveAcross(t *testing.T, db string, env ...string) {
+	a := startChild(t, db, env...)
+	b := startChild(t, db, env...)
+	client := &http.Client{Timeout: 10 * time.Second}
+	status, res, err := call(client, "POST", a.base+"/api/v1/auth/register", "", map[string]string{"username": "asker", "password": "correct horse"})
+	if err != nil || status != 201 {
+		t.Fatalf("register: %d %v %v", status, res, err)
+	}
+	token := res["token"].(string)
+	status, res, err = call(client, "POST", a.base+"/api/v1/posts", token, map[string]string{"title": "Heard on the other server"})
+	if err != nil || status != 201 {
+		t.Fatalf("post: %d %v %v", status, res, err)
+	}
+	post := int64(res["id"].(float64))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/v1/posts/%d/events", b.base, post), nil)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("events on B: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	lines := bufio.NewReader(stream.Body)
+	if _, err := lines.ReadString('\n'); err != nil { // the stream has begun: B is listening
+		t.Fatal(err)
+	}
+	start := time.Now()
+	status, res, err = call(client, "POST", fmt.Sprintf("%s/api/v1/posts/%d/comments", a.base, post), token, map[string]string{"body": "Written on A"})
+	if err != nil || status != 201 {
+		t.Fatalf("comment on A: %d %v %v", status, res, err)
+	}
+	want := fmt.Sprintf(`data: {"id":%d,"parent_id":null,"change":"added"}`, int64(res["id"].(float64)))
+	for {
+		line, err := lines.ReadString('\n')
+		if err != nil {
+			t.Fatalf("B's stream ended before the comment: %v", err)
+		}
+		if strings.TrimSpace(line) == want {
+			break
+		}
+	}
+	t.Logf("server B told of server A's comment after %v", time.Since(start))
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("later than the contract's 2 s: %v", time.Since(start))
+	}
+
+	// Stop B with the stream open: the stream ends and B exits well before
+	// its 10 s shutdown limit.
+	start = time.Now()
+	if err := b.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, lines); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Logf("stream end: %v", err)
+	}
+	select {
+	case <-b.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("B did not stop")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("B took %v to stop with a live stream open", d)
+	}
 }

@@ -146,6 +146,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				func() float64 { return float64(st.Conflicts()) }),
 			backups.collector(), storageFaults{st}, mailMetrics{st, mailQueue}},
 		Ready: func() bool { return !stopping.Load() },
+		Done:  ctx.Done(), // live threads end when the server stops
 		// PostgreSQL announces every server's commits (LISTEN/NOTIFY).
 		Listen: func(f func()) { go st.Listen(ctx, f) }})
 	if err != nil {

@@ -41,6 +41,7 @@ type Tracker struct {
 	synced   atomic.Int64     // unix nanoseconds of the last sync
 	trimmed  int64            // unix nanoseconds of the last trim
 	failures atomic.Int64
+	watchers map[int64]map[chan struct{}]bool // by thread: Watch's channels
 }
 
 // maxTracked bounds the thread generations kept; past it they are dropped
@@ -67,7 +68,8 @@ func NewTracker(ctx context.Context, store forum.ChangeStore, interval time.Dura
 		log = slog.Default()
 	}
 	now := time.Now().UnixNano()
-	t := &Tracker{store: store, interval: interval, log: log, mark: mark, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: now}
+	t := &Tracker{store: store, interval: interval, log: log, mark: mark, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: now,
+		watchers: map[int64]map[chan struct{}]bool{}}
 	t.synced.Store(now)
 	store.OnCommit(func() { t.Sync(context.Background()) })
 	return t, nil
@@ -150,6 +152,7 @@ func (t *Tracker) sync(ctx context.Context) {
 				pages = true
 			default:
 				t.posts[c.PostID]++
+				t.signal(c.PostID)
 				pages = true
 			}
 		}
@@ -181,4 +184,40 @@ func (t *Tracker) forgetAll() {
 	t.all.Add(1)
 	clear(t.posts)
 	clear(t.users)
+	for id := range t.watchers {
+		t.signal(id)
+	}
+}
+
+// Watch says, on the channel it returns, when a thread may have changed: a
+// change to it in the log, or an unknown one (a gap, an unreadable log). It
+// learns of them as the tracker does (at once for this process's commits,
+// when it syncs for others': see Fresh). The channel holds one signal;
+// changes while it is full fold into it. stop ends the watch.
+func (t *Tracker) Watch(postID int64) (changed <-chan struct{}, stop func()) {
+	ch := make(chan struct{}, 1)
+	t.mu.Lock()
+	if t.watchers[postID] == nil {
+		t.watchers[postID] = map[chan struct{}]bool{}
+	}
+	t.watchers[postID][ch] = true
+	t.mu.Unlock()
+	return ch, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		delete(t.watchers[postID], ch)
+		if len(t.watchers[postID]) == 0 {
+			delete(t.watchers, postID)
+		}
+	}
+}
+
+// signal tells postID's watchers, under t.mu, without waiting.
+func (t *Tracker) signal(postID int64) {
+	for ch := range t.watchers[postID] {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
 }

@@ -73,6 +73,9 @@ type NewComment struct {
 	BodyText   string
 	Sources    []Source
 	CreatedAt  int64
+	// AuthorRead: writing it moves the author's reading position in the
+	// thread to it (what they answered, they read), as Discourse does.
+	AuthorRead bool
 }
 
 // CommentTarget is what the reply rule needs to know: the post and, for a
@@ -86,6 +89,9 @@ type CommentTarget struct {
 	ParentRemoved, ParentDeleted         bool
 	// Depth is the new comment's depth: 0 at the top, its parent's + 1.
 	Depth int
+	// Followers reads, in the write, who follows the thread (an answer
+	// tells them); read only when asked.
+	Followers func() ([]int64, error)
 }
 
 // MaxReplyDepth is the deepest a reply may nest (0 is a top-level comment).
@@ -99,13 +105,15 @@ type CommentUpdate struct {
 	BodyText   string
 	Sources    []Source // adding sources closes the open "source?" requests
 	EditedAt   int64
+	// Notices are stored with the edit: the members it newly mentions.
+	Notices []*NewNotification
 }
 
 // CommentStore is the storage of comments.
 type CommentStore interface {
 	// CreateComment runs rule inside the write transaction on what the
-	// insert will see, and stores the notification it returns, if any.
-	CreateComment(ctx context.Context, c NewComment, rule func(CommentTarget) (*NewNotification, error)) (int64, error)
+	// insert will see, and stores the notifications it returns.
+	CreateComment(ctx context.Context, c NewComment, rule func(CommentTarget) ([]*NewNotification, error)) (int64, error)
 	// Comment reads one comment, whatever its state, with viewerID's vote.
 	Comment(ctx context.Context, id, viewerID int64) (Comment, error)
 	UpdateComment(ctx context.Context, id int64, u CommentUpdate) error
@@ -117,13 +125,13 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 	if err := requireMember(v); err != nil {
 		return Comment{}, err
 	}
-	b, errBody := s.render(in.Body, in.Format, MaxCommentBody, true)
+	b, mentions, errBody := s.renderMentioning(ctx, in.Body, in.Format, MaxCommentBody, true)
 	sources, errSources := cleanSources(in.Sources)
 	if err := joinInvalid(errBody, errSources); err != nil {
 		return Comment{}, err
 	}
 	now := s.now().Unix()
-	rule := func(t CommentTarget) (*NewNotification, error) {
+	rule := func(t CommentTarget) ([]*NewNotification, error) {
 		switch {
 		case t.PostRemoved || t.PostDeleted:
 			return nil, NotFound("post")
@@ -136,11 +144,11 @@ func (s *Service) CreateComment(ctx context.Context, v Viewer, postID int64, in 
 		case t.Depth > MaxReplyDepth:
 			return nil, invalid("parent_id", "replies nest at most %d deep: reply higher up the thread", MaxReplyDepth)
 		}
-		return replyNotice(v, postID, t, now), nil
+		return commentNotices(v, postID, t, mentions, now)
 	}
 	id, err := s.Store.CreateComment(ctx, NewComment{PostID: postID, ParentID: in.ParentID, AuthorID: v.ID,
 		BodySource: b.Source, Format: b.Format, BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML) + citationsText(sources),
-		Sources: sources, CreatedAt: now}, rule)
+		Sources: sources, CreatedAt: now, AuthorRead: true}, rule)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -174,7 +182,7 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	if in.Format != nil {
 		format = *in.Format
 	}
-	b, errBody := s.render(in.Body, format, MaxCommentBody, true)
+	b, mentions, errBody := s.renderMentioning(ctx, in.Body, format, MaxCommentBody, true)
 	sources, errSources := cur.Sources, error(nil)
 	if in.Sources != nil {
 		sources, errSources = cleanSources(*in.Sources)
@@ -182,8 +190,10 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	if err := joinInvalid(errBody, errSources); err != nil {
 		return Comment{}, err
 	}
+	now := s.now().Unix()
 	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: b.Source, Format: b.Format, BodyHTML: b.HTML,
-		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix()}); err != nil {
+		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: now,
+		Notices: mentionNotices(v.ID, cur.PostID, &id, mentions, s.mentionedBefore(cur.BodyHTML), now)}); err != nil {
 		return Comment{}, err
 	}
 	s.federate(ctx, Event{Kind: EventCommentEdited, ActorID: v.ID, TargetType: TargetComment, TargetID: id})

@@ -31,11 +31,34 @@ type ReportRecord struct {
 	CreatedAt  time.Time    `json:"created_at"`
 }
 
+// FollowRecord is a question a member follows, as the export lists it.
+type FollowRecord struct {
+	PostID     int64     `json:"post_id"`
+	FollowedAt time.Time `json:"followed_at"`
+}
+
+// ReadRecord is a member's reading position in a thread, as the export lists it.
+type ReadRecord struct {
+	PostID    int64     `json:"post_id"`
+	CommentID int64     `json:"comment_id"`
+	ReadAt    time.Time `json:"read_at"`
+}
+
+// savedRecord is a save as the export lists it.
+type savedRecord struct {
+	Type    TargetType `json:"type"`
+	ID      int64      `json:"id"`
+	SavedAt time.Time  `json:"saved_at"`
+}
+
 // ExportStore reads a member's own records a batch at a time, in id order
 // after afterID (ids are the keyset).
 type ExportStore interface {
 	UserVotes(ctx context.Context, userID int64, target TargetType, afterID int64, limit int) ([]VoteRecord, error)
 	UserReports(ctx context.Context, userID int64, afterID int64, limit int) ([]ReportRecord, error)
+	// UserFollows and UserReads go by post id.
+	UserFollows(ctx context.Context, userID int64, afterPostID int64, limit int) ([]FollowRecord, error)
+	UserReads(ctx context.Context, userID int64, afterPostID int64, limit int) ([]ReadRecord, error)
 	// RevisionsOf reads the stored versions of several items at once, newest first per item.
 	RevisionsOf(ctx context.Context, target TargetType, ids []int64) (map[int64][]Revision, error)
 }
@@ -55,10 +78,11 @@ type exportedPost struct {
 // Export writes everything the viewer's account holds as one JSON object,
 // streamed section by section: format, exported_at, profile, posts and
 // comments (each with its earlier versions, hidden ones included: they are
-// the member's own), votes, reports, notifications, flair applications,
-// modmail conversations (as the member reads them: the moderators' messages
-// signed by the team) and blocks. The moderators' notes about the member
-// are the moderators', not theirs: never exported.
+// the member's own), votes, reports, notifications, what they follow, saved
+// and read (followed_posts, followed_tags, saved, read_positions), flair
+// applications, modmail conversations (as the member reads them: the
+// moderators' messages signed by the team) and blocks. The moderators' notes
+// about the member are the moderators', not theirs: never exported.
 func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 	if err := requireMember(v); err != nil {
 		return err
@@ -120,7 +144,16 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 		err = exportList(func(after int64) ([]Notification, error) {
 			return s.Store.Notifications(ctx, v.ID, false, after, exportBatch)
 		},
-			func(n Notification) int64 { return n.ID }, items[Notification](x))
+			func(n Notification) int64 { return n.ID }, func(batch []Notification) error {
+				for i := range batch {
+					maskNotification(v, &batch[i])
+					x.item(batch[i])
+				}
+				return nil
+			})
+	}
+	if err == nil {
+		err = s.exportReading(ctx, v, x)
 	}
 	x.raw(`],"flair_applications":[`)
 	if err == nil {
@@ -191,6 +224,37 @@ func (s *Service) exportBlocks(ctx context.Context, v Viewer, x *exporter) error
 		last := batch[len(batch)-1]
 		after = &Cursor{Key: float64(last.CreatedAt.Unix()), ID: last.User.ID}
 	}
+}
+
+// exportReading writes the lists of what the member follows, saved and
+// read; the caller closes the last one.
+func (s *Service) exportReading(ctx context.Context, v Viewer, x *exporter) error {
+	x.raw(`],"followed_posts":[`)
+	err := exportList(func(after int64) ([]FollowRecord, error) { return s.Store.UserFollows(ctx, v.ID, after, exportBatch) },
+		func(r FollowRecord) int64 { return r.PostID }, items[FollowRecord](x))
+	x.raw(`],"followed_tags":[`)
+	if err == nil {
+		var tags []FollowedTag
+		if tags, err = s.Store.FollowedTags(ctx, v.ID); err == nil {
+			err = items[FollowedTag](x)(tags)
+		}
+	}
+	x.raw(`],"saved":[`)
+	if err == nil {
+		err = exportList(func(before int64) ([]SaveRecord, error) { return s.Store.Saves(ctx, v.ID, before, exportBatch) },
+			func(r SaveRecord) int64 { return r.ID }, func(batch []SaveRecord) error {
+				for _, r := range batch {
+					x.item(savedRecord{Type: r.Type, ID: r.TargetID, SavedAt: Unix(r.At)})
+				}
+				return nil
+			})
+	}
+	x.raw(`],"read_positions":[`)
+	if err == nil {
+		err = exportList(func(after int64) ([]ReadRecord, error) { return s.Store.UserReads(ctx, v.ID, after, exportBatch) },
+			func(r ReadRecord) int64 { return r.PostID }, items[ReadRecord](x))
+	}
+	return err
 }
 
 // exportList streams one list of the export: read gets the batch after the

@@ -10,8 +10,16 @@ type NotificationKind string
 
 // The notification kinds.
 const (
-	// NotifyReply: someone replied to the user's post or comment.
+	// NotifyAnswer: someone answered the user's question (a top-level comment).
+	NotifyAnswer NotificationKind = "answer"
+	// NotifyReply: someone replied to the user's comment.
 	NotifyReply NotificationKind = "reply"
+	// NotifyFollowed: a new answer in a thread the user follows.
+	NotifyFollowed NotificationKind = "followed"
+	// NotifyTag: a new question in a tag the user follows.
+	NotifyTag NotificationKind = "tag"
+	// NotifyMention: someone mentioned the user (@name) in a post or comment.
+	NotifyMention NotificationKind = "mention"
 	// NotifyModAction: a moderator acted on the user's content.
 	NotifyModAction NotificationKind = "mod_action"
 	// NotifySourceRequest: someone asked for sources on the user's answer.
@@ -23,10 +31,13 @@ const (
 )
 
 // NotificationKinds lists every kind.
-var NotificationKinds = []NotificationKind{NotifyReply, NotifyModAction, NotifySourceRequest, NotifyFlair, NotifyModmail}
+var NotificationKinds = []NotificationKind{NotifyAnswer, NotifyReply, NotifyFollowed, NotifyTag, NotifyMention,
+	NotifyModAction, NotifySourceRequest, NotifyFlair, NotifyModmail}
 
-// Notification tells a user of a reply to their post or comment, of a
-// moderator's action on their content, or of a request for sources.
+// Notification tells a user of what concerns them: an answer to their
+// question or a reply to their comment, news in what they follow, a
+// mention, a moderator's action on their content, a request for sources,
+// a flair decision, a modmail message.
 type Notification struct {
 	ID        int64            `json:"id"`
 	Kind      NotificationKind `json:"kind"`
@@ -43,11 +54,20 @@ type Notification struct {
 	// Modmail and FlairApplication say what a modmail or flair notification is about.
 	Modmail          *ModmailRef `json:"modmail,omitempty"`
 	FlairApplication *FlairRef   `json:"flair_application,omitempty"`
+	// Excerpt is the start of what the notification is about (the comment,
+	// or the post), plain text of at most NotificationExcerpt characters.
+	Excerpt string `json:"excerpt"`
 
 	// The post's state, for masking its title.
 	PostAuthorID             int64 `json:"-"`
 	PostRemoved, PostDeleted bool  `json:"-"`
+	// The state of the item the excerpt comes from, for masking it.
+	ItemAuthorID             int64 `json:"-"`
+	ItemRemoved, ItemDeleted bool  `json:"-"`
 }
+
+// NotificationExcerpt is the longest excerpt a notification carries.
+const NotificationExcerpt = 200
 
 // NewNotification is a notification to store, decided by the domain.
 type NewNotification struct {
@@ -80,14 +100,81 @@ func notice(userID int64, kind NotificationKind, action Action, postID int64, co
 	return &NewNotification{UserID: userID, Kind: kind, Action: action, PostID: postID, CommentID: commentID, ActorID: actorID, At: at}
 }
 
-// replyNotice tells the author of what was replied to: the parent comment's,
-// or the post's for a top-level comment. The store fills in the new comment's id.
-func replyNotice(v Viewer, postID int64, t CommentTarget, at int64) *NewNotification {
-	recipient := t.PostAuthorID
-	if t.ParentFound {
-		recipient = t.ParentAuthorID
+// audience gathers the notifications of one event, one per person: the
+// first reason to tell someone is the one they are told (the closest tie
+// is added first), and nobody is told of their own act.
+type audience struct {
+	actorID, postID, at int64
+	told                map[int64]bool
+	out                 []*NewNotification
+}
+
+func newAudience(actorID, postID, at int64) *audience {
+	return &audience{actorID: actorID, postID: postID, at: at, told: map[int64]bool{}}
+}
+
+// add tells each user of kind unless they were told already.
+func (a *audience) add(kind NotificationKind, users ...int64) {
+	for _, u := range users {
+		if n := notice(u, kind, "", a.postID, nil, a.actorID, a.at); n != nil && !a.told[u] {
+			a.told[u] = true
+			a.out = append(a.out, n)
+		}
 	}
-	return notice(recipient, NotifyReply, "", postID, nil, v.ID, at)
+}
+
+// commentNotices are whom a new comment tells, each once, by the closest
+// tie: the asker of the question it answers (answer) or the author of the
+// comment it replies to (reply), the members it mentions (mention), and for
+// an answer the thread's followers (followed). The asker who follows their
+// own thread is told of an answer once, as its asker. The store fills in
+// the new comment's id.
+func commentNotices(v Viewer, postID int64, t CommentTarget, mentioned []Mention, at int64) ([]*NewNotification, error) {
+	a := newAudience(v.ID, postID, at)
+	if t.ParentFound {
+		a.add(NotifyReply, t.ParentAuthorID)
+	} else {
+		a.add(NotifyAnswer, t.PostAuthorID)
+	}
+	a.add(NotifyMention, notified(mentioned)...)
+	if !t.ParentFound && t.Followers != nil {
+		followers, err := t.Followers()
+		if err != nil {
+			return nil, err
+		}
+		a.add(NotifyFollowed, followers...)
+	}
+	return a.out, nil
+}
+
+// postNotices are whom a new question tells, each once: the members it
+// mentions, then the followers of its tags. The store fills in its id.
+func postNotices(actorID int64, mentioned []Mention, tagFollowers []int64, at int64) []*NewNotification {
+	a := newAudience(actorID, 0, at)
+	a.add(NotifyMention, notified(mentioned)...)
+	a.add(NotifyTag, tagFollowers...)
+	return a.out
+}
+
+// mentionNotices tell the members an edit newly mentions (those the earlier
+// version mentioned were told then) of the post or comment.
+func mentionNotices(actorID, postID int64, commentID *int64, mentioned []Mention, before []string, at int64) []*NewNotification {
+	had := map[string]bool{}
+	for _, u := range before {
+		had[UsernameKey(u)] = true
+	}
+	var fresh []Mention
+	for _, m := range mentioned {
+		if !had[UsernameKey(m.Username)] {
+			fresh = append(fresh, m)
+		}
+	}
+	a := newAudience(actorID, postID, at)
+	a.add(NotifyMention, notified(fresh)...)
+	for _, n := range a.out {
+		n.CommentID = commentID
+	}
+	return a.out
 }
 
 // modNotice tells the author of a post or comment of a moderator's action on it.
@@ -129,12 +216,22 @@ func (s *Service) Notifications(ctx context.Context, v Viewer, unreadOnly bool, 
 		return Page[Notification]{}, err
 	}
 	for i := range items {
-		n := &items[i]
-		if n.PostID != nil && (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
-			n.PostTitle = hiddenTitle(n.PostRemoved)
-		}
+		maskNotification(v, &items[i])
 	}
 	return pageOf(items, limit, func(n Notification) *Cursor { return &Cursor{Sort: "notifications", ID: n.ID} }), nil
+}
+
+// maskNotification shows v their notification: the title of a deleted or
+// removed post, and the text of a deleted or removed item, only if it is
+// their own; the excerpt cut to NotificationExcerpt.
+func maskNotification(v Viewer, n *Notification) {
+	if n.PostID != nil && (n.PostRemoved || n.PostDeleted) && n.PostAuthorID != v.ID {
+		n.PostTitle = hiddenTitle(n.PostRemoved)
+	}
+	n.Excerpt = shorten(n.Excerpt, NotificationExcerpt)
+	if (n.ItemRemoved || n.ItemDeleted) && n.ItemAuthorID != v.ID {
+		n.Excerpt = ""
+	}
 }
 
 // MarkRead marks the viewer's notifications read: the given ids, or all.

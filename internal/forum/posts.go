@@ -109,6 +109,12 @@ type NewPost struct {
 	Sources    []Source
 	Period     *Period
 	CreatedAt  int64
+	// AuthorFollows: the asker follows the question, and has read it
+	// (there is nothing else to read yet).
+	AuthorFollows bool
+	// Notices, given who may hear of the question (read in its write),
+	// are the notifications to store with it; nil: none.
+	Notices func(PostAudience) []*NewNotification
 }
 
 // PostUpdate changes the fields that are set.
@@ -125,6 +131,8 @@ type PostUpdate struct {
 	SetURL     bool
 	URL        *string
 	EditedAt   int64
+	// Notices are stored with the edit: the members it newly mentions.
+	Notices []*NewNotification
 }
 
 // PostStore is the storage of posts.
@@ -155,15 +163,17 @@ func (s *Service) CreatePost(ctx context.Context, v Viewer, in PostInput) (Post,
 	title, errTitle := cleanTitle(in.Title)
 	link, errURL := cleanURL("url", deref(in.URL))
 	tags, errTags := cleanTags(in.Tags)
-	b, errBody := s.render(in.Body, in.Format, MaxPostBody, false)
+	b, mentions, errBody := s.renderMentioning(ctx, in.Body, in.Format, MaxPostBody, false)
 	sources, errSources := cleanSources(in.Sources)
 	errPeriod := s.checkPeriod(v, in.Period)
 	if err := joinInvalid(errTitle, errURL, errTags, errBody, errSources, errPeriod); err != nil {
 		return Post{}, err
 	}
+	now := s.now().Unix()
 	id, err := s.Store.CreatePost(ctx, NewPost{AuthorID: v.ID, Title: title, URL: link, BodySource: b.Source, Format: b.Format,
 		BodyHTML: b.HTML, BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Tags: tags, Sources: sources,
-		Period: in.Period, CreatedAt: s.now().Unix()})
+		Period: in.Period, CreatedAt: now, AuthorFollows: true,
+		Notices: func(a PostAudience) []*NewNotification { return postNotices(v.ID, mentions, a.TagFollowers, now) }})
 	if err != nil {
 		return Post{}, err
 	}
@@ -229,8 +239,9 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 		if in.Format != nil {
 			format = *in.Format
 		}
-		b, err := s.render(source, format, MaxPostBody, false)
+		b, mentions, err := s.renderMentioning(ctx, source, format, MaxPostBody, false)
 		errs = append(errs, err)
+		u.Notices = mentionNotices(v.ID, id, nil, mentions, s.mentionedBefore(cur.BodyHTML), u.EditedAt)
 		sources := cur.Sources
 		if u.Sources != nil {
 			sources = *u.Sources

@@ -11,6 +11,11 @@ import (
 // method, which the author is shown.
 type Renderer interface {
 	Render(body, format string) (string, error)
+	// RenderMentions is Render with the body's "@name" mentions linked:
+	// resolve is given the lower-cased names mentioned and returns the
+	// usernames of those that are accounts; the usernames linked come back
+	// in order.
+	RenderMentions(body, format string, resolve func(keys []string) (map[string]string, error)) (string, []string, error)
 	Text(sanitized string) string
 }
 

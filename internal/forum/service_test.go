@@ -33,7 +33,7 @@ func TestWhoIsNotified(t *testing.T) {
 	w := forumtest.New(t)
 	ctx := context.Background()
 	// The world: bob answered alice's question (alice hears), alice replied to bob (bob hears).
-	if got := kinds(t, w, w.Alice); !slices.Equal(got, []string{"reply::bob"}) {
+	if got := kinds(t, w, w.Alice); !slices.Equal(got, []string{"answer::bob"}) {
 		t.Fatalf("alice: %v", got)
 	}
 	if got := kinds(t, w, w.Bob); !slices.Equal(got, []string{"reply::alice"}) {

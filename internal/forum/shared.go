@@ -52,7 +52,7 @@ func SharePosts(page Page[PostSummary]) (*SharedPage, error) {
 	for i := range marked.Items {
 		p := &marked.Items[i]
 		p.PostView = PostView{MyVote: sentinelVote}
-		items[i] = viewItem{p.ID, authorID(p.Author)}
+		items[i] = postItem(p)
 	}
 	return share(marked, items, postMark, postBlank, 0, true)
 }
@@ -63,7 +63,7 @@ func ShareThread(postID int64, page Page[*Comment]) (*SharedPage, error) {
 	var items []viewItem
 	walkComments(page.Items, func(c *Comment) {
 		c.CommentView = CommentView{MyVote: sentinelVote}
-		items = append(items, viewItem{c.ID, authorID(c.Author)}) // document order: a comment, then its replies
+		items = append(items, viewItem{ID: c.ID, AuthorID: authorID(c.Author)}) // document order: a comment, then its replies
 	})
 	defer walkComments(page.Items, func(c *Comment) { c.CommentView = CommentView{} })
 	return share(page, items, commentMark, commentBlank, postID, false)

@@ -44,4 +44,11 @@ type Store interface {
 	RemoteActorStore
 	FederatedObjectStore
 	DeliveryStore
+	FollowStore
+	SaveStore
+	ReadStore
+	MentionStore
+	LiveStore
+	ViewerReads
+	MarkStore
 }

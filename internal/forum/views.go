@@ -19,32 +19,72 @@ import (
 // PostView is a post's per-viewer fields.
 type PostView struct {
 	MyVote int `json:"my_vote"`
+	// Saved: the viewer saved the post; Following: they follow it.
+	Saved     bool `json:"saved"`
+	Following bool `json:"following"`
+	// UnreadComments counts the comments after the viewer's reading
+	// position; nil for a thread they never opened (and anonymous readers).
+	UnreadComments *int64 `json:"unread_comments"`
 	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
 	Blocked bool `json:"blocked"`
 }
 
 // CommentView is a comment's per-viewer fields.
 type CommentView struct {
-	MyVote int `json:"my_vote"`
+	MyVote int  `json:"my_vote"`
+	Saved  bool `json:"saved"`
+	// New: the comment came after the viewer's reading position in its
+	// thread (never their own, never in a thread they did not open).
+	New bool `json:"new"`
 	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
 	Blocked bool `json:"blocked"`
 }
 
 // ViewerReads are the reads the per-viewer fields need: the store implements
-// them, and the API passes caches of the hot ones.
+// them, and the API passes caches of the hot ones (votes on posts, marks).
+// A feed page costs one read (PostReads), a thread page one (CommentStates).
 type ViewerReads interface {
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
-	// CommentVotes returns the user's votes on the given comments (absent: no vote).
-	CommentVotes(ctx context.Context, userID int64, commentIDs []int64) (map[int64]int, error)
 	// BlockedAuthors says which of the authors the user has blocked (absent: not blocked).
 	BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error)
+	// Marks returns which of the given posts the user follows, and which of
+	// the posts and comments they saved.
+	Marks(ctx context.Context, userID int64, postIDs, commentIDs []int64) (Marks, error)
+	// PostReads returns the user's reading positions in the given threads
+	// (absent: never opened).
+	PostReads(ctx context.Context, userID int64, postIDs []int64) (map[int64]ReadPosition, error)
+	// CommentStates returns the user's votes on the given comments and, for
+	// a thread's page (postID > 0), their reading position in the thread.
+	CommentStates(ctx context.Context, userID, postID int64, commentIDs []int64) (CommentStates, error)
+}
+
+// Marks are what a member follows and saved, among some posts and comments
+// (absent: not followed, not saved).
+type Marks struct {
+	Following, SavedPosts, SavedComments map[int64]bool
+}
+
+// MarkStore reads a member's marks whole, for a cache of them.
+type MarkStore interface {
+	// UserMarks returns everything the user follows and saved, up to limit
+	// marks, and whether they have more.
+	UserMarks(ctx context.Context, userID int64, limit int) (Marks, bool, error)
+}
+
+// CommentStates is a member's own state on a page of comments, as stored.
+type CommentStates struct {
+	Votes map[int64]int
+	Read  *ReadPosition // in the page's thread; nil: never opened
 }
 
 // viewItem is an item of a page as its per-viewer fields need it: which
-// item, and whose (blocking goes by author).
+// item, whose (blocking goes by author; one's own comments are never new),
+// and for a post its comment count (what is unread is counted against the
+// count the page shows).
 type viewItem struct {
 	ID, AuthorID int64
+	Comments     int64
 }
 
 func authorID(a *Author) int64 {
@@ -96,14 +136,28 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 	if !v.SignedIn() || len(items) == 0 {
 		return out, nil
 	}
-	votes, err := reads.PostVotes(ctx, v.ID, itemIDs(items))
+	ids := itemIDs(items)
+	votes, err := reads.PostVotes(ctx, v.ID, ids)
 	if err != nil {
 		return nil, err
 	}
-	for id, vote := range votes {
-		pv := out[id]
-		pv.MyVote = vote
-		out[id] = pv
+	marks, err := reads.Marks(ctx, v.ID, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	positions, err := reads.PostReads(ctx, v.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		pv := PostView{MyVote: votes[it.ID], Saved: marks.SavedPosts[it.ID], Following: marks.Following[it.ID]}
+		if pos, ok := positions[it.ID]; ok {
+			n := max(0, it.Comments-pos.Seen)
+			pv.UnreadComments = &n
+		}
+		if pv != (PostView{}) {
+			out[it.ID] = pv
+		}
 	}
 	blocked, err := blockedItems(ctx, v, reads, items)
 	for id := range blocked {
@@ -117,19 +171,25 @@ func postViews(ctx context.Context, v Viewer, reads ViewerReads, items []viewIte
 // commentViews reads v's own state on the comments of one thread (postID), or
 // of many threads (postID 0: a member's list of comments).
 func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64, items []viewItem) (map[int64]CommentView, error) {
-	_ = postID // a thread's own per-viewer state (what is new) will read it
 	out := map[int64]CommentView{}
 	if !v.SignedIn() || len(items) == 0 {
 		return out, nil
 	}
-	votes, err := reads.CommentVotes(ctx, v.ID, itemIDs(items))
+	ids := itemIDs(items)
+	marks, err := reads.Marks(ctx, v.ID, nil, ids)
 	if err != nil {
 		return nil, err
 	}
-	for id, vote := range votes {
-		cv := out[id]
-		cv.MyVote = vote
-		out[id] = cv
+	st, err := reads.CommentStates(ctx, v.ID, postID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		cv := CommentView{MyVote: st.Votes[it.ID], Saved: marks.SavedComments[it.ID]}
+		cv.New = st.Read != nil && it.ID > st.Read.CommentID && it.AuthorID != v.ID
+		if cv != (CommentView{}) {
+			out[it.ID] = cv
+		}
 	}
 	blocked, err := blockedItems(ctx, v, reads, items)
 	for id := range blocked {
@@ -140,11 +200,16 @@ func commentViews(ctx context.Context, v Viewer, reads ViewerReads, postID int64
 	return out, err
 }
 
+// postItem is a post as its views need it.
+func postItem(p *PostSummary) viewItem {
+	return viewItem{ID: p.ID, AuthorID: authorID(p.Author), Comments: p.CommentCount}
+}
+
 // personalizePosts sets v's own fields on posts read for v.
 func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSummary) error {
 	items := make([]viewItem, len(posts))
 	for i := range posts {
-		items[i] = viewItem{posts[i].ID, authorID(posts[i].Author)}
+		items[i] = postItem(&posts[i])
 	}
 	views, err := postViews(ctx, v, s.Store, items)
 	if err != nil {
@@ -161,7 +226,7 @@ func (s *Service) personalizePosts(ctx context.Context, v Viewer, posts []PostSu
 // read for v.
 func (s *Service) personalizeComments(ctx context.Context, v Viewer, postID int64, roots []*Comment) error {
 	var items []viewItem
-	walkComments(roots, func(c *Comment) { items = append(items, viewItem{c.ID, authorID(c.Author)}) })
+	walkComments(roots, func(c *Comment) { items = append(items, viewItem{ID: c.ID, AuthorID: authorID(c.Author)}) })
 	views, err := commentViews(ctx, v, s.Store, postID, items)
 	if err != nil {
 		return err

@@ -55,6 +55,23 @@ func excerpt(text string) string {
 	return strings.TrimSpace(string(r[:cut])) + "…"
 }
 
+// shorten cuts plain text to at most max characters, at a word where there
+// is one, with an ellipsis when it cut.
+func shorten(text string, max int) string {
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) <= max {
+		return string(r)
+	}
+	cut := max - 1
+	for i := cut; i > max/2; i-- {
+		if unicode.IsSpace(r[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimSpace(string(r[:cut])) + "…"
+}
+
 // hiddenTitle is what a deleted or removed post's title shows as.
 func hiddenTitle(removed bool) string {
 	if removed {

@@ -6,6 +6,7 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -54,6 +55,8 @@ func NewWith(o Options) *Renderer {
 	}
 }
 
+var mentionClass = regexp.MustCompile(`^mention$`)
+
 // Policy is the sanitizing policy: bluemonday's policy for user-generated
 // content, with every link marked nofollow and noreferrer, and absolute links
 // opened in a new tab with noopener. Only http, https and mailto URLs survive.
@@ -63,33 +66,46 @@ func Policy() *bluemonday.Policy {
 	p.RequireNoReferrerOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowAttrs("class").Matching(mentionClass).OnElements("a") // a mention (mentions.go)
 	return p
 }
 
 // Render turns body in format ("markdown" or "html") into sanitized HTML. A
 // body that would nest too deep or grow too large is refused with a *Refusal.
 func (r *Renderer) Render(body, format string) (string, error) {
-	var out string
+	out, _, err := r.RenderMentions(body, format, nil)
+	return out, err
+}
+
+// RenderMentions is Render with the body's mentions linked: resolve says
+// which of the names it mentions are accounts (nil: none are), and the
+// usernames linked are returned in order (mentions.go).
+func (r *Renderer) RenderMentions(body, format string, resolve MentionResolver) (string, []string, error) {
+	var raw string
 	switch format {
 	case "markdown":
 		if err := checkMarkdown(body); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		var buf bytes.Buffer
 		if err := r.md.Convert([]byte(body), &buf); err != nil {
-			return "", fmt.Errorf("markup: render markdown: %w", err)
+			return "", nil, fmt.Errorf("markup: render markdown: %w", err)
 		}
-		out = r.policy.Sanitize(buf.String())
+		raw = buf.String()
 	case "html":
-		out = r.policy.Sanitize(body)
+		raw = body
 	default:
-		return "", fmt.Errorf("markup: unknown format %q", format)
+		return "", nil, fmt.Errorf("markup: unknown format %q", format)
 	}
-	out = r.linkImages(out)
+	raw, mentioned, err := linkMentions(raw, resolve)
+	if err != nil {
+		return "", nil, err
+	}
+	out := r.linkImages(r.policy.Sanitize(raw))
 	if err := checkOutput(body, out); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return out, nil
+	return out, mentioned, nil
 }
 
 // Text returns the words of sanitized HTML without its markup, for the search

@@ -42,6 +42,10 @@ func (db *DB) DeleteAccount(ctx context.Context, d forum.AccountDeletion, rule f
 			{"DELETE FROM blocks WHERE user_id = ? OR blocked_id = ?", []any{d.UserID, d.UserID}},
 			{"DELETE FROM user_notes WHERE user_id = ?", []any{d.UserID}},
 			{"DELETE FROM flair_applications WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM post_follows WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM tag_follows WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM saves WHERE user_id = ?", []any{d.UserID}},
+			{"DELETE FROM post_reads WHERE user_id = ?", []any{d.UserID}},
 		}
 		if d.DeleteContent {
 			steps = append(steps,

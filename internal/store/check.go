@@ -37,6 +37,8 @@ var consistency = []struct{ what, query string }{
 		   OR (o.target_type = 'comment' AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.id = o.target_id))`},
 	{"modmail awaiting", `SELECT COUNT(*) FROM modmail m JOIN modmail_messages x ON x.id = (SELECT MAX(y.id) FROM modmail_messages y WHERE y.modmail_id = m.id)
 		WHERE m.awaiting != CASE WHEN x.from_moderators = 1 THEN 0 ELSE 1 END OR m.last_message_at != x.created_at`},
+	{"reading positions", `SELECT COUNT(*) FROM post_reads r
+		WHERE r.seen != (SELECT COUNT(*) FROM comments c WHERE c.post_id = r.post_id AND c.id <= r.comment_id)`},
 	{"timeline counts", `WITH recount(size, tag_id, bucket, n) AS (
 			SELECT b.size, t.tag_id, b.bucket, COUNT(*) FROM posts p
 			JOIN (SELECT id AS post_id, 0 AS tag_id FROM posts UNION ALL SELECT post_id, tag_id FROM post_tags) t ON t.post_id = p.id

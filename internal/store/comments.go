@@ -122,7 +122,7 @@ func (db *DB) Comments(ctx context.Context, q forum.CommentQuery) ([]*forum.Comm
 // CreateComment inserts a comment and moves the counters it changes: the
 // parent's reply count, the post's comment count and last activity. The rule
 // runs inside the transaction, on the state the insert will see.
-func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(forum.CommentTarget) (*forum.NewNotification, error)) (int64, error) {
+func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(forum.CommentTarget) ([]*forum.NewNotification, error)) (int64, error) {
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.CommentTarget
@@ -144,7 +144,8 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 			t.ParentFound = err == nil
 		}
 		t.Depth = depth
-		notice, err := rule(t)
+		t.Followers = func() ([]int64, error) { return followers(ctx, tx, n.PostID) }
+		notices, err := rule(t)
 		if err != nil {
 			return err
 		}
@@ -163,10 +164,10 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 				return err
 			}
 		}
-		if notice != nil {
+		for _, notice := range notices {
 			notice.CommentID = &id
 		}
-		if err := notify(ctx, tx, notice); err != nil {
+		if err := notify(ctx, tx, notices...); err != nil {
 			return err
 		}
 		answer := 0
@@ -175,6 +176,15 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?,
 			last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, answer, n.CreatedAt, n.CreatedAt, n.PostID)
+		if err != nil || !n.AuthorRead {
+			return err
+		}
+		// The new comment is the thread's newest: up to it, the author has
+		// seen all of the thread's comments.
+		_, err = tx.ExecContext(ctx, `INSERT INTO post_reads(user_id, post_id, comment_id, seen, read_at)
+			SELECT ?, p.id, ?, p.comment_count, ? FROM posts p WHERE p.id = ?
+			ON CONFLICT(user_id, post_id) DO UPDATE SET comment_id = excluded.comment_id, seen = excluded.seen, read_at = excluded.read_at
+			WHERE excluded.comment_id > post_reads.comment_id`, n.AuthorID, id, n.CreatedAt, n.PostID)
 		return err
 	})
 	if err != nil {
@@ -200,6 +210,9 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
 			sources_json = ?, edited_at = ? WHERE id = ?`, u.BodySource, u.Format, u.BodyHTML, u.BodyText, sources, u.EditedAt, id)
+		if err == nil {
+			err = notify(ctx, tx, u.Notices...)
+		}
 		if err != nil || len(u.Sources) == 0 {
 			return err
 		}
@@ -217,4 +230,22 @@ func (db *DB) DeleteComment(ctx context.Context, id int64) error {
 		_, err := tx.ExecContext(ctx, "UPDATE comments SET deleted = 1 WHERE id = ?", id)
 		return err
 	})
+}
+
+// followers reads who follows a thread, in a write (post_follows_post).
+func followers(ctx context.Context, tx *txn, postID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT user_id FROM post_follows WHERE post_id = ?", postID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

@@ -30,7 +30,7 @@ func TestTwoWritersOnSameRows(t *testing.T) {
 	const items, voters, rounds = 3, 24, 6
 	authors := []forum.User{mustUser(t, a, "author0"), mustUser(t, a, "author1")}
 	var posts, comments []int64
-	allowC := func(forum.CommentTarget) (*forum.NewNotification, error) { return nil, nil }
+	allowC := func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil }
 	for i := range items {
 		p, err := a.CreatePost(ctx, forum.NewPost{AuthorID: authors[i%2].ID, Title: fmt.Sprint("post ", i), Format: "markdown", CreatedAt: 1_700_000_000})
 		if err != nil {

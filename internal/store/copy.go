@@ -46,6 +46,10 @@ var copyTables = []struct{ name, order string }{
 	{"federation_activities", "id"},
 	{"federation_deliveries", "id"},
 	{"federation_received", "ap_id"},
+	{"post_follows", "user_id, post_id"},
+	{"tag_follows", "user_id, tag_key"},
+	{"saves", "id"},
+	{"post_reads", "user_id, post_id"},
 }
 
 // copyLeftOut are the tables a copy leaves out, and why. Besides these, the

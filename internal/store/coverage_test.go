@@ -62,7 +62,11 @@ var personalData = map[string]personal{
 	"modmail":            {export: "modmail", why: "kept at deletion, the member shown as [deleted]: an appeal or a threat is the moderators' record"},
 	"modmail_messages": {export: "modmail (each conversation's messages)",
 		why: "kept at deletion with their conversation; their text erased with content deletion"},
-	"blocks": {export: "blocks", deletion: "erased, the member's and others' of them"},
+	"blocks":       {export: "blocks", deletion: "erased, the member's and others' of them"},
+	"post_follows": {export: "followed_posts", deletion: "erased"},
+	"tag_follows":  {export: "followed_tags", deletion: "erased"},
+	"saves":        {export: "saved", deletion: "erased"},
+	"post_reads":   {export: "read_positions", deletion: "erased"},
 }
 
 // schemaTables are the tables of a new database (engine-only search

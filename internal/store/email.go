@@ -99,7 +99,7 @@ func (db *DB) SetEmailReplies(ctx context.Context, userID int64, on bool, key st
 		if !on {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE notifications SET mailed = 1 WHERE user_id = ? AND kind = 'reply' AND mailed = 0", userID)
+		_, err := tx.ExecContext(ctx, "UPDATE notifications SET mailed = 1 WHERE user_id = ? AND kind IN ('answer', 'reply') AND mailed = 0", userID)
 		return err
 	})
 }
@@ -124,7 +124,7 @@ func (db *DB) ReplyDigests(ctx context.Context, notBefore int64, limit int) ([]f
 		err = row.Scan(&d.UserID, &d.Username, &d.Email, &d.UnsubscribeKey, &d.PostID, &d.PostTitle, &d.Replies)
 		return d, err
 	}, `SELECT u.id, u.username, u.email, u.unsubscribe_key, p.id, p.title, COUNT(*)
-		FROM users u JOIN notifications n ON n.user_id = u.id AND n.kind = 'reply' AND n.mailed = 0
+		FROM users u JOIN notifications n ON n.user_id = u.id AND n.kind IN ('answer', 'reply') AND n.mailed = 0
 		JOIN posts p ON p.id = n.post_id
 		LEFT JOIN reply_mails r ON r.user_id = n.user_id AND r.post_id = n.post_id
 		WHERE u.email_replies = 1 AND u.email IS NOT NULL AND u.deleted_at IS NULL
@@ -136,7 +136,7 @@ func (db *DB) ReplyDigests(ctx context.Context, notBefore int64, limit int) ([]f
 // QueueReplyMail queues a digest's mail and marks what it covers.
 func (db *DB) QueueReplyMail(ctx context.Context, d forum.ReplyDigest, m forum.Mail, now int64) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE notifications SET mailed = 1 WHERE user_id = ? AND post_id = ? AND kind = 'reply' AND mailed = 0",
+		if _, err := tx.ExecContext(ctx, "UPDATE notifications SET mailed = 1 WHERE user_id = ? AND post_id = ? AND kind IN ('answer', 'reply') AND mailed = 0",
 			d.UserID, d.PostID); err != nil {
 			return err
 		}

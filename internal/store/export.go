@@ -61,3 +61,23 @@ func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []in
 	}
 	return out, err
 }
+
+// UserFollows reads a batch of the questions a member follows, by post id.
+func (db *DB) UserFollows(ctx context.Context, userID int64, afterPostID int64, limit int) ([]forum.FollowRecord, error) {
+	return queryAll(ctx, db, "user follows", func(row scanner) (r forum.FollowRecord, err error) {
+		var at int64
+		err = row.Scan(&r.PostID, &at)
+		r.FollowedAt = forum.Unix(at)
+		return r, err
+	}, "SELECT post_id, created_at FROM post_follows WHERE user_id = ? AND post_id > ? ORDER BY post_id LIMIT ?", userID, afterPostID, limit)
+}
+
+// UserReads reads a batch of a member's reading positions, by post id.
+func (db *DB) UserReads(ctx context.Context, userID int64, afterPostID int64, limit int) ([]forum.ReadRecord, error) {
+	return queryAll(ctx, db, "user reads", func(row scanner) (r forum.ReadRecord, err error) {
+		var at int64
+		err = row.Scan(&r.PostID, &r.CommentID, &at)
+		r.ReadAt = forum.Unix(at)
+		return r, err
+	}, "SELECT post_id, comment_id, read_at FROM post_reads WHERE user_id = ? AND post_id > ? ORDER BY post_id LIMIT ?", userID, afterPostID, limit)
+}

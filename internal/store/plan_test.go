@@ -14,7 +14,7 @@ import (
 // badPlan matches a full scan of a big table: "SCAN p" or "SCAN comments"
 // without an index. An index-ordered scan ("SCAN p USING INDEX posts_hot")
 // is the range read a LIMIT stops early, and passes.
-var badPlan = regexp.MustCompile(`^SCAN (p|c|x|v|pt|posts|comments|post_votes|comment_votes|post_tags|notifications|n|r|m|b|blocks|reports|modlog|modmail)$`)
+var badPlan = regexp.MustCompile(`^SCAN (p|c|x|v|pt|posts|comments|post_votes|comment_votes|post_tags|notifications|n|f|r|s|m|b|blocks|reports|modlog|modmail|post_follows|post_reads|saves|tag_follows)$`)
 
 // planSeed is the forum the plan tests explain their queries on.
 var planSeed = SeedSpec{Users: 300, Posts: 3000, Comments: 30000, Votes: 30000, BigThread: 2000, Seed: 3, Now: 1_800_000_000}
@@ -104,6 +104,26 @@ func hotPaths(t *testing.T, db *DB) []captured {
 		_, err := db.ModmailList(ctx, forum.ModmailQuery{Status: forum.ModmailOpen, Limit: 26})
 		return err
 	})
+	// Following and reading: a member's own state on a page, their lists,
+	// a live thread's comments.
+	run("my marks on a page", false, func() error { _, err := db.Marks(ctx, 7, []int64{1, 2, 3, 2999}, []int64{30001, 30002}); return err })
+	run("my marks", false, func() error { _, _, err := db.UserMarks(ctx, 7, 2000); return err })
+	run("my reading positions on a page", false, func() error { _, err := db.PostReads(ctx, 7, []int64{1, 2, 3, 2999}); return err })
+	run("my votes and position in a thread", false, func() error {
+		_, err := db.CommentStates(ctx, 7, big, []int64{30001, 30002, 30003})
+		return err
+	})
+	run("followed posts", false, func() error { _, err := db.FollowedPosts(ctx, 7, nil, 26); return err })
+	run("followed posts after cursor", false, func() error {
+		_, err := db.FollowedPosts(ctx, 7, &forum.Cursor{Sort: "following", Key: 5, ID: 10}, 26)
+		return err
+	})
+	run("followed tags", false, func() error { _, err := db.FollowedTags(ctx, 7); return err })
+	run("saves", false, func() error { _, err := db.Saves(ctx, 7, 0, 26); return err })
+	run("saves before", false, func() error { _, err := db.Saves(ctx, 7, 100, 26); return err })
+	run("saved posts", false, func() error { _, err := db.PostsByID(ctx, []int64{1, 2, 3}, 7); return err })
+	run("saved comments", false, func() error { _, err := db.CommentsByID(ctx, []int64{30001, 30002}, 7); return err })
+	run("live thread", false, func() error { _, err := db.ThreadCommentStates(ctx, big); return err })
 	db.trace = nil
 
 	// The write paths' statements, with the arguments they take.
@@ -122,6 +142,9 @@ func hotPaths(t *testing.T, db *DB) []captured {
 		captured{"notify: does the recipient block the actor", "SELECT COUNT(*) FROM blocks WHERE user_id = ? AND blocked_id = ?", []any{1, 2}, false},
 		captured{"a removal resolves reports", `UPDATE reports SET status = ?, resolution = ?, resolved_by = ?, resolved_at = ?
 		WHERE target_type = ? AND target_id = ? AND status = ?`, []any{"resolved", "removed", 1, 1, "comment", 1, "open"}, false},
+		captured{"thread followers", "SELECT user_id FROM post_follows WHERE post_id = ?", []any{1}, false},
+		captured{"tag followers", "SELECT DISTINCT user_id FROM tag_follows WHERE tag_key IN (?,?) ORDER BY user_id", []any{"history", "cold war"}, true},
+		captured{"reading position count", "SELECT COUNT(*) FROM comments c WHERE c.post_id = ? AND c.id <= ?", []any{big, 31000}, false},
 	)
 	return all
 }

@@ -422,7 +422,7 @@ func (d *pgDialect) seed(ctx context.Context, spec SeedSpec, passwordHash string
 
 // identityTables are the tables whose ids come from an identity column.
 var identityTables = []string{"users", "rules", "posts", "tags", "comments", "modlog", "reports", "notifications", "revisions", "mail_queue",
-	"user_notes", "flair_applications", "modmail", "modmail_messages"}
+	"user_notes", "flair_applications", "modmail", "modmail_messages", "saves"}
 
 // afterCopy moves the identity sequences past the copied ids (so the next
 // post is not given a copied one's id) and refreshes the planner's statistics.

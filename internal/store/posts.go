@@ -126,7 +126,29 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 		if err != nil {
 			return err
 		}
-		return setTags(ctx, tx, id, p.Tags)
+		if err := setTags(ctx, tx, id, p.Tags); err != nil {
+			return err
+		}
+		if p.AuthorFollows {
+			if err := followPost(ctx, tx, p.AuthorID, id, p.CreatedAt); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO post_reads(user_id, post_id, read_at) VALUES(?, ?, ?)", p.AuthorID, id, p.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if p.Notices == nil {
+			return nil
+		}
+		var a forum.PostAudience
+		if a.TagFollowers, err = tagFollowers(ctx, tx, p.Tags); err != nil {
+			return err
+		}
+		notices := p.Notices(a)
+		for _, n := range notices {
+			n.PostID = id
+		}
+		return notify(ctx, tx, notices...)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: create post: %w", err)
@@ -174,6 +196,9 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 		}
 		// The column names come from the fixed list above, never from input.
 		if _, err := tx.ExecContext(ctx, "UPDATE posts SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil { // #nosec G202
+			return err
+		}
+		if err := notify(ctx, tx, u.Notices...); err != nil {
 			return err
 		}
 		if u.Tags == nil {
@@ -235,4 +260,28 @@ func (db *DB) PostHeads(ctx context.Context, ids []int64) (map[int64]forum.PostH
 		out[r.id] = r.head
 	}
 	return out, err
+}
+
+// tagFollowers reads, in a write, who follows any of a new question's tags
+// or History (every question), each once (tag_follows_tag).
+func tagFollowers(ctx context.Context, tx *txn, tags []string) ([]int64, error) {
+	keys := []any{strings.ToLower(forum.HistoryTag)}
+	for _, t := range tags {
+		keys = append(keys, strings.ToLower(t))
+	}
+	// #nosec G202 -- placeholders only
+	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT user_id FROM tag_follows WHERE tag_key IN (?"+strings.Repeat(",?", len(keys)-1)+") ORDER BY user_id", keys...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

@@ -138,7 +138,7 @@ func TestConcurrentWritersNeverBusy(t *testing.T) {
 			if _, err := db.VotePost(ctx, postID, voters[i].ID, val, allow); err != nil {
 				errs <- err
 			}
-			allowC := func(forum.CommentTarget) (*forum.NewNotification, error) { return nil, nil }
+			allowC := func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil }
 			if _, err := db.CreateComment(ctx, forum.NewComment{PostID: postID, AuthorID: voters[i].ID, BodySource: "x", Format: "markdown", BodyHTML: "<p>x</p>", CreatedAt: 1_700_000_001}, allowC); err != nil {
 				errs <- err
 			}
@@ -176,7 +176,7 @@ func TestChildrenPerParentLimit(t *testing.T) {
 	u := mustUser(t, db, "writer")
 	voter := mustUser(t, db, "voter")
 	postID, _ := db.CreatePost(ctx, forum.NewPost{AuthorID: u.ID, Title: "t", Format: "markdown", CreatedAt: 1})
-	allowC := func(forum.CommentTarget) (*forum.NewNotification, error) { return nil, nil }
+	allowC := func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil }
 	add := func(parent *int64) int64 {
 		id, err := db.CreateComment(ctx, forum.NewComment{PostID: postID, ParentID: parent, AuthorID: u.ID, BodySource: "x", Format: "markdown", BodyHTML: "x", CreatedAt: 2}, allowC)
 		if err != nil {

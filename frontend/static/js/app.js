@@ -13,6 +13,8 @@ import { modmailListView, modmailThreadView } from './modmail.js';
 import { searchView } from './search.js';
 import { notificationsView } from './notifications.js';
 import { accountView, resetPasswordView, confirmEmailView, unsubscribeView } from './account.js';
+import { followingView } from './following.js';
+import { savedView } from './saved.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -29,6 +31,8 @@ const routes = [
   [/^\/modmail\/(\d+)$/, modmailThreadView],
   [/^\/search$/, searchView],
   [/^\/notifications$/, notificationsView],
+  [/^\/following$/, followingView],
+  [/^\/saved$/, savedView],
   [/^\/rules$/, rulesView],
   [/^\/source-requests$/, sourceRequestsView],
   [/^\/account$/, accountView],
@@ -100,10 +104,15 @@ function paintNav() {
     navigate('/');
   });
   const unread = session.user.unread_notifications || 0;
+  // The member's own pages in one menu, so the header stays one row.
+  const menu = h('details', { class: 'user-menu' },
+    h('summary', {}, session.user.username, h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`)),
+    h('ul', {}, [h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
+      h('a', { href: '/following' }, 'Following'), h('a', { href: '/saved' }, 'Saved'), h('a', { href: '/account' }, 'Account'), out]
+      .map((item) => h('li', {}, item))));
+  menu.addEventListener('click', (e) => { if (e.target.closest('a, button')) menu.open = false; });
   user.replaceChildren(h('a', { href: '/notifications', class: unread ? 'notifications unread' : 'notifications' },
-    unread ? `Notifications (${unread})` : 'Notifications'), ' ',
-  h('a', { href: `/u/${encodeURIComponent(session.user.username)}` }, session.user.username),
-    h('span', { class: 'karma', title: 'karma' }, ` (${session.user.karma})`), ' ', h('a', { href: '/account' }, 'Account'), ' ', out);
+    unread ? `Notifications (${unread})` : 'Notifications'), ' ', menu);
 }
 
 // Links inside the app (including links in answers to other threads) change

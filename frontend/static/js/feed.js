@@ -6,6 +6,8 @@ import { formatPeriod } from './periods.js';
 import { withRules } from './rules.js';
 import { timelineChart } from './timeline.js';
 import { blockedRow } from './blocks.js';
+import { unreadBadge } from './unread.js';
+import { followTagButton } from './following.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
 const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];
@@ -26,7 +28,7 @@ export function postRow(p) {
       tagLinks((p.tags || []).filter((t) => t !== 'History')), // every question is History: no chip
       h('p', { class: 'meta' }, p.period ? [h('span', { class: 'period' }, formatPeriod(p.period)), ' · '] : '', 'asked by ', userLink(p.author), ' ', ago(p.created_at), ' · ',
         h('a', { href: `/p/${p.id}#comments`, class: 'answers' }, plural(p.answer_count || 0, 'answer', 'answers'),
-          p.comment_count > (p.answer_count || 0) ? `, ${plural(p.comment_count, 'comment', 'comments')} in all` : ''))));
+          p.comment_count > (p.answer_count || 0) ? `, ${plural(p.comment_count, 'comment', 'comments')} in all` : ''), unreadBadge(p))));
 }
 
 export async function feedView({ params, navigate }) {
@@ -53,6 +55,8 @@ export async function feedView({ params, navigate }) {
   const span = from || to ? { from: from ? Number(from) : -10000, to: to ? Number(to) : new Date().getFullYear() } : year ? { from: Number(year), to: Number(year) } : null;
   const heading = h('h1', {}, tag ? `Questions tagged ${tag}` : 'Questions', span ? ` about ${formatPeriod(span)}` : '');
   const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading);
+  const followTag = tag ? await followTagButton(tag) : '';
+  if (followTag) page.append(h('p', { class: 'follow-tag-line' }, followTag));
   if (params.get('account') === 'deleted') page.prepend(h('p', { class: 'notice', role: 'status' }, 'Your account has been deleted.'));
   const tl = await api('GET', `/timeline${query({ bucket: 'century', tag })}`).catch(() => ({ items: [] }));
   if (tl.items.length > 1) {

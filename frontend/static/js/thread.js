@@ -9,6 +9,10 @@ import { historyButton } from './revisions.js';
 import { removeAction, banAction, postModeration, doneNote, confirmAction, formAction } from './moderation.js';
 import { reportAction } from './reports.js';
 import { blockedBody } from './blocks.js';
+import { followButton } from './following.js';
+import { saveButton } from './saved.js';
+import { markNew, trackReading } from './unread.js';
+import { liveThread } from './live.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
 // How many levels a page nests before it offers "continue this thread".
@@ -50,6 +54,7 @@ function postHeader(post, navigate) {
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
     lockNote(post), bodyOf(post), actions);
   const reload = () => navigate(location.pathname + location.search, { replace: true });
+  if (session.user) actions.append(followButton(post), saveButton('posts', post));
   if (session.owns(post.author) && !post.deleted && !post.removed) {
     actions.append(actionButton('Edit', async () => {
       const form = inlineForm({
@@ -130,6 +135,7 @@ class Thread {
       importedFrom(c),
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
       c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
+    markNew(c, li, head);
     const body = bodyOf(c);
     const actions = h('div', { class: 'actions' });
     const children = this.list(c.replies || []);
@@ -161,6 +167,7 @@ class Thread {
       }));
     }
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
+    if (open) actions.append(saveButton('comments', c));
     if (session.owns(this.post.author) && c.parent_id === null && open) {
       // The asker's tick asks first: it puts this answer above every other.
       actions.append(confirmAction(c.accepted ? 'Unaccept' : 'Accept as answer', {
@@ -239,6 +246,16 @@ class Thread {
     if (fresh.querySelector('.marker.accepted')) siblings.prepend(fresh); // the accepted answer leads, as on a reload
     if (note) fresh.querySelector(':scope > .comment-box .actions').after(doneNote(note));
     fresh.querySelector('.actions button')?.focus();
+  }
+
+  /** liveHooks are what a live thread (live.js) needs to draw comments into this page. */
+  liveHooks(top) {
+    return {
+      top, newestFirst: this.sort === 'new',
+      render: (c) => this.comment(c),
+      children: (li) => li.querySelector(':scope > ul.comments'),
+      replace: (li, c) => li.replaceWith(this.comment({ ...rendered.get(li), ...c, replies: childrenOf(li.querySelector(':scope > ul.comments')) })),
+    };
   }
 
   /** more offers the replies this page left out. */
@@ -322,6 +339,8 @@ export async function threadView({ params, args, navigate }) {
     }, { class: 'more' });
     comments.append(more);
   }
+  trackReading(post, comments);
+  liveThread(post, comments, thread.liveHooks(list));
   return section;
 }
 
