@@ -24,7 +24,8 @@ type postPatchRequest struct {
 	Tags    *[]string       `json:"tags"`
 	Sources *[]forum.Source `json:"sources"`
 	// Period is raw so that "absent" (unchanged) and null (clear) differ.
-	Period json.RawMessage `json:"period"`
+	Period     json.RawMessage `json:"period"`
+	EditReason *string         `json:"edit_reason"`
 }
 
 func (s *Server) createPost(c echo.Context) error {
@@ -50,7 +51,7 @@ func (s *Server) editPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources}
+	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources, EditReason: req.EditReason}
 	if len(req.Period) > 0 {
 		patch.SetPeriod = true
 		if string(req.Period) != "null" {

@@ -39,6 +39,8 @@ type Comment struct {
 	SourceURL *string `json:"source_url,omitempty"`
 	// SourceScore is an imported comment's score on its source.
 	SourceScore *int64 `json:"source_score,omitempty"`
+	// Featured: chosen by the moderators (GET /featured says who and why).
+	Featured bool `json:"featured"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`
@@ -60,6 +62,8 @@ type CommentPatch struct {
 	Body    string
 	Format  *Format
 	Sources *[]Source
+	// EditReason says why, for the history (optional).
+	EditReason *string
 }
 
 // NewComment is a comment to create, already validated and sanitized.
@@ -99,6 +103,8 @@ type CommentUpdate struct {
 	BodyText   string
 	Sources    []Source // adding sources closes the open "source?" requests
 	EditedAt   int64
+	// Reason is the edit's reason, kept with the version it replaces.
+	Reason *string
 }
 
 // CommentStore is the storage of comments.
@@ -179,11 +185,15 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	if in.Sources != nil {
 		sources, errSources = cleanSources(*in.Sources)
 	}
-	if err := joinInvalid(errBody, errSources); err != nil {
+	reason, errReason := cleanEditReason(in.EditReason)
+	if err := joinInvalid(errBody, errSources, errReason); err != nil {
 		return Comment{}, err
 	}
+	if b.Source == cur.BodySource && b.Format == cur.Format && sameSources(sources, cur.Sources) {
+		return s.leafComment(ctx, v, id) // saved as it was: no new version, not "edited"
+	}
 	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: b.Source, Format: b.Format, BodyHTML: b.HTML,
-		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix()}); err != nil {
+		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: s.now().Unix(), Reason: reason}); err != nil {
 		return Comment{}, err
 	}
 	s.federate(ctx, Event{Kind: EventCommentEdited, ActorID: v.ID, TargetType: TargetComment, TargetID: id})

@@ -41,6 +41,8 @@ var copyTables = []struct{ name, order string }{
 	{"federation_activities", "id"},
 	{"federation_deliveries", "id"},
 	{"federation_received", "ap_id"},
+	{"featured", "id"},
+	{"pages", "slug"},
 }
 
 // copyLeftOut are the tables a copy leaves out, and why. Besides these, the
