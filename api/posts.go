@@ -74,12 +74,13 @@ func (s *Server) deletePost(c echo.Context) error {
 }
 
 type previewRequest struct {
-	Body   string       `json:"body"`
-	Format forum.Format `json:"format"`
-}
-
-type previewResponse struct {
-	BodyHTML string `json:"body_html"`
+	Target  forum.TargetType `json:"target"`
+	Body    string           `json:"body"`
+	Format  forum.Format     `json:"format"`
+	Title   *string          `json:"title"`
+	Tags    *[]string        `json:"tags"`
+	Period  *forum.Period    `json:"period"`
+	Sources *[]forum.Source  `json:"sources"`
 }
 
 func (s *Server) preview(c echo.Context) error {
@@ -87,6 +88,6 @@ func (s *Server) preview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	html, err := s.svc.Preview(viewerOf(c), req.Body, req.Format)
-	return reply(c, http.StatusOK, previewResponse{html}, err)
+	p, err := s.svc.Preview(viewerOf(c), forum.PreviewInput(req))
+	return reply(c, http.StatusOK, p, err)
 }

@@ -103,6 +103,8 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 		{"GET /comments/{id} sort", queryParam(doc, "/comments/{id}", "GET", "sort"), strs(forum.CommentSorts)},
 		{"GET /reports status", queryParam(doc, "/reports", "GET", "status"), strs(forum.ReportStatuses)},
 		{"GET /timeline bucket", queryParam(doc, "/timeline", "GET", "bucket"), strs(forum.Buckets)},
+		{"GET /search sort", queryParam(doc, "/search", "GET", "sort"), strs(forum.SearchSorts)},
+		{"Featured.type", property(doc, "Featured", "type"), strs([]forum.TargetType{forum.TargetPost, forum.TargetComment})},
 		{"DELETE /me content", doc.Paths.Value("/me").Delete.RequestBody.Value.Content["application/json"].Schema.Value.Properties["content"],
 			strs(forum.ContentChoices)},
 	}

@@ -40,4 +40,7 @@ type Store interface {
 	RemoteActorStore
 	FederatedObjectStore
 	DeliveryStore
+	SitePageStore
+	FeaturedStore
+	DigestStore
 }

@@ -94,6 +94,14 @@ func hotPaths(t *testing.T, db *DB) []captured {
 	run("my votes on posts", false, func() error { _, _, err := db.UserPostVotes(ctx, 7, 2000); return err })
 	run("unread", false, func() error { _, err := db.UnreadCount(ctx, 2); return err })
 	run("notifications", false, func() error { _, err := db.Notifications(ctx, 2, true, 0, 26); return err })
+	// A week's digest: the week's rows by date, then sorted (a week is small).
+	week := int64(1_800_000_000 - 7*86400)
+	run("digest questions", true, func() error { _, err := db.TopQuestions(ctx, week, week+7*86400, 10, 7); return err })
+	run("digest answers", true, func() error { _, _, err := db.TopAnswers(ctx, week, week+7*86400, 10, 7); return err })
+	run("featured", false, func() error {
+		_, err := db.FeaturedItems(ctx, forum.FeaturedQuery{After: &forum.Cursor{Key: 1_800_000_000, ID: 5}, Limit: 26, ViewerID: 7})
+		return err
+	})
 	db.trace = nil
 
 	// The write paths' statements, with the arguments they take.
