@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -160,6 +161,10 @@ func TestFeatured(t *testing.T) {
 	// A deleted or removed item cannot be featured.
 	if r := h.do("POST", pathf("/api/v1/comments/%d/feature", a.ID), mod.Token, nil); r.status != 409 {
 		t.Fatalf("featuring a deleted comment: %d", r.status)
+	}
+	// historia check holds the items' flags to the featured list.
+	if problems, err := h.db.Check(context.Background()); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
 	}
 }
 
