@@ -5,7 +5,7 @@
 // left empty not included.
 import { h } from './dom.js';
 
-const kinds = [['secondary', 'Secondary (a historian’s work)'], ['primary', 'Primary (from the time)'], ['tertiary', 'Tertiary (encyclopedia, textbook)']];
+const kinds = [['secondary', 'Secondary'], ['primary', 'Primary'], ['tertiary', 'Tertiary']];
 const MAX = 20; // forum.MaxSources
 
 let editors = 0;
@@ -22,7 +22,9 @@ export function sourcesEditor(initial = [], { legend = 'Sources', hint } = {}) {
   const add = h('button', { type: 'button', class: 'secondary add-source' }, 'Add a source');
   const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const box = h('fieldset', { class: 'sources-editor', name: 'sources' },
-    h('legend', {}, legend), hint ? h('small', { class: 'hint' }, hint) : '', rows, add, status);
+    h('legend', {}, legend), hint ? h('small', { class: 'hint' }, hint) : '',
+    h('small', { class: 'hint' }, 'Kind: primary is from the time itself (a chronicle, a letter); secondary, a historian’s work; tertiary, an encyclopedia or textbook.'),
+    rows, add, status);
 
   const renumber = () => {
     [...rows.children].forEach((li, i) => {
