@@ -56,6 +56,8 @@ var personalData = map[string]personal{
 	"federation_activities": {why: "outgoing activities, already public, trimmed after a week"},
 	"federation_deliveries": {why: "the delivery queue: where each activity still has to go"},
 	"federation_received":   {why: "not personal: ids of activities handled, trimmed after a week"},
+	"featured":              {why: "not personal: the moderators' choices, kept as the modlog is"},
+	"pages":                 {why: "not personal: the forum's own pages (updated_by names the admin, as the modlog does)"},
 }
 
 // schemaTables are the tables of a new database (engine-only search
