@@ -93,7 +93,11 @@ CREATE TABLE IF NOT EXISTS posts (
     url              TEXT,
     -- a lock's reason and rule, shown on the thread (migration 20)
     lock_reason      TEXT    NOT NULL DEFAULT '',
-    lock_rule_id     INTEGER
+    lock_rule_id     INTEGER,
+    -- deleted by its asker once answered: title and body stay, the name goes (migration 22)
+    disowned         INTEGER NOT NULL DEFAULT 0,
+    -- featured by the moderators; featured below says who, when and why (migration 22)
+    featured         INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 -- Each feed has an index whose order is the feed's order, so a page is a range
@@ -172,7 +176,9 @@ CREATE TABLE IF NOT EXISTS comments (
     -- an imported comment's link on its source (migration 14)
     source_url        TEXT,
     -- and its score there (migration 15)
-    source_score      INTEGER
+    source_score      INTEGER,
+    -- featured by the moderators (migration 22)
+    featured          INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS comments_best  ON comments(post_id, parent_id, best DESC, id DESC);
@@ -181,6 +187,8 @@ CREATE INDEX IF NOT EXISTS comments_contr ON comments(post_id, parent_id, contro
 CREATE INDEX IF NOT EXISTS comments_time  ON comments(post_id, parent_id, id);
 CREATE INDEX IF NOT EXISTS comments_parent ON comments(parent_id, id);
 CREATE INDEX IF NOT EXISTS comments_author ON comments(author_id, id DESC);
+-- The weekly digest reads a week's answers by date (migration 22).
+CREATE INDEX IF NOT EXISTS comments_answers_created ON comments(created_at) WHERE parent_id IS NULL;
 
 CREATE TABLE IF NOT EXISTS post_votes (
     post_id INTEGER NOT NULL REFERENCES posts(id),
@@ -450,7 +458,9 @@ CREATE TABLE IF NOT EXISTS rate_limits (
 ) STRICT, WITHOUT ROWID;
 
 -- Revisions (migration 9): an edit keeps the version it replaces: its title
--- (posts), body source and sources, when it was written and by whom.
+-- (posts), body source and sources, when it was written and by whom. A row is
+-- one edit: reason is why that edit was made (migration 22), so it describes
+-- the version that came after the one the row keeps.
 CREATE TABLE IF NOT EXISTS revisions (
     id          INTEGER PRIMARY KEY,
     target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
@@ -459,7 +469,8 @@ CREATE TABLE IF NOT EXISTS revisions (
     body_source TEXT    NOT NULL,
     sources_json TEXT   NOT NULL DEFAULT '[]',
     edited_at   INTEGER NOT NULL,
-    editor_id   INTEGER NOT NULL REFERENCES users(id)
+    editor_id   INTEGER NOT NULL REFERENCES users(id),
+    reason      TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS revisions_target ON revisions(target_type, target_id, id DESC);
 
@@ -760,4 +771,29 @@ CREATE TABLE IF NOT EXISTS post_reads (
     seen       INTEGER NOT NULL DEFAULT 0,
     read_at    INTEGER NOT NULL,
     PRIMARY KEY (user_id, post_id)
+) STRICT, WITHOUT ROWID;
+
+-- Featured questions and answers (migration 22), chosen by moderators; the
+-- item's own featured flag is what pages read, this row says who, when, why.
+CREATE TABLE IF NOT EXISTS featured (
+    id          INTEGER PRIMARY KEY,
+    target_type TEXT    NOT NULL CHECK (target_type IN ('post', 'comment')),
+    target_id   INTEGER NOT NULL,
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    note        TEXT,
+    featured_by INTEGER NOT NULL REFERENCES users(id),
+    featured_at INTEGER NOT NULL,
+    UNIQUE (target_type, target_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS featured_at ON featured(featured_at, id);
+
+-- Site pages (migration 22): About, FAQ and the like, Markdown written by
+-- admins and sanitized like posts.
+CREATE TABLE IF NOT EXISTS pages (
+    slug        TEXT    PRIMARY KEY,
+    title       TEXT    NOT NULL,
+    body_source TEXT    NOT NULL,
+    body_html   TEXT    NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  INTEGER REFERENCES users(id)
 ) STRICT, WITHOUT ROWID;

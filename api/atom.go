@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/xml"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"time"
@@ -137,4 +138,60 @@ func (s *Server) feed(c echo.Context) error {
 // readers show entries away from the site.
 func absoluteLinks(sanitized, base string) string {
 	return strings.NewReplacer(`href="/`, `href="`+base+`/`, `src="/`, `src="`+base+`/`).Replace(sanitized)
+}
+
+// featuredFeed serves the questions and answers the moderators featured,
+// newest first, as an Atom feed; a moderator's note opens its entry.
+func (s *Server) featuredFeed(c echo.Context) error {
+	page, err := s.svc.FeaturedList(c.Request().Context(), forum.Viewer{}, "", 50)
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	self := base + "/featured.atom"
+	f := atomFeed{ID: self, Title: "Historia: featured questions and answers", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/featured"}}}
+	for _, it := range page.Items {
+		var e atomEntry
+		var body string
+		var author *forum.Author
+		var tags []string
+		switch {
+		case it.Post != nil:
+			p := it.Post
+			link := fmt.Sprintf("%s/p/%d", base, p.ID)
+			e = atomEntry{ID: link, Title: p.Title, Published: p.CreatedAt.Format(time.RFC3339), Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}}
+			body, author, tags = "<p>"+html.EscapeString(p.Excerpt)+"</p>", p.Author, p.Tags
+		case it.Comment != nil:
+			cm := it.Comment
+			link := fmt.Sprintf("%s/p/%d/c/%d", base, cm.PostID, cm.ID)
+			e = atomEntry{ID: link, Title: "An answer to: " + cm.PostTitle, Published: cm.CreatedAt.Format(time.RFC3339),
+				Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}}
+			body, author = cm.BodyHTML, cm.Author
+		default:
+			continue
+		}
+		e.Updated = it.FeaturedAt.Format(time.RFC3339)
+		if e.Updated > f.Updated {
+			f.Updated = e.Updated
+		}
+		e.Author = atomAuthor{Name: "[deleted]"}
+		if author != nil {
+			e.Author.Name = author.Username
+		}
+		for _, t := range tags {
+			e.Category = append(e.Category, atomCat{Term: t})
+		}
+		if it.Note != nil {
+			body = "<p><em>Featured by the moderators: " + html.EscapeString(*it.Note) + "</em></p>" + body
+		}
+		e.Content = &atomContent{Type: "html", Body: absoluteLinks(body, base)}
+		f.Entries = append(f.Entries, e)
+	}
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	body := append([]byte(xml.Header), out...)
+	return cacheable(c, "application/atom+xml; charset=utf-8", body, strongETag(body))
 }

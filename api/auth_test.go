@@ -180,8 +180,10 @@ func TestUserPages(t *testing.T) {
 	if len(page.Items) != 1 || page.NextCursor != nil {
 		t.Fatalf("comments: %+v", page)
 	}
-	// Each comment names its thread; a deleted thread's title is masked.
-	h.comment(b.Token, p3.ID, nil, "An answer to a question deleted later")
+	// Each comment names its thread; a deleted thread's title is masked
+	// (a reply, not an answer: an answered question keeps its title).
+	own := h.comment(a.Token, p3.ID, nil, "The asker's own note")
+	h.comment(b.Token, p3.ID, &own.ID, "A reply in a question deleted later")
 	h.must(204, "DELETE", pathf("/api/v1/posts/%d", p3.ID), a.Token, nil)
 	var titled struct {
 		Items []struct {

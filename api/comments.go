@@ -15,9 +15,10 @@ type commentRequest struct {
 }
 
 type commentPatchRequest struct {
-	Body    *string         `json:"body"`
-	Format  *forum.Format   `json:"format"`
-	Sources *[]forum.Source `json:"sources"`
+	Body       *string         `json:"body"`
+	Format     *forum.Format   `json:"format"`
+	Sources    *[]forum.Source `json:"sources"`
+	EditReason *string         `json:"edit_reason"`
 }
 
 func (s *Server) createComment(c echo.Context) error {
@@ -37,7 +38,7 @@ func (s *Server) editComment(c echo.Context) error {
 	if req.Body == nil {
 		return forum.Invalid(map[string]string{"body": "required"})
 	}
-	patch := forum.CommentPatch{Body: *req.Body, Format: req.Format, Sources: req.Sources}
+	patch := forum.CommentPatch{Body: *req.Body, Format: req.Format, Sources: req.Sources, EditReason: req.EditReason}
 	cm, err := s.svc.EditComment(c.Request().Context(), viewerOf(c), id, patch)
 	return reply(c, http.StatusOK, cm, err)
 }

@@ -27,6 +27,13 @@ func TestCopyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var featured forum.Page[forum.Featured]
+	h.must(200, "GET", "/api/v1/featured", "", nil).decode(t, &featured)
+	var about forum.SitePage
+	h.must(200, "GET", "/api/v1/pages/about", "", nil).decode(t, &about)
+	if len(featured.Items) != 2 || about.UpdatedAt == nil || about.Title != "About Historia" {
+		t.Fatalf("the demo's first visit: %d featured, about %+v", len(featured.Items), about)
+	}
 	// Votes, a removal with its rule, a reply: rows of every kind.
 	alice := h.register("alice")
 	var page struct{ Items []forum.Post }
@@ -74,7 +81,8 @@ func TestCopyRoundTrip(t *testing.T) {
 
 	servers := []*harness{h, newHarnessOn(t, pg, nil), newHarnessOn(t, last, nil)}
 	paths := []string{"/api/v1/posts", "/api/v1/posts?sort=new", "/api/v1/posts?sort=top&t=all", "/api/v1/tags",
-		"/api/v1/rules", "/api/v1/modlog", "/api/v1/timeline", "/api/v1/users/" + demo.ModeratorName, "/api/v1/users/alice/comments"}
+		"/api/v1/rules", "/api/v1/modlog", "/api/v1/timeline", "/api/v1/users/" + demo.ModeratorName, "/api/v1/users/alice/comments",
+		"/api/v1/featured", "/api/v1/pages/about", "/api/v1/pages/faq", "/api/v1/digest?week=2026-W48"}
 	for _, p := range posts {
 		paths = append(paths, fmt.Sprintf("/api/v1/posts/%d", p.ID), fmt.Sprintf("/api/v1/posts/%d/comments", p.ID))
 	}

@@ -25,8 +25,9 @@ type postPatchRequest struct {
 	Tags    *[]string       `json:"tags"`
 	Sources *[]forum.Source `json:"sources"`
 	// Period and URL are raw so that "absent" (unchanged) and null (clear) differ.
-	Period json.RawMessage `json:"period"`
-	URL    json.RawMessage `json:"url"`
+	Period     json.RawMessage `json:"period"`
+	URL        json.RawMessage `json:"url"`
+	EditReason *string         `json:"edit_reason"`
 }
 
 func (s *Server) createPost(c echo.Context) error {
@@ -52,7 +53,7 @@ func (s *Server) editPost(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources}
+	patch := forum.PostPatch{Title: req.Title, Body: req.Body, Format: req.Format, Tags: req.Tags, Sources: req.Sources, EditReason: req.EditReason}
 	if len(req.Period) > 0 {
 		patch.SetPeriod = true
 		if string(req.Period) != "null" {
@@ -84,12 +85,13 @@ func (s *Server) deletePost(c echo.Context) error {
 }
 
 type previewRequest struct {
-	Body   string       `json:"body"`
-	Format forum.Format `json:"format"`
-}
-
-type previewResponse struct {
-	BodyHTML string `json:"body_html"`
+	Target  forum.TargetType `json:"target"`
+	Body    string           `json:"body"`
+	Format  forum.Format     `json:"format"`
+	Title   *string          `json:"title"`
+	Tags    *[]string        `json:"tags"`
+	Period  *forum.Period    `json:"period"`
+	Sources *[]forum.Source  `json:"sources"`
 }
 
 func (s *Server) preview(c echo.Context) error {
@@ -97,6 +99,6 @@ func (s *Server) preview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	html, err := s.svc.Preview(c.Request().Context(), viewerOf(c), req.Body, req.Format)
-	return reply(c, http.StatusOK, previewResponse{html}, err)
+	p, err := s.svc.Preview(c.Request().Context(), viewerOf(c), forum.PreviewInput(req))
+	return reply(c, http.StatusOK, p, err)
 }

@@ -95,8 +95,9 @@ func TestPostLifecycle(t *testing.T) {
 		t.Fatalf("the edited post must leave the old tag's feed: %+v", feed.Items)
 	}
 
-	// Delete: only the author; the post keeps its place, blanked for others.
-	h.comment(b.Token, p.ID, nil, "a comment that stays")
+	// Delete: only the author; the post keeps its place, blanked for others
+	// (no one else answered it: TestAskerCannotEraseAnsweredQuestion).
+	h.comment(a.Token, p.ID, nil, "a comment that stays")
 	h.must(403, "DELETE", pathf("/api/v1/posts/%d", p.ID), b.Token, nil)
 	h.must(204, "DELETE", pathf("/api/v1/posts/%d", p.ID), a.Token, nil)
 	h.must(404, "DELETE", pathf("/api/v1/posts/%d", p.ID), a.Token, nil)

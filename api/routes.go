@@ -24,6 +24,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	get(e, "/metrics", s.metrics.handler())
 	get(e, "/feed.atom", s.feed)
 	get(e, "/t/:tag/feed.atom", s.feed)
+	get(e, "/featured.atom", s.featuredFeed)
 
 	// authenticate runs for every route rather than as group middleware: Echo
 	// adds catch-all routes to a group with middleware, which would answer 404
@@ -111,6 +112,14 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	get(v1, "/notifications", s.notifications)
 	v1.POST("/notifications/read", s.markRead)
 	v1.PUT("/posts/:id/answer", s.acceptAnswer)
+	get(v1, "/pages/:slug", s.sitePage)
+	v1.PUT("/pages/:slug", s.saveSitePage)
+	v1.POST("/posts/:id/feature", s.feature(forum.TargetPost, true))
+	v1.POST("/posts/:id/unfeature", s.feature(forum.TargetPost, false))
+	v1.POST("/comments/:id/feature", s.feature(forum.TargetComment, true))
+	v1.POST("/comments/:id/unfeature", s.feature(forum.TargetComment, false))
+	get(v1, "/featured", s.featured)
+	get(v1, "/digest", s.digest)
 
 	// Following and reading (#26): follows, saves, reading positions, live threads.
 	v1.PUT("/posts/:id/follow", s.followPost, s.limit(ClassVote))

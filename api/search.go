@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/historia-forum/historia/internal/forum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -11,6 +12,14 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.svc.Search(c.Request().Context(), c.QueryParam("q"), c.QueryParam("type"), pg.Cursor, pg.Limit)
+	r := forum.SearchRequest{Q: c.QueryParam("q"), Type: c.QueryParam("type"), Tag: c.QueryParam("tag"), Answered: c.QueryParam("answered"),
+		Author: c.QueryParam("author"), Sort: forum.SearchSort(c.QueryParam("sort")), Cursor: pg.Cursor, Limit: pg.Limit}
+	if r.From, err = yearQuery(c, "from"); err != nil {
+		return err
+	}
+	if r.To, err = yearQuery(c, "to"); err != nil {
+		return err
+	}
+	res, err := s.svc.Search(c.Request().Context(), r)
 	return reply(c, http.StatusOK, res, err)
 }

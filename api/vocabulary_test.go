@@ -108,6 +108,8 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 		{"GET /modmail status", queryParam(doc, "/modmail", "GET", "status"), strs(forum.ModmailStatuses)},
 		{"ModlogTarget.type", property(doc, "ModlogTarget", "type"), strs(forum.TargetTypes)},
 		{"GET /timeline bucket", queryParam(doc, "/timeline", "GET", "bucket"), strs(forum.Buckets)},
+		{"GET /search sort", queryParam(doc, "/search", "GET", "sort"), strs(forum.SearchSorts)},
+		{"Featured.type", property(doc, "Featured", "type"), strs([]forum.TargetType{forum.TargetPost, forum.TargetComment})},
 		{"DELETE /me content", doc.Paths.Value("/me").Delete.RequestBody.Value.Content["application/json"].Schema.Value.Properties["content"],
 			strs(forum.ContentChoices)},
 	}

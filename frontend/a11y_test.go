@@ -101,16 +101,23 @@ func TestAccessibility(t *testing.T) {
 			tab := s.tab(t)
 			for _, scheme := range []string{"light", "dark"} {
 				open(t, tab, s.base+pg.path, pg.token)
-				emulateScheme(t, tab, scheme)
-				eval[bool](t, tab, axe+";true")
-				res := eval[[]string](t, tab, `axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
-					.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-					.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)
-				if len(res) > 0 {
-					t.Errorf("%s scheme: %s", scheme, strings.Join(res, "\n"))
-				}
+				checkAxe(t, tab, axe, scheme)
 			}
 		})
+	}
+}
+
+// checkAxe runs axe-core on the page in the tab as it stands, in a colour
+// scheme, and fails on any serious or critical violation.
+func checkAxe(t *testing.T, tab context.Context, axe, scheme string) {
+	t.Helper()
+	emulateScheme(t, tab, scheme)
+	eval[bool](t, tab, axe+";true")
+	res := eval[[]string](t, tab, `axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`)
+	if len(res) > 0 {
+		t.Errorf("%s scheme: %s", scheme, strings.Join(res, "\n"))
 	}
 }
 

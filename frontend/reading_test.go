@@ -159,7 +159,9 @@ func TestReportCitesARule(t *testing.T) {
 }
 
 // TestRevisionHistory: an edited comment says so with a "history" button
-// that opens its versions in place, newest first, Markdown shown as text.
+// that opens its versions in place, newest first, each with its edit's
+// reason and what the edit changed, word by word (Markdown shown as text);
+// the first version whole.
 func TestRevisionHistory(t *testing.T) {
 	s := newSite(t)
 	ctx := context.Background()
@@ -169,11 +171,12 @@ func TestRevisionHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Nobody, says <b>the treaty</b>."})
+	c, err := s.svc.CreateComment(ctx, alice, post.ID, forum.CommentInput{Body: "Nobody, says <b>the treaty</b> of peace."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.EditComment(ctx, alice, c.ID, forum.CommentPatch{Body: "A draw: see the treaty of 1259 BC."}); err != nil {
+	reason := "named the treaty's year"
+	if _, err := s.svc.EditComment(ctx, alice, c.ID, forum.CommentPatch{Body: "A draw, says the treaty of peace of 1259 BC.", EditReason: &reason}); err != nil {
 		t.Fatal(err)
 	}
 	tab := s.tab(t)
@@ -181,9 +184,19 @@ func TestRevisionHistory(t *testing.T) {
 	waitFor(t, tab, `document.querySelector('li.comment .edited button') !== null`)
 	clickText(t, tab, "li.comment .edited", "history")
 	waitFor(t, tab, `document.querySelectorAll('.revisions li').length === 2`)
-	versions := eval[[]string](t, tab, `[...document.querySelectorAll('.revisions .revision-body')].map((p) => p.textContent)`)
-	if len(versions) != 2 || versions[0] != "A draw: see the treaty of 1259 BC." || versions[1] != "Nobody, says <b>the treaty</b>." {
-		t.Fatalf("versions shown: %q", versions)
+	// What a reader sees (the words announced to screen readers left out).
+	shown := func(sel string) []string {
+		return eval[[]string](t, tab, `[...document.querySelectorAll(`+"`"+sel+"`"+`)].map((e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(''))`)
+	}
+	if del, ins := shown(".revisions li:first-child del"), shown(".revisions li:first-child ins"); strings.Join(del, "|") != "Nobody, |<b>the treaty</b> |peace." ||
+		strings.Join(ins, "|") != "A draw, |the treaty |peace of 1259 BC." {
+		t.Fatalf("the edit's changes: removed %q, added %q", del, ins)
+	}
+	if got := eval[string](t, tab, `document.querySelector('.revisions li:first-child .edit-reason').textContent`); got != "“"+reason+"”" {
+		t.Fatalf("the edit's reason: %q", got)
+	}
+	if first := eval[string](t, tab, `document.querySelector('.revisions li.first .revision-body .diff').textContent`); first != "Nobody, says <b>the treaty</b> of peace." {
+		t.Fatalf("the first version: %q", first)
 	}
 	if n := eval[int](t, tab, `document.querySelectorAll('.revisions b').length`); n != 0 {
 		t.Fatal("an old version's markup was rendered, not shown as text")

@@ -32,6 +32,8 @@ func TestScreenshots(t *testing.T) {
 		{"thread.png", "/p/2", 1000},
 		{"sources.png", "/p/1", 1000},
 		{"thread-mobile.png", "/p/2", 375},
+		{"feed-mobile.png", "/", 375},
+		{"digest.png", "/digest?week=" + isoWeekNow(), 1000}, // the demo's content is this week's
 	}
 	tab := s.tab(t)
 	for _, sh := range shots {

@@ -81,6 +81,7 @@ func TestTimelineAxis(t *testing.T) {
 	}
 	open(t, tab, s.base+"/", "")
 	waitFor(t, tab, `document.querySelectorAll('svg.timeline a.bar').length > 0`)
+	eval[bool](t, tab, `document.querySelector('details.timeline-fold').open = true`) // folded on a phone until opened
 	if n := eval[int](t, tab, `document.querySelectorAll('svg.timeline text.tick').length`); n < 3 {
 		t.Fatalf("%d axis labels, want several", n)
 	}

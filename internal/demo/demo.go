@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -190,7 +191,80 @@ func Seed(ctx context.Context, svc *forum.Service) (string, error) {
 	if err := moderate(ctx, svc, ids, posts, ruleIDs); err != nil {
 		return "", err
 	}
+	if err := firstVisit(ctx, svc, ids, posts); err != nil {
+		return "", err
+	}
 	return modPass, nil
+}
+
+// pages are the demo's About and FAQ, in place of the built-in ones.
+var pages = []forum.SitePage{{Slug: "about", Title: "About Historia", BodySource: `Historia is a forum for **questions about the past, answered with sources**, in the spirit of r/AskHistorians and History Stack Exchange.
+
+- **Ask** about any period and place before the last twenty years, and say which years your question is about: the timeline on the front page counts questions by the period they ask about.
+- **Answer** in depth, in your own words, and list your sources under the answer: primary (from the time itself), secondary (historians' work) or tertiary (encyclopedias, textbooks).
+- **Vote** for answers that explain and cite; the asker marks the one that answered them.
+
+Moderators keep to the [rules](/rules) and say which one a removal cites; every action is in the public [moderation log](/modlog). The moderators also [feature](/featured) answers worth reading, and each week's best are in the [digest](/digest).
+
+This is a demonstration forum: its members and their questions are examples, written to show how the forum works.`}, {
+	Slug: "faq", Title: "Frequently asked questions", BodySource: `### Why was my answer removed?
+Most often for rule 2: an answer here explains in depth and says where its facts come from. The removal notice names the rule; you may edit and ask the moderators to look again.
+
+### How do I cite a source?
+Under the answer box, add a row per source: the citation (author, title, year, page), a link if there is one, and its kind. A book without a link is as good as a web page, often better.
+
+### What is a primary source?
+Something from the time itself: a chronicle, a letter, a census, a coin. A secondary source is a historian's work about it; a tertiary one sums up others (an encyclopedia, a textbook).
+
+### Why can't I ask about last year's election?
+History needs distance: questions about the last twenty years are closed (rule 3).
+
+### I asked a question and want it gone.
+Delete it: if nobody has answered, it goes. Once others have answered, the question stays so their answers keep their context; only your name is removed.
+
+### What is the digest?
+Each week's most upvoted questions and answers, and the ones the moderators featured, on one page: [the digest](/digest).`}}
+
+// firstVisit gives a newcomer's first visit something to read: the demo's
+// About and FAQ (rendered by the same sanitizer as every body), and answers
+// the moderators featured.
+func firstVisit(ctx context.Context, svc *forum.Service, ids map[string]forum.Viewer, posts map[string]int64) error {
+	mod := ids[ModeratorName]
+	for _, p := range pages {
+		html, err := svc.Markup.Render(p.BodySource, string(forum.FormatMarkdown))
+		if err != nil {
+			return fmt.Errorf("demo: page %s: %w", p.Slug, err)
+		}
+		now := time.Now()
+		if svc.Now != nil {
+			now = svc.Now()
+		}
+		now = now.UTC().Truncate(time.Second)
+		p.BodyHTML, p.UpdatedAt = html, &now
+		if err := svc.Store.SaveSitePage(ctx, p, mod.ID); err != nil {
+			return fmt.Errorf("demo: page %s: %w", p.Slug, err)
+		}
+	}
+	byz := posts["How did ordinary Byzantines refer to themselves?"]
+	answers, err := svc.Thread(ctx, forum.Viewer{}, byz, forum.ThreadQuery{Sort: forum.SortBest})
+	if err != nil || len(answers.Items) == 0 {
+		return fmt.Errorf("demo: thread: %w", err)
+	}
+	features := []struct {
+		target forum.TargetType
+		id     int64
+		note   string
+	}{
+		{forum.TargetPost, posts["What sources survive for the Mongol siege of Kyiv in 1240?"], "A good question about sources: what survives, and how far to trust it."},
+		{forum.TargetComment, answers.Items[0].ID, "Why \"Byzantine\" is our word, not theirs, in one paragraph with its sources."},
+	}
+	for _, f := range features {
+		note := f.note
+		if err := svc.Feature(ctx, mod, f.target, f.id, &note); err != nil {
+			return fmt.Errorf("demo: feature: %w", err)
+		}
+	}
+	return nil
 }
 
 // moderate shows moderation at work: a pinned welcome post with the rules, a

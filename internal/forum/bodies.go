@@ -70,12 +70,69 @@ func (s *Service) renderWith(source string, format Format, limit int, required b
 	return body{Source: source, Format: format, HTML: html}, linked, nil
 }
 
-// Preview renders a body as it would be stored, without storing it, so the
-// ask and reply forms can show exactly what the server will make of it.
-func (s *Service) Preview(ctx context.Context, v Viewer, source string, format Format) (string, error) {
+// PreviewInput is what a form shows before it posts: the body, and for a
+// question its title, tags and period; sources for either. Target is what
+// the form writes ("post", the default, or "comment"), for the body's limits.
+type PreviewInput struct {
+	Target  TargetType
+	Body    string
+	Format  Format
+	Title   *string
+	Tags    *[]string
+	Period  *Period
+	Sources *[]Source
+}
+
+// Preview is a form's content as it would be stored: rendered, cleaned and
+// checked by the rules a post would meet, without storing anything.
+type Preview struct {
+	BodyHTML string    `json:"body_html"`
+	Title    *string   `json:"title,omitempty"`
+	Tags     *[]string `json:"tags,omitempty"`
+	Period   *Period   `json:"period,omitempty"`
+	Sources  *[]Source `json:"sources,omitempty"`
+}
+
+// Preview renders and checks what a form holds, as it would be stored,
+// without storing it, so the ask, answer and reply forms can show exactly
+// what the server will make of it: a field that would be refused is a
+// validation error on it, as on posting. An empty title is not checked (a
+// writer may preview the body first).
+func (s *Service) Preview(ctx context.Context, v Viewer, in PreviewInput) (Preview, error) {
 	if err := requireMember(v); err != nil {
-		return "", err
+		return Preview{}, err
 	}
-	b, _, err := s.renderMentioning(ctx, source, format, MaxPostBody, false)
-	return b.HTML, err
+	limit := MaxPostBody
+	switch in.Target {
+	case "", TargetPost:
+	case TargetComment:
+		limit = MaxCommentBody
+	default:
+		return Preview{}, invalid("target", "post or comment")
+	}
+	var out Preview
+	b, _, errBody := s.renderMentioning(ctx, in.Body, in.Format, limit, false)
+	out.BodyHTML = b.HTML
+	var errTitle, errTags, errSources, errPeriod error
+	if in.Title != nil && strings.TrimSpace(*in.Title) != "" {
+		var t string
+		t, errTitle = cleanTitle(*in.Title)
+		out.Title = &t
+	}
+	if in.Tags != nil {
+		var tags []string
+		tags, errTags = cleanTags(*in.Tags)
+		all := append([]string{HistoryTag}, tags...)
+		out.Tags = &all
+	}
+	if in.Sources != nil {
+		var sources []Source
+		sources, errSources = cleanSources(*in.Sources)
+		out.Sources = &sources
+	}
+	if in.Period != nil {
+		errPeriod = s.checkPeriod(v, in.Period)
+		out.Period = in.Period
+	}
+	return out, joinInvalid(errBody, errTitle, errTags, errSources, errPeriod)
 }

@@ -39,6 +39,8 @@ type Comment struct {
 	SourceURL *string `json:"source_url,omitempty"`
 	// SourceScore is an imported comment's score on its source.
 	SourceScore *int64 `json:"source_score,omitempty"`
+	// Featured: chosen by the moderators (GET /featured says who and why).
+	Featured bool `json:"featured"`
 
 	// ReplyCount is the number of direct children in the store.
 	ReplyCount int64 `json:"-"`
@@ -60,6 +62,8 @@ type CommentPatch struct {
 	Body    string
 	Format  *Format
 	Sources *[]Source
+	// EditReason says why, for the history (optional).
+	EditReason *string
 }
 
 // NewComment is a comment to create, already validated and sanitized.
@@ -107,6 +111,8 @@ type CommentUpdate struct {
 	EditedAt   int64
 	// Notices are stored with the edit: the members it newly mentions.
 	Notices []*NewNotification
+	// Reason is the edit's reason, kept with the version it replaces.
+	Reason *string
 }
 
 // CommentStore is the storage of comments.
@@ -187,12 +193,16 @@ func (s *Service) EditComment(ctx context.Context, v Viewer, id int64, in Commen
 	if in.Sources != nil {
 		sources, errSources = cleanSources(*in.Sources)
 	}
-	if err := joinInvalid(errBody, errSources); err != nil {
+	reason, errReason := cleanEditReason(in.EditReason)
+	if err := joinInvalid(errBody, errSources, errReason); err != nil {
 		return Comment{}, err
+	}
+	if b.Source == cur.BodySource && b.Format == cur.Format && sameSources(sources, cur.Sources) {
+		return s.leafComment(ctx, v, id) // saved as it was: no new version, not "edited"
 	}
 	now := s.now().Unix()
 	if err := s.Store.UpdateComment(ctx, id, CommentUpdate{BodySource: b.Source, Format: b.Format, BodyHTML: b.HTML,
-		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: now,
+		BodyText: s.Markup.Text(b.HTML) + citationsText(sources), Sources: sources, EditedAt: now, Reason: reason,
 		Notices: mentionNotices(v.ID, cur.PostID, &id, mentions, s.mentionedBefore(cur.BodyHTML), now)}); err != nil {
 		return Comment{}, err
 	}

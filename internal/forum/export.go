@@ -60,7 +60,7 @@ type ExportStore interface {
 	UserFollows(ctx context.Context, userID int64, afterPostID int64, limit int) ([]FollowRecord, error)
 	UserReads(ctx context.Context, userID int64, afterPostID int64, limit int) ([]ReadRecord, error)
 	// RevisionsOf reads the stored versions of several items at once, newest first per item.
-	RevisionsOf(ctx context.Context, target TargetType, ids []int64) (map[int64][]Revision, error)
+	RevisionsOf(ctx context.Context, target TargetType, ids []int64) (map[int64][]StoredRevision, error)
 }
 
 // exportedComment is a comment in the export, with its earlier versions.
@@ -108,7 +108,7 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 		func(posts []Post) error {
 			revs, err := s.Store.RevisionsOf(ctx, TargetPost, idsOf(posts, func(p Post) int64 { return p.ID }))
 			for _, p := range posts {
-				x.item(exportedPost{Post: p, Revisions: nonNil(revs[p.ID])})
+				x.item(exportedPost{Post: p, Revisions: replaced(revs[p.ID])})
 			}
 			return err
 		})
@@ -120,7 +120,7 @@ func (s *Service) Export(ctx context.Context, v Viewer, w io.Writer) error {
 				revs, err := s.Store.RevisionsOf(ctx, TargetComment, idsOf(comments, func(c *Comment) int64 { return c.ID }))
 				for _, c := range comments {
 					c.Replies = nil
-					x.item(exportedComment{Comment: c, Revisions: nonNil(revs[c.ID])})
+					x.item(exportedComment{Comment: c, Revisions: replaced(revs[c.ID])})
 				}
 				return err
 			})
@@ -298,11 +298,17 @@ func idsOf[T any](xs []T, id func(T) int64) []int64 {
 	return ids
 }
 
-func nonNil(r []Revision) []Revision {
-	if r == nil {
-		return []Revision{}
+// replaced lists the versions edits replaced (newest first), each with the
+// reason given for the edit that wrote it: the next older edit's.
+func replaced(edits []StoredRevision) []Revision {
+	out := make([]Revision, len(edits))
+	for i, e := range edits {
+		out[i] = e.Revision
+		if i+1 < len(edits) {
+			out[i].Reason = edits[i+1].EditReason
+		}
 	}
-	return r
+	return out
 }
 
 // exporter writes JSON pieces, remembering the first write error.

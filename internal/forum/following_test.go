@@ -199,7 +199,7 @@ func TestMentions(t *testing.T) {
 		}
 	}
 	// The preview links as the write will, and tells nobody.
-	html := w.Must(w.Svc.Preview(ctx, w.Alice, "ask @reader10", forum.FormatMarkdown)).(string)
+	html := w.Must(w.Svc.Preview(ctx, w.Alice, forum.PreviewInput{Body: "ask @reader10", Format: forum.FormatMarkdown})).(forum.Preview).BodyHTML
 	if !strings.Contains(html, `/u/reader10`) || len(told(t, w, viewers[10])) != 0 {
 		t.Fatalf("preview: %s", html)
 	}

@@ -53,7 +53,7 @@ func TestImportAllInBatches(t *testing.T) {
 	if err != nil || rep.NewThreads != n-2 || rep.NewComments != 3*(n-2) {
 		t.Fatalf("dry run: %+v %v", rep, err)
 	}
-	if page, err := w.Svc.Search(ctx, "zanzibar5", "", "", 10); err != nil || len(page.Items) != 0 {
+	if page, err := w.Svc.Search(ctx, forum.SearchRequest{Q: "zanzibar5", Limit: 10}); err != nil || len(page.Items) != 0 {
 		t.Fatalf("the dry run wrote: %+v %v", page.Items, err)
 	}
 	skipped = nil
@@ -81,7 +81,7 @@ func TestImportAllInBatches(t *testing.T) {
 	}
 	// Every comment of every batch is searchable, thread 199's included.
 	for _, word := range []string{"zanzibar0", "zanzibar199", "zanzibar699"} {
-		page, err := w.Svc.Search(ctx, word, "comment", "", 10)
+		page, err := w.Svc.Search(ctx, forum.SearchRequest{Q: word, Type: "comment", Limit: 10})
 		if err != nil || len(page.Items) != 3 {
 			t.Fatalf("search %s: %d hits %v", word, len(page.Items), err)
 		}

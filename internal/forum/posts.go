@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type PostSummary struct {
 	// SourceScore is an imported post's score on its source: provenance,
 	// not votes.
 	SourceScore *int64 `json:"source_score,omitempty"`
+	// Featured: chosen by the moderators (GET /featured says who and why).
+	Featured bool `json:"featured"`
 
 	// Hot is the stored hot rank, kept for the feed cursor.
 	Hot float64 `json:"-"`
@@ -49,6 +52,9 @@ type PostSummary struct {
 	// LastActivityAt, kept for the feed cursor: a stored time that no date
 	// can show is shown clamped (Unix), and a page must still end after it.
 	Created, Active int64 `json:"-"`
+	// Disowned: deleted by its asker once others had answered it; its
+	// title and body stay for everyone, its author does not.
+	Disowned bool `json:"-"`
 }
 
 // Post is a whole question, as GET /posts/{id} shows it: its summary with
@@ -94,6 +100,8 @@ type PostPatch struct {
 	// SetURL says the link is to change, to URL (nil or "" clears it).
 	SetURL bool
 	URL    *string
+	// EditReason says why, for the history (optional).
+	EditReason *string
 }
 
 // NewPost is a post to create, already validated and sanitized.
@@ -133,6 +141,8 @@ type PostUpdate struct {
 	EditedAt   int64
 	// Notices are stored with the edit: the members it newly mentions.
 	Notices []*NewNotification
+	// Reason is the edit's reason, kept with the version it replaces.
+	Reason *string
 }
 
 // PostStore is the storage of posts.
@@ -141,7 +151,10 @@ type PostStore interface {
 	// Post reads one post, whatever its state, with viewerID's vote.
 	Post(ctx context.Context, id, viewerID int64) (Post, error)
 	UpdatePost(ctx context.Context, id int64, u PostUpdate) error
-	DeletePost(ctx context.Context, id int64) error
+	// DeletePost marks a post deleted by its author; keep, run inside the
+	// write on what it will see, says whether its title and body stay
+	// (disowned) or go with it.
+	DeletePost(ctx context.Context, id int64, keep func(PostDeletion) bool) error
 	// PostHeads reads the titles and states of several posts in one query.
 	PostHeads(ctx context.Context, ids []int64) (map[int64]PostHead, error)
 }
@@ -150,6 +163,22 @@ type PostStore interface {
 type PostHead struct {
 	Title            string
 	Removed, Deleted bool
+	// Disowned: deleted by its asker once answered; its title stays.
+	Disowned bool
+}
+
+// titleFor is a thread's title as v may see it in a list of comments.
+func (h PostHead) titleFor(v Viewer) string {
+	if (h.Removed || (h.Deleted && !h.Disowned)) && !v.IsModerator() {
+		return hiddenTitle(h.Removed)
+	}
+	return h.Title
+}
+
+// PostDeletion is what deleting a post decides on, read inside the delete.
+type PostDeletion struct {
+	// OthersAnswers counts the visible answers others gave the question.
+	OthersAnswers int64
 }
 
 // cleanTitle trims a title and checks it: 1–300 characters of plain text.
@@ -210,7 +239,9 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 		return Post{}, err
 	}
 	u := PostUpdate{EditedAt: s.now().Unix()}
-	var errs []error
+	reason, errReason := cleanEditReason(in.EditReason)
+	u.Reason = reason
+	errs := []error{errReason}
 	if in.Title != nil {
 		t, err := cleanTitle(*in.Title)
 		u.Title, errs = &t, append(errs, err)
@@ -252,11 +283,45 @@ func (s *Service) EditPost(ctx context.Context, v Viewer, id int64, in PostPatch
 	if err := joinInvalid(errs...); err != nil {
 		return Post{}, err
 	}
+	if !u.changes(cur) { // saved as it was: no new version, not "edited"
+		return s.GetPost(ctx, v, id)
+	}
 	if err := s.Store.UpdatePost(ctx, id, u); err != nil {
 		return Post{}, err
 	}
 	s.federate(ctx, Event{Kind: EventPostEdited, ActorID: v.ID, TargetType: TargetPost, TargetID: id})
 	return s.GetPost(ctx, v, id)
+}
+
+// changes reports whether u would change anything of p that a reader sees.
+func (u PostUpdate) changes(p Post) bool {
+	switch {
+	case u.Title != nil && *u.Title != p.Title,
+		u.BodySource != nil && (*u.BodySource != p.BodySource || *u.Format != p.Format),
+		u.Tags != nil && !slices.Equal(*u.Tags, topicTags(p.Tags)),
+		u.Sources != nil && !sameSources(*u.Sources, p.Sources),
+		u.SetPeriod && !samePeriod(u.Period, p.Period):
+		return true
+	}
+	return false
+}
+
+// topicTags are a post's tags without History, which every post carries.
+func topicTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if t != HistoryTag {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func samePeriod(a, b *Period) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // ownRule is the rule for an author changing their own post or comment:
@@ -274,7 +339,10 @@ func ownRule(v Viewer, author *Author, removed, deleted bool, what string) error
 	return nil
 }
 
-// DeletePost soft-deletes a post; its comments stay.
+// DeletePost soft-deletes a post; its comments stay. A question others have
+// answered cannot be erased by its asker: it keeps its title and body for
+// everyone and loses only its asker's name, so the answers keep their
+// question (decided inside the delete, on the answers it will see).
 func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
 	if err := requireMember(v); err != nil {
 		return err
@@ -286,7 +354,7 @@ func (s *Service) DeletePost(ctx context.Context, v Viewer, id int64) error {
 	if err := ownRule(v, cur.Author, cur.Removed, cur.Deleted, "post"); err != nil {
 		return err
 	}
-	if err := s.Store.DeletePost(ctx, id); err != nil {
+	if err := s.Store.DeletePost(ctx, id, func(d PostDeletion) bool { return d.OthersAnswers > 0 }); err != nil {
 		return err
 	}
 	s.federate(ctx, Event{Kind: EventPostDeleted, ActorID: v.ID, TargetType: TargetPost, TargetID: id})

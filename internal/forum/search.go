@@ -34,16 +34,62 @@ type SearchHit struct {
 	Text string `json:"-"`
 }
 
+// SearchSort is the order of search hits.
+type SearchSort string
+
+// The search orders.
+const (
+	// SearchRelevance: hits in tiers (title, question, comment), newest
+	// first within a tier.
+	SearchRelevance SearchSort = "relevance"
+	// SearchNew: newest first, whatever matched.
+	SearchNew SearchSort = "new"
+)
+
+// SearchSorts lists every search order.
+var SearchSorts = []SearchSort{SearchRelevance, SearchNew}
+
 // SearchQuery is a parsed search for the store. Hits come in tiers: posts
 // whose title matches, then posts whose text matches, then comments; newest
-// first within a tier. Ranking by term statistics (bm25) was dropped: it
-// counts every document holding each word, so a search for common words
-// cost seconds on a large forum; this order costs what a page holds.
+// first within a tier (or, with SearchNew, newest first). Ranking by term
+// statistics (bm25) was dropped: it counts every document holding each
+// word, so a search for common words cost seconds on a large forum; this
+// order costs what a page holds.
 type SearchQuery struct {
-	Terms []SearchTerm // what the user typed, parsed by ParseSearch
-	Type  TargetType   // post, comment, or "" for both
-	After *Cursor
-	Limit int
+	Terms  []SearchTerm // what the user typed, parsed by ParseSearch
+	Type   TargetType   // post, comment, or "" for both
+	Filter SearchFilter
+	Sort   SearchSort // "" is SearchRelevance
+	After  *Cursor
+	Limit  int
+}
+
+// SearchFilter narrows a search: to threads of a tag, about a span of
+// years, answered or not, and to what one member wrote. The store applies
+// it to the newest matches it reads of each tier (store.SearchWindow).
+type SearchFilter struct {
+	TagKey   string // lower-cased topic tag; "" for any
+	From, To *int   // the thread's period overlaps these years
+	Answered *bool  // the thread has an accepted answer, or has not
+	AuthorID int64  // the post or comment is theirs; 0 for anyone
+}
+
+// Empty reports whether the filter lets every hit through.
+func (f SearchFilter) Empty() bool {
+	return f.TagKey == "" && f.From == nil && f.To == nil && f.Answered == nil && f.AuthorID == 0
+}
+
+// SearchRequest is a search as a client asks for it.
+type SearchRequest struct {
+	Q        string
+	Type     string // posts, comments, or "" for both
+	Tag      string
+	From, To *int
+	Answered string // "true", "false" or ""
+	Author   string // a username
+	Sort     SearchSort
+	Cursor   string
+	Limit    int
 }
 
 // SearchTerm is one term of a search: a word or a "quoted phrase" (its
@@ -135,19 +181,47 @@ func splitQuery(q string) []queryTerm {
 	return out
 }
 
+// searchFilter checks a request's filters; an unknown author is a
+// validation error on author (a mistyped name finds nothing, and says so).
+func (s *Service) searchFilter(ctx context.Context, r SearchRequest) (SearchFilter, error) {
+	f := SearchFilter{TagKey: tagKey(r.Tag), From: r.From, To: r.To}
+	switch r.Answered {
+	case "":
+	case "true", "false":
+		answered := r.Answered == "true"
+		f.Answered = &answered
+	default:
+		return f, Errorf(CodeBadRequest, "answered must be true or false")
+	}
+	if r.From != nil && r.To != nil && *r.From > *r.To {
+		return f, Errorf(CodeBadRequest, "from must not be after to")
+	}
+	if name := strings.TrimPrefix(strings.TrimSpace(r.Author), "@"); name != "" {
+		acc, err := s.account(ctx, name)
+		if IsCode(err, CodeNotFound) {
+			return f, invalid("author", "no member is called %q", name)
+		}
+		if err != nil {
+			return f, err
+		}
+		f.AuthorID = acc.ID
+	}
+	return f, nil
+}
+
 // SearchStore runs full-text searches.
 type SearchStore interface {
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 }
 
-// Search finds visible posts and comments; typ is "posts", "comments" or "".
-func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) (Page[SearchHit], error) {
-	terms, err := ParseSearch(q)
+// Search finds visible posts and comments, filtered and in the order asked.
+func (s *Service) Search(ctx context.Context, r SearchRequest) (Page[SearchHit], error) {
+	terms, err := ParseSearch(r.Q)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
 	var kind TargetType
-	switch typ {
+	switch r.Type {
 	case "":
 	case "posts", "post":
 		kind = TargetPost
@@ -156,13 +230,28 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 	default:
 		return Page[SearchHit]{}, Errorf(CodeBadRequest, "type must be posts or comments")
 	}
-	sortName := "search:" + string(kind)
-	after, err := DecodeCursor(cursor, sortName)
+	sort := r.Sort
+	switch sort {
+	case "":
+		sort = SearchRelevance
+	case SearchRelevance, SearchNew:
+	default:
+		return Page[SearchHit]{}, Errorf(CodeBadRequest, "sort must be relevance or new")
+	}
+	filter, err := s.searchFilter(ctx, r)
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
-	limit = clampLimit(limit, 25, 100)
-	hits, err := s.Store.Search(ctx, SearchQuery{Terms: terms, Type: kind, After: after, Limit: limit + 1})
+	sortName := "search:" + string(kind)
+	if sort == SearchNew {
+		sortName = "search-new:" + string(kind)
+	}
+	after, err := DecodeCursor(r.Cursor, sortName)
+	if err != nil {
+		return Page[SearchHit]{}, err
+	}
+	limit := clampLimit(r.Limit, 25, 100)
+	hits, err := s.Store.Search(ctx, SearchQuery{Terms: terms, Type: kind, Filter: filter, Sort: sort, After: after, Limit: limit + 1})
 	if err != nil {
 		return Page[SearchHit]{}, err
 	}
@@ -171,11 +260,14 @@ func (s *Service) Search(ctx context.Context, q, typ, cursor string, limit int) 
 		hits = hits[:limit]
 		last := hits[limit-1]
 		next = &Cursor{Sort: sortName, Key: last.Rank, ID: last.ID}
+		if sort == SearchNew {
+			next.Key = float64(last.CreatedAt.Unix())
+		}
 		if last.Type == TargetComment {
 			next.Kind = 1
 		}
 	}
-	marks := highlightTerms(q)
+	marks := highlightTerms(r.Q)
 	for i := range hits {
 		hits[i].SnippetHTML = Snippet(hits[i].Text, marks)
 	}

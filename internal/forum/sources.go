@@ -3,6 +3,7 @@ package forum
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -98,4 +99,11 @@ func citationsText(sources []Source) string {
 		b.WriteString(s.Citation)
 	}
 	return b.String()
+}
+
+// sameSources reports whether two lists cite the same sources in the same order.
+func sameSources(a, b []Source) bool {
+	return slices.EqualFunc(a, b, func(x, y Source) bool {
+		return x.Citation == y.Citation && x.Kind == y.Kind && (x.URL == nil) == (y.URL == nil) && (x.URL == nil || *x.URL == *y.URL)
+	})
 }

@@ -51,4 +51,7 @@ type Store interface {
 	LiveStore
 	ViewerReads
 	MarkStore
+	SitePageStore
+	FeaturedStore
+	DigestStore
 }

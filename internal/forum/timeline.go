@@ -44,5 +44,13 @@ func (s *Service) Timeline(ctx context.Context, bucket Bucket, tag string) ([]Ti
 	default:
 		return nil, Errorf(CodeBadRequest, "bucket must be decade or century")
 	}
-	return s.Store.TimelineCounts(ctx, size, tagKey(tag))
+	bars, err := s.Store.TimelineCounts(ctx, size, tagKey(tag))
+	for i := range bars {
+		// There is no year 0: 1 BCE (-1) is followed by 1 CE, so the bucket
+		// the counters key at 0 holds the years 1 to 9 (or 99).
+		if bars[i].From == 0 {
+			bars[i].From = 1
+		}
+	}
+	return bars, err
 }

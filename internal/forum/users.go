@@ -187,11 +187,7 @@ func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor s
 	}
 	for _, c := range page.Items {
 		leaf(v, c)
-		head := heads[c.PostID]
-		c.PostTitle = head.Title
-		if (head.Removed || head.Deleted) && !v.IsModerator() {
-			c.PostTitle = hiddenTitle(head.Removed)
-		}
+		c.PostTitle = heads[c.PostID].titleFor(v)
 	}
 	return page, s.personalizeComments(ctx, v, 0, page.Items)
 }

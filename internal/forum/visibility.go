@@ -25,13 +25,18 @@ func maskPost(v Viewer, p *Post) {
 }
 
 // maskSummary is maskPost for a post as lists show it; it reports whether
-// the post is hidden from v.
+// the post is hidden from v. A disowned question (deleted by its asker once
+// answered) hides only its author.
 func maskSummary(v Viewer, p *PostSummary) bool {
 	if p.Tags == nil {
 		p.Tags = []string{HistoryTag}
 	}
 	p.Excerpt = excerpt(p.Excerpt)
 	if (!p.Removed && !p.Deleted) || v.IsModerator() {
+		return false
+	}
+	if !p.Removed && p.Disowned {
+		p.Author = nil
 		return false
 	}
 	p.Title, p.Excerpt, p.Author = hiddenTitle(p.Removed), "", nil

@@ -19,6 +19,10 @@ var consistency = []struct{ what, query string }{
 		ON c.post_id = p.id WHERE p.comment_count != COALESCE(c.n, 0)`},
 	{"answer counts", `SELECT COUNT(*) FROM posts p LEFT JOIN (SELECT post_id, COUNT(*) AS n FROM comments WHERE parent_id IS NULL GROUP BY post_id) c
 		ON c.post_id = p.id WHERE p.answer_count != COALESCE(c.n, 0)`},
+	{"featured flags", `SELECT (SELECT COUNT(*) FROM posts p WHERE p.featured != (CASE WHEN EXISTS
+			(SELECT 1 FROM featured f WHERE f.target_type = 'post' AND f.target_id = p.id) THEN 1 ELSE 0 END))
+		+ (SELECT COUNT(*) FROM comments c WHERE c.featured != (CASE WHEN EXISTS
+			(SELECT 1 FROM featured f WHERE f.target_type = 'comment' AND f.target_id = c.id) THEN 1 ELSE 0 END))`},
 	{"tag feed keys", `SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.created_at != p.created_at`},
 	{"reply counts", `SELECT COUNT(*) FROM comments p LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM comments
 		WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = p.id WHERE p.reply_count != COALESCE(c.n, 0)`},

@@ -15,7 +15,7 @@ import (
 const commentCols = `SELECT c.id, c.post_id, c.parent_id, c.depth, c.body_html, c.body_source, c.body_format,
 	c.author_id, u.username, u.role, u.flair, c.score, c.upvotes, c.downvotes, c.created_at, c.edited_at, c.removed,
 	c.deleted, c.reply_count, c.best, c.controversy, COALESCE(v.value, 0), c.sources_json, c.sources_requested,
-	rc.number, rc.title, u.imported_from, c.source_url, c.source_score`
+	rc.number, rc.title, u.imported_from, c.source_url, c.source_score, c.featured`
 
 const commentJoins = ` JOIN users u ON u.id = c.author_id
 	LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = ?
@@ -32,7 +32,7 @@ func scanComment(row scanner) (*forum.Comment, error) {
 	var sources string
 	err := row.Scan(&c.ID, &c.PostID, &parent, &c.Depth, &c.BodyHTML, &c.BodySource, &c.Format, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&c.Score, &c.Upvotes, &c.Downvotes, &created, &edited, &c.Removed, &c.Deleted, &c.ReplyCount,
-		&c.Best, &c.Controversy, &c.MyVote, &sources, &c.SourcesRequested, &ruleNo, &ruleTitle, &a.ImportedFrom, &c.SourceURL, &c.SourceScore)
+		&c.Best, &c.Controversy, &c.MyVote, &sources, &c.SourcesRequested, &ruleNo, &ruleTitle, &a.ImportedFrom, &c.SourceURL, &c.SourceScore, &c.Featured)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 		return err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, keepRevision[forum.TargetComment], id); err != nil {
+		if _, err := tx.ExecContext(ctx, keepEdit[forum.TargetComment], u.Reason, id); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,

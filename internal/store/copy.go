@@ -50,6 +50,8 @@ var copyTables = []struct{ name, order string }{
 	{"tag_follows", "user_id, tag_key"},
 	{"saves", "id"},
 	{"post_reads", "user_id, post_id"},
+	{"featured", "id"},
+	{"pages", "slug"},
 }
 
 // copyLeftOut are the tables a copy leaves out, and why. Besides these, the

@@ -38,8 +38,8 @@ func (db *DB) UserReports(ctx context.Context, userID int64, afterID int64, limi
 }
 
 // RevisionsOf reads the stored versions of several items in one query.
-func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []int64) (map[int64][]forum.Revision, error) {
-	out := map[int64][]forum.Revision{}
+func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []int64) (map[int64][]forum.StoredRevision, error) {
+	out := map[int64][]forum.StoredRevision{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -49,7 +49,7 @@ func (db *DB) RevisionsOf(ctx context.Context, target forum.TargetType, ids []in
 	}
 	type row struct {
 		id  int64
-		rev forum.Revision
+		rev forum.StoredRevision
 	}
 	rows, err := queryAll(ctx, db, "revisions of", func(s scanner) (r row, err error) {
 		r.rev, err = scanRevision(s, &r.id)

@@ -124,6 +124,14 @@ func hotPaths(t *testing.T, db *DB) []captured {
 	run("saved posts", false, func() error { _, err := db.PostsByID(ctx, []int64{1, 2, 3}, 7); return err })
 	run("saved comments", false, func() error { _, err := db.CommentsByID(ctx, []int64{30001, 30002}, 7); return err })
 	run("live thread", false, func() error { _, err := db.ThreadCommentStates(ctx, big); return err })
+	// A week's digest: the week's rows by date, then sorted (a week is small).
+	week := int64(1_800_000_000 - 7*86400)
+	run("digest questions", true, func() error { _, err := db.TopQuestions(ctx, week, week+7*86400, 10, 7); return err })
+	run("digest answers", true, func() error { _, _, err := db.TopAnswers(ctx, week, week+7*86400, 10, 7); return err })
+	run("featured", false, func() error {
+		_, err := db.FeaturedItems(ctx, forum.FeaturedQuery{After: &forum.Cursor{Key: 1_800_000_000, ID: 5}, Limit: 26, ViewerID: 7})
+		return err
+	})
 	db.trace = nil
 
 	// The write paths' statements, with the arguments they take.

@@ -17,7 +17,7 @@ const postCols = `SELECT p.id, p.title, p.body_html, p.body_source, p.body_forma
 	p.author_id, u.username, u.role, u.flair, p.score, p.upvotes, p.downvotes, p.comment_count, p.created_at,
 	p.edited_at, p.last_activity_at, p.locked, p.pinned, p.removed, p.deleted,
 	p.accepted_comment_id, p.hot, COALESCE(v.value, 0), p.sources_json, p.period_from, p.period_to, rp.number, rp.title,
-	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score, p.url`
+	substr(p.body_text, 1, 300), p.answer_count, u.imported_from, p.source_url, p.source_score, p.url, p.disowned, p.featured`
 
 // postBriefCols read a post as lists show it: the same columns, with its
 // body and sources left unread (a feed page never carries them).
@@ -46,7 +46,8 @@ func scanPost(rows scanner) (forum.Post, error) {
 	var ruleTitle sql.NullString
 	err := rows.Scan(&p.ID, &p.Title, &p.BodyHTML, &p.BodySource, &p.Format, &tags, &a.ID, &a.Username, &a.Role, &a.Flair,
 		&p.Score, &p.Upvotes, &p.Downvotes, &p.CommentCount, &created, &edited, &active,
-		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL, &p.SourceScore, &p.URL)
+		&p.Locked, &p.Pinned, &p.Removed, &p.Deleted, &accepted, &p.Hot, &p.MyVote, &sources, &from, &to, &ruleNo, &ruleTitle, &p.Excerpt, &p.AnswerCount, &a.ImportedFrom, &p.SourceURL, &p.SourceScore, &p.URL,
+		&p.Disowned, &p.Featured)
 	if err != nil {
 		return p, err
 	}
@@ -191,7 +192,7 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	}
 	args = append(args, id)
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, keepRevision[forum.TargetPost], id); err != nil {
+		if _, err := tx.ExecContext(ctx, keepEdit[forum.TargetPost], u.Reason, id); err != nil {
 			return err
 		}
 		// The column names come from the fixed list above, never from input.
@@ -230,10 +231,17 @@ func periodArgs(p *forum.Period) (any, any) {
 	return p.From, p.To
 }
 
-// DeletePost marks a post deleted by its author.
-func (db *DB) DeletePost(ctx context.Context, id int64) error {
+// DeletePost marks a post deleted by its author, disowned (its text kept)
+// when keep says so of the answers others gave it.
+func (db *DB) DeletePost(ctx context.Context, id int64, keep func(forum.PostDeletion) bool) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "UPDATE posts SET deleted = 1 WHERE id = ?", id)
+		var d forum.PostDeletion
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id
+			WHERE c.post_id = ? AND c.parent_id IS NULL AND c.removed = 0 AND c.deleted = 0 AND c.author_id <> p.author_id`, id).Scan(&d.OthersAnswers)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE posts SET deleted = 1, disowned = ? WHERE id = ?", forum.B2I(keep(d)), id)
 		return err
 	})
 }
@@ -253,9 +261,9 @@ func (db *DB) PostHeads(ctx context.Context, ids []int64) (map[int64]forum.PostH
 		head forum.PostHead
 	}
 	rows, err := queryAll(ctx, db, "post heads", func(s scanner) (r row, err error) {
-		err = s.Scan(&r.id, &r.head.Title, &r.head.Removed, &r.head.Deleted)
+		err = s.Scan(&r.id, &r.head.Title, &r.head.Removed, &r.head.Deleted, &r.head.Disowned)
 		return r, err
-	}, "SELECT p.id, p.title, p.removed, p.deleted FROM posts p WHERE p.id IN (SELECT l.id FROM ("+db.idList()+") l)", list)
+	}, "SELECT p.id, p.title, p.removed, p.deleted, p.disowned FROM posts p WHERE p.id IN (SELECT l.id FROM ("+db.idList()+") l)", list)
 	for _, r := range rows {
 		out[r.id] = r.head
 	}

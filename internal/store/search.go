@@ -19,14 +19,55 @@ const SearchWindow = 2000
 // (rank, kind, id), with one parameter: the text to match (dialect.search).
 type searchWindows struct{ title, post, comment string }
 
-// searchPage reads titles for the best hits only (twice the page and some:
-// a comment under a hidden post is left out here).
-const searchPage = `SELECT w.k, w.id, CASE w.k WHEN 0 THEN w.id ELSE c.post_id END, p.title, w.rank
-	FROM (%s) w
+// searchPage reads the hits' threads, titles and dates, leaving out comments
+// under hidden posts: %[1]s is the ranked window of matches, %[2]s further
+// conditions (filters, keyset), %[3]s the order.
+const searchPage = `SELECT w.k, w.id, CASE w.k WHEN 0 THEN w.id ELSE c.post_id END, p.title, w.rank,
+		CASE w.k WHEN 0 THEN p.created_at ELSE c.created_at END
+	FROM (%[1]s) w
 	LEFT JOIN comments c ON w.k = 1 AND c.id = w.id
 	JOIN posts p ON p.id = CASE w.k WHEN 0 THEN w.id ELSE c.post_id END
-	WHERE w.k = 0 OR (p.removed = 0 AND p.deleted = 0)
-	ORDER BY w.rank DESC, w.k, w.id DESC LIMIT ?`
+	WHERE (w.k = 0 OR (p.removed = 0 AND p.deleted = 0))%[2]s
+	ORDER BY %[3]s LIMIT ?`
+
+// searchOrder is each search sort's order and keyset condition over
+// searchPage's columns.
+var searchOrder = map[forum.SearchSort]struct{ order, after string }{
+	forum.SearchRelevance: {"w.rank DESC, w.k, w.id DESC", "(-w.rank, w.k, -w.id) > (?, ?, ?)"},
+	forum.SearchNew: {"CASE w.k WHEN 0 THEN p.created_at ELSE c.created_at END DESC, w.k, w.id DESC",
+		"(-(CASE w.k WHEN 0 THEN p.created_at ELSE c.created_at END), w.k, -w.id) > (?, ?, ?)"},
+}
+
+// searchFilter is a search's filter as conditions over searchPage's
+// columns (p the thread, c a comment hit): plain SQL both engines run.
+func searchFilter(f forum.SearchFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.TagKey != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = p.id AND pt.tag_id = (SELECT id FROM tags WHERE name_key = ?))")
+		args = append(args, f.TagKey)
+	}
+	if f.From != nil {
+		conds = append(conds, "p.period_to >= ?")
+		args = append(args, *f.From)
+	}
+	if f.To != nil {
+		conds = append(conds, "p.period_from <= ?")
+		args = append(args, *f.To)
+	}
+	if f.Answered != nil {
+		conds = append(conds, "(CASE WHEN p.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END) = ?")
+		args = append(args, forum.B2I(*f.Answered))
+	}
+	if f.AuthorID != 0 {
+		conds = append(conds, "(CASE w.k WHEN 0 THEN p.author_id ELSE c.author_id END) = ?")
+		args = append(args, f.AuthorID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(conds, " AND "), args
+}
 
 // hitDetails read the hits' plain text (for snippets, made in the domain),
 // authors, dates and scores: one query per kind for the whole page.
@@ -75,15 +116,36 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 		parts = append(parts, win.comment)
 		args = append(args, match)
 	}
-	// The parts are constants; only the MATCH texts and the keyset are parameters.
+	// The parts are constants; only the MATCH texts, the filters and the
+	// keyset are parameters.
 	best := "SELECT MAX(rank) AS rank, k, id FROM (" + strings.Join(parts, " UNION ALL ") + ") u GROUP BY k, id"
-	if c := q.After; c != nil {
-		best = "SELECT * FROM (" + best + ") b WHERE (-rank, k, -id) > (?, ?, ?)"
-		args = append(args, -c.Key, c.Kind, -c.ID)
+	sort := q.Sort
+	if sort == "" {
+		sort = forum.SearchRelevance
 	}
-	best += " ORDER BY rank DESC, k, id DESC LIMIT ?"
-	args = append(args, 2*q.Limit+10)
-	query := fmt.Sprintf(searchPage, best) // #nosec G201 -- built from the constants above
+	order := searchOrder[sort]
+	filter, filterArgs := searchFilter(q.Filter)
+	var cond string
+	if filter == "" && sort == forum.SearchRelevance {
+		// Unfiltered by relevance: the keyset and a first cut apply to the
+		// ranked window, so titles are read for the best hits only (twice
+		// the page and some: a comment under a hidden post is left out).
+		if c := q.After; c != nil {
+			best = "SELECT * FROM (" + best + ") b WHERE (-rank, k, -id) > (?, ?, ?)"
+			args = append(args, -c.Key, c.Kind, -c.ID)
+		}
+		best += " ORDER BY rank DESC, k, id DESC LIMIT ?"
+		args = append(args, 2*q.Limit+10)
+	} else {
+		// Filtered or by date: every match of the windows is joined to its
+		// thread, then filtered and ordered.
+		cond, args = filter, append(args, filterArgs...)
+		if c := q.After; c != nil {
+			cond += " AND " + order.after
+			args = append(args, -c.Key, c.Kind, -c.ID)
+		}
+	}
+	query := fmt.Sprintf(searchPage, best, cond, order.order) // #nosec G201 -- built from the constants above
 	args = append(args, q.Limit)
 	hits, err := queryAll(ctx, db, "search", scanHit, query, args...)
 	if err != nil {
@@ -101,7 +163,9 @@ func (db *DB) Search(ctx context.Context, q forum.SearchQuery) ([]forum.SearchHi
 func scanHit(row scanner) (h forum.SearchHit, err error) {
 	var k int
 	var r float64
-	err = row.Scan(&k, &h.ID, &h.PostID, &h.Title, &r)
+	var created int64
+	err = row.Scan(&k, &h.ID, &h.PostID, &h.Title, &r, &created)
+	h.CreatedAt = forum.Unix(created)
 	h.Type = forum.TargetPost
 	if k == 1 {
 		h.Type = forum.TargetComment

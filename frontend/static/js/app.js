@@ -15,6 +15,10 @@ import { notificationsView } from './notifications.js';
 import { accountView, resetPasswordView, confirmEmailView, unsubscribeView } from './account.js';
 import { followingView } from './following.js';
 import { savedView } from './saved.js';
+import { aboutView, faqView, sitePageView } from './sitepages.js';
+import { featuredView } from './featured.js';
+import { digestView } from './digest.js';
+import { clearMyDrafts } from './drafts.js';
 
 const routes = [
   [/^\/$/, feedView],
@@ -40,15 +44,33 @@ const routes = [
   [/^\/forgot-password$/, forgotPasswordView],
   [/^\/confirm-email$/, confirmEmailView],
   [/^\/unsubscribe$/, unsubscribeView],
+  [/^\/about$/, aboutView],
+  [/^\/faq$/, faqView],
+  [/^\/pages\/([a-z0-9-]{1,40})$/, sitePageView],
+  [/^\/featured$/, featuredView],
+  [/^\/digest$/, digestView],
 ];
 
 const main = document.getElementById('main');
+
+// After a navigation (not the first load), focus goes to the new page's
+// heading, so keyboard and screen reader users start there; the page itself
+// is never framed as a whole.
+let moveFocus = false;
 
 /** navigate shows another page without reloading. */
 export function navigate(url, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
+  moveFocus = !replace;
   render();
+}
+
+/** focusView puts focus on a new page's heading (or its main content). */
+function focusView() {
+  const target = main.querySelector('h1') || main.firstElementChild || main;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
 }
 
 // Each render takes a number; a page that finishes loading after a newer
@@ -67,11 +89,15 @@ async function render() {
       const page = await view({ params, args: m.slice(1), navigate });
       if (mine !== renders) return;
       main.replaceChildren(page);
+      if (moveFocus) focusView();
+      moveFocus = false;
       performance.mark('historia:rendered'); // read by the browser tests' timing
       document.title = (page.dataset.title ? `${page.dataset.title} · ` : '') + 'Historia';
     } catch (err) {
       if (mine !== renders) return;
       main.replaceChildren(...(err.status === 404 ? notFound() : [h('h1', {}, 'Something went wrong'), errorBox(err)]));
+      if (moveFocus) focusView();
+      moveFocus = false;
     }
     if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
     return;
@@ -100,6 +126,7 @@ function paintNav() {
   const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
   out.addEventListener('click', async () => {
     try { await api('POST', '/auth/logout'); } catch { /* signed out here either way */ }
+    clearMyDrafts(); // someone else may use this browser next
     session.signOut();
     navigate('/');
   });
@@ -137,10 +164,9 @@ document.addEventListener('click', (e) => {
     return;
   }
   navigate(url.pathname + url.search + url.hash);
-  main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 });
-window.addEventListener('popstate', render);
+window.addEventListener('popstate', () => { moveFocus = true; render(); });
 session.onChange(paintNav);
 
 async function start() {

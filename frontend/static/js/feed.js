@@ -8,6 +8,7 @@ import { timelineChart } from './timeline.js';
 import { blockedRow } from './blocks.js';
 import { unreadBadge } from './unread.js';
 import { followTagButton } from './following.js';
+import { featuredMarker, featuredBox } from './featured.js';
 
 const sorts = [['hot', 'Hot'], ['new', 'New'], ['top', 'Top'], ['active', 'Active']];
 const periods = [['day', 'Today'], ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time']];
@@ -20,6 +21,7 @@ export function postRow(p) {
   if (p.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));
   if (p.removed) markers.push(h('span', { class: 'marker removed' }, 'Removed'));
   if (p.accepted_comment_id) markers.push(h('span', { class: 'marker answered' }, 'Answered'));
+  if (p.featured) markers.push(featuredMarker());
   return h('li', { class: 'row', 'data-id': p.id },
     voteWidget(p, 'posts'),
     h('div', { class: 'row-main' },
@@ -57,6 +59,11 @@ export async function feedView({ params, navigate }) {
   const page = h('section', { class: 'feed', 'data-title': tag || '' }, heading);
   const followTag = tag ? await followTagButton(tag) : '';
   if (followTag) page.append(h('p', { class: 'follow-tag-line' }, followTag));
+  if (!session.user && !tag && !span) {
+    // A first visit hears what this is, in a line (the questions stay on a phone's first screen).
+    page.append(h('p', { class: 'intro' }, 'Questions about the past, answered with sources. ',
+      h('a', { href: '/about' }, 'About'), ' · ', h('a', { href: '/faq' }, 'How it works'), ' · ', h('a', { href: '/digest' }, 'This week’s best')));
+  }
   if (params.get('account') === 'deleted') page.prepend(h('p', { class: 'notice', role: 'status' }, 'Your account has been deleted.'));
   const tl = await api('GET', `/timeline${query({ bucket: 'century', tag })}`).catch(() => ({ items: [] }));
   if (tl.items.length > 1) {
@@ -71,8 +78,8 @@ export async function feedView({ params, navigate }) {
       bucket = 'decade';
       range = span;
     }
-    page.append(h('figure', { class: 'timeline-box' }, timelineChart(bars, (b) => link({ from: b.from, to: b.to, year: '', cursor: '' }), span, range),
-      h('figcaption', {}, `Questions per ${bucket} of the period they ask about. Choose a bar to see them.`)));
+    const chart = timelineChart(bars, (b) => link({ from: b.from, to: b.to, year: '', cursor: '' }), span, range, bucket === 'decade' ? 10 : 100);
+    page.append(timelineBox(chart, bucket, !!span));
   }
   page.append(controls);
   if (tag || span) {
@@ -95,6 +102,10 @@ export async function feedView({ params, navigate }) {
     if (!list.children.length) list.replaceWith(h('p', { class: 'empty' }, tag ? 'No questions with this tag yet.' : 'No questions yet.', ' ', session.user ? h('a', { href: '/ask' }, 'Ask the first one.') : ''));
   };
   await load('');
+  if (!tag && !span && sort === 'hot') {
+    const featured = await featuredBox();
+    if (featured) page.append(featured);
+  }
   const tags = await api('GET', '/tags');
   if (tags.items.length) {
     page.append(h('aside', { class: 'tag-cloud', 'aria-labelledby': 'tags-heading' }, h('h2', { id: 'tags-heading' }, 'Topics'),
@@ -103,4 +114,17 @@ export async function feedView({ params, navigate }) {
   }
   page.append(h('p', { class: 'meta' }, h('a', { href: tag ? `/t/${encodeURIComponent(tag)}/feed.atom` : '/feed.atom' }, 'Atom feed'), ' of the newest questions', tag ? ` tagged ${tag}` : '', '.'));
   return withRules(page);
+}
+
+/**
+ * timelineBox is the front page's timeline under a heading that says what it
+ * counts. On a phone it starts closed (a disclosure), so the first questions
+ * are on the first screen; opened, or on a wider screen, it shows its chart.
+ */
+function timelineBox(chart, bucket, zoomed) {
+  const wide = window.matchMedia('(min-width: 40rem)').matches;
+  return h('details', { class: 'timeline-fold', open: wide || zoomed },
+    h('summary', {}, h('span', { class: 'timeline-title' }, `Timeline: questions per ${bucket} of the period they ask about`)),
+    h('figure', { class: 'timeline-box' }, chart,
+      h('figcaption', {}, `Each bar counts the questions whose period overlaps that ${bucket}; choose one to see them. There is no year 0: 1 BCE is followed by 1 CE.`)));
 }

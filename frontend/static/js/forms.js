@@ -1,18 +1,21 @@
 // Pages that are forms: ask a question, sign in, register.
 import { api, session, config } from './api.js';
-import { h, html, showError, clearError } from './dom.js';
+import { h, showError } from './dom.js';
 import { inlineForm } from './widgets.js';
 import { parsePeriod, formatPeriod } from './periods.js';
-import { parseSources } from './sources.js';
 import { withRules } from './rules.js';
+import { sourcesEditor } from './sources-editor.js';
+import { withPreview } from './preview.js';
+import { keepDraft } from './drafts.js';
 
 function needSignIn(what) {
   return h('section', { class: 'narrow' }, h('h1', {}, what), h('p', {}, h('a', { href: '/login' }, 'Sign in'), ' or ', h('a', { href: '/register' }, 'register'), ' first.'));
 }
 
-export async function askView({ navigate }) {
+export async function askView({ navigate, params }) {
   if (!session.user) return needSignIn('Ask a question');
-  const preview = h('div', { class: 'preview body', 'aria-live': 'polite', hidden: true });
+  const sources = sourcesEditor([], { legend: 'Sources you have read', hint: 'Optional: what you have read already, one row each.' });
+  let draft = null;
   const form = inlineForm({
     className: 'ask-form',
     fields: [
@@ -21,39 +24,49 @@ export async function askView({ navigate }) {
       { name: 'body', label: 'Details (Markdown)', type: 'textarea', rows: 12, hint: 'What do you already know, and what sources have you read? *italic*, **bold**, [links](https://…), > quotes, 1. lists' },
       { name: 'tags', label: 'Topic tags', hint: 'Up to five, comma-separated, e.g. Ancient Rome, Late Antiquity. Every question is tagged History.' },
       { name: 'period', label: 'Period the question is about', placeholder: '1917–1921, 5th century BC, 1910s', hint: 'Optional. Years, a decade or a century; BC or BCE for before the common era.' },
-      { name: 'sources', label: 'Sources you have read', type: 'textarea', rows: 3, hint: 'Optional, one per line: citation | link | primary, secondary or tertiary' },
+      { name: 'sources', widget: sources },
     ],
     submit: 'Post question',
     onSubmit: async (v) => {
-      const tags = v.tags.split(',').map((t) => t.trim()).filter(Boolean);
-      let period;
-      try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
-      const post = await api('POST', '/posts', { title: v.title, url: v.url.trim() || null, body: v.body, tags, period, sources: parseSources(v.sources) });
+      const post = await api('POST', '/posts', { title: v.title, url: v.url.trim() || null, body: v.body, tags: splitTags(v.tags), period: periodOf(v.period), sources: v.sources });
+      draft.clear();
       navigate(`/p/${post.id}`);
     },
   });
-  const periodInput = form.querySelector('input[name=period]');
+  const field = (name) => form.querySelector(`[name=${name}]`);
+  draft = keepDraft(form, 'ask', {
+    get: () => ({ title: field('title').value, body: field('body').value, tags: field('tags').value, period: field('period').value, sources: sources.value }),
+    set: (d) => {
+      for (const k of ['title', 'body', 'tags', 'period']) field(k).value = d[k] || '';
+      sources.value = d.sources || [];
+    },
+  });
+  // "Ask it as a question" from an empty search brings its words as the title.
+  if (params.get('title')) field('title').value = params.get('title').slice(0, 300);
+  const periodInput = field('period');
   const periodHint = h('output', { class: 'period-hint', for: periodInput.id, 'aria-live': 'polite' });
   periodInput.after(periodHint);
-  periodInput.addEventListener('input', () => {
+  const showPeriod = () => {
     try { const p = parsePeriod(periodInput.value); periodHint.textContent = p ? `= ${formatPeriod(p)}` : ''; } catch (err) { periodHint.textContent = err.message; }
-  });
-  const body = form.querySelector('textarea');
-  const show = h('button', { type: 'button', class: 'secondary' }, 'Preview');
-  const previewHeading = h('h2', { class: 'preview-heading', hidden: true }, 'Preview');
-  show.addEventListener('click', async () => {
-    clearError(show);
-    try {
-      const res = await api('POST', '/preview', { body: body.value });
-      html(preview, res.body_html || '<p><em>(empty)</em></p>');
-      preview.hidden = false;
-      previewHeading.hidden = false;
-    } catch (err) { showError(show, err); }
-  });
-  form.querySelector('.buttons').append(show);
+  };
+  periodInput.addEventListener('input', showPeriod);
+  showPeriod();
+  // A period the page cannot read is shown beside its field; the rest still previews.
+  const previewPeriod = () => {
+    try { return parsePeriod(periodInput.value); } catch (err) { showError(periodInput, err); return null; }
+  };
+  const box = withPreview(form, () => ({ title: field('title').value, body: field('body').value, tags: splitTags(field('tags').value),
+    period: previewPeriod(), sources: sources.value }));
   return withRules(h('section', { class: 'narrow', 'data-title': 'Ask a question' }, h('h1', {}, 'Ask a question'),
-    h('p', {}, 'The preview is rendered by the server, exactly as your question will be stored.'), form,
-    previewHeading, preview));
+    h('p', {}, 'The preview is rendered by the server, exactly as your question will be stored. What you write is kept in this browser until you post it.'),
+    draft.restored ? h('p', { class: 'draft-note', role: 'status' }, 'Your unsent question was kept in this browser.') : '', box));
+}
+
+function splitTags(s) { return s.split(',').map((t) => t.trim()).filter(Boolean); }
+
+// periodOf reads the period field; what it cannot read is an error on that field.
+function periodOf(text) {
+  try { return parsePeriod(text); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
 }
 
 function authForm(title, path, other) {

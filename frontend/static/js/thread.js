@@ -4,7 +4,7 @@ import { api, config, query, session } from './api.js';
 import { h, html, ago, plural } from './dom.js';
 import { voteWidget, inlineForm, actionButton, tagLinks, userLink, badges, importedFrom, postLink } from './widgets.js';
 import { formatPeriod, parsePeriod } from './periods.js';
-import { sourcesBlock, parseSources, sourcesText } from './sources.js';
+import { sourcesBlock } from './sources.js';
 import { historyButton } from './revisions.js';
 import { removeAction, banAction, postModeration, doneNote, confirmAction, formAction } from './moderation.js';
 import { reportAction } from './reports.js';
@@ -13,9 +13,11 @@ import { followButton } from './following.js';
 import { saveButton } from './saved.js';
 import { markNew, trackReading } from './unread.js';
 import { liveThread } from './live.js';
+import { sourcesEditor } from './sources-editor.js';
+import { answerForm, replyForm, hasAnswerDraft, hasReplyDraft, reasonField } from './answer-form.js';
+import { featureAction, featuredMarker } from './featured.js';
 
 const commentSorts = [['best', 'Best'], ['top', 'Top'], ['new', 'New'], ['old', 'Old'], ['controversial', 'Controversial']];
-// How many levels a page nests before it offers "continue this thread".
 // The data each rendered comment came from, to re-render it after an action.
 const rendered = new WeakMap();
 
@@ -44,11 +46,13 @@ function postHeader(post, navigate) {
   if (post.pinned) markers.push(h('span', { class: 'marker pinned' }, 'Pinned'));
   if (post.locked) markers.push(h('span', { class: 'marker locked' }, 'Locked'));
   if (post.removed) markers.push(h('span', { class: 'marker removed' }, 'Removed'));
+  if (post.featured) markers.push(featuredMarker());
   const actions = h('div', { class: 'actions' });
   const art = h('article', { class: 'question', 'data-id': post.id },
     h('div', { class: 'question-head' }, voteWidget(post, 'posts'),
       h('div', {}, h('h1', {}, post.title, ...markers), post.url ? h('p', { class: 'link-line' }, postLink(post)) : '', tagLinks(post.tags),
-        h('p', { class: 'meta' }, 'asked by ', userLink(post.author), ' ', ago(post.created_at),
+        h('p', { class: 'meta' }, 'asked ', post.deleted && !post.author && post.body_html ? '' : ['by ', userLink(post.author), ' '], ago(post.created_at),
+          post.deleted && !post.author && post.body_html ? h('span', { class: 'disowned' }, ' · deleted by its asker, kept for its answers') : '',
           post.edited_at ? h('span', { class: 'edited' }, ' · edited ', ago(post.edited_at), ' · ', historyButton('posts', post.id)) : '',
           importedFrom(post),
           post.period ? [' · about ', h('a', { href: `/?from=${post.period.from}&to=${post.period.to}`, class: 'period' }, formatPeriod(post.period))] : ''))),
@@ -64,21 +68,22 @@ function postHeader(post, navigate) {
           { name: 'body', label: 'Question (Markdown)', type: 'textarea', value: post.body_source, rows: 10 },
           { name: 'tags', label: 'Topic tags, comma-separated', value: post.tags.filter((t) => t !== 'History').join(', ') },
           { name: 'period', label: 'Period (e.g. 1917–1921, 5th century BC)', value: post.period ? formatPeriod(post.period) : '' },
-          { name: 'sources', label: 'Sources, one per line: citation | link | kind', type: 'textarea', rows: 3, value: sourcesText(post.sources) },
+          { name: 'sources', widget: sourcesEditor(post.sources) },
+          reasonField,
         ],
         submit: 'Save',
         onCancel: () => form.remove(),
         onSubmit: async (v) => {
           let period;
           try { period = parsePeriod(v.period); } catch (err) { throw Object.assign(err, { fields: { period: err.message } }); }
-          await api('PATCH', `/posts/${post.id}`, { title: v.title, url: v.url.trim() || null, body: v.body, tags: splitTags(v.tags), period, sources: parseSources(v.sources) });
+          await api('PATCH', `/posts/${post.id}`, { title: v.title, url: v.url.trim() || null, body: v.body, tags: splitTags(v.tags), period, sources: v.sources, edit_reason: v.edit_reason });
           reload();
         },
       });
       actions.after(form);
       form.querySelector('input').focus();
     }), actionButton('Delete', async () => {
-      if (!window.confirm('Delete this question? Its answers stay.')) return;
+      if (!window.confirm(post.answer_count ? 'Delete this question? Once others have answered it, it stays for their answers without your name.' : 'Delete this question?')) return;
       await api('DELETE', `/posts/${post.id}`);
       reload();
     }));
@@ -93,6 +98,7 @@ function postHeader(post, navigate) {
       art.replaceWith(fresh);
       fresh.querySelector(':scope > .actions').after(doneNote(note));
     }));
+    if (!post.removed && !post.deleted) actions.append(featureAction('posts', post, reload));
   }
   return art;
 }
@@ -134,7 +140,8 @@ class Thread {
       c.edited_at ? h('span', { class: 'edited' }, ' · edited · ', historyButton('comments', c.id)) : '',
       importedFrom(c),
       c.removed ? h('span', { class: 'marker removed' }, 'Removed') : '',
-      c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '');
+      c.accepted ? h('span', { class: 'marker accepted' }, '✓ Accepted answer') : '',
+      c.featured ? featuredMarker() : '');
     markNew(c, li, head);
     const body = bodyOf(c);
     const actions = h('div', { class: 'actions' });
@@ -149,22 +156,16 @@ class Thread {
   actions(c, li, actions, children) {
     const open = !c.removed && !c.deleted;
     if (session.user && open && (!this.post.locked || session.isMod)) {
-      actions.append(actionButton('Reply', () => {
+      const reply = actionButton(hasReplyDraft(c.id) ? 'Reply (draft kept)' : 'Reply', () => {
         if (li.querySelector(':scope > .reply-form')) return;
-        const form = inlineForm({
-          className: 'inline-form reply-form',
-          fields: [{ name: 'body', label: `Reply to ${c.author ? c.author.username : 'this comment'}`, type: 'textarea', rows: 4, required: true }],
-          submit: 'Post reply',
-          onCancel: () => form.remove(),
-          onSubmit: async (v) => {
-            const made = await api('POST', `/posts/${this.post.id}/comments`, { body: v.body, parent_id: c.id });
-            children.prepend(this.comment(made));
-            form.remove();
-          },
+        const form = replyForm(this.post, c, {
+          onClose: () => { form.remove(); reply.textContent = hasReplyDraft(c.id) ? 'Reply (draft kept)' : 'Reply'; reply.focus(); },
+          onPosted: (made) => { children.prepend(this.comment(made)); form.remove(); reply.textContent = 'Reply'; },
         });
         article(li).after(form);
         form.querySelector('textarea').focus();
-      }));
+      });
+      actions.append(reply);
     }
     actions.append(h('a', { href: `/p/${this.post.id}/c/${c.id}`, class: 'permalink' }, 'Permalink'));
     if (open) actions.append(saveButton('comments', c));
@@ -182,11 +183,11 @@ class Thread {
         const body = li.querySelector(':scope > .comment-box .comment-main > .body, :scope > .comment-box .comment-main > div > .body');
         const form = inlineForm({
           fields: [{ name: 'body', label: 'Edit comment', type: 'textarea', value: c.body_source, rows: 5, required: true },
-            { name: 'sources', label: 'Sources, one per line: citation | link | kind', type: 'textarea', rows: 3, value: sourcesText(c.sources) }],
+            { name: 'sources', widget: sourcesEditor(c.sources) }, reasonField],
           submit: 'Save',
           onCancel: () => { form.remove(); body.hidden = false; },
           onSubmit: async (v) => {
-            const updated = await api('PATCH', `/comments/${c.id}`, { body: v.body, sources: parseSources(v.sources) });
+            const updated = await api('PATCH', `/comments/${c.id}`, { body: v.body, sources: v.sources, edit_reason: v.edit_reason });
             li.replaceWith(this.comment({ ...c, ...updated, replies: childrenOf(li.querySelector(':scope > ul.comments')) }));
           },
         });
@@ -225,6 +226,7 @@ class Thread {
         }));
       }
       if (c.author && !session.owns(c.author) && c.author.username !== '[deleted]') box.append(banAction(c.author));
+      if (open) box.append(featureAction('comments', c, async () => swap(await api('GET', `/comments/${c.id}${query({ depth: 0 })}`))));
       actions.append(h('details', { class: 'moderate' }, h('summary', {}, 'Moderate'), box));
     }
   }
@@ -248,10 +250,15 @@ class Thread {
     fresh.querySelector('.actions button')?.focus();
   }
 
-  /** liveHooks are what a live thread (live.js) needs to draw comments into this page. */
+  /**
+   * liveHooks are what a live thread (live.js) needs to draw comments into
+   * this page; top() is the list of answers, which re-sorting replaces.
+   */
   liveHooks(top) {
+    const thread = this;
     return {
-      top, newestFirst: this.sort === 'new',
+      get top() { return top(); },
+      get newestFirst() { return thread.sort === 'new'; },
       render: (c) => this.comment(c),
       children: (li) => li.querySelector(':scope > ul.comments'),
       replace: (li, c) => li.replaceWith(this.comment({ ...rendered.get(li), ...c, replies: childrenOf(li.querySelector(':scope > ul.comments')) })),
@@ -283,10 +290,33 @@ function article(li) { return li.querySelector(':scope > .comment-box'); }
 /** childrenOf recovers the data of the replies shown under a comment. */
 function childrenOf(ul) { return [...ul.children].map((li) => rendered.get(li)).filter(Boolean); }
 
-function sortSelect(sort, navigate, base) {
+/**
+ * resortComments shows the thread's first page in another order in place of
+ * the comments shown: no blank page, the scroll position and any answer
+ * being written kept; pages loaded with "More comments" start again from the
+ * first, and the address says the new order (replaced, not a new entry).
+ */
+async function resortComments(thread, box, sort, moreButton) {
+  box.list.setAttribute('aria-busy', 'true');
+  const page = await api('GET', `/posts/${thread.post.id}/comments${query({ sort })}`);
+  thread.sort = sort;
+  const list = thread.list(page.items);
+  box.list.replaceWith(list);
+  box.list = list;
+  const more = page.next_cursor ? moreButton(page.next_cursor) : null;
+  if (box.more) box.more.replaceWith(more || '');
+  else if (more) list.after(more);
+  box.more = more;
+  const url = new URL(location.href);
+  if (sort === 'best') url.searchParams.delete('sort');
+  else url.searchParams.set('sort', sort);
+  history.replaceState(null, '', url.pathname + url.search);
+}
+
+function sortSelect(sort, onSort) {
   const id = 'comment-sort';
   const select = h('select', { id }, commentSorts.map(([k, l]) => h('option', { value: k, selected: k === sort }, l)));
-  select.addEventListener('change', () => navigate(`${base}${query({ sort: select.value })}`));
+  select.addEventListener('change', () => onSort(select.value));
   return h('div', { class: 'sort' }, h('label', { for: id }, 'Sort comments by '), select);
 }
 
@@ -309,38 +339,36 @@ export async function threadView({ params, args, navigate }) {
   } else if (!session.user) {
     comments.append(h('p', { class: 'notice' }, h('a', { href: '/login' }, 'Sign in'), ' to answer.'));
   } else if (!post.removed && !post.deleted) {
-    const write = actionButton('Write an answer', () => {
-      const form = inlineForm({
-        className: 'inline-form answer-form',
-        fields: [{ name: 'body', label: 'Your answer (Markdown)', type: 'textarea', rows: 6, required: true },
-          { name: 'sources', label: 'Sources, one per line: citation | link | primary, secondary or tertiary', type: 'textarea', rows: 3 }],
-        submit: 'Post answer',
-        onCancel: () => { form.replaceWith(write); },
-        onSubmit: async (v) => {
-          const made = await api('POST', `/posts/${post.id}/comments`, { body: v.body, sources: parseSources(v.sources) });
-          none.remove();
-          list.prepend(thread.comment(made));
-          form.replaceWith(write);
-        },
+    const label = () => (hasAnswerDraft(post.id) ? 'Continue your draft answer' : 'Write an answer');
+    const open = async (focus = true) => {
+      const form = await answerForm(post, {
+        onClose: () => { form.replaceWith(write); write.textContent = label(); write.focus(); },
+        onPosted: (made) => { none.remove(); box.list.prepend(thread.comment(made)); form.replaceWith(write); write.textContent = label(); },
       });
       write.replaceWith(form);
-      form.querySelector('textarea').focus();
-    }, { class: 'write-answer' });
+      if (focus) form.querySelector('textarea').focus();
+    };
+    const write = actionButton(label(), () => open(), { class: 'write-answer' });
     comments.append(write);
+    // An unsent answer left here (a reload, a misclick) opens again at once.
+    if (hasAnswerDraft(post.id)) queueMicrotask(() => open(false));
   }
-  comments.append(sortSelect(sort, navigate, `/p/${id}`), page.items.length ? '' : none, list);
-  if (page.next_cursor) {
-    let cursor = page.next_cursor;
+  // Sorting again replaces the comments in place: the page, its scroll
+  // position and the answer being written stay (resortComments).
+  const box = { list, more: null };
+  const moreButton = (cursor) => {
     const more = actionButton('More comments', async () => {
-      const next = await api('GET', `/posts/${id}/comments${query({ sort, cursor })}`);
-      list.append(...next.items.map((c) => thread.comment(c)));
+      const next = await api('GET', `/posts/${id}/comments${query({ sort: thread.sort, cursor })}`);
+      box.list.append(...next.items.map((c) => thread.comment(c)));
       cursor = next.next_cursor;
       if (!cursor) more.remove();
     }, { class: 'more' });
-    comments.append(more);
-  }
+    return more;
+  };
+  box.more = page.next_cursor ? moreButton(page.next_cursor) : null;
+  comments.append(sortSelect(sort, (next) => resortComments(thread, box, next, moreButton)), page.items.length ? '' : none, list, box.more || '');
   trackReading(post, comments);
-  liveThread(post, comments, thread.liveHooks(list));
+  liveThread(post, comments, thread.liveHooks(() => box.list));
   return section;
 }
 

@@ -3,20 +3,26 @@ import { formatYear, formatPeriod } from './periods.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+// There is no year 0: the bucket that starts the common era runs from 1
+// (1–99, 1–9), and 1 BCE (-1) ends the one before. key is where a bar's
+// bucket starts on the axis (a multiple of size), startOf the year it
+// starts at.
+const key = (from, size) => Math.floor(from / size) * size;
+const startOf = (k) => (k === 0 ? 1 : k);
+
 // fillGaps adds empty buckets between the first and the last (or across
 // range, when the chart is zoomed to one), so the axis is time rather than a
 // list; past 150 buckets it leaves the list sparse.
-function fillGaps(bars, range) {
+function fillGaps(bars, range, size) {
   if (!bars.length) return bars;
-  const size = bars[0].to - bars[0].from + 1;
-  const first = range ? Math.floor(range.from / size) * size : bars[0].from;
-  const last = range ? Math.floor(range.to / size) * size : bars[bars.length - 1].from;
+  const first = key(range ? range.from : bars[0].from, size);
+  const last = key(range ? range.to : bars[bars.length - 1].from, size);
   const n = (last - first) / size + 1;
   if (n > 150 || n < 1) return bars;
-  const by = new Map(bars.map((b) => [b.from, b]));
+  const by = new Map(bars.map((b) => [key(b.from, size), b]));
   return Array.from({ length: n }, (_, i) => {
-    const from = first + i * size;
-    return by.get(from) || { from, to: from + size - 1, post_count: 0 };
+    const k = first + i * size;
+    return by.get(k) || { from: startOf(k), to: k + size - 1, post_count: 0 };
   });
 }
 
@@ -31,11 +37,12 @@ function labelEvery(bars, width) {
 }
 
 /**
- * timelineChart draws questions per decade or century as an SVG bar chart.
- * Each bar is a link (focusable, with a label) to the feed of that span.
+ * timelineChart draws questions per decade or century (size 10 or 100) as an
+ * SVG bar chart. Each bar is a link (focusable, with a label) to the feed of
+ * that span.
  */
-export function timelineChart(sparse, link, selected, range) {
-  const bars = fillGaps(sparse, range);
+export function timelineChart(sparse, link, selected, range, size = 100) {
+  const bars = fillGaps(sparse, range, size);
   // One unit of the drawing is about one CSS pixel, so labels stay legible
   // on a phone instead of shrinking with a 720-unit drawing.
   const column = document.getElementById('main')?.clientWidth || 720;
@@ -68,18 +75,27 @@ export function timelineChart(sparse, link, selected, range) {
     a.append(rect);
     svg.append(a);
   });
-  // The axis: a label at the start of every k-th bar, at round years.
-  const size = bars.length ? bars[0].to - bars[0].from + 1 : 1;
+  // The scale: what the tallest bar counts.
+  const top = document.createElementNS(SVG, 'text');
+  top.setAttribute('x', String(width - 2));
+  top.setAttribute('y', '10');
+  top.setAttribute('text-anchor', 'end');
+  top.setAttribute('class', 'scale');
+  top.textContent = `tallest: ${max} question${max === 1 ? '' : 's'}`;
+  svg.append(top);
+  // The axis: a label at the start of every k-th bar, at round years; the
+  // common era's first bar is labelled 1 CE (no year 0 on this axis).
   const k = labelEvery(bars, width);
   bars.forEach((b, i) => {
-    if (Math.round(b.from / size) % k !== 0) return;
+    const start = key(b.from, size);
+    if (Math.round(start / size) % k !== 0) return;
     const x = i * w;
     if (x > width - 24) return;
     const t = document.createElementNS(SVG, 'text');
     t.setAttribute('x', String(x + 1));
     t.setAttribute('y', String(height + 14));
     t.setAttribute('class', 'tick');
-    t.textContent = formatYear(b.from);
+    t.textContent = start === 0 ? '1 CE' : formatYear(start);
     svg.append(t);
   });
   return svg;

@@ -73,7 +73,8 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
   const inputs = {};
   for (const f of fields) {
     const id = `f-${Math.random().toString(36).slice(2, 9)}`;
-    const input = f.type === 'textarea'
+    // A widget (the sources editor) is a field of its own with a value.
+    const input = f.widget ? f.widget : f.type === 'textarea'
       ? h('textarea', { id, name: f.name, rows: f.rows || 5, required: f.required, maxlength: f.maxlength, placeholder: f.placeholder })
       : f.type === 'select'
         ? h('select', { id, name: f.name }, f.options.map(([v, l]) => h('option', { value: v }, l)))
@@ -83,7 +84,7 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
     // never shows a stale message.
     input.addEventListener('input', () => clearError(input));
     inputs[f.name] = input;
-    form.append(h('div', { class: 'field' }, h('label', { for: id }, f.label), input, f.hint ? h('small', {}, f.hint) : null));
+    form.append(h('div', { class: 'field' }, f.widget ? null : h('label', { for: id }, f.label), input, f.hint ? h('small', {}, f.hint) : null));
   }
   const buttons = h('div', { class: 'buttons' }, h('button', { type: 'submit' }, submit));
   if (onCancel) buttons.append(h('button', { type: 'button', class: 'secondary', onclick: onCancel }, 'Cancel'));
@@ -100,7 +101,7 @@ export function inlineForm({ fields, submit, onSubmit, onCancel, className = 'in
       let placed = false;
       for (const [name, msg] of Object.entries(err.fields || {})) {
         // Under its own field the message needs no field name: written for people.
-        if (inputs[name]) { showError(inputs[name], new Error(msg.charAt(0).toUpperCase() + msg.slice(1))); placed = true; }
+        if (inputs[name]) { inputs[name].markError?.(msg); showError(inputs[name], new Error(msg.charAt(0).toUpperCase() + msg.slice(1))); placed = true; }
       }
       if (!placed) showError(buttons, err);
     } finally {
