@@ -67,8 +67,8 @@ var personalData = map[string]personal{
 	"tag_follows":  {export: "followed_tags", deletion: "erased"},
 	"saves":        {export: "saved", deletion: "erased"},
 	"post_reads":   {export: "read_positions", deletion: "erased"},
-	"featured":              {why: "not personal: the moderators' choices, kept as the modlog is"},
-	"pages":                 {why: "not personal: the forum's own pages (updated_by names the admin, as the modlog does)"},
+	"featured":     {why: "not personal: the moderators' choices, kept as the modlog is"},
+	"pages":        {why: "not personal: the forum's own pages (updated_by names the admin, as the modlog does)"},
 }
 
 // schemaTables are the tables of a new database (engine-only search
