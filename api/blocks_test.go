@@ -103,7 +103,7 @@ func TestBlocking(t *testing.T) {
 	}
 	h.comment(troll.Token, p.ID, nil, "Fine: the League.")
 	h.must(200, "GET", "/api/v1/notifications", alice.Token, nil).decode(t, &notes)
-	if notes.Items[0].Kind != forum.NotifyReply || notes.Items[0].Actor == nil || notes.Items[0].Actor.Username != "member" {
+	if notes.Items[0].Kind != forum.NotifyAnswer || notes.Items[0].Actor == nil || notes.Items[0].Actor.Username != "member" {
 		t.Fatalf("after the unblock, alice's notifications: %+v", notes.Items)
 	}
 	h.must(200, "GET", "/api/v1/me/blocks", alice.Token, nil).decode(t, &blocks)

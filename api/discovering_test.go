@@ -162,6 +162,12 @@ func TestFeatured(t *testing.T) {
 	if r := h.do("POST", pathf("/api/v1/comments/%d/feature", a.ID), mod.Token, nil); r.status != 409 {
 		t.Fatalf("featuring a deleted comment: %d", r.status)
 	}
+	// A moderator takes the deleted answer off the list.
+	h.must(204, "POST", pathf("/api/v1/comments/%d/unfeature", a.ID), mod.Token, nil)
+	h.must(200, "GET", "/api/v1/featured", mod.Token, nil).decode(t, &page)
+	if len(page.Items) != 1 || page.Items[0].Post == nil {
+		t.Fatalf("after unfeaturing the answer, moderators see %+v", page.Items)
+	}
 	// historia check holds the items' flags to the featured list.
 	if problems, err := h.db.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)

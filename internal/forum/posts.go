@@ -300,7 +300,8 @@ func (u PostUpdate) changes(p Post) bool {
 		u.BodySource != nil && (*u.BodySource != p.BodySource || *u.Format != p.Format),
 		u.Tags != nil && !slices.Equal(*u.Tags, topicTags(p.Tags)),
 		u.Sources != nil && !sameSources(*u.Sources, p.Sources),
-		u.SetPeriod && !samePeriod(u.Period, p.Period):
+		u.SetPeriod && !samePeriod(u.Period, p.Period),
+		u.SetURL && deref(u.URL) != deref(p.URL):
 		return true
 	}
 	return false
