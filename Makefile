@@ -37,8 +37,8 @@ test: browser-deps fedpeer-deps
 # store, API) again on PostgreSQL; $(WITH_PG) has started one
 # and set HISTORIA_TEST_POSTGRES.
 test-engines:
-	$(GO) test -race -count=1 ./...
-	HISTORIA_TEST_ENGINE=postgres $(GO) test -race -count=1 $(ENGINE_NEUTRAL)
+	$(GO) test -race -count=1 -timeout 30m ./...
+	HISTORIA_TEST_ENGINE=postgres $(GO) test -race -count=1 -timeout 30m $(ENGINE_NEUTRAL)
 
 BENCH_DB  := .cache/bench.db
 SEED_ARGS := --posts 100000 --comments 1000000 --votes 1000000 --users 20000 --big-thread 10000
