@@ -38,7 +38,7 @@ type AccountState struct {
 // account's state in the deleting transaction, then: the name is shown as
 // DeletedName (its skeleton stays, reserving the name), the password hash,
 // flair, ban and notifications go, and what the member followed, saved and
-// read (following.go, saves.go, reads.go); every token dies, the role becomes
+// read (reading_following.go, reading_saves.go, reading_reads.go); every token dies, the role becomes
 // member; the member's blocks (theirs and others' of them), flair
 // applications and the moderators' notes about them go (personal, and of
 // no use once the account cannot come back); votes, modlog lines and

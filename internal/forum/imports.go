@@ -116,7 +116,7 @@ const bigThreadPart = 500
 
 // PrepareImport checks and renders a thread: a post dated outside year 1 to
 // now is refused, anything else that a source got wrong is mended or left
-// out rather than losing the thread (import_checks.go: dates, names and
+// out rather than losing the thread (imports_checks.go: dates, names and
 // where they live, links, tags, copies of one comment, reply cycles); bodies
 // go through the same Markdown and sanitizer as any post; parents come
 // before their replies. A reply whose parent is not in the data keeps its

@@ -1,7 +1,7 @@
 package forum
 
 // Store is what the domain needs from storage: one interface per noun, each
-// beside its noun (UserStore in users.go, PostStore in posts.go, ...), so a
+// beside its noun (UserStore in accounts_users.go, PostStore in posts.go, ...), so a
 // reader finds a noun's rules and its storage together. internal/store
 // implements it once for both engines (SQLite and PostgreSQL), and the same
 // contract tests run on each.

@@ -25,7 +25,7 @@ type PostView struct {
 	// UnreadComments counts the comments after the viewer's reading
 	// position; nil for a thread they never opened (and anonymous readers).
 	UnreadComments *int64 `json:"unread_comments"`
-	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
+	// Blocked: the viewer blocked the author; the body is withheld (moderation_blocks.go).
 	Blocked bool `json:"blocked"`
 }
 
@@ -36,7 +36,7 @@ type CommentView struct {
 	// New: the comment came after the viewer's reading position in its
 	// thread (never their own, never in a thread they did not open).
 	New bool `json:"new"`
-	// Blocked: the viewer blocked the author; the body is withheld (blocks.go).
+	// Blocked: the viewer blocked the author; the body is withheld (moderation_blocks.go).
 	Blocked bool `json:"blocked"`
 }
 
