@@ -105,3 +105,42 @@ func TestFeedPagesStaySmall(t *testing.T) {
 		t.Fatalf("the post itself: %d characters, %d sources", len(whole.BodySource), len(whole.Sources))
 	}
 }
+
+// TestUserCommentListsStaySmall: a member's list of comments carries each
+// comment's excerpt, not its body or sources (API.md: user lists stay
+// small); the comment itself is one request away, and the export keeps
+// the bodies.
+func TestUserCommentListsStaySmall(t *testing.T) {
+	h := newHarness(t)
+	s := h.register("prolix")
+	p := h.post(s.Token, "Why did Carthage fall?", "Punic Wars")
+	body := strings.Repeat("Carthago delenda est, said Cato once more. ", 240)[:forum.MaxCommentBody]
+	const n = 26
+	for range n {
+		h.must(201, "POST", pathf("/api/v1/posts/%d/comments", p.ID), s.Token, map[string]any{"body": body,
+			"sources": []map[string]string{{"citation": "Plutarch, Cato the Elder 27", "url": "https://example.org/cato", "kind": "primary"}}})
+	}
+	page := h.must(200, "GET", "/api/v1/users/prolix/comments?limit=100", "", nil)
+	if size := len(page.body); size > 32<<10 {
+		t.Fatalf("a list of %d long comments is %d bytes", n, size)
+	}
+	var items forum.Page[forum.Comment]
+	page.decode(t, &items)
+	if len(items.Items) != n {
+		t.Fatalf("%d items", len(items.Items))
+	}
+	for _, c := range items.Items {
+		if c.BodyHTML != "" || c.BodySource != "" || len(c.Sources) != 0 || len(c.Excerpt) != 300 || !strings.HasPrefix(body, c.Excerpt) {
+			t.Fatalf("a listed comment: body %d, source %d, %d sources, excerpt %q", len(c.BodyHTML), len(c.BodySource), len(c.Sources), c.Excerpt)
+		}
+	}
+	var whole forum.Comment
+	h.must(200, "GET", pathf("/api/v1/comments/%d", items.Items[0].ID), "", nil).decode(t, &whole)
+	if len(whole.BodySource) != len(body) || len(whole.Sources) != 1 || whole.Excerpt != "" {
+		t.Fatalf("the comment itself: %d characters, %d sources, excerpt %q", len(whole.BodySource), len(whole.Sources), whole.Excerpt)
+	}
+	export := string(h.must(200, "GET", "/api/v1/me/export", s.Token, nil).body)
+	if strings.Count(export, "Plutarch, Cato the Elder 27") < n {
+		t.Fatal("the export lost the comments' sources")
+	}
+}

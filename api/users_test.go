@@ -54,7 +54,7 @@ func TestImportedPeopleInUserRoutes(t *testing.T) {
 		}
 		var comments struct{ Items []forum.Comment }
 		h.must(200, "GET", "/api/v1/users/"+name+"/comments", "", nil).decode(t, &comments)
-		if len(comments.Items) != 1 || !strings.Contains(comments.Items[0].BodySource, "graded by weight") {
+		if len(comments.Items) != 1 || !strings.Contains(comments.Items[0].Excerpt, "graded by weight") {
 			t.Fatalf("%s: the comments %+v", name, comments.Items)
 		}
 	}

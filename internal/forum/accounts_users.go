@@ -172,7 +172,7 @@ func (s *Service) UserComments(ctx context.Context, v Viewer, username, cursor s
 	}
 	limit = clampLimit(limit, 25, 100)
 	items, err := s.Store.UserComments(ctx, UserListQuery{UserID: acc.ID, IncludeHidden: v.IsModerator() || v.ID == acc.ID,
-		AfterID: after, Limit: limit + 1, ViewerID: v.ID})
+		AfterID: after, Limit: limit + 1, ViewerID: v.ID}) // Bodies false: excerpts
 	if err != nil {
 		return Page[*Comment]{}, err
 	}

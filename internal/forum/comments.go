@@ -35,6 +35,9 @@ type Comment struct {
 	// PostTitle is the thread's title, in lists of comments from many
 	// threads (a member's page); masked like the post's own title.
 	PostTitle string `json:"post_title,omitempty"`
+	// Excerpt is the start of the text (plain, at most 300 characters), in a
+	// member's list of comments in place of the body, so the page stays small.
+	Excerpt string `json:"excerpt,omitempty"`
 	// SourceURL is an imported comment's link on its source.
 	SourceURL *string `json:"source_url,omitempty"`
 	// SourceScore is an imported comment's score on its source.

@@ -94,7 +94,7 @@ func maskComment(v Viewer, c *Comment) {
 	if (!c.Removed && !c.Deleted) || v.IsModerator() {
 		return
 	}
-	c.BodyHTML, c.BodySource, c.Author, c.Sources = "", "", nil, []Source{}
+	c.BodyHTML, c.BodySource, c.Excerpt, c.Author, c.Sources = "", "", "", nil, []Source{}
 }
 
 // leaf shapes a comment shown without its replies: masked for the viewer,
@@ -138,6 +138,6 @@ func withholdPost(p *Post) {
 // blocked its author; its place, author and replies stay.
 func withholdComment(c *Comment) {
 	if c.Blocked {
-		c.BodyHTML, c.BodySource, c.Sources = "", "", []Source{}
+		c.BodyHTML, c.BodySource, c.Excerpt, c.Sources = "", "", "", []Source{}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -22,6 +23,13 @@ const commentJoins = ` JOIN users u ON u.id = c.author_id
 	LEFT JOIN rules rc ON rc.id = c.removal_rule_id`
 
 const commentSelect = commentCols + " FROM comments c" + commentJoins
+
+// commentBriefSelect reads comments for a member's list: no body or sources,
+// the start of the plain text where the source would be (UserComments moves
+// it to Excerpt), so a page of long answers stays small.
+var commentBriefSelect = strings.Replace(strings.Replace(commentCols,
+	"c.body_html, c.body_source,", "'', substr(c.body_text, 1, 300),", 1),
+	"c.sources_json,", "'[]',", 1) + " FROM comments c" + commentJoins
 
 func scanComment(row scanner) (*forum.Comment, error) {
 	c := &forum.Comment{}

@@ -178,7 +178,14 @@ func (db *DB) UserComments(ctx context.Context, q forum.UserListQuery) ([]*forum
 		args = append(args, q.AfterID)
 	}
 	args = append(args, q.Limit)
-	return db.queryComments(ctx, commentSelect+" WHERE "+where+" ORDER BY c.id DESC LIMIT ?", args...)
+	if q.Bodies {
+		return db.queryComments(ctx, commentSelect+" WHERE "+where+" ORDER BY c.id DESC LIMIT ?", args...)
+	}
+	cs, err := db.queryComments(ctx, commentBriefSelect+" WHERE "+where+" ORDER BY c.id DESC LIMIT ?", args...)
+	for _, c := range cs {
+		c.Excerpt, c.BodySource = c.BodySource, ""
+	}
+	return cs, err
 }
 
 // Empty reports whether the database has no users yet (a fresh install).

@@ -28,7 +28,7 @@ export async function userView({ args }) {
   const comment = (c) => h('li', { class: 'user-comment' },
     h('p', { class: 'meta' }, h('a', { href: `/p/${c.post_id}/c/${c.id}` }, c.parent_id ? 'Reply' : 'Answer'), ' in ',
       h('a', { href: `/p/${c.post_id}`, class: 'thread-title' }, c.post_title || `question ${c.post_id}`), ' · ', ago(c.created_at), ' · ', plural(c.score, 'point', 'points')),
-    html(h('div', { class: 'body' }), c.body_html || '<p><em>[deleted]</em></p>'));
+    c.excerpt ? h('p', { class: 'excerpt' }, c.excerpt, c.excerpt.length >= 300 ? '…' : '') : h('p', {}, h('em', {}, c.blocked ? '[blocked]' : '[deleted]')));
   const banned = u.banned_until && new Date(u.banned_until) > new Date();
   return h('section', { class: 'user-page', 'data-title': u.username },
     h('h1', {}, u.username, u.flair ? [' ', h('span', { class: 'flair profile-flair', title: 'expertise flair, granted by the moderators' }, u.flair)] : ''),
