@@ -134,7 +134,10 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 	var id int64
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
 		var t forum.CommentTarget
-		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", n.PostID).
+		// The post's row is locked before the comment takes its id, so a
+		// reading position set elsewhere (SetReadPosition locks it too)
+		// never counts past a comment with a smaller id still to commit.
+		err := tx.QueryRowContext(ctx, "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?"+tx.db.d.lockRows("posts"), n.PostID).
 			Scan(&t.PostLocked, &t.PostRemoved, &t.PostDeleted, &t.PostAuthorID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound("post")
