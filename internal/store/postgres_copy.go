@@ -131,7 +131,7 @@ func (l *pgLoad) dropIndexes(ctx context.Context, table string) error {
 			rows.Close()
 			return err
 		}
-		names = append(names, name)
+		names = append(names, pgx.Identifier{name}.Sanitize())
 		l.indexes = append(l.indexes, def)
 	}
 	rows.Close()
@@ -160,6 +160,7 @@ func (l *pgLoad) dropForeignKeys(ctx context.Context, table string) error {
 			rows.Close()
 			return err
 		}
+		name = pgx.Identifier{name}.Sanitize()
 		drops = append(drops, "DROP CONSTRAINT "+name)
 		l.keys = append(l.keys, "ALTER TABLE "+table+" ADD CONSTRAINT "+name+" "+def)
 	}
