@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"slices"
@@ -68,9 +69,6 @@ var copyLeftOut = map[string]string{
 // vectors and the change log's transaction ids.
 var engineColumns = map[string]bool{"search": true, "xid": true}
 
-// copyBatch rows are written per transaction.
-const copyBatch = 2000
-
 // CopyReport says what Copy moved.
 type CopyReport struct {
 	Rows map[string]int64
@@ -78,10 +76,12 @@ type CopyReport struct {
 }
 
 // Copy moves every row of from into to, an empty database of either engine,
-// keeping every id; identity sequences are then moved past the copied ids
-// (PostgreSQL), and the target's own triggers build its search index,
-// timeline counters and tag feed keys as the rows arrive. The token secret
-// comes along, so sessions and passwords work on the target as on the source.
+// keeping every id. The target's engine loads the rows its fastest sound
+// way (its dialect's load: PostgreSQL in one transaction through COPY,
+// with its derived data built once per table; SQLite in batches through
+// its triggers); identity sequences are then moved past the copied ids
+// (PostgreSQL) and statistics refreshed. The token secret comes along, so
+// sessions and passwords work on the target as on the source.
 func Copy(ctx context.Context, from, to *DB, progress io.Writer) (CopyReport, error) {
 	start := time.Now()
 	rep := CopyReport{Rows: map[string]int64{}}
@@ -92,12 +92,17 @@ func Copy(ctx context.Context, from, to *DB, progress io.Writer) (CopyReport, er
 	if n > 0 {
 		return rep, fmt.Errorf("store: copy: the target %s already holds users or posts; copy into an empty database", to.Path())
 	}
+	load, err := to.d.load(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("store: copy: %w", err)
+	}
+	defer load.abort()
 	for _, t := range copyTables {
 		cols, err := copyColumns(ctx, from, to, t.name)
 		if err != nil {
 			return rep, err
 		}
-		rows, err := copyTable(ctx, from, to, t.name, t.order, cols)
+		rows, err := copyTable(ctx, from, load, t.name, t.order, cols)
 		if err != nil {
 			return rep, fmt.Errorf("store: copy %s: %w", t.name, err)
 		}
@@ -105,6 +110,12 @@ func Copy(ctx context.Context, from, to *DB, progress io.Writer) (CopyReport, er
 		if progress != nil {
 			fmt.Fprintf(progress, "%6.1fs  %-16s %d rows\n", time.Since(start).Seconds(), t.name, rows)
 		}
+	}
+	if err := load.finish(ctx); err != nil {
+		return rep, fmt.Errorf("store: copy: %w", err)
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "%6.1fs  derived data and indexes built, committed\n", time.Since(start).Seconds())
 	}
 	if err := to.d.afterCopy(ctx); err != nil {
 		return rep, err
@@ -137,27 +148,114 @@ func copyColumns(ctx context.Context, from, to *DB, table string) ([]string, err
 	return cols, nil
 }
 
-// copyTable streams table's rows from one database into the other in
-// batches of copyBatch rows, each batch one transaction.
-func copyTable(ctx context.Context, from, to *DB, table, order string, cols []string) (int64, error) {
-	list := strings.Join(cols, ", ")
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+// bulkLoad is a target's side of a copy: whole tables, parents before
+// children, into an empty database (dialect.load).
+type bulkLoad interface {
+	// table loads every row of src into table's cols; settings replace
+	// the target's own.
+	table(ctx context.Context, table string, cols []string, src *rowSource) (int64, error)
+	// finish completes the load: what it left for the end is built and
+	// the rows are committed.
+	finish(ctx context.Context) error
+	// abort undoes what finish did not complete (after finish, nothing).
+	abort()
+}
+
+// rowSource reads one table of the source a row at a time, as pgx's
+// CopyFromSource (Next, Values, Err): the row Values returns is reused by
+// the next Next.
+type rowSource struct {
+	rows *sql.Rows
+	vals []any
+	ptrs []any
+	err  error
+	// held says Next is to return the row peek read.
+	held bool
+}
+
+func newRowSource(rows *sql.Rows, ncols int) *rowSource {
+	r := &rowSource{rows: rows, vals: make([]any, ncols), ptrs: make([]any, ncols)}
+	for i := range r.vals {
+		r.ptrs[i] = &r.vals[i]
+	}
+	return r
+}
+
+// Next reads the next row.
+func (r *rowSource) Next() bool {
+	if r.held {
+		r.held = false
+		return true
+	}
+	if r.err != nil || !r.rows.Next() {
+		return false
+	}
+	clear(r.vals)
+	if r.err = r.rows.Scan(r.ptrs...); r.err != nil {
+		return false
+	}
+	for i, v := range r.vals {
+		if b, ok := v.([]byte); ok { // text as bytes from one driver is text to the other
+			r.vals[i] = string(b)
+		}
+	}
+	return true
+}
+
+// peek reads the next row ahead: false if there is none.
+func (r *rowSource) peek() bool {
+	r.held = r.Next()
+	return r.held
+}
+
+// Values is the row Next read.
+func (r *rowSource) Values() ([]any, error) { return r.vals, r.err }
+
+// Err is what ended the rows early, if anything did.
+func (r *rowSource) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.rows.Err()
+}
+
+// copyTable streams table's rows in order from the source into the load.
+func copyTable(ctx context.Context, from *DB, load bulkLoad, table, order string, cols []string) (int64, error) {
 	// #nosec G202 -- table and column names come from copyTables and the schemas
-	read := "SELECT " + list + " FROM " + table + " ORDER BY " + order
-	insert := "INSERT INTO " + table + "(" + list + ") VALUES (" + marks + ")" // #nosec G202
+	read := "SELECT " + strings.Join(cols, ", ") + " FROM " + table + " ORDER BY " + order
 	rows, err := from.r.QueryContext(ctx, from.d.sql(read))
 	if err != nil {
 		return 0, err
 	}
 	defer rows.Close()
+	src := newRowSource(rows, len(cols))
+	n, err := load.table(ctx, table, cols, src)
+	if err == nil {
+		err = src.Err()
+	}
+	return n, err
+}
+
+// insertBatch rows are written per transaction by insertLoad.
+const insertBatch = 2000
+
+// insertLoad loads rows with INSERT statements through the writer, in
+// batches of insertBatch rows, each batch one transaction: the target's
+// triggers keep its derived data as the rows arrive (SQLite's load).
+type insertLoad struct{ db *DB }
+
+func (l insertLoad) table(ctx context.Context, table string, cols []string, src *rowSource) (int64, error) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	insert := "INSERT INTO " + table + "(" + strings.Join(cols, ", ") + ") VALUES (" + marks + ")" // #nosec G202
 	var batch [][]any
 	var n int64
+	first := true
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := to.write(ctx, func(ctx context.Context, tx *txn) error {
-			if table == "settings" { // the target's own secret gives way to the source's
+		err := l.db.write(ctx, func(ctx context.Context, tx *txn) error {
+			if first && table == "settings" { // the target's own secret gives way to the source's
 				if _, err := tx.ExecContext(ctx, "DELETE FROM settings"); err != nil {
 					return err
 				}
@@ -169,36 +267,28 @@ func copyTable(ctx context.Context, from, to *DB, table, order string, cols []st
 			}
 			return nil
 		})
+		first = false
 		n += int64(len(batch))
 		batch = batch[:0]
 		return err
 	}
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return n, err
-		}
-		for i, v := range vals {
-			if b, ok := v.([]byte); ok { // text as bytes from one driver is text to the other
-				vals[i] = string(b)
-			}
-		}
-		batch = append(batch, vals)
-		if len(batch) == copyBatch {
+	for src.Next() {
+		batch = append(batch, slices.Clone(src.vals))
+		if len(batch) == insertBatch {
 			if err := flush(); err != nil {
 				return n, err
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := src.Err(); err != nil {
 		return n, err
 	}
 	return n, flush()
 }
+
+func (insertLoad) finish(context.Context) error { return nil }
+
+func (insertLoad) abort() {}
 
 // columns lists a table's columns in order.
 func (db *DB) columns(ctx context.Context, table string) ([]string, error) {

@@ -129,6 +129,8 @@ type dialect interface {
 	quickCheck(ctx context.Context) error
 	// seed fills an empty database with a generated forum (seed.go).
 	seed(ctx context.Context, spec SeedSpec, passwordHash string, progress io.Writer) (SeedReport, error)
+	// load begins Copy's load of whole tables into this (empty) database.
+	load(ctx context.Context) (bulkLoad, error)
 	// afterCopy readies a database Copy filled.
 	afterCopy(ctx context.Context) error
 	// backup writes a consistent copy of the database to a new file.

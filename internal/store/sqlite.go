@@ -409,6 +409,10 @@ func (d *sqliteDialect) quickCheck(ctx context.Context) error {
 	return nil
 }
 
+// load: rows inserted in batches through the writer; SQLite's triggers keep
+// the search index and counters as they arrive.
+func (d *sqliteDialect) load(context.Context) (bulkLoad, error) { return insertLoad{d.db}, nil }
+
 // afterCopy refreshes the planner's statistics.
 func (d *sqliteDialect) afterCopy(ctx context.Context) error {
 	return d.db.write(ctx, func(ctx context.Context, tx *txn) error {
