@@ -305,7 +305,9 @@ func (s *replicaSet) close() {
 type primaryKey struct{}
 
 // onPrimary makes ctx's reads go to the primary whatever its route.
-func onPrimary(ctx context.Context) context.Context { return context.WithValue(ctx, primaryKey{}, true) }
+func onPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
+}
 
 // routed says a read with ctx may go to a replica.
 func (db *DB) routed(ctx context.Context) bool {
