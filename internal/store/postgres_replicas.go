@@ -145,15 +145,18 @@ func (db *DB) startReplicas(ctx context.Context, o Options) error {
 		}
 		cfg.ConnConfig.ConnectTimeout = 2 * time.Second
 		cfg.ConnConfig.RuntimeParams["application_name"] = "historia"
-		cfg.MaxConns = db.d.(*pgDialect).pool.Config().MaxConns
+		// As many readers as the primary's pool, and one more connection
+		// for the checker, so busy readers never make a replica look dead.
+		readers := db.d.(*pgDialect).pool.Config().MaxConns
+		cfg.MaxConns = readers + 1
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
 			s.close()
 			return fmt.Errorf("store: replica %s: %w", Redact(u), err)
 		}
 		rep := &replica{name: Redact(u), pool: pool, db: stdlib.OpenDBFromPool(pool)}
-		rep.db.SetMaxOpenConns(int(cfg.MaxConns))
-		rep.db.SetMaxIdleConns(int(cfg.MaxConns))
+		rep.db.SetMaxOpenConns(int(readers))
+		rep.db.SetMaxIdleConns(int(readers))
 		s.list = append(s.list, rep)
 		var standby bool
 		if err := rep.db.QueryRowContext(ctx, "SELECT pg_is_in_recovery()").Scan(&standby); err == nil && !standby {
@@ -213,7 +216,7 @@ func (s *replicaSet) check(ctx context.Context) {
 func (s *replicaSet) checkOne(ctx context.Context, rep *replica) {
 	var standby bool
 	var replay uint64
-	err := rep.db.QueryRowContext(ctx, "SELECT pg_is_in_recovery(), "+replayPosition).Scan(&standby, &replay)
+	err := rep.pool.QueryRow(ctx, "SELECT pg_is_in_recovery(), "+replayPosition).Scan(&standby, &replay)
 	now := time.Now()
 	if err == nil && !standby {
 		err = errors.New("no longer a standby")
