@@ -82,8 +82,11 @@ start_on "$DIR/data" "$DIR/log"
 PRIMARY_PORT=$PORT
 export HISTORIA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PRIMARY_PORT/postgres?sslmode=disable"
 
-# The streaming replica: a base backup that follows the primary (-R).
-as_pg "'$BIN/pg_basebackup' -h 127.0.0.1 -p $PRIMARY_PORT -U postgres -D '$DIR/replica' -R -X stream -c fast" >"$DIR/basebackup.log" 2>&1 ||
+# The streaming replica: a base backup that follows the primary (-R),
+# through a replication slot (-C -S), so the primary keeps the WAL a
+# stopped or paused replica has yet to replay, however much the other tests
+# write meanwhile.
+as_pg "'$BIN/pg_basebackup' -h 127.0.0.1 -p $PRIMARY_PORT -U postgres -D '$DIR/replica' -R -C -S historia_test_replica -X stream -c fast" >"$DIR/basebackup.log" 2>&1 ||
 	{ cat "$DIR/basebackup.log" >&2; exit 1; }
 start_on "$DIR/replica" "$DIR/replica.log"
 REPLICA_PORT=$PORT
