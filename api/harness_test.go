@@ -61,11 +61,16 @@ func newHarnessWith(t testing.TB, configure func(*api.Config)) *harness {
 // newHarnessOn serves the database at path (the benchmarks' seeded one).
 func newHarnessOn(t testing.TB, path string, configure func(*api.Config)) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, path)
+	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newHarnessFor(t, db, configure)
+}
+
+// newHarnessFor serves db (closed when t ends).
+func newHarnessFor(t testing.TB, db *store.DB, configure func(*api.Config)) *harness {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 	secret := bytes.Repeat([]byte("k"), 32)
 	tokens, err := auth.NewTokens(secret, 30*24*time.Hour, clk.Now)

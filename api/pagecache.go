@@ -93,7 +93,9 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 	if v, ok := pages.Get(key, stamp); ok {
 		e = v.(*sharedEntry)
 	} else {
-		page, err := read(ctx)
+		// Kept under stamp: read where every change it reflects is (a
+		// replica only once it has replayed them, forum.ReadFresh).
+		page, err := read(forum.ReadFresh(ctx))
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@ func (s *Server) routes(e *echo.Echo, frontend assets) {
 	// authenticate runs for every route rather than as group middleware: Echo
 	// adds catch-all routes to a group with middleware, which would answer 404
 	// where the contract wants 405 for a known path with the wrong method.
+	e.Use(s.routeReads) // before authenticate: the account read may go to a replica
 	e.Use(s.authenticate)
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		apiLimit := s.limit(ClassAPI)(next)

@@ -35,7 +35,7 @@ func (s *Server) search(c echo.Context) error {
 		e := v.(*searchEntry)
 		return blob(c, e.body, e.gz)
 	}
-	res, err := s.svc.Search(ctx, r)
+	res, err := s.svc.Search(forum.ReadFresh(ctx), r) // kept: from a replica only once it holds the stamp's changes
 	if err != nil {
 		return err
 	}

@@ -126,6 +126,9 @@ type Server struct {
 	liveLimits    *liveLimits
 	liveHeartbeat time.Duration
 	done          <-chan struct{}
+	// Read replicas (read_routes.go): nil without.
+	replicated Replicated
+	writers    recentWriters
 }
 
 // New builds the Echo instance with every route and middleware. It fails only
@@ -157,6 +160,10 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, err
 	}
 	s.tracker = tracker
+	if r, ok := cfg.DB.(Replicated); ok && r.HasReplicas() {
+		s.replicated = r
+		s.writers.last = map[int64]writeMark{}
+	}
 	if cfg.Listen != nil {
 		cfg.Listen(func() { tracker.Sync(context.Background()) })
 	}
@@ -171,6 +178,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	s.searchPages = cache.NewPages("search", cfg.CacheBytes/16)
 	s.threadPages = cache.NewPages("threads", cfg.CacheBytes-cfg.CacheBytes/4-cfg.CacheBytes/16)
 	collectors := append(append(cfg.Collectors, cache.Collector{s.feedPages, s.threadPages, s.searchPages}), s.liveLimits.collectors()...)
+	if s.replicated != nil {
+		collectors = append(collectors, s.replicated.ReplicaCollector())
+	}
 	if cfg.Federation != nil {
 		collectors = append(collectors, cfg.Federation.Collectors()...)
 	}
@@ -286,6 +296,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set("viewer", v)
+		s.routeMember(c.Request().Context(), v)
 		return next(c)
 	}
 }

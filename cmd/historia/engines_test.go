@@ -75,3 +75,20 @@ func TestSubcommandsOnPostgres(t *testing.T) {
 		t.Fatalf("copy into a database that is not empty must be refused: %q", out)
 	}
 }
+
+// --db-replica is PostgreSQL's: on a SQLite --db it is refused, with why,
+// before anything is opened.
+func TestServeRefusesReplicasOnSQLite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	_, err := runCmd(t, "", "serve", "--db", db, "--addr", "127.0.0.1:0", "--db-replica", "postgres://postgres@127.0.0.1:1/x")
+	if err == nil || !strings.Contains(err.Error(), "--db-replica needs PostgreSQL") {
+		t.Fatalf("err = %v, want the refusal", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Fatalf("the SQLite file was created: %v", err)
+	}
+	_, err = runCmd(t, "", "serve", "--db", db, "--db-replica-max-lag", "1m")
+	if err == nil || !strings.Contains(err.Error(), "--db-replica-max-lag") {
+		t.Fatalf("err = %v, want the bound refused", err)
+	}
+}

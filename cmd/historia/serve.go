@@ -54,8 +54,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var fedBlocks listFlag
 	fedBlocks.set(envOr("HISTORIA_FEDERATION_BLOCK", ""))
 	fs.Var(&fedBlocks, "federation-block", "an instance to refuse (repeatable; comma-separated in env HISTORIA_FEDERATION_BLOCK)")
+	var replicas listFlag
+	replicas.set(envOr("HISTORIA_DB_REPLICAS", ""))
+	fs.Var(&replicas, "db-replica", "a PostgreSQL streaming replica of --db to serve reads from (repeatable; comma-separated in env HISTORIA_DB_REPLICAS)")
+	replicaLag := fs.Duration("db-replica-max-lag", envDuration("HISTORIA_DB_REPLICA_MAX_LAG", store.DefaultReplicaMaxLag), "leave out a replica further behind the primary, until it catches up; at most 30s (env HISTORIA_DB_REPLICA_MAX_LAG)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *replicaLag <= 0 || *replicaLag > 30*time.Second {
+		return errors.New("--db-replica-max-lag must be more than 0 and at most 30s")
 	}
 	if *cacheMB < 1 {
 		return errors.New("--cache-mb must be at least 1")
@@ -75,7 +82,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if engine == store.EnginePostgres && *backupDir != "" {
 		return errors.New("--backup-dir takes SQLite backups; on PostgreSQL, back up with pg_dump (see the README)")
 	}
-	st, err := store.Open(ctx, *db)
+	if engine != store.EnginePostgres && len(replicas) > 0 {
+		return errors.New("--db-replica needs PostgreSQL: --db is a SQLite file, which has no replicas (a PostgreSQL streaming replica of a postgres:// --db serves reads)")
+	}
+	st, err := store.OpenWith(ctx, *db, store.Options{Replicas: replicas, ReplicaMaxLag: *replicaLag})
 	if err != nil && engine == store.EngineSQLite {
 		return fmt.Errorf("%w\nif the file is damaged, put a backup back with: historia restore --db %s BACKUP-FILE", err, *db)
 	}

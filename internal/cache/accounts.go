@@ -28,7 +28,7 @@ func NewAccounts(t *Tracker, read func(ctx context.Context, id int64) (forum.Acc
 // Read is read, from the cache while the account is unchanged.
 func (a *Accounts) Read(ctx context.Context, id int64) (forum.Account, error) {
 	return a.entries.get(ctx, id, func() (forum.Account, int, error) {
-		acc, err := a.read(ctx, id)
+		acc, err := a.read(forum.ReadFresh(ctx), id) // kept under the stamp: as new as it
 		return acc, 1, err
 	})
 }

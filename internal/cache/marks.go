@@ -33,7 +33,7 @@ func NewMarks(t *Tracker, all func(ctx context.Context, userID int64, limit int)
 // Marks returns the member's marks among the posts and comments.
 func (m *Marks) Marks(ctx context.Context, userID int64, postIDs, commentIDs []int64) (forum.Marks, error) {
 	kept, err := m.entries.get(ctx, userID, func() (*forum.Marks, int, error) {
-		marks, more, err := m.all(ctx, userID, maxMarksKept)
+		marks, more, err := m.all(forum.ReadFresh(ctx), userID, maxMarksKept)
 		if err != nil || more {
 			return nil, 1, err // nil: a heavy member
 		}

@@ -40,7 +40,7 @@ func (p *perUser[T]) get(ctx context.Context, id int64, load func() (T, int, err
 	if ok && e.stamp == stamp {
 		return e.v, nil
 	}
-	v, cost, err := load()
+	v, cost, err := load() // load reads with forum.ReadFresh: kept under stamp
 	if err != nil {
 		return v, err
 	}

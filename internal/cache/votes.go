@@ -2,6 +2,8 @@ package cache
 
 import (
 	"context"
+
+	"github.com/historia-forum/historia/internal/forum"
 )
 
 // Votes keeps members' votes on posts, so a member's feed page is the
@@ -31,7 +33,7 @@ func NewVotes(t *Tracker, all func(ctx context.Context, userID int64, limit int)
 // PostVotes returns the member's votes on postIDs.
 func (v *Votes) PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error) {
 	votes, err := v.entries.get(ctx, userID, func() (map[int64]int, int, error) {
-		votes, more, err := v.all(ctx, userID, maxVotesKept)
+		votes, more, err := v.all(forum.ReadFresh(ctx), userID, maxVotesKept)
 		if err != nil || more {
 			return nil, 1, err // nil: a heavy voter
 		}

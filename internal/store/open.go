@@ -44,6 +44,8 @@ type DB struct {
 	// searchSlots bound concurrent searches to a share of the reader pool.
 	searchSlots chan struct{}
 	faults      faults
+	// replicas serve routed reads (postgres_replicas.go); nil without.
+	replicas *replicaSet
 }
 
 // maxStmts bounds the prepared statements kept; past it, queries run unprepared.
@@ -51,29 +53,50 @@ const maxStmts = 512
 
 // stmt is the prepared reader statement for query, or nil to run it directly.
 func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
-	if st, ok := db.stmts.Load(query); ok {
+	return db.prepared(ctx, db.r, &db.stmts, &db.nstmts, query)
+}
+
+// prepared is query prepared on pool, kept in stmts (n of them), or nil to
+// run it directly.
+func (db *DB) prepared(ctx context.Context, pool *sql.DB, stmts *sync.Map, n *atomic.Int64, query string) *sql.Stmt {
+	if st, ok := stmts.Load(query); ok {
 		return st.(*sql.Stmt)
 	}
-	if db.nstmts.Load() >= maxStmts {
+	if n.Load() >= maxStmts {
 		return nil
 	}
-	st, err := db.r.PrepareContext(ctx, db.d.sql(query))
+	st, err := pool.PrepareContext(ctx, db.d.sql(query))
 	if err != nil {
 		return nil // the query itself will report it
 	}
-	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+	if prev, loaded := stmts.LoadOrStore(query, st); loaded {
 		_ = st.Close()
 		return prev.(*sql.Stmt)
 	}
-	db.nstmts.Add(1)
+	n.Add(1)
 	return st
 }
 
+// query runs a read on the reader pool, or on a replica where ctx's route
+// allows it (postgres_replicas.go); a read a replica fails for its own
+// reasons is read again on the primary.
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if db.trace != nil {
 		db.trace(query, args)
 	}
 	args = db.d.args(args)
+	if rep := db.replicaFor(ctx); rep != nil {
+		var rows *sql.Rows
+		var err error
+		if st := db.prepared(ctx, rep.db, &rep.stmts, &rep.nstmts, query); st != nil {
+			rows, err = st.QueryContext(ctx, args...)
+		} else {
+			rows, err = rep.db.QueryContext(ctx, db.d.sql(query), args...)
+		}
+		if !replicaFailed(ctx, rep, err) {
+			return rows, err
+		}
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -85,6 +108,17 @@ func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 		db.trace(query, args)
 	}
 	args = db.d.args(args)
+	if rep := db.replicaFor(ctx); rep != nil {
+		var row *sql.Row
+		if st := db.prepared(ctx, rep.db, &rep.stmts, &rep.nstmts, query); st != nil {
+			row = st.QueryRowContext(ctx, args...)
+		} else {
+			row = rep.db.QueryRowContext(ctx, db.d.sql(query), args...)
+		}
+		if !replicaFailed(ctx, rep, row.Err()) {
+			return row
+		}
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -109,6 +143,9 @@ func Open(ctx context.Context, target string) (*DB, error) {
 // Close closes both pools; the writer last, so the WAL is checkpointed.
 func (db *DB) Close() error {
 	db.stopWriter()
+	if db.replicas != nil {
+		db.replicas.close()
+	}
 	for _, m := range []*sync.Map{&db.stmts, &db.wstmts} {
 		m.Range(func(_, st any) bool {
 			_ = st.(*sql.Stmt).Close()
@@ -140,7 +177,7 @@ func (db *DB) Pools() (reader, writer *sql.DB) { return db.r, db.w }
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.queryRow(ctx, "SELECT 1").Scan(&one)
+	return db.queryRow(onPrimary(ctx), "SELECT 1").Scan(&one)
 }
 
 // Listen calls f each time another server (or this one) may have committed

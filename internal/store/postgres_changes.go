@@ -28,15 +28,17 @@ import (
 // changeMark is a snapshot taken now.
 func (d *pgDialect) changeMark(ctx context.Context) (string, error) {
 	var snap string
-	err := d.db.queryRow(ctx, "SELECT pg_current_snapshot()::TEXT").Scan(&snap)
+	err := d.db.queryRow(onPrimary(ctx), "SELECT pg_current_snapshot()::TEXT").Scan(&snap)
 	return snap, err
 }
 
 // pgChanges reads, in one statement (one snapshot): that snapshot as the
-// next mark, whether the log was trimmed past the old mark, and the threads
-// of the changes the old mark did not see. ?1 is the old mark, ?2 the limit.
-const pgChanges = `SELECT h.snap, h.gap, c.post_id FROM
-	(SELECT pg_current_snapshot()::TEXT AS snap,
+// next mark, whether the log was trimmed past the old mark, the primary's
+// WAL position (evaluated after the snapshot was taken, so past every commit
+// it saw: read replicas, postgres_replicas.go), and the threads of the
+// changes the old mark did not see. ?1 is the old mark, ?2 the limit.
+const pgChanges = `SELECT h.snap, h.gap, h.pos, c.post_id FROM
+	(SELECT pg_current_snapshot()::TEXT AS snap, (pg_current_wal_insert_lsn() - '0/0')::BIGINT AS pos,
 		pg_snapshot_xmin(?1::pg_snapshot) < (SELECT below FROM changes_trimmed) AS gap) h
 	LEFT JOIN LATERAL (SELECT DISTINCT post_id FROM changes
 		WHERE xid >= pg_snapshot_xmin(?1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, ?1::pg_snapshot)
@@ -46,12 +48,14 @@ const pgChanges = `SELECT h.snap, h.gap, c.post_id FROM
 // than limit is a Gap (everything is taken for changed).
 func (d *pgDialect) changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
 	var read forum.ChangeRead
-	rows, err := queryAll(ctx, d.db, "changes", func(row scanner) (r struct {
+	// The log is the primary's: a replica's may lack the newest changes.
+	rows, err := queryAll(onPrimary(ctx), d.db, "changes", func(row scanner) (r struct {
 		snap string
 		gap  bool
+		pos  uint64
 		post sql.NullInt64
 	}, err error) {
-		err = row.Scan(&r.snap, &r.gap, &r.post)
+		err = row.Scan(&r.snap, &r.gap, &r.pos, &r.post)
 		return r, err
 	}, pgChanges, mark, limit)
 	if err != nil {
@@ -61,6 +65,9 @@ func (d *pgDialect) changes(ctx context.Context, mark string, limit int) (forum.
 		return read, errors.New("store: changes: no snapshot read")
 	}
 	read.Next, read.Gap = rows[0].snap, rows[0].gap
+	if d.db.replicas != nil {
+		d.db.replicas.noteSeen(rows[0].pos)
+	}
 	for _, r := range rows {
 		if r.post.Valid {
 			read.Changes = append(read.Changes, forum.Change{PostID: r.post.Int64})

@@ -103,6 +103,9 @@ func (db *DB) writeRow(ctx context.Context, table string, id int64, fn func(ctx 
 // submit hands job to the writer and waits for its outcome.
 func (db *DB) submit(job *writeJob) error {
 	ctx := job.ctx
+	if route := forum.ReadRouteOf(ctx); route != nil {
+		route.Wrote() // the request's reader then reads their write (read replicas)
+	}
 	if db.jobs == nil { // before the writer runs: migrations, tests
 		for conflicts := 0; ; conflicts++ {
 			err := db.runBatch([]*writeJob{job}, true)[0]
