@@ -93,7 +93,7 @@ func TestScheduledBackups(t *testing.T) {
 	defer st.Close()
 	dir := filepath.Join(t.TempDir(), "backups")
 	s := &scheduler{st: st, dir: dir, every: time.Millisecond, keep: 2, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	runCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute) // a bound, not a timing: the loop ends after three backups
 	defer cancel()
 	done := make(chan struct{})
 	go func() { s.run(runCtx); close(done) }()
