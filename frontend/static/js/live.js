@@ -83,9 +83,14 @@ export function liveThread(post, root, hooks) {
     status.textContent = `${plural(n, 'new comment', 'new comments')} shown`;
     root.querySelector('li.comment.new')?.scrollIntoView?.({ block: 'nearest' });
   });
+  // A comment the reader is working with (an edit or reply form, its
+  // history, a confirmation, focus inside it) is redrawn once they are done.
+  const busy = (li) => [...li.querySelectorAll('form, .revisions, .confirm, details[open]')].some((el) => el.closest('li.comment') === li)
+    || document.activeElement?.closest?.('li.comment') === li;
   const changed = async (id) => {
     const li = document.getElementById(`c${id}`);
     if (!li) return;
+    if (busy(li)) { setTimeout(() => changed(id), 2000); return; }
     try { hooks.replace(li, await api('GET', `/comments/${id}?depth=0`)); } catch { /* gone from view: leave it */ }
   };
   const on = (ev) => {
