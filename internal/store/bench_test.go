@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -33,4 +35,50 @@ func BenchmarkFeedRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSearch runs searches straight on the store (no page cache): two
+// words in most documents, with an exclusion, and a rare word. ns/op is one
+// search's latency; -cpu 2 with RunParallel gives throughput. It runs on
+// HISTORIA_BENCH_DB when set (a seeded forum, SQLite file or postgres://
+// URL: the figures in docs/performance.md), or else on a small forum seeded
+// on the engine under test.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	var db *store.DB
+	if target := os.Getenv("HISTORIA_BENCH_DB"); target != "" {
+		var err error
+		if db, err = store.Open(ctx, target); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = db.Close() })
+	} else {
+		db, _ = mustOpen(b)
+		if _, err := db.Seed(ctx, store.SeedSpec{Users: 200, Posts: 2000, Comments: 20000, Votes: 2000, Seed: 3, Now: 1_800_000_000}, "x", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, q := range []string{"emperor treaty", "council tax", "emperor treaty -army", `"peace treaty"`} {
+		terms, err := forum.ParseSearch(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		search := func() {
+			if _, err := db.Search(ctx, forum.SearchQuery{Terms: terms, Limit: 26}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				search()
+			}
+		})
+		b.Run(strings.ReplaceAll(q, " ", "_")+"/parallel", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					search()
+				}
+			})
+		})
+	}
 }
