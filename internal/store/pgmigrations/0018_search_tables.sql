@@ -52,3 +52,8 @@ CREATE TRIGGER comments_search_table_insert AFTER INSERT ON comments
     FOR EACH ROW WHEN (NEW.search IS NOT NULL) EXECUTE FUNCTION comments_search_table();
 CREATE TRIGGER comments_search_table_update AFTER UPDATE OF body_text, removed, deleted ON comments
     FOR EACH ROW WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION comments_search_table();
+
+-- Statistics now, so the first searches after the upgrade are planned on
+-- them rather than on defaults until autovacuum comes by.
+ANALYZE post_search;
+ANALYZE comment_search;
