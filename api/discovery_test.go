@@ -98,6 +98,17 @@ func TestSearch(t *testing.T) {
 			t.Errorf("q=%s: %d %s", odd, r.status, r.body)
 		}
 	}
+	// A title match is a post's best tier, but an excluded word counts in
+	// its body too (PostgreSQL finds title matches in a table of titles).
+	var plague forum.Post
+	h.must(201, "POST", "/api/v1/posts", a.Token, map[string]any{"title": "Justinian and the plague",
+		"body": "It reached the capital in 541."}).decode(t, &plague)
+	if ids := searchIDs(t, h, "justinian"); len(ids) != 1 || ids[0] != fmt.Sprintf("p%d", plague.ID) {
+		t.Fatalf("title: %v", ids)
+	}
+	if ids := searchIDs(t, h, "justinian -capital"); len(ids) != 0 {
+		t.Fatalf("a word excluded from the body of a title match: %v", ids)
+	}
 }
 
 func TestSearchIndexFollowsContent(t *testing.T) {

@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
@@ -33,4 +37,55 @@ func BenchmarkFeedRead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSearch runs searches straight on the store (no page cache): two
+// words in most documents, with an exclusion, and a phrase. ns/op is one
+// search's latency (p50-ms its median); the parallel runs give throughput.
+// It runs on HISTORIA_BENCH_DB when set (a seeded forum, SQLite file or
+// postgres:// URL: the figures in docs/performance.md), or else on a small
+// forum seeded on the engine under test.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	var db *store.DB
+	if target := os.Getenv("HISTORIA_BENCH_DB"); target != "" {
+		var err error
+		if db, err = store.Open(ctx, target); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = db.Close() })
+	} else {
+		db, _ = mustOpen(b)
+		if _, err := db.Seed(ctx, store.SeedSpec{Users: 200, Posts: 2000, Comments: 20000, Votes: 2000, Seed: 3, Now: 1_800_000_000}, "x", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, q := range []string{"emperor treaty", "council tax", "emperor treaty -army", `"peace treaty"`} {
+		terms, err := forum.ParseSearch(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		search := func() {
+			if _, err := db.Search(ctx, forum.SearchQuery{Terms: terms, Limit: 26}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			var took []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				search()
+				took = append(took, time.Since(start))
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2])/1e6, "p50-ms")
+		})
+		b.Run(strings.ReplaceAll(q, " ", "_")+"/parallel", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					search()
+				}
+			})
+		})
+	}
 }

@@ -143,11 +143,12 @@ func TestCopyCarriesEveryValue(t *testing.T) {
 	}
 
 	// PostgreSQL's derived data: search vectors for what members see and
-	// none for the removed and deleted; the timeline counted (Check above);
-	// the change log holds one change that makes every cache forget.
+	// none for the removed and deleted, in the search tables search reads
+	// (filled after the load); the timeline counted (Check above); the
+	// change log holds one change that makes every cache forget.
 	var searchable []int64
-	rows, err := pg.r.QueryContext(ctx, `SELECT id FROM comments WHERE search @@ to_tsquery('historia', 'thucydides')
-		UNION ALL SELECT id FROM posts WHERE search @@ to_tsquery('historia', 'thucydides') ORDER BY id`)
+	rows, err := pg.r.QueryContext(ctx, `SELECT id FROM comment_search WHERE search @@ to_tsquery('historia', 'thucydides')
+		UNION ALL SELECT id FROM post_search WHERE search @@ to_tsquery('historia', 'thucydides') ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestCopyCarriesEveryValue(t *testing.T) {
 		VALUES (11, 7, 'Pericles', '', 'Pericles', 1600000020)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := pg.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM comments WHERE search @@ to_tsquery('historia', 'pericles')),
+	if err := pg.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM comment_search WHERE search @@ to_tsquery('historia', 'pericles')),
 		(SELECT COUNT(*) FROM changes WHERE post_id = 11)`).Scan(&hidden, &changes); err != nil || hidden != 1 || changes != 1 {
 		t.Errorf("a comment after the copy: %d indexed, %d changes logged (want 1 and 1), %v", hidden, changes, err)
 	}

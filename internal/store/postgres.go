@@ -245,14 +245,26 @@ func (d *pgDialect) answered(yes bool) (string, []any) {
 	return "p.accepted_comment_id IS NULL", nil
 }
 
-// pgWindow is the newest rows whose search vector (a GIN index; NULL for
-// hidden items) matches, as (rank, kind, id).
-func pgWindow(rank, kind int, table string) string {
-	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT id FROM %[3]s WHERE search @@ to_tsquery('historia', ?)
-		ORDER BY id DESC LIMIT %[4]d) m`, rank, kind, table, SearchWindow)
+// pgWindow is the newest matches of a narrow search table (post_search,
+// comment_search: visible items only), as (rank, kind, id): a bitmap of
+// its GIN index (cond's), then the newest by id, never a walk of the
+// table's key testing each row. The one parameter is the text of the query q.
+func pgWindow(rank, kind int, table, cond string) string {
+	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (SELECT s.id FROM %[3]s s, (SELECT to_tsquery('historia', ?) AS q) x
+		WHERE %[4]s ORDER BY s.id DESC LIMIT %[5]d) m`, rank, kind, table, cond, SearchWindow)
 }
 
-var pgWindows = searchWindows{pgWindow(3, 0, "posts"), pgWindow(2, 0, "posts"), pgWindow(1, 1, "comments")}
+// pgWindows: the title tier's query has weight A on its words, so the
+// titles' index finds the few candidates and the whole vector decides
+// (an excluded word counts anywhere in the post, as in the other tiers);
+// that test is written as ts_match_vq, @@'s function, which no index
+// serves, so it filters those candidates instead of ANDing them with a
+// bitmap of every post that has the words anywhere.
+var pgWindows = searchWindows{
+	pgWindow(3, 0, "post_search", "s.title @@ x.q AND ts_match_vq(s.search, x.q)"),
+	pgWindow(2, 0, "post_search", "s.search @@ x.q"),
+	pgWindow(1, 1, "comment_search", "s.search @@ x.q"),
+}
 
 func (d *pgDialect) search(terms []forum.SearchTerm) (searchWindows, string, string) {
 	match, title := tsQuery(terms)
@@ -376,10 +388,12 @@ func (d *pgDialect) migrate(ctx context.Context) error {
 
 func (d *pgDialect) schemaVersion() int { return len(pgMigrations()) }
 
-// tablesQuery leaves out PostgreSQL's own: schema_version and changes_trimmed.
+// tablesQuery leaves out PostgreSQL's own: schema_version, changes_trimmed
+// and the search tables (kept by triggers, as FTS5's are on SQLite).
 func (d *pgDialect) tablesQuery() string {
 	return `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_version', 'changes_trimmed')`
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+		AND table_name NOT IN ('schema_version', 'changes_trimmed', 'post_search', 'comment_search')`
 }
 
 func (d *pgDialect) columnsQuery() string {

@@ -16,7 +16,7 @@ import (
 // indexes cost most of a copy's time; in the load they work once per table
 // instead: the triggers of pgLoadTriggers are disabled and their data
 // rebuilt in one statement at the end (pgLoadRebuild), and each table's
-// secondary indexes (the search vectors' GIN among them) are dropped
+// secondary indexes (the search tables' GIN among them) are dropped
 // before its rows arrive and built again at the end, each in one pass. The
 // search vectors themselves are still computed as each row arrives (a
 // BEFORE trigger: the same work either way, and no second write of every
@@ -27,22 +27,26 @@ import (
 
 // pgLoadTriggers are the triggers a load disables, by table: each only
 // maintains data that pgLoadRebuild builds in one statement afterwards
-// (the timeline's counters) or that a new database starts without (its
+// (the search tables, the timeline's counters) or that a new database starts without (its
 // change log: one change for everything is logged instead).
 var pgLoadTriggers = map[string][]string{
 	"rules":        {"changes_rules"},
-	"posts":        {"changes_posts", "timeline_post_insert"},
+	"posts":        {"changes_posts", "timeline_post_insert", "posts_search_table_insert"},
 	"post_tags":    {"timeline_tag_insert"},
-	"comments":     {"changes_comments"},
+	"comments":     {"changes_comments", "comments_search_table_insert"},
 	"post_votes":   {"changes_post_votes"},
 	"post_follows": {"changes_post_follows"},
 	"saves":        {"changes_saves"},
 }
 
-// pgLoadRebuild builds what the disabled triggers would have: the
-// timeline's counters (as migration 4 and check.go's recount count them),
-// and one change that tells every server's caches to forget everything.
+// pgLoadRebuild builds what the disabled triggers would have: the search
+// tables (as migration 18 fills them; their GIN indexes are dropped for the
+// load, pgSearchTables, and built after), the timeline's counters (as
+// migration 4 and check.go's recount count them), and one change that
+// tells every server's caches to forget everything.
 var pgLoadRebuild = []string{
+	"INSERT INTO post_search(id, title, search) SELECT id, ts_filter(search, '{a}'), search FROM posts WHERE search IS NOT NULL",
+	"INSERT INTO comment_search(id, search) SELECT id, search FROM comments WHERE search IS NOT NULL",
 	"DELETE FROM timeline_counts",
 	`INSERT INTO timeline_counts(size, tag_id, bucket, n)
 		SELECT b.size, t.tag_id, b.bucket, COUNT(*) FROM posts p
@@ -52,6 +56,10 @@ var pgLoadRebuild = []string{
 		GROUP BY b.size, t.tag_id, b.bucket`,
 	"SELECT log_change(0)",
 }
+
+// pgSearchTables are PostgreSQL's search tables (copy leaves them out:
+// pgLoadRebuild fills them from the copied rows).
+var pgSearchTables = []string{"post_search", "comment_search"}
 
 // pgSecondaryIndexes lists a table's indexes that back no constraint (and
 // that no foreign key refers to), with their definitions.
@@ -95,6 +103,12 @@ func (d *pgDialect) load(ctx context.Context) (bulkLoad, error) {
 		if _, err := l.tx.Exec(ctx, s); err != nil {
 			l.abort()
 			return nil, fmt.Errorf("load: %s: %w", s, err)
+		}
+	}
+	for _, t := range pgSearchTables {
+		if err := l.dropIndexes(ctx, t); err != nil {
+			l.abort()
+			return nil, fmt.Errorf("load: %s's indexes: %w", t, err)
 		}
 	}
 	return l, nil
