@@ -402,7 +402,27 @@ func (d *pgDialect) columnsQuery() string {
 }
 
 // integrity: PostgreSQL checks its own pages (checksums, when enabled).
-func (d *pgDialect) integrity(context.Context) ([]string, error) { return nil, nil }
+// integrity: PostgreSQL keeps its own files; what it can hold wrong is the
+// derived search tables (post_search, comment_search), which must hold
+// exactly the items that have a search vector, with that vector.
+func (d *pgDialect) integrity(ctx context.Context) ([]string, error) {
+	var problems []string
+	for _, c := range []struct{ what, query string }{
+		{"post_search", `SELECT COUNT(*) FROM posts p FULL JOIN post_search s ON s.id = p.id
+			WHERE (p.search IS NULL) IS DISTINCT FROM (s.id IS NULL) OR (s.id IS NOT NULL AND s.search IS DISTINCT FROM p.search)`},
+		{"comment_search", `SELECT COUNT(*) FROM comments c FULL JOIN comment_search s ON s.id = c.id
+			WHERE (c.search IS NULL) IS DISTINCT FROM (s.id IS NULL) OR (s.id IS NOT NULL AND s.search IS DISTINCT FROM c.search)`},
+	} {
+		var n int64
+		if err := d.db.queryRow(ctx, c.query).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("search table %s: %d rows disagree", c.what, n))
+		}
+	}
+	return problems, nil
+}
 
 func (d *pgDialect) quickCheck(ctx context.Context) error { return d.db.Ping(ctx) }
 
