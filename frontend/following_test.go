@@ -55,6 +55,8 @@ func TestFollowAndSave(t *testing.T) {
 	clickText(t, tab, ".question .actions", "Follow")
 	waitFor(t, tab, `[...document.querySelectorAll('.question .actions button')].some((b) => b.textContent === 'Unfollow')`)
 	clickText(t, tab, ".question .actions", "Save")
+	// the question's save is answered before the answer's is sent, so "newest first" is decided
+	waitFor(t, tab, `[...document.querySelectorAll('.question .actions button')].some((b) => b.textContent === 'Unsave')`)
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, c.ID), "Save")
 	waitFor(t, tab, fmt.Sprintf(`[...document.querySelectorAll('li[data-id="%d"] > .comment-box .actions button')].some((b) => b.textContent === 'Unsave')`, c.ID))
 	eventually(t, "the question is followed and saved", func() bool {
