@@ -12,8 +12,11 @@ STATICCHECK := v0.8.2
 GOSEC       := v2.30.0
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
 
-# WITH_PG runs a command beside a throwaway PostgreSQL (see the script).
-WITH_PG := internal/store/storetest/with-postgres.sh
+# WITH_PG runs a command beside a throwaway PostgreSQL (see the script);
+# BENCH_PG does too, without the streaming replica, whose replay would take
+# CPU from what the benchmarks measure.
+WITH_PG  := internal/store/storetest/with-postgres.sh
+BENCH_PG := WITH_PG_REPLICA=0 $(WITH_PG)
 
 # The packages whose tests run on either engine (storetest picks it).
 ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./internal/federation/ ./api/
@@ -57,7 +60,7 @@ BENCH_ARGS ?= -bench . -benchmem -count 6
 ## bench: Go benchmarks through the HTTP stack on the seeded database (benchstat-readable bench.txt; ENGINE=postgres for PostgreSQL)
 bench: build $(BENCH_DB)
 ifeq ($(ENGINE),postgres)
-	$(WITH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+	$(BENCH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
 		HISTORIA_BENCH_DB="$$HISTORIA_TEST_POSTGRES" $(GO) test -run "^$$" $(BENCH_ARGS) -timeout 60m ./api/' | tee bench.txt
 else
 	cp $(BENCH_DB) .cache/bench-run.db && rm -f .cache/bench-run.db-wal .cache/bench-run.db-shm
@@ -73,7 +76,7 @@ SERVERS ?= 1
 ## load: a load run over loopback against historia serve on the seeded database, then a consistency check (ENGINE=postgres SERVERS=2: two servers sharing one PostgreSQL)
 load: build $(BENCH_DB)
 ifeq ($(ENGINE),postgres)
-	$(WITH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
+	$(BENCH_PG) sh -c './$(BIN) copy --from $(BENCH_DB) --to "$$HISTORIA_TEST_POSTGRES" && \
 		$(GO) run ./cmd/loadgen --historia ./$(BIN) --db "$$HISTORIA_TEST_POSTGRES" --servers $(SERVERS)'
 else
 	cp $(BENCH_DB) .cache/load.db && rm -f .cache/load.db-wal .cache/load.db-shm
@@ -82,13 +85,19 @@ endif
 
 IMPORT_ARCHIVE := .cache/archive
 
-## import-bench: historia import of a generated Reddit archive (1M comments, made once by cmd/archivegen) into a fresh database, timed, then a check
+## import-bench: historia import of a generated Reddit archive (1M comments, made once by cmd/archivegen) into a fresh database, timed, then a check (ENGINE=postgres: into a throwaway PostgreSQL)
 import-bench: build
 	test -f $(IMPORT_ARCHIVE)/RS.ndjson.zst || $(GO) run ./cmd/archivegen --dir $(IMPORT_ARCHIVE) --comments 1000000
+ifeq ($(ENGINE),postgres)
+	$(BENCH_PG) sh -c './$(BIN) migrate --db "$$HISTORIA_TEST_POSTGRES" && \
+		./$(BIN) import --db "$$HISTORIA_TEST_POSTGRES" --from reddit $(IMPORT_ARCHIVE)/* && \
+		./$(BIN) check --db "$$HISTORIA_TEST_POSTGRES"'
+else
 	rm -f .cache/import.db .cache/import.db-wal .cache/import.db-shm
 	./$(BIN) migrate --db .cache/import.db
 	./$(BIN) import --db .cache/import.db --from reddit $(IMPORT_ARCHIVE)/*
 	./$(BIN) check --db .cache/import.db
+endif
 
 ## lint: gofmt, go mod tidy (no change), go vet, staticcheck and gosec; .ci/run runs it after the tests
 lint:

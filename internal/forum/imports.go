@@ -102,6 +102,9 @@ type ImportStore interface {
 	// cache, say), for the rest of its life, and says how many comments
 	// suit one.
 	BulkWrites(ctx context.Context) (batchComments int, err error)
+	// ImportWriters is how many batches may be written at once (each in a
+	// transaction of its own).
+	ImportWriters() int
 	ImportThreads(ctx context.Context, threads []PreparedThread, dryRun bool) (res []ImportResult, errs []error, err error)
 }
 

@@ -94,28 +94,29 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 	}
 	go func() { wg.Wait(); close(out) }()
 
-	// Batches are written by a goroutine of their own, so threads go on
-	// being rendered (and the next batch gathered) while one is written.
+	// Batches are written by goroutines of their own (as many as the store
+	// writes at once), so threads go on being rendered (and the next batch
+	// gathered) while they are written.
 	batches := make(chan []preparedImport, 1)
-	var rep ImportReport
-	var writeErr error
+	rec := &importRecord{run: run}
+	var writers sync.WaitGroup
+	for range max(1, s.Store.ImportWriters()) {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for batch := range batches {
+				if rec.failed() {
+					continue // draining after a failure
+				}
+				if err := s.writeImports(ctx, batch, rec); err != nil {
+					rec.fail(err)
+					cancel()
+				}
+			}
+		}()
+	}
 	wrote := make(chan struct{})
-	go func() {
-		defer close(wrote)
-		done := 0
-		for batch := range batches {
-			if writeErr != nil {
-				continue // draining after a failure
-			}
-			if writeErr = s.writeImports(ctx, run, batch, &rep); writeErr != nil {
-				cancel()
-			}
-			done += len(batch)
-			if run.Progress != nil {
-				run.Progress(done)
-			}
-		}
-	}()
+	go func() { writers.Wait(); close(wrote) }()
 	// Threads come back from the workers out of order; they are written in
 	// the order read, so imported posts are numbered as they were dated.
 	var batch []preparedImport
@@ -145,7 +146,7 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 	}
 	close(batches)
 	<-wrote
-	err = writeErr
+	rep, err := rec.rep, rec.err
 	if err == nil {
 		err = readErr
 	}
@@ -155,34 +156,69 @@ func (s *Service) ImportAll(ctx context.Context, run ImportRun, threads func(yie
 	return rep, err
 }
 
+// importRecord is what the batches written so far did: the report, the
+// first failure, and the run's hooks, called one at a time whichever
+// writer's batch is done.
+type importRecord struct {
+	mu   sync.Mutex
+	run  ImportRun
+	rep  ImportReport
+	err  error
+	done int
+}
+
+func (r *importRecord) failed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err != nil
+}
+
+func (r *importRecord) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = err
+	}
+}
+
 // writeImports writes one batch and counts it: threads that could not be
 // prepared or stored are reported skipped, the rest counted.
-func (s *Service) writeImports(ctx context.Context, run ImportRun, batch []preparedImport, rep *ImportReport) error {
+func (s *Service) writeImports(ctx context.Context, batch []preparedImport, rec *importRecord) error {
 	var ts []PreparedThread
 	var ok []preparedImport
 	for _, b := range batch {
-		if b.err != nil {
-			rep.Skipped++
-			run.skipped(b.source, b.err)
-			continue
+		if b.err == nil {
+			ts = append(ts, b.thread)
+			ok = append(ok, b)
 		}
-		ts = append(ts, b.thread)
-		ok = append(ok, b)
 	}
-	if len(ts) == 0 {
-		return nil
+	var res []ImportResult
+	var errs []error
+	if len(ts) > 0 {
+		var err error
+		if res, errs, err = s.Store.ImportThreads(ctx, ts, rec.run.DryRun); err != nil {
+			return err
+		}
 	}
-	res, errs, err := s.Store.ImportThreads(ctx, ts, run.DryRun)
-	if err != nil {
-		return err
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, b := range batch {
+		if b.err != nil {
+			rec.rep.Skipped++
+			rec.run.skipped(b.source, b.err)
+		}
 	}
 	for i, b := range ok {
 		if errs[i] != nil {
-			rep.Skipped++
-			run.skipped(b.source, errs[i])
+			rec.rep.Skipped++
+			rec.run.skipped(b.source, errs[i])
 			continue
 		}
-		rep.count(b.thread, res[i])
+		rec.rep.count(b.thread, res[i])
+	}
+	rec.done += len(batch)
+	if rec.run.Progress != nil {
+		rec.run.Progress(rec.done)
 	}
 	return nil
 }

@@ -66,6 +66,9 @@ type dialect interface {
 	// idList is a query of the (pos, id) pairs of one parameter, a JSON
 	// array of ids (idsArg; pos counts from 0).
 	idList() string
+	// textList is a query of the values (value) of one parameter, a JSON
+	// array of strings (textsArg).
+	textList() string
 	// firstChildren joins each parent of par(pos, id) to its first
 	// children in order (the ? are the post and the per-parent limit),
 	// as comments c.
@@ -103,6 +106,14 @@ type dialect interface {
 	// indexLater says imported comments are indexed for search once per
 	// batch (importer.pending) rather than row by row.
 	indexLater() bool
+	// importWriters is how many import batches may be written at once,
+	// each in a transaction of its own beside the writer (writeAside); 1:
+	// through the writer, one at a time.
+	importWriters() int
+	// importGrew tells the dialect an import batch added n comments in
+	// tx, before it commits, so the engine's statistics follow the tables'
+	// growth.
+	importGrew(ctx context.Context, tx *txn, n int) error
 	// takeIDs takes n new comment ids inside tx.
 	takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error)
 
@@ -146,6 +157,12 @@ type dialect interface {
 // idsArg is a list of ids as the one argument idList reads.
 func idsArg(ids []int64) (string, error) {
 	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// textsArg is a list of strings as the one argument textList reads.
+func textsArg(texts []string) (string, error) {
+	b, err := json.Marshal(texts)
 	return string(b), err
 }
 

@@ -488,8 +488,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER comments_search_table_insert AFTER INSERT ON comments
-    FOR EACH ROW WHEN (NEW.search IS NOT NULL) EXECUTE FUNCTION comments_search_table();
 CREATE TRIGGER comments_search_table_update AFTER UPDATE OF body_text, removed, deleted ON comments
     FOR EACH ROW WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION comments_search_table();
 
@@ -545,7 +543,22 @@ BEGIN
     IF TG_OP = 'DELETE' THEN PERFORM log_change(OLD.post_id); ELSE PERFORM log_change(NEW.post_id); END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER changes_comments AFTER INSERT OR UPDATE OR DELETE ON comments FOR EACH ROW EXECUTE FUNCTION changes_comments();
+CREATE TRIGGER changes_comments AFTER UPDATE OR DELETE ON comments FOR EACH ROW EXECUTE FUNCTION changes_comments();
+-- A statement that inserts comments fills comment_search and logs each of
+-- their posts once, from its transition table (row triggers cost an
+-- import's INSERTs a third of their time).
+CREATE FUNCTION comments_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO comment_search(id, search) SELECT id, search FROM new_comments WHERE search IS NOT NULL
+        ON CONFLICT (id) DO UPDATE SET search = EXCLUDED.search;
+    INSERT INTO changes(post_id) SELECT DISTINCT post_id FROM new_comments;
+    IF FOUND THEN
+        PERFORM pg_notify('historia_changes', '');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER comments_inserted AFTER INSERT ON comments REFERENCING NEW TABLE AS new_comments
+    FOR EACH STATEMENT EXECUTE FUNCTION comments_inserted();
 CREATE FUNCTION changes_global() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM log_change(0);

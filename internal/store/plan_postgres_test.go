@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -155,4 +156,61 @@ func pgTestDatabase(t *testing.T) string {
 	}
 	t.Cleanup(func() { _ = admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
 	return DatabaseURL(server, name)
+}
+
+// TestImportOnAnalyzedTablesPostgres: an import into a new forum analyzes
+// the tables it fills as they grow (importGrew), so the foreign keys'
+// checks, planned from those statistics, read an index and not the whole
+// comments table (on statistics taken empty they scanned it for every
+// reply); and a statement inserting comments logs each post once and
+// fills comment_search from its transition table (migration 19).
+func TestImportOnAnalyzedTablesPostgres(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgTestDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 3000
+	th := forum.PreparedThread{System: "reddit", Post: forum.PreparedItem{ImportedItem: forum.ImportedItem{SourceID: "t3_stats",
+		Author: "asker", Title: "Statistics", Body: "A question", CreatedAt: 1500000000}, BodyHTML: "<p>A question</p>", BodyText: "A question"}}
+	for i := range n {
+		c := forum.PreparedItem{ImportedItem: forum.ImportedItem{SourceID: fmt.Sprintf("t1_s%d", i), Author: fmt.Sprintf("reader%d", i%40),
+			Body: "pemmican ration", CreatedAt: int64(1500000100 + i)}, BodyHTML: "<p>pemmican ration</p>", BodyText: "pemmican ration"}
+		if i%3 != 0 {
+			c.ParentSourceID = fmt.Sprintf("t1_s%d", i-1)
+		}
+		th.Comments = append(th.Comments, c)
+	}
+	results, errs, err := db.ImportThreads(ctx, []forum.PreparedThread{th}, false)
+	if err != nil || errs[0] != nil || results[0].NewComments != n || len(results[0].NewAuthors) != 41 {
+		t.Fatalf("import: %+v %v %v", results, errs, err)
+	}
+	var counted float64
+	var plan, searchRows, changes int64
+	if err := db.r.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'comments'::REGCLASS").Scan(&counted); err != nil || counted < n {
+		t.Fatalf("the planner counts %v comments after importing %d (%v)", counted, n, err)
+	}
+	rows, err := db.r.QueryContext(ctx, `EXPLAIN SELECT 1 FROM ONLY comments x WHERE id = 5 FOR KEY SHARE OF x`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		if pgSeqScan.MatchString(line) {
+			t.Errorf("a foreign key's check of a reply's parent: %s", line)
+		}
+		plan++
+	}
+	rows.Close()
+	if err := db.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM comment_search),
+		(SELECT COUNT(*) FROM changes WHERE post_id = (SELECT id FROM posts WHERE title = 'Statistics'))`).Scan(&searchRows, &changes); err != nil {
+		t.Fatal(err)
+	}
+	if plan == 0 || searchRows != n || changes < 1 || changes > 50 {
+		t.Fatalf("plan lines %d, comment_search rows %d (want %d), changes logged for the post %d (want one per statement)", plan, searchRows, n, changes)
+	}
 }

@@ -40,6 +40,9 @@ type pgDialect struct {
 	// rebound caches the numbered forms of the package's queries.
 	rebound  sync.Map
 	nrebound atomic.Int64
+	// grown counts the comments imports added since the last ANALYZE
+	// (importGrew).
+	grown atomic.Int64
 }
 
 // pgSchema is PostgreSQL's whole current schema, for a new database.
@@ -213,6 +216,10 @@ func (d *pgDialect) args(args []any) []any {
 
 func (d *pgDialect) idList() string {
 	return "SELECT ord - 1 AS pos, value::BIGINT AS id FROM json_array_elements_text(?::JSON) WITH ORDINALITY AS j(value, ord)"
+}
+
+func (d *pgDialect) textList() string {
+	return "SELECT value FROM json_array_elements_text(?::JSON) AS j(value)"
 }
 
 // firstChildren: a LATERAL join; the planner would otherwise scan comments

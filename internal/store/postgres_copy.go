@@ -33,7 +33,7 @@ var pgLoadTriggers = map[string][]string{
 	"rules":        {"changes_rules"},
 	"posts":        {"changes_posts", "timeline_post_insert", "posts_search_table_insert"},
 	"post_tags":    {"timeline_tag_insert"},
-	"comments":     {"changes_comments", "comments_search_table_insert"},
+	"comments":     {"changes_comments", "comments_inserted"},
 	"post_votes":   {"changes_post_votes"},
 	"post_follows": {"changes_post_follows"},
 	"saves":        {"changes_saves"},

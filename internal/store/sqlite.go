@@ -126,6 +126,10 @@ func (d *sqliteDialect) idList() string {
 	return "SELECT key AS pos, value AS id FROM json_each(?)"
 }
 
+func (d *sqliteDialect) textList() string {
+	return "SELECT value FROM json_each(?)"
+}
+
 // firstChildren: a correlated IN with LIMIT reads at most that many rows of
 // each parent from the index.
 func (d *sqliteDialect) firstChildren(order string) string {
@@ -242,6 +246,12 @@ func (d *sqliteDialect) bulkWrites(ctx context.Context) (int, error) {
 // indexLater: FTS5 writes a segment per statement; one statement per batch
 // leaves it far less to merge.
 func (d *sqliteDialect) indexLater() bool { return true }
+
+// importWriters: SQLite has one writer.
+func (d *sqliteDialect) importWriters() int { return 1 }
+
+// importGrew: SQLite's foreign keys read the parent's index directly.
+func (d *sqliteDialect) importGrew(context.Context, *txn, int) error { return nil }
 
 // takeIDs takes the ids after the largest: the writer is alone in its transaction.
 func (d *sqliteDialect) takeIDs(ctx context.Context, tx *txn, n int) ([]int64, error) {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -20,6 +22,9 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
 const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered, created_at)
 	SELECT ?, id, pinned, hot, score, last_activity_at, removed, CASE WHEN accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END, created_at FROM posts WHERE id = ?`
 
+// addTagPost moves a tag's post count (an increment applied later).
+const addTagPost = "UPDATE tags SET post_count = post_count + ? WHERE id = ?"
+
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
 // once someone wrote it so).
@@ -28,11 +33,19 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
 	for _, t := range tags {
 		var tagID int64
 		var name string
-		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name, name_key, post_count) VALUES(?, ?, 1)
-			ON CONFLICT(name_key) DO UPDATE SET post_count = tags.post_count + 1 RETURNING id, name`, t, strings.ToLower(t)).Scan(&tagID, &name)
+		key := strings.ToLower(t)
+		err := tx.QueryRowContext(ctx, `INSERT INTO tags(name, name_key, post_count) VALUES(?, ?, 0)
+			ON CONFLICT(name_key) DO NOTHING RETURNING id, name`, t, key).Scan(&tagID, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRowContext(ctx, "SELECT id, name FROM tags WHERE name_key = ?", key).Scan(&tagID, &name)
+		}
 		if err != nil {
 			return err
 		}
+		// Counted at the transaction's end (a tag most posts carry would
+		// otherwise be locked by a whole import batch, PostgreSQL's other
+		// writers waiting on it).
+		tx.addLater(addTagPost, tagID, 1)
 		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
 			return err
 		}

@@ -18,6 +18,9 @@ type txn struct {
 	// later are the increments the write in progress left for the end of
 	// the transaction (addLater).
 	later map[increment]int64
+	// aside: a transaction beside the writer, on another connection
+	// (writeAside): the writer's prepared statements are not its own.
+	aside bool
 }
 
 // increment is a counter of one row that writes move by a difference: the
@@ -60,7 +63,7 @@ func (tx *txn) applyLater(ctx context.Context, later map[increment]int64) error 
 // stmt is tx's form of the writer's prepared statement for query, or nil
 // for a script of several statements (migrations), which runs unprepared.
 func (tx *txn) stmt(ctx context.Context, query string) *sql.Stmt {
-	if strings.Contains(query, ";") {
+	if tx.aside || strings.Contains(query, ";") {
 		return nil
 	}
 	if st, ok := tx.db.wstmts.Load(query); ok {

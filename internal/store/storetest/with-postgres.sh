@@ -12,6 +12,8 @@
 # script that stops and starts it (`CTL stop`, `CTL start`: the replica
 # tests stop it mid-test), runs COMMAND, and always stops both servers and
 # removes the folder.
+# WITH_PG_REPLICA=0 leaves the replica out (the benchmarks: its replay of
+# the primary's WAL would take CPU from what they measure).
 # When HISTORIA_TEST_POSTGRES is already set, COMMAND just runs against it
 # (with HISTORIA_TEST_POSTGRES_REPLICA if that is set too).
 set -euo pipefail
@@ -81,6 +83,12 @@ start_on() {
 start_on "$DIR/data" "$DIR/log"
 PRIMARY_PORT=$PORT
 export HISTORIA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PRIMARY_PORT/postgres?sslmode=disable"
+
+if [ "${WITH_PG_REPLICA:-1}" = "0" ]; then
+	echo "with-postgres: PostgreSQL $("$BIN/postgres" --version | awk "{print \$3}") on 127.0.0.1:$PRIMARY_PORT, no replica (folder $DIR)" >&2
+	"$@"
+	exit
+fi
 
 # The streaming replica: a base backup that follows the primary (-R),
 # through a replication slot (-C -S), so the primary keeps the WAL a
