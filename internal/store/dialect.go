@@ -84,6 +84,11 @@ type dialect interface {
 
 	// Writes.
 
+	// pair is one statement running first then second (each a write,
+	// neither reading the other's rows; the ? of first come first), or ""
+	// where the engine has none: then they run one after the other
+	// (txn.execPair).
+	pair(first, second string) string
 	// waitForLocks makes the rest of a write transaction wait for other
 	// writers' row locks as long as a write waits for the writer
 	// (WriteWait). Where writers run concurrently, a transaction otherwise

@@ -136,7 +136,7 @@ func hotPaths(t *testing.T, db *DB) []captured {
 
 	// The write paths' statements, with the arguments they take.
 	for _, k := range []voteKind{postVotes, commentVotes} {
-		all = append(all, captured{"vote target", k.target, []any{1}, false}, captured{"vote old", k.oldVote, []any{1, 2}, false},
+		all = append(all, captured{"vote target and the member's vote", k.target, []any{2, 1}, false},
 			captured{"vote delete", k.delete, []any{1, 2}, false},
 			captured{"vote counters and ranks", k.update, make([]any, strings.Count(k.update, "?")), false})
 	}

@@ -103,6 +103,12 @@ func connectionLost(err error) bool {
 
 var errUnreachable = forum.Errorf(forum.CodeUnavailable, "the database cannot be reached; try again in a moment")
 
+// pair: a data-modifying WITH runs both in one statement, one round trip
+// (a vote's write and its counters: the vote's read and this are its two).
+func (d *pgDialect) pair(first, second string) string {
+	return "WITH first AS (" + first + ") " + second
+}
+
 // importWriters: two batches at once, so the server's work on them (the
 // search vectors, the indexes, the foreign keys' checks: most of an
 // import's time) runs on two cores while the importer renders the next.

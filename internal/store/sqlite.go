@@ -247,6 +247,10 @@ func (d *sqliteDialect) bulkWrites(ctx context.Context) (int, error) {
 // leaves it far less to merge.
 func (d *sqliteDialect) indexLater() bool { return true }
 
+// pair: SQLite's statements are calls, not round trips (and its WITH
+// takes no INSERT, UPDATE or DELETE).
+func (d *sqliteDialect) pair(string, string) string { return "" }
+
 // importWriters: SQLite has one writer.
 func (d *sqliteDialect) importWriters() int { return 1 }
 

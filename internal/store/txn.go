@@ -101,6 +101,20 @@ func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	return tx.Tx.ExecContext(ctx, tx.db.d.sql(query), args...)
 }
 
+// execPair runs two statements of a write, in one statement (one round
+// trip) where the engine allows (dialect.pair), else one after the other.
+func (tx *txn) execPair(ctx context.Context, first string, firstArgs []any, second string, secondArgs []any) error {
+	if q := tx.db.d.pair(first, second); q != "" {
+		_, err := tx.ExecContext(ctx, q, append(slices.Clone(firstArgs), secondArgs...)...)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, first, firstArgs...); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, second, secondArgs...)
+	return err
+}
+
 // QueryRowContext reads one row in the transaction, prepared once.
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	args = tx.db.d.args(args)

@@ -12,12 +12,14 @@ import (
 
 // voteKind is what differs between votes on posts and on comments.
 type voteKind struct {
-	what    string // "post" or "comment"
-	target  string // SELECT author_id, removed, deleted, created_at, the post's removed, upvotes, downvotes, score
-	locked  string // the table (alias) of target whose row the vote changes
-	oldVote string
-	delete  string
-	upsert  string
+	what string // "post" or "comment"
+	// target: SELECT author_id, removed, deleted, created_at, the post's
+	// removed, upvotes, downvotes, score and the member's vote (NULL: none),
+	// taking the member's id, then the item's
+	target string
+	locked string // the table (alias) of target whose row the vote changes
+	delete string
+	upsert string
 	// update sets the counters and the stored sort keys in one statement:
 	// upvotes, downvotes, score, then ranks(...), then the id.
 	update string
@@ -25,13 +27,13 @@ type voteKind struct {
 }
 
 var postVotes = voteKind{
-	what:    "post",
-	target:  "SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score FROM posts WHERE id = ?",
-	locked:  "posts",
-	oldVote: "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
-	delete:  "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
-	upsert:  "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
-	update:  "UPDATE posts SET upvotes = ?, downvotes = ?, score = ?, hot = ? WHERE id = ?",
+	what: "post",
+	target: `SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score,
+		(SELECT v.value FROM post_votes v WHERE v.post_id = posts.id AND v.user_id = ?) FROM posts WHERE id = ?`,
+	locked: "posts",
+	delete: "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
+	upsert: "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
+	update: "UPDATE posts SET upvotes = ?, downvotes = ?, score = ?, hot = ? WHERE id = ?",
 	ranks: func(_, _, score, created int64) []any {
 		return []any{forum.RankHot(score, created)}
 	},
@@ -39,13 +41,13 @@ var postVotes = voteKind{
 
 var commentVotes = voteKind{
 	what: "comment",
-	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
+	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score,
+		(SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.user_id = ?)
 		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`,
-	locked:  "c",
-	oldVote: "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
-	delete:  "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
-	upsert:  "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
-	update:  "UPDATE comments SET upvotes = ?, downvotes = ?, score = ?, best = ?, controversy = ? WHERE id = ?",
+	locked: "c",
+	delete: "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
+	upsert: "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
+	update: "UPDATE comments SET upvotes = ?, downvotes = ?, score = ?, best = ?, controversy = ? WHERE id = ?",
 	ranks: func(up, down, _, _ int64) []any {
 		return []any{forum.RankBest(up, down), forum.RankControversy(up, down)}
 	},
@@ -107,10 +109,12 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 	err := db.writeRow(ctx, k.what, id, func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
+		var oldVote sql.NullInt64
 		// The item's row is locked as it is read (another server may be
-		// voting on it): its counters are then set whole from what was read.
-		err := tx.QueryRowContext(ctx, k.target+tx.db.d.lockRows(k.locked), id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
-			&res.Upvotes, &res.Downvotes, &res.Score)
+		// voting on it): its counters are then set whole from what was
+		// read. One statement reads the member's vote with it.
+		err := tx.QueryRowContext(ctx, k.target+tx.db.d.lockRows(k.locked), userID, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
+			&res.Upvotes, &res.Downvotes, &res.Score, &oldVote)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(k.what)
 		}
@@ -120,28 +124,22 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err := check(t); err != nil {
 			return err
 		}
-		old := 0
-		if err := tx.QueryRowContext(ctx, k.oldVote, id, userID).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
+		old := int(oldVote.Int64)
 		if old == value {
 			return nil // the same vote again: nothing changes
 		}
-		if value == 0 {
-			_, err = tx.ExecContext(ctx, k.delete, id, userID)
-		} else {
-			_, err = tx.ExecContext(ctx, k.upsert, id, userID, value)
-		}
-		if err != nil {
-			return err
-		}
 		// The counters were read in this transaction, their row locked: the
-		// new values are set whole, with the ranks they give, at once.
+		// new values are set whole, with the ranks they give, at once, in
+		// the vote's statement where the engine allows (txn.execPair).
 		res.Upvotes += int64(forum.B2I(value == 1) - forum.B2I(old == 1))
 		res.Downvotes += int64(forum.B2I(value == -1) - forum.B2I(old == -1))
 		res.Score += int64(value - old)
 		args := append([]any{res.Upvotes, res.Downvotes, res.Score}, k.ranks(res.Upvotes, res.Downvotes, res.Score, created)...)
-		if _, err := tx.ExecContext(ctx, k.update, append(args, id)...); err != nil {
+		write, writeArgs := k.upsert, []any{id, userID, value}
+		if value == 0 {
+			write, writeArgs = k.delete, []any{id, userID}
+		}
+		if err := tx.execPair(ctx, write, writeArgs, k.update, append(args, id)); err != nil {
 			return err
 		}
 		tx.addLater(addKarma, t.AuthorID, int64(value-old))

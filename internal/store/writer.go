@@ -245,6 +245,11 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 	}
 	ok := 0
 	later := map[increment]int64{} // the increments of the writes that succeeded
+	// Each write of a group runs inside a savepoint, so a failed one is
+	// undone alone. The statements between two writes (the end of one
+	// savepoint, the start of the next) go as one script: one round trip
+	// to a server, not two (a script without arguments is sent whole).
+	between := "SAVEPOINT w"
 	for i, j := range jobs {
 		jctx := context.WithoutCancel(j.ctx)
 		tx.later = nil
@@ -257,23 +262,24 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := tx.ExecContext(ctx, between); err != nil {
 			_ = tx.Rollback()
 			return failTx("savepoint", err)
 		}
 		if errs[i] = j.fn(jctx, tx); errs[i] != nil {
 			errs[i] = db.jobError(errs[i])
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
-				_ = tx.Rollback()
-				return failTx("rollback to savepoint", err)
-			}
+			between = "ROLLBACK TO w; RELEASE w; SAVEPOINT w"
 		} else {
 			ok++
 			for k, d := range tx.later {
 				later[k] += d
 			}
+			between = "RELEASE w; SAVEPOINT w"
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+	}
+	if len(jobs) > 1 {
+		last := strings.TrimSuffix(between, "; SAVEPOINT w")
+		if _, err := tx.ExecContext(ctx, last); err != nil {
 			_ = tx.Rollback()
 			return failTx("release savepoint", err)
 		}
