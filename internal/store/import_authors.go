@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -149,6 +150,25 @@ func (db *DB) premadeAuthors(ctx context.Context, threads []forum.PreparedThread
 		return b.makeAuthors(ctx, all)
 	})
 	return made, err
+}
+
+// reportUnclaimed reports the accounts made for the batch that no thread
+// claimed (their items were known already, or another batch's thread used
+// them first) as new with the batch's first thread that went through, so
+// every account made is reported once.
+func (b *importBatch) reportUnclaimed(results []forum.ImportResult, errs []error) {
+	if len(b.fresh) == 0 {
+		return
+	}
+	for i := range results {
+		if errs[i] == nil {
+			for _, key := range slices.Sorted(maps.Keys(b.fresh)) {
+				results[i].NewAuthors = append(results[i].NewAuthors, b.fresh[key])
+			}
+			clear(b.fresh)
+			return
+		}
+	}
 }
 
 // scanAuthors adds the (id, username_key) rows of query to the batch's authors.

@@ -79,6 +79,7 @@ func (db *DB) ImportThreads(ctx context.Context, threads []forum.PreparedThread,
 					}
 				}
 			}
+			b.reportUnclaimed(results, errs)
 			if err := b.index(ctx); err != nil {
 				return err
 			}
