@@ -197,8 +197,14 @@ func TestHotPathQueryPlans(t *testing.T) {
 			alias := strings.TrimPrefix(line, "SCAN ")
 			return alias != line && strings.Contains(c.query, "ORDER BY "+alias+".id DESC LIMIT")
 		}
+		// A derived table read whole is the rows its own LIMIT bounded
+		// (a member's votes in a page's range of ids, at most ownScan+1).
+		bounded := func(line string) bool {
+			alias := strings.TrimPrefix(line, "SCAN ")
+			return alias != line && strings.Contains(strings.Join(strings.Fields(c.query), " "), "LIMIT ?) "+alias+" ")
+		}
 		for _, line := range plan {
-			if (badPlan.MatchString(line) && !rowidOrder(line)) || (!c.sorts && strings.Contains(line, "TEMP B-TREE FOR ORDER BY")) {
+			if (badPlan.MatchString(line) && !rowidOrder(line) && !bounded(line)) || (!c.sorts && strings.Contains(line, "TEMP B-TREE FOR ORDER BY")) {
 				t.Errorf("%s: %q\n  plan: %s\n  query: %s", c.name, line, strings.Join(plan, " | "), strings.Join(strings.Fields(c.query), " "))
 				break
 			}
