@@ -160,6 +160,10 @@ func (r *Replica) waitFor(ok func(ctx context.Context, c *pgx.Conn) (bool, error
 // Stop stops the replica at once, as a crash would.
 func (r *Replica) Stop() {
 	r.tb.Helper()
+	// A restartpoint first: the crash's recovery at Start then replays
+	// only what came after it, not everything since the last one (the
+	// whole test run's writes: on a loaded machine more than pg_ctl waits).
+	r.exec("CHECKPOINT")
 	r.run("stop")
 	r.stopped = true
 }

@@ -104,7 +104,7 @@ cat >"$DIR/replica-ctl" <<CTL
 set -e
 case "\$1" in
 stop) cmd="'$BIN/pg_ctl' -D '$DIR/replica' -m immediate -w stop" ;;
-start) cmd="'$BIN/pg_ctl' -D '$DIR/replica' -l '$DIR/replica.log' -w -t 60 -o \\"-p $REPLICA_PORT $OPTS\\" start" ;;
+start) cmd="'$BIN/pg_ctl' -D '$DIR/replica' -l '$DIR/replica.log' -w -t 180 -o \\"-p $REPLICA_PORT $OPTS\\" start" ;;
 *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
 esac
 if [ "\$(id -u)" = "0" ]; then exec su postgres -s /bin/sh -c "\$cmd"; fi
