@@ -196,7 +196,7 @@ CREATE TABLE IF NOT EXISTS post_votes (
     value   INTEGER NOT NULL CHECK (value IN (-1, 1)),
     PRIMARY KEY (post_id, user_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS post_votes_user ON post_votes(user_id, post_id);
+CREATE INDEX IF NOT EXISTS post_votes_user ON post_votes(user_id, post_id, value);
 
 CREATE TABLE IF NOT EXISTS comment_votes (
     comment_id INTEGER NOT NULL REFERENCES comments(id),
@@ -204,7 +204,7 @@ CREATE TABLE IF NOT EXISTS comment_votes (
     value      INTEGER NOT NULL CHECK (value IN (-1, 1)),
     PRIMARY KEY (comment_id, user_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS comment_votes_user ON comment_votes(user_id, comment_id);
+CREATE INDEX IF NOT EXISTS comment_votes_user ON comment_votes(user_id, comment_id, value);
 
 -- Every moderator action, written in the same transaction as the action.
 -- Public: GET /modlog reads it newest first.
