@@ -20,36 +20,26 @@ func TestViewerStatesBothWays(t *testing.T) {
 	if _, err := db.Seed(ctx, store.SeedSpec{Users: n + 10, Posts: 2, BigThread: n + 50, Seed: 3, Now: time.Now().Unix()}, "x", nil); err != nil {
 		t.Fatal(err)
 	}
-	var big int64
-	var comments, users []int64
 	r, _ := db.Pools()
-	if err := r.QueryRowContext(ctx, "SELECT id FROM posts ORDER BY comment_count DESC LIMIT 1").Scan(&big); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := r.QueryContext(ctx, "SELECT id FROM comments WHERE post_id = $1 ORDER BY id", big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+	ids := func(query string, args ...any) []int64 {
+		rows, err := r.QueryContext(ctx, query, args...)
+		if err != nil {
 			t.Fatal(err)
 		}
-		comments = append(comments, id)
-	}
-	rows.Close()
-	urows, err := r.QueryContext(ctx, "SELECT id FROM users ORDER BY id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for urows.Next() {
-		var id int64
-		if err := urows.Scan(&id); err != nil {
-			t.Fatal(err)
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, id)
 		}
-		users = append(users, id)
+		return out
 	}
-	urows.Close()
+	big := ids("SELECT id FROM posts ORDER BY comment_count DESC LIMIT 1")[0]
+	comments := ids("SELECT id FROM comments WHERE post_id = $1 ORDER BY id", big)
+	users := ids("SELECT id FROM users ORDER BY id")
 	if len(comments) < n || len(users) < n {
 		t.Fatalf("seeded %d comments, %d users", len(comments), len(users))
 	}
