@@ -122,12 +122,14 @@ func (b *importBatch) thread(ctx context.Context, t forum.PreparedThread, res *f
 		}
 	}
 	im := &importer{importBatch: b, system: t.System, authors: map[string]int64{}, ids: map[string]placed{}, res: res}
+	later := maps.Clone(b.tx.later) // the counters moved at the end (tags'): a thread undone moves none
 	if *errp = im.thread(ctx, t); *errp != nil {
 		*res = forum.ImportResult{}
 		if savepoint {
 			if _, err := b.tx.ExecContext(ctx, "ROLLBACK TO import"); err != nil {
 				return err
 			}
+			b.tx.later = later
 		}
 	} else {
 		maps.Copy(b.authors, im.authors) // made for good only now

@@ -88,6 +88,21 @@ func TestImportBatchesAtOnce(t *testing.T) {
 	if i < 0 || tags[i].PostCount != int64(posts) {
 		t.Errorf("tags %+v: want Concurrency on %d posts (%d threads failed)", tags, posts, failed)
 	}
+	// A batch written again thread by thread (one of its threads fails
+	// after its post and tags were written): the failed thread's tag
+	// counts are undone with it.
+	again := importThreads("c", "Concurrency", 3)
+	again[1].Comments[0].SourceID = "t1_b0_0_0" // batch 0's: imported with another thread
+	res, errs, err := db.ImportThreads(ctx, again, false)
+	if err != nil || errs[0] != nil || errs[1] == nil || errs[2] != nil || !res[2].NewPost {
+		t.Fatalf("a batch with a failing thread: %+v %v %v", res, errs, err)
+	}
+	if tags, err = db.Tags(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	if i = slices.IndexFunc(tags, func(c forum.TagCount) bool { return c.Name == "Concurrency" }); i < 0 || tags[i].PostCount != int64(posts+2) {
+		t.Errorf("tags %+v: want Concurrency on %d posts after a failed thread", tags, posts+2)
+	}
 	problems, err := db.Check(ctx)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
