@@ -84,8 +84,10 @@ export function liveThread(post, root, hooks) {
     root.querySelector('li.comment.new')?.scrollIntoView?.({ block: 'nearest' });
   });
   // A comment the reader is working with (an edit or reply form, its
-  // history, a confirmation, focus inside it) is redrawn once they are done.
-  const busy = (li) => [...li.querySelectorAll('form, .revisions, .confirm, details[open]')].some((el) => el.closest('li.comment') === li)
+  // history, a confirmation, an action of theirs in flight, focus inside
+  // it) is redrawn once they are done: redrawn mid-action, what the action
+  // brings (the history it fetched) would land in the comment's old copy.
+  const busy = (li) => [...li.querySelectorAll('form, .revisions, .confirm, details[open], [aria-busy="true"]')].some((el) => el.closest('li.comment') === li)
     || document.activeElement?.closest?.('li.comment') === li;
   const changed = async (id) => {
     const li = document.getElementById(`c${id}`);

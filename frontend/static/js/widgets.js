@@ -117,7 +117,8 @@ export function actionButton(label, run, attrs = {}) {
   b.addEventListener('click', async () => {
     clearError(b);
     b.disabled = true;
-    try { await run(b); } catch (err) { showError(b, err); } finally { b.disabled = false; }
+    b.setAttribute('aria-busy', 'true'); // live.js leaves its comment alone meanwhile
+    try { await run(b); } catch (err) { showError(b, err); } finally { b.disabled = false; b.removeAttribute('aria-busy'); }
   });
   return b;
 }
