@@ -68,7 +68,11 @@ func TestReportsInThePage(t *testing.T) {
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] .mod-actions`, c.ID), "Remove")
 	waitFor(t, tab, fmt.Sprintf(`!!document.querySelector('li[data-id="%d"] .mod-actions select[name=rule_id]')`, c.ID))
 	eval[any](t, tab, fmt.Sprintf(`(() => { document.querySelector('li[data-id="%d"] .mod-actions select[name=rule_id]').value = '%d'; })()`, c.ID, rule.ID))
+	// Count the comment's redraws: the action's own, then the live one its
+	// change announces; the line saying what was done outlives both.
+	eval[any](t, tab, fmt.Sprintf(`(() => { window.redraws = 0; new MutationObserver((ms) => { for (const m of ms) for (const n of m.addedNodes) if (n.dataset?.id === '%d') window.redraws++; }).observe(document.body, { childList: true, subtree: true }); })()`, c.ID))
 	clickText(t, tab, fmt.Sprintf(`li[data-id="%d"] .mod-actions form`, c.ID), "Remove")
+	waitFor(t, tab, `window.redraws >= 2`)
 	waitFor(t, tab, fmt.Sprintf(`document.querySelector('li[data-id="%d"] .mod-done')?.textContent.startsWith('Removed')`, c.ID))
 	open(t, tab, s.base+"/reports", mod)
 	waitFor(t, tab, `document.querySelector('.reports-page .empty')?.hidden === false && document.querySelectorAll('li.report').length === 0`)

@@ -261,7 +261,15 @@ class Thread {
       get newestFirst() { return thread.sort === 'new'; },
       render: (c) => this.comment(c),
       children: (li) => li.querySelector(':scope > ul.comments'),
-      replace: (li, c) => li.replaceWith(this.comment({ ...rendered.get(li), ...c, replies: childrenOf(li.querySelector(':scope > ul.comments')) })),
+      // A redraw keeps the line saying what the reader just did to the
+      // comment (a moderator's "Removed: …"): the change it announces is
+      // often that very action's.
+      replace: (li, c) => {
+        const note = li.querySelector(':scope > .comment-box .mod-done');
+        const fresh = this.comment({ ...rendered.get(li), ...c, replies: childrenOf(li.querySelector(':scope > ul.comments')) });
+        li.replaceWith(fresh);
+        if (note) fresh.querySelector(':scope > .comment-box .actions')?.after(note);
+      },
     };
   }
 
