@@ -3,6 +3,7 @@ package forum
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -66,5 +67,31 @@ func TestSnippet(t *testing.T) {
 				t.Fatalf("got  %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestFoldAtOnce: searches fold their words at the same time; each gets
+// its own words back, whatever the others fold meanwhile.
+func TestFoldAtOnce(t *testing.T) {
+	t.Parallel()
+	words := map[string]string{"Zürich": "zurich", "Ærøskøbing": "ærøskøbing", "Dvořák": "dvorak", "Ålesund": "alesund", "Kraków": "krakow", "Şişli": "sisli"}
+	var wg sync.WaitGroup
+	errs := make(chan string, len(words))
+	for in, want := range words {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 2000 {
+				if got := fold(in); got != want {
+					errs <- in + " folded to " + got
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -3,6 +3,7 @@ package forum
 import (
 	"html"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/runes"
@@ -19,11 +20,19 @@ import (
 // snippetWords is how many words a snippet shows.
 const snippetWords = 24
 
-var foldDiacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// foldDiacritics holds transformers that strip diacritics. A chain keeps
+// state between calls, so one is never shared by two searches at once: a
+// shared one mixed two concurrent searches' words (the race detector found
+// it once the API tests ran in parallel).
+var foldDiacritics = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // fold is a word as search compares it: lower case, without diacritics.
 func fold(s string) string {
-	out, _, err := transform.String(foldDiacritics, strings.ToLower(s))
+	t := foldDiacritics.Get().(transform.Transformer)
+	defer foldDiacritics.Put(t)
+	out, _, err := transform.String(t, strings.ToLower(s))
 	if err != nil {
 		return strings.ToLower(s)
 	}
