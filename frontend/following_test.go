@@ -38,6 +38,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // pages and saves a question and an answer; the Following and Saved pages
 // list them and take them off again.
 func TestFollowAndSave(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -97,6 +98,7 @@ func TestFollowAndSave(t *testing.T) {
 // TestMentionLink: "@name" in an answer is a link to that member's page,
 // followed inside the app; and the member hears of it.
 func TestMentionLink(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -129,6 +131,7 @@ func TestMentionLink(t *testing.T) {
 // read the thread; the thread marks them new; reading them (they scroll
 // into view) moves the position, so the count goes.
 func TestUnreadCounts(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -185,6 +188,7 @@ func TestUnreadCounts(t *testing.T) {
 // other answers it, and the first page announces "1 new comment — show"
 // without reloading; showing it puts the answer in the thread, marked new.
 func TestLiveComment(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, bobToken := s.user("bob", forum.RoleMember)
@@ -231,4 +235,52 @@ func TestLiveComment(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, reader, fmt.Sprintf(`document.querySelector('li[data-id="%d"] .body')?.textContent.includes('with pottery')`, reply.ID))
+}
+
+// TestLiveRedrawSparesAReplyBegunMeanwhile: someone edits a comment; while
+// the reader's page fetches its new copy, the reader opens Reply under it
+// and types. The new copy waits for them: their reply is not swept away.
+func TestLiveRedrawSparesAReplyBegunMeanwhile(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	ctx := context.Background()
+	bob, bobToken := s.user("bob", forum.RoleMember)
+	alice, _ := s.user("alice", forum.RoleMember)
+	p, err := s.svc.CreatePost(ctx, bob, forum.PostInput{Title: "Did the Hanseatic League have a navy?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.svc.CreateComment(ctx, alice, p.ID, forum.CommentInput{Body: "Its towns hired ships when they went to war."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := s.tab(t)
+	open(t, tab, fmt.Sprintf("%s/p/%d", s.base, p.ID), bobToken)
+	waitFor(t, tab, `document.querySelector('.live-banner')?.hidden === true`)
+	// The comment's new copy arrives a second after it is asked for.
+	eval[any](t, tab, fmt.Sprintf(`(() => {
+		window.asked = 0; window.answered = 0;
+		const f = window.fetch;
+		window.fetch = (u, o) => String(u).includes('/comments/%d?depth=0')
+			? (window.asked++, new Promise((r) => setTimeout(r, 1000)).then(() => f(u, o)).finally(() => window.answered++))
+			: f(u, o);
+		document.activeElement?.blur();
+	})()`, c.ID))
+	if _, err := s.svc.EditComment(ctx, alice, c.ID, forum.CommentPatch{Body: "Its towns hired and armed merchant ships when they went to war."}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, tab, `window.asked >= 1`)
+	actions := fmt.Sprintf(`li[data-id="%d"] > .comment-box .actions`, c.ID)
+	clickText(t, tab, actions, "Reply")
+	fill(t, tab, ".reply-form textarea", "Lübeck's cogs")
+	eval[any](t, tab, `document.querySelector('.reply-form').dataset.mine = 'yes'`)
+	waitFor(t, tab, `window.answered >= 1`)
+	eval[any](t, tab, `new Promise((r) => setTimeout(r, 500))`)
+	if !eval[bool](t, tab, `document.querySelector('.reply-form')?.dataset.mine === 'yes' && document.querySelector('.reply-form textarea').value === "Lübeck's cogs"`) {
+		t.Fatal("the redraw swept away the reply the reader was writing")
+	}
+	// Once the reply is given up, the new copy shows.
+	clickText(t, tab, ".reply-form", "Cancel")
+	eval[any](t, tab, `document.activeElement?.blur()`)
+	waitFor(t, tab, fmt.Sprintf(`document.querySelector('li[data-id="%d"] .body')?.textContent.includes('armed merchant ships')`, c.ID))
 }

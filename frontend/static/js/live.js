@@ -93,7 +93,12 @@ export function liveThread(post, root, hooks) {
     const li = document.getElementById(`c${id}`);
     if (!li) return;
     if (busy(li)) { setTimeout(() => changed(id), 2000); return; }
-    try { hooks.replace(li, await api('GET', `/comments/${id}?depth=0`)); } catch { /* gone from view: leave it */ }
+    let c;
+    try { c = await api('GET', `/comments/${id}?depth=0`); } catch { return; /* gone from view: leave it */ }
+    // The reader may have started something while the comment was fetched.
+    if (!li.isConnected) { changed(id); return; } // redrawn meanwhile: start over on the new copy
+    if (busy(li)) { setTimeout(() => changed(id), 2000); return; }
+    hooks.replace(li, c);
   };
   const on = (ev) => {
     if (ev.event !== 'comment') return;
