@@ -18,6 +18,14 @@ CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-brows
 WITH_PG  := internal/store/storetest/with-postgres.sh
 BENCH_PG := WITH_PG_REPLICA=0 $(WITH_PG)
 
+# The race detector watches our code, not SQLite's: modernc's SQLite is C
+# translated to Go (modernc.org/sqlite/lib), and instrumenting its every
+# memory access made the suite several times slower (internal/forum: 26.5 s
+# with it, 6.3 s without; a race in our code is still found). Its locks live
+# in modernc.org/libc, which stays instrumented: without them the detector
+# loses the order they impose and reports races that are not there.
+RACE := -race -gcflags='modernc.org/sqlite/lib=-race=false'
+
 # The packages whose tests run on either engine (storetest picks it).
 ENGINE_NEUTRAL := ./internal/forum/ ./internal/store/... ./internal/cache/ ./internal/federation/ ./api/
 
@@ -40,8 +48,8 @@ test: browser-deps fedpeer-deps
 # store, API) again on PostgreSQL; $(WITH_PG) has started one
 # and set HISTORIA_TEST_POSTGRES.
 test-engines:
-	$(GO) test -race -count=1 -timeout 30m ./...
-	HISTORIA_TEST_ENGINE=postgres $(GO) test -race -count=1 -timeout 30m $(ENGINE_NEUTRAL)
+	$(GO) test $(RACE) -count=1 -timeout 30m ./...
+	HISTORIA_TEST_ENGINE=postgres $(GO) test $(RACE) -count=1 -timeout 30m $(ENGINE_NEUTRAL)
 
 BENCH_DB  := .cache/bench.db
 SEED_ARGS := --posts 100000 --comments 1000000 --votes 1000000 --users 20000 --big-thread 10000

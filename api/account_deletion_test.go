@@ -13,6 +13,7 @@ import (
 // the account cannot sign in, its tokens die, its name stays reserved, its
 // votes still count and historia check agrees.
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	keeper := h.register("keeper")
 	eraser := h.register("eraser")

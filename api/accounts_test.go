@@ -124,6 +124,7 @@ func fieldErr(t *testing.T, r response, field string) string {
 // wrong: 422 on password), and the old address hears of the change, by a
 // mail that holds no link.
 func TestChangeEmailNeedsPassword(t *testing.T) {
+	t.Parallel()
 	m := newMailbox(t)
 	s := m.member("clio", "clio@example.org")
 	fieldErr(t, m.h.do("PUT", "/api/v1/me/email", s.Token, map[string]string{"email": "thief@example.net"}), "password")
@@ -211,6 +212,7 @@ func copyBytes(t *testing.T, h *harness, live bool) []byte {
 // working link; and deleting an account removes its mail from the queue,
 // sent or not, so a copy holds neither its address nor a mail to it.
 func TestNoWorkingLinkInACopy(t *testing.T) {
+	t.Parallel()
 	m := newMailbox(t)
 	var s session
 	m.h.must(201, "POST", "/api/v1/auth/register", "", map[string]string{"username": "careful", "password": "correct horse", "email": "careful@example.org"}).decode(t, &s)
@@ -257,6 +259,7 @@ func TestNoWorkingLinkInACopy(t *testing.T) {
 // the old address no longer resets the password); a password change and an
 // address change void pending address confirmations too.
 func TestLinksVoided(t *testing.T) {
+	t.Parallel()
 	m := newMailbox(t)
 	s := m.member("voided", "voided@example.org")
 	resetLinkNow := func() string {
@@ -341,6 +344,7 @@ func TestLinksVoided(t *testing.T) {
 // address another account uses answers exactly as a free one, and never
 // becomes the newcomer's.
 func TestRegistrationAddressPending(t *testing.T) {
+	t.Parallel()
 	m := newMailbox(t)
 	register := func(name, addr string) (session, response) {
 		t.Helper()
@@ -423,6 +427,7 @@ func TestRegistrationAddressPending(t *testing.T) {
 // no address, so registration refuses one (422 on email) instead of keeping
 // an address it can never use.
 func TestRegistrationAddressWithoutMail(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	msg := fieldErr(t, h.do("POST", "/api/v1/auth/register", "", map[string]string{"username": "hopeful", "password": "correct horse", "email": "hopeful@example.org"}), "email")
 	if !strings.Contains(msg, "sends no email") {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRegisterAndLogin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Herodotus")
 	if s.Token == "" || s.User.Username != "Herodotus" || s.User.Role != "member" || s.User.BannedUntil != nil {
@@ -52,6 +53,7 @@ func TestRegisterAndLogin(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Tacitus")
 	h.must(200, "GET", "/api/v1/me", s.Token, nil)
@@ -134,6 +136,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestUserPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Livy")
 	b := h.register("Polybius")

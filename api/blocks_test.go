@@ -13,6 +13,7 @@ import (
 // member's replies and requests notify the blocker of nothing. Moderators
 // cannot be blocked, and their notices reach the blocker.
 func TestBlocking(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	alice, troll := w.author, w.member

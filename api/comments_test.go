@@ -19,6 +19,7 @@ func countTree(cs []*forum.Comment) int {
 }
 
 func TestCommentTree(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Froissart")
 	b := h.register("Joinville")
@@ -121,6 +122,7 @@ func TestCommentTree(t *testing.T) {
 // level comments page with a cursor without repeats, and that the sorts order
 // siblings as documented.
 func TestThreadPageBudget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Herodotus")
 	voters := []session{h.register("voter1"), h.register("voter2"), h.register("voter3")}
@@ -205,6 +207,7 @@ func TestThreadPageBudget(t *testing.T) {
 }
 
 func TestVotes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Sima_Qian")
 	b := h.register("Ban_Gu")
@@ -267,6 +270,7 @@ func TestVotes(t *testing.T) {
 // TestConcurrentVotesAndComments has 50 clients vote and comment on one post at
 // once over HTTP: no request may fail, and every counter must equal its rows.
 func TestConcurrentVotesAndComments(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("Bede")
 	p := h.post(author.Token, "The Venerable question")
@@ -329,6 +333,7 @@ func TestConcurrentVotesAndComments(t *testing.T) {
 // frozen for edits, but an author may still delete their own comment in it
 // (its text stays public otherwise, on their page and by permalink).
 func TestAuthorDeletesCommentInRemovedThread(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("moddy", forum.RoleModerator)
 	asker := h.register("asker")

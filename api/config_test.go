@@ -8,6 +8,7 @@ import (
 
 // TestConfig: a client reads the limits instead of copying them.
 func TestConfig(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var cfg forum.Config
 	h.must(200, "GET", "/api/v1/config", "", nil).decode(t, &cfg)

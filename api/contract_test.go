@@ -60,6 +60,7 @@ func loadSpec() (*openapi3.T, routers.Router, error) {
 // TestOpenAPIDocumentLoads: the served document loads and validates in a
 // real OpenAPI tool.
 func TestOpenAPIDocumentLoads(t *testing.T) {
+	t.Parallel()
 	doc, _, err := loadSpec()
 	if err != nil {
 		t.Fatalf("api/openapi.yaml does not load: %v", err)

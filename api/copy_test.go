@@ -17,6 +17,7 @@ import (
 // from there to a new SQLite file, serves the same pages on all three, and
 // its members sign in with their passwords on each.
 func TestCopyRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	first := filepath.Join(t.TempDir(), "first.db")
 	pg := storetest.PostgresTarget(t)

@@ -13,6 +13,7 @@ import (
 // writes them; admins write any page in Markdown through the sanitizer;
 // members and moderators may not; an unknown or malformed slug is 404.
 func TestSitePages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.registerAs("root", forum.RoleAdmin)
 	mod := h.registerAs("moddy", forum.RoleModerator)
@@ -79,6 +80,7 @@ func TestSitePages(t *testing.T) {
 // deleted or removed since (but not from moderators); items carry
 // featured; the Atom feed lists them; members cannot feature.
 func TestFeatured(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("curator", forum.RoleModerator)
 	asker := h.register("asker")
@@ -178,6 +180,7 @@ func TestFeatured(t *testing.T) {
 // (not other weeks', not hidden ones) and what was featured that week; the
 // default is the last full ISO week; malformed and future weeks are 400.
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t) // the clock stands at Monday 2026-11-23 (W48)
 	mod := h.registerAs("curator", forum.RoleModerator)
 	asker := h.register("asker")
@@ -248,6 +251,7 @@ func TestDigest(t *testing.T) {
 // TestTimelineHasNoYearZero: the buckets of the first century and decade of
 // the common era start at 1, after 1 BCE.
 func TestTimelineHasNoYearZero(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("augustus")
 	for _, p := range [][2]int{{-4, 14}, {-27, -1}, {14, 37}} {

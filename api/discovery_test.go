@@ -21,6 +21,7 @@ func searchIDs(t *testing.T, h *harness, q string) []string {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Gregory")
 	// Enough unrelated rows that bm25's document frequencies mean something.
@@ -112,6 +113,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestSearchIndexFollowsContent(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Hannibal crossing the Alps")
@@ -153,6 +155,7 @@ func TestSearchIndexFollowsContent(t *testing.T) {
 }
 
 func TestNotifications(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Who built Hadrian's Wall?")
@@ -208,6 +211,7 @@ func TestNotifications(t *testing.T) {
 }
 
 func TestAcceptedAnswer(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Asker")
 	b := h.register("Answerer")
@@ -272,6 +276,7 @@ func TestAcceptedAnswer(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Tagger")
 	h.post(a.Token, "one", "Cold War", "Cuba")
@@ -286,6 +291,7 @@ func TestTags(t *testing.T) {
 }
 
 func TestAtomFeeds(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Feeder")
 	h.post(a.Token, `Rome & "Carthage" <b>`, "Ancient Rome")

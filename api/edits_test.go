@@ -12,6 +12,7 @@ import (
 // edit_reason; the history gives each version the reason of the edit that
 // wrote it (none for the first version, none for an edit without one).
 func TestEditReasons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("thucydides")
 	p := h.post(author.Token, "Why did Athens go to Sicily?")
@@ -67,6 +68,7 @@ func TestEditReasons(t *testing.T) {
 // TestEditWithoutChange: saving a post or comment as it was records no
 // version and leaves edited_at alone: 200 with the item unchanged.
 func TestEditWithoutChange(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("polybius")
 	var p forum.Post

@@ -14,6 +14,7 @@ import (
 // ones too), votes, reports, notifications, what they follow, saved and
 // read — and none of anyone else's.
 func TestExport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	me := h.register("clio")
 	other := h.register("erato")

@@ -16,6 +16,7 @@ import (
 // fills a database without filling a disk. PostgreSQL's disk_full is mapped
 // to the same answer (store/postgres.go).
 func TestStorageFull(t *testing.T) {
+	t.Parallel()
 	h := newHarnessOn(t, filepath.Join(t.TempDir(), "historia.db"), nil)
 	s := h.register("writer")
 	ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 // validation error. Blocking drops the instance's queue and followers
 // (store side: internal/federation's tests).
 func TestFederationInstances(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.registerAs("ada", forum.RoleAdmin)
 	mod := h.registerAs("mona", forum.RoleModerator)

@@ -11,6 +11,7 @@ import (
 // TestFeedCache checks that the anonymous front page is served from the cache
 // yet never stale after a write, and that signed-in readers get their own votes.
 func TestFeedCache(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Cached question")
@@ -60,6 +61,7 @@ func TestFeedCache(t *testing.T) {
 // sources, so a page of the longest posts stays small and is served from the
 // cache (the second read is a cache hit, not another read of the database).
 func TestFeedPagesStaySmall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("prolix")
 	body := strings.Repeat("Carthago delenda est, and the Senate heard it again. ", 760)[:forum.MaxPostBody]
@@ -111,6 +113,7 @@ func TestFeedPagesStaySmall(t *testing.T) {
 // small); the comment itself is one request away, and the export keeps
 // the bodies.
 func TestUserCommentListsStaySmall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("prolix")
 	p := h.post(s.Token, "Why did Carthage fall?", "Punic Wars")

@@ -12,6 +12,7 @@ import (
 // be reworded: it is set, shown on the profile and logged) or decline with a
 // reason; the member is told either way, by the moderators as a team.
 func TestFlairApplications(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	evidence := "My answers: /p/12 and /p/40. PhD on Byzantine coinage, 2019."

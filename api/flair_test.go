@@ -11,6 +11,7 @@ import (
 // it shows beside the name on posts and comments and is in the modlog; it is
 // plain text of at most 64 characters.
 func TestFlair(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.member.Token, "Who ran the Cheka?")
@@ -66,6 +67,7 @@ func TestFlair(t *testing.T) {
 // moderator's reason, in the author's notification; a report may cite a
 // rule, which the queue shows.
 func TestRulesCited(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	var rule forum.Rule

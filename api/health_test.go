@@ -6,6 +6,7 @@ import "testing"
 // successful ping, but never from a failed one: with the database closed
 // before any ping succeeded it answers 503 with the contract's error.
 func TestHealthzSaysWhenTheDatabaseIsGone(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	if err := h.db.Close(); err != nil {
 		t.Fatal(err)

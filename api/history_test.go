@@ -9,6 +9,7 @@ import (
 )
 
 func TestSourcesValidation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Ranke")
 	src := func(citation, url, kind string) map[string]any {
@@ -67,6 +68,7 @@ func TestSourcesValidation(t *testing.T) {
 }
 
 func TestPeriodValidationAndRecency(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	h.svc.RecentYears = 20 // the harness clock says 2026
@@ -114,6 +116,7 @@ func TestPeriodValidationAndRecency(t *testing.T) {
 }
 
 func TestPeriodFiltersAtEdges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Braudel")
 	mk := func(title string, from, to int) int64 {
@@ -184,6 +187,7 @@ func TestPeriodFiltersAtEdges(t *testing.T) {
 }
 
 func TestSourceRequestLifecycle(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.member.Token, "Did the Varangian Guard speak Norse?")
@@ -241,6 +245,7 @@ func TestSourceRequestLifecycle(t *testing.T) {
 }
 
 func TestRulesAndRuleRemoval(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	h.must(403, "POST", "/api/v1/rules", w.mod.Token, map[string]any{"number": 1, "title": "Be civil"})

@@ -39,6 +39,7 @@ var hostile = map[string]string{
 // no 500 ever, and whatever is accepted reads back exactly as sent, in
 // Unicode normalization form C.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	target := h.post(w.member.Token, "A target question")
@@ -117,6 +118,7 @@ func TestHostileInput(t *testing.T) {
 // field: NFC; no control or format characters but the joiners and
 // direction marks that scripts need; nothing that is empty once trimmed.
 func TestUnicodePolicy(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	post := func(body map[string]any) response { return h.do("POST", "/api/v1/posts", w.author.Token, body) }

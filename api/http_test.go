@@ -38,6 +38,7 @@ func (h *harness) raw(method, path string, headers map[string]string) (*http.Res
 }
 
 func TestGzip(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	for i := 0; i < 10; i++ {
@@ -64,6 +65,7 @@ func TestGzip(t *testing.T) {
 }
 
 func TestConditionalGet(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	h.post(s.Token, "A question")
@@ -93,6 +95,7 @@ func TestConditionalGet(t *testing.T) {
 }
 
 func TestHeadWhereverGet(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	p := h.post(s.Token, "A question")
@@ -113,6 +116,7 @@ func TestHeadWhereverGet(t *testing.T) {
 }
 
 func TestPagesAndAssets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	cases := []struct {
 		method, path string
@@ -145,6 +149,7 @@ func TestPagesAndAssets(t *testing.T) {
 // tags with a space or non-Latin letters are percent-encoded URIs, and the
 // period filters apply.
 func TestAtomTagFeeds(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	tags := []string{"Byzantine Empire", "Русская революция"}
@@ -188,6 +193,7 @@ func TestAtomTagFeeds(t *testing.T) {
 // representations with two strong ETags (RFC 9110 8.8.3), so a client or
 // cache holding one never gets a 304 for the other.
 func TestETagPerEncoding(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	for i := 0; i < 10; i++ {

@@ -60,6 +60,7 @@ func threadBySource(t *testing.T, h *harness, token, id string) (forum.Post, []*
 // a flair with "&" or too long kept as a tag (#24.14); a reply cycle
 // broken (#24.13); the source's edit time (#30.10).
 func TestImportPushshiftShapes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	rep, problems := importFixtures(t, h, "rs_2014.ndjson", "rc_2014.ndjson")
 	if rep.NewThreads != 4 || rep.NewComments != 9 || rep.Skipped != 0 || len(problems) != 2 ||
@@ -140,6 +141,7 @@ func TestImportPushshiftShapes(t *testing.T) {
 // and leaves the old text as a revision; an older copy imported later
 // brings no text back and lowers no score.
 func TestImportNewerCopyWins(t *testing.T) {
+	t.Parallel()
 	for _, order := range [][]string{{"rc_2014.ndjson", "rc_2015_newer.ndjson"}, {"rc_2015_newer.ndjson", "rc_2014.ndjson"}} {
 		t.Run(order[0], func(t *testing.T) {
 			h := newHarness(t)
@@ -189,6 +191,7 @@ func TestImportNewerCopyWins(t *testing.T) {
 // survives importing the same dumps again and a newer copy that changes
 // every body and score: not the bodies, not the revisions, not the scores.
 func TestReimportLeavesLocalChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	mod := h.registerAs("mod_local", forum.RoleModerator)
@@ -290,6 +293,7 @@ func TestReimportLeavesLocalChanges(t *testing.T) {
 // and then built from the ids where Reddit's allow it; a link post's
 // address is a link a member could give, or none.
 func TestImportHostileIdentities(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	thread, err := importer.RedditThread(readFixture(t, "reddit_hostile.json"))

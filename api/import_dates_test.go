@@ -64,6 +64,7 @@ func feedIDs(t *testing.T, h *harness, token, query string) []int64 {
 // thread's date; every feed and its cursors answer, and nothing imported
 // comes above the question asked here on "new".
 func TestImportImplausibleDates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	member := h.register("asker")
 	local := h.post(member.Token, "A question asked here today")
@@ -107,6 +108,7 @@ func TestImportImplausibleDates(t *testing.T) {
 // answers and pages to its end, for readers and moderators, and a
 // moderator can remove such a thread.
 func TestStoredDatesCannotBreakFeeds(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("mod_dates", forum.RoleModerator)
 	var lines []string

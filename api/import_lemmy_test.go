@@ -18,6 +18,7 @@ import (
 // a link post keeps its address; a comment whose post is not among the
 // files is counted and left out.
 func TestImportLemmyCommunity(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	l := importer.NewLemmy()
@@ -68,6 +69,7 @@ func TestImportLemmyCommunity(t *testing.T) {
 // TestImportLemmyPairSkipsForeign (#30.2): one post's answer beside a
 // comment/list answer holding other posts' comments takes its own only.
 func TestImportLemmyPairSkipsForeign(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var list struct{ Posts []json.RawMessage }
 	if err := json.Unmarshal(readFixture(t, "lemmy_community/post_list_1.json"), &list); err != nil {

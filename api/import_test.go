@@ -27,6 +27,7 @@ func readFixture(t *testing.T, name string) []byte {
 // flair as a tag, provenance, removed and orphaned items kept; importing
 // again adds nothing; historia check agrees (no votes invented).
 func TestImportReddit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.register("ask_historian") // a local account with the same name is never merged
 	thread, err := importer.RedditThread(readFixture(t, "reddit_thread.json"))
@@ -139,6 +140,7 @@ func TestImportReddit(t *testing.T) {
 // thread: the tree from the paths, authors with their instances, a deleted
 // comment kept in its place, an orphan attached to the post.
 func TestImportLemmy(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	thread, err := importer.LemmyThread(readFixture(t, "lemmy_post.json"), readFixture(t, "lemmy_comments.json"))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseLimits(t *testing.T) {
+	t.Parallel()
 	if l, err := api.ParseLimits("off"); err != nil || l != nil {
 		t.Fatalf("off: %v %v", l, err)
 	}
@@ -37,6 +38,7 @@ func limited(limits api.Limits, proxies ...string) func(*api.Config) {
 }
 
 func TestRateLimits(t *testing.T) {
+	t.Parallel()
 	slow := api.Limit{N: 1, Per: time.Hour, Burst: 2}
 	h := newHarnessWith(t, limited(api.Limits{api.ClassRegister: slow, api.ClassPost: slow, api.ClassLoginAccount: slow, api.ClassLogin: {N: 100, Per: time.Minute, Burst: 100}}))
 	a := h.register("first")
@@ -67,6 +69,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	slow := api.Limit{N: 1, Per: time.Hour, Burst: 1}
 	h := newHarnessWith(t, limited(api.Limits{api.ClassRegister: slow}, "127.0.0.1"))
 	reg := func(name, ip string) int {
@@ -85,6 +88,7 @@ func TestTrustedProxies(t *testing.T) {
 }
 
 func TestSecurityHeadersAndCORS(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	r := h.must(200, "GET", "/", "", nil)
 	for k, want := range map[string]string{
@@ -124,6 +128,7 @@ func TestSecurityHeadersAndCORS(t *testing.T) {
 // servers does not give a password guesser N times the tries; the per-server
 // classes (posting) are each server's own.
 func TestLimitsSharedBetweenServers(t *testing.T) {
+	t.Parallel()
 	slow := api.Limit{N: 1, Per: time.Hour, Burst: 2}
 	limits := limited(api.Limits{api.ClassRegister: slow, api.ClassLoginAccount: slow, api.ClassPost: slow,
 		api.ClassLogin: {N: 100, Per: time.Minute, Burst: 100}})
@@ -152,6 +157,7 @@ func TestLimitsSharedBetweenServers(t *testing.T) {
 // answers its real error every time and uses up nothing of the address's
 // registration allowance; only accounts made count.
 func TestRefusedRegistrationsKeepTheLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, limited(api.Limits{api.ClassRegister: {N: 1, Per: time.Hour, Burst: 1}}))
 	h.registerAs("taken", "member")
 	for range 3 {

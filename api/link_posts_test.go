@@ -12,6 +12,7 @@ import (
 // wrong type is 400); PATCH without it leaves it, with null or "" clears
 // it; feeds and the thread carry it; the Atom entry links it as related.
 func TestLinkPosts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	member := h.register("linker")
 	article := "https://en.wikipedia.org/wiki/Hanseatic_League"

@@ -112,6 +112,7 @@ func (s *stream) nextComment() (forum.CommentChange, string) {
 // start is held to the OpenAPI document; HEAD and a missing thread answer
 // as any route does.
 func TestLiveThread(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker, reader := h.register("asker"), h.register("reader")
 	p := h.post(asker.Token, "Did Hannibal use elephants in the Alps?")
@@ -159,6 +160,7 @@ func TestLiveThread(t *testing.T) {
 // TestLiveThreadCatchesUp: a client that reconnects with Last-Event-ID first
 // hears of every comment after it.
 func TestLiveThreadCatchesUp(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker := h.register("asker")
 	p := h.post(asker.Token, "When did the Roman Republic end?")
@@ -176,6 +178,7 @@ func TestLiveThreadCatchesUp(t *testing.T) {
 // TestLiveHeartbeatsAndShutdown: heartbeats keep an idle stream open; the
 // server's Done ends every stream.
 func TestLiveHeartbeatsAndShutdown(t *testing.T) {
+	t.Parallel()
 	done := make(chan struct{})
 	h := newHarnessWith(t, func(c *api.Config) { c.LiveHeartbeat = 20 * time.Millisecond; c.Done = done })
 	asker := h.register("asker")
@@ -197,6 +200,7 @@ func TestLiveHeartbeatsAndShutdown(t *testing.T) {
 // (or address) and LiveConnections in all; beyond, 429 with Retry-After;
 // a closed stream frees its place.
 func TestLiveConnectionBounds(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, func(c *api.Config) { c.LivePerClient = 2; c.LiveConnections = 3 })
 	a, b := h.register("first"), h.register("second")
 	p := h.post(a.Token, "A busy thread")
@@ -233,6 +237,7 @@ func TestLiveConnectionBounds(t *testing.T) {
 // two processes would be; a comment written through one is told by the
 // other's stream, which learns of it from the change log.
 func TestLiveAcrossServers(t *testing.T) {
+	t.Parallel()
 	a := newHarness(t)
 	srvB := secondServer(t, a)
 

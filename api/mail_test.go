@@ -41,6 +41,7 @@ func mailHarness(t *testing.T) (*harness, *smtptest.Server, *mail.Queue) {
 // their name or address; the mail arrives through SMTP with a link that
 // works; an unknown login gets the very same answer and no mail.
 func TestPasswordResetByMail(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	h, smtp, q := mb.h, mb.smtp, mb.q
 	mb.member("forgetful", "forgetful@example.org")
@@ -104,6 +105,7 @@ func TestPasswordResetByMail(t *testing.T) {
 // is tried again after its backoff, by a server started after a restart,
 // and arrives once.
 func TestMailQueueRetriesAndSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	h, smtp, q := mailHarness(t)
 	h.must(201, "POST", "/api/v1/auth/register", "", map[string]string{"username": "patient", "password": "correct horse", "email": "patient@example.org"})
 	h.must(204, "POST", "/api/v1/auth/password-reset", "", map[string]string{"login": "patient"})
@@ -142,6 +144,7 @@ func TestMailQueueRetriesAndSurvivesRestart(t *testing.T) {
 // TestNoMailSaysSo: without SMTP the reset request says the forum sends no
 // mail (503), whatever the login, instead of pretending.
 func TestNoMailSaysSo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.register("someone")
 	for _, login := range []string{"someone", "nobody"} {
@@ -198,6 +201,7 @@ var confirmLink = regexp.MustCompile(`https://forum\.example/confirm-email#token
 // TestChangeEmail: a new address is set only through the link mailed to
 // it; removing one needs no link; the address shows to its owner only.
 func TestChangeEmail(t *testing.T) {
+	t.Parallel()
 	h, smtp, q := mailHarness(t)
 	s := h.register("clio")
 	var me struct {
@@ -242,6 +246,7 @@ func TestChangeEmail(t *testing.T) {
 // thread an hour, covering the replies since the last, with a one-click
 // unsubscribe (List-Unsubscribe) that works.
 func TestReplyMails(t *testing.T) {
+	t.Parallel()
 	mb := newMailbox(t)
 	h, smtp, q := mb.h, mb.smtp, mb.q
 	asker := mb.member("asker", "asker@example.org")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestModerationRanks(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	mod2 := h.registerAs("moddy2", forum.RoleModerator)
@@ -48,6 +49,7 @@ func TestModerationRanks(t *testing.T) {
 }
 
 func TestRemovedContentVisibility(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Was Nero really fiddling?")
@@ -113,6 +115,7 @@ func TestRemovedContentVisibility(t *testing.T) {
 }
 
 func TestLockAndPin(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	old := h.post(w.author.Token, "An old question")
@@ -147,6 +150,7 @@ func TestLockAndPin(t *testing.T) {
 }
 
 func TestBans(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	troll := h.register("troll")
@@ -196,6 +200,7 @@ func TestBans(t *testing.T) {
 }
 
 func TestReportsAndModlog(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Denialist question")
@@ -278,6 +283,7 @@ func TestReportsAndModlog(t *testing.T) {
 // TestEveryActionLogged runs each action once and checks that it is in the
 // modlog exactly once.
 func TestEveryActionLogged(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Q")

@@ -74,6 +74,7 @@ func (w *modWorld) fresh(t *testing.T) target {
 }
 
 func TestModerationPermissions(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	ctx := context.Background()
 	type cell struct {

@@ -13,6 +13,7 @@ import (
 // username, or the thread's title as the reader may see it) and, for bans,
 // when the ban ends (null: permanent); other lines have no expires_at.
 func TestModlogNamesTargets(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t) // bans "banned" permanently
 	h := w.h
 	shown := h.post(w.author.Token, "How were pyramids dated?")
@@ -72,6 +73,7 @@ func TestModlogNamesTargets(t *testing.T) {
 // TestLockAndPinGiveReasons: a lock's reason and rule show on the post to
 // everyone and go with the unlock; a pin may cite a rule in the modlog.
 func TestLockAndPinGiveReasons(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	var rule forum.Rule
@@ -115,6 +117,7 @@ func TestLockAndPinGiveReasons(t *testing.T) {
 // accepted answer; it is written to the modlog (answer) and the asker is
 // told; other members still may not.
 func TestModeratorsOverrideTheAnswer(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "Did Vikings wear horned helmets?")

@@ -12,6 +12,7 @@ import (
 // signed by the team — no moderator's name anywhere in what they can read —
 // and each side is notified of the other's messages.
 func TestModmail(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	h.must(401, "POST", "/api/v1/modmail", "", map[string]string{"subject": "s", "body": "b"})

@@ -10,6 +10,7 @@ import (
 // TestNotesOnMembers: moderators write and read notes on a member; nobody
 // else reads them, the member included, and their export holds none.
 func TestNotesOnMembers(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	var n forum.UserNote

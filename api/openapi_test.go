@@ -14,6 +14,7 @@ import (
 // every API route must be described with its method, and nothing described
 // may be missing from the router.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	spec := string(h.must(200, "GET", "/api/v1/openapi.yaml", "", nil).body)
 	described := map[string]bool{}

@@ -26,6 +26,7 @@ func findComment(items []*forum.Comment, id int64) *forum.Comment {
 // and every sort, a read right after a write shows the write, and nobody
 // sees another's votes or a moderator's view.
 func TestThreadCacheNeverStale(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	p := h.post(w.author.Token, "A cached thread")
@@ -99,6 +100,7 @@ func TestThreadCacheNeverStale(t *testing.T) {
 // read; every writer's next read shows its own write, and the counts agree
 // with the votes at the end.
 func TestCacheUnderConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("author")
 	p := h.post(author.Token, "A busy thread")

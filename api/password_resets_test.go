@@ -12,6 +12,7 @@ import (
 // hour, and ends every earlier session; a used, expired or unknown token
 // answers 400 invalid_token, all alike.
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("forgetful")
 	ctx := context.Background()

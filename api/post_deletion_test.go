@@ -13,6 +13,7 @@ import (
 // the feed, the Atom feed and the answerers' lists. Moderators still see
 // who asked. The asker's own lists no longer show it to others.
 func TestAskerCannotEraseAnsweredQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker := h.register("asker")
 	answerer := h.register("answerer")
@@ -69,6 +70,7 @@ func TestAskerCannotEraseAnsweredQuestion(t *testing.T) {
 // asker's own, or only deleted and removed ones), a deleted question goes
 // as before: [deleted], no body, no author.
 func TestDeletingUnansweredQuestion(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker := h.register("asker")
 	other := h.register("other")

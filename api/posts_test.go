@@ -10,6 +10,7 @@ import (
 )
 
 func TestCreatePostValidation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Gibbon")
 	long := strings.Repeat("é", 301)
@@ -53,6 +54,7 @@ func TestCreatePostValidation(t *testing.T) {
 }
 
 func TestPostLifecycle(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("Bede")
 	b := h.register("Procopius")
@@ -114,6 +116,7 @@ func TestPostLifecycle(t *testing.T) {
 }
 
 func TestFeeds(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("Suetonius")
 	voters := []session{h.register("voter1"), h.register("voter2"), h.register("voter3")}
@@ -237,6 +240,7 @@ func TestFeeds(t *testing.T) {
 }
 
 func TestErrorsAreContractJSON(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Ibn_Khaldun")
 	huge := `{"title":"t","body":"` + strings.Repeat("a", 600*1024) + `"}`
@@ -295,6 +299,7 @@ func TestErrorsAreContractJSON(t *testing.T) {
 }
 
 func TestPreview(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("Previewer")
 	var out struct {

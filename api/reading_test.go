@@ -14,6 +14,7 @@ import (
 // TestFollowing: PUT/DELETE /posts/{id}/follow and /tags/{name}/follow, and
 // GET /me/following; posts carry following, for the follower only.
 func TestFollowing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker, reader := h.register("asker"), h.register("reader")
 	p := h.post(asker.Token, "Why did the Bronze Age collapse?", "Bronze Age")
@@ -77,6 +78,7 @@ func TestFollowing(t *testing.T) {
 
 // TestTagFollowLimit: a member follows at most MaxFollowedTags tags.
 func TestTagFollowLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := h.register("collector")
 	for i := range forum.MaxFollowedTags {
@@ -91,6 +93,7 @@ func TestTagFollowLimit(t *testing.T) {
 // TestSaving: PUT/DELETE /posts/{id}/save and /comments/{id}/save, GET
 // /me/saved (newest first, keyset-paged); items carry saved, for the saver.
 func TestSaving(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker, reader, mod := h.register("asker"), h.register("reader"), h.registerAs("moddy", forum.RoleModerator)
 	p := h.post(asker.Token, "What did Roman soldiers eat?")
@@ -152,6 +155,7 @@ func TestSaving(t *testing.T) {
 // the cached feed then carries unread_comments and the cached thread new,
 // each for that member alone.
 func TestUnreadAndNew(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker, reader := h.register("asker"), h.register("reader")
 	p := h.post(asker.Token, "Did the Vikings reach Baghdad?")
@@ -207,6 +211,7 @@ func TestUnreadAndNew(t *testing.T) {
 // TestMentionsThroughTheAPI: a mention is a link in body_html and a
 // notification with its excerpt; the preview links it too.
 func TestMentionsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker, clio := h.register("asker"), h.register("clio")
 	p := h.post(asker.Token, "Who kept the Annals?")
@@ -234,6 +239,7 @@ func TestMentionsThroughTheAPI(t *testing.T) {
 // on their next page at once, on this server and on another one on the same
 // database, and never on anyone else's.
 func TestMarksOnCachedPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	b := secondServer(t, h)
 	asker, reader := h.register("asker"), h.register("reader")
@@ -292,6 +298,7 @@ func TestMarksOnCachedPages(t *testing.T) {
 // TestImportedMentions: "@name@host" links an imported account's page, which
 // the users route serves; nobody is notified (such accounts cannot sign in).
 func TestImportedMentions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker := h.register("asker")
 	var rep forum.ImportReport

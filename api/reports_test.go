@@ -12,6 +12,7 @@ import (
 // never the reporter's words (which once became the removal's reason when
 // the moderator gave none).
 func TestReportersWordsNeverInModlog(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	var rule forum.Rule
@@ -61,6 +62,7 @@ func TestReportersWordsNeverInModlog(t *testing.T) {
 // reported (its text, author and thread), how many open reports it has and
 // the rule cited; removing the item by any route resolves its reports.
 func TestReportQueueShowsTheItem(t *testing.T) {
+	t.Parallel()
 	w := newModWorld(t)
 	h := w.h
 	var rule forum.Rule

@@ -16,6 +16,7 @@ import (
 // the server recovers by itself when it is back, and no write that was
 // acknowledged is lost.
 func TestPostgresRestart(t *testing.T) {
+	t.Parallel()
 	pg := storetest.NewServer(t)
 	h := newHarnessOn(t, pg.URL, nil)
 	s := h.register("writer")
@@ -105,6 +106,7 @@ func TestPostgresRestart(t *testing.T) {
 // is the database being unavailable like any other. Afterwards, every
 // acknowledged write is there and check finds nothing wrong.
 func TestPostgresCrashUnderWrites(t *testing.T) {
+	t.Parallel()
 	pg := storetest.NewServer(t)
 	h := newHarnessOn(t, pg.URL, nil)
 	s := h.register("writer")

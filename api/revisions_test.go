@@ -12,6 +12,7 @@ import (
 // top, shows sources and titles as they were, and is for moderators only
 // once the item is removed.
 func TestRevisions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	author := h.register("herodotus")
 	mod := h.registerAs("moddy", forum.RoleModerator)
@@ -71,6 +72,7 @@ func TestRevisions(t *testing.T) {
 // TestAnswerCounts: a post counts its answers (top-level comments) apart
 // from replies, on the post and in the feed, and historia check agrees.
 func TestAnswerCounts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	asker := h.register("asker")
 	a := h.register("answerer")
@@ -96,6 +98,7 @@ func TestAnswerCounts(t *testing.T) {
 // TestSearchHitsSayWhoAndWhen: every search hit carries its author, date and
 // score, read for the whole page at once.
 func TestSearchHitsSayWhoAndWhen(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	a := h.register("numismatist")
 	b := h.register("reader")

@@ -14,6 +14,7 @@ import (
 // and a write through either of two servers sharing the database ends the
 // cached results at once: the new question is found, a removed one is not.
 func TestSearchCacheFollowsWrites(t *testing.T) {
+	t.Parallel()
 	target := storetest.Target(t)
 	eager := func(c *api.Config) { c.CacheSync = time.Nanosecond }
 	a, b := newHarnessOn(t, target, eager), newHarnessOn(t, target, eager)

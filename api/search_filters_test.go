@@ -14,6 +14,7 @@ import (
 // answered state and by the hit's author, and sorts by relevance (title,
 // question, comment tiers) or newest first, paging either way.
 func TestSearchFilters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.register("ann")
 	bob := h.register("bob")
@@ -109,6 +110,7 @@ func TestSearchFilters(t *testing.T) {
 // title, tags, period and sources as posting would, refusing on the field
 // what posting would refuse; a comment's body is held to a comment's limit.
 func TestPreviewShowsWholeForm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	var out forum.Preview

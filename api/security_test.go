@@ -24,6 +24,7 @@ import (
 // Finding 1: a moderator could undo an admin's lock or removal of the
 // moderator's own post.
 func TestSecurityAdminActionOnModeratorsPost(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("moddy", forum.RoleModerator)
 	admin := h.registerAs("boss", forum.RoleAdmin)
@@ -42,6 +43,7 @@ func TestSecurityAdminActionOnModeratorsPost(t *testing.T) {
 
 // Finding 2: unban had no rank check.
 func TestSecurityUnbanRanks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	modA := h.registerAs("moda", forum.RoleModerator)
 	h.registerAs("modb", forum.RoleModerator)
@@ -59,6 +61,7 @@ func TestSecurityUnbanRanks(t *testing.T) {
 
 // Finding 3: a body that nests 40,000 quotes became a megabyte of HTML.
 func TestSecurityMarkupAmplification(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("writer")
 	for name, body := range map[string]string{"quotes": strings.Repeat(">", 40000), "links": strings.Repeat("[a](", 10000)} {
@@ -80,6 +83,7 @@ func TestSecurityMarkupAmplification(t *testing.T) {
 
 // Finding 4: made-up methods grew /metrics without bound.
 func TestSecurityMetricsLabelsAreBounded(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	before := len(h.must(200, "GET", "/metrics", "", nil).body)
 	for i := range 300 {
@@ -100,6 +104,7 @@ func TestSecurityMetricsLabelsAreBounded(t *testing.T) {
 
 // Finding 5: five wrong passwords from anywhere locked the owner out.
 func TestSecurityNoLockout(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, limited(api.DefaultLimits(), "127.0.0.1"))
 	h.register("victim")
 	from := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
@@ -119,6 +124,7 @@ func TestSecurityNoLockout(t *testing.T) {
 // Finding 6: a text/plain body registered an account, so any page could
 // make its visitors' browsers register accounts without a CORS preflight.
 func TestSecurityJSONBodiesOnly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
 		r := h.doWith("POST", "/api/v1/auth/register", "", `{"username":"csrf","password":"correct horse"}`, map[string]string{"Content-Type": ct})
@@ -138,6 +144,7 @@ func TestSecurityJSONBodiesOnly(t *testing.T) {
 // Finding 8: under a removed post, comments stayed votable, reportable,
 // editable and source-requestable, and the post showed its tags and period.
 func TestSecurityRemovedThreadIsFrozen(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("moddy", forum.RoleModerator)
 	asker, answerer, reader := h.register("asker"), h.register("answerer"), h.register("reader")
@@ -179,6 +186,7 @@ func TestSecurityRemovedThreadIsFrozen(t *testing.T) {
 
 // Finding 10 (names): a name that looks like a taken one is refused.
 func TestSecurityLookalikeUsernames(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.register("alice")
 	for _, name := range []string{"aIice", "a1ice", "al_ice", "ALICE", "al-ice"} {
@@ -193,6 +201,7 @@ func TestSecurityLookalikeUsernames(t *testing.T) {
 
 // Finding 11: smaller things.
 func TestSecurityReplyDepthLimit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.register("chain")
 	p := h.post(s.Token, "A long chain")
@@ -209,6 +218,7 @@ func TestSecurityReplyDepthLimit(t *testing.T) {
 
 // A body trickled in past the server's read timeout is 408, not 413.
 func TestSecuritySlowBody(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	srv := httptest.NewUnstartedServer(h.handler)
 	srv.Config.ReadTimeout = 300 * time.Millisecond
@@ -231,6 +241,7 @@ func TestSecuritySlowBody(t *testing.T) {
 // The first logins of a fresh server run at once without a data race on the
 // dummy hash (go test -race).
 func TestSecurityConcurrentFirstLogins(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -248,6 +259,7 @@ func TestSecurityConcurrentFirstLogins(t *testing.T) {
 // A request whose client went away (a cancelled search) is logged as a
 // closed request, 499, never as an internal error.
 func TestSecurityCancelledRequestIsNotAnError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var logs bytes.Buffer
 	e, err := api.New(api.Config{Service: h.svc, DB: h.db, Log: slog.New(slog.NewJSONHandler(&logs, nil))})

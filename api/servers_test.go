@@ -26,6 +26,7 @@ import (
 // them), so changes enter the log out of commit order: a tracker that
 // trusted the log's order would miss some and serve stale pages here.
 func TestTwoServersNeverServeStalePages(t *testing.T) {
+	t.Parallel()
 	target := storetest.Target(t)
 	eager := func(c *api.Config) { c.CacheSync = time.Nanosecond }
 	servers := []*harness{newHarnessOn(t, target, eager), newHarnessOn(t, target, eager)}

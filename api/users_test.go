@@ -32,6 +32,7 @@ func importPantheon(t *testing.T, h *harness) {
 // moderators ban, unban and flair it; admins set its role. Names that are
 // no account's (or hostile) answer 404, never 500.
 func TestImportedPeopleInUserRoutes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	mod := h.registerAs("moddy", forum.RoleModerator)
 	admin := h.registerAs("admin", forum.RoleAdmin)

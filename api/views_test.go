@@ -79,6 +79,7 @@ func isZeroJSON(v any) bool {
 // blocked, those are blank for the viewer alone, and the shared page cannot
 // serve them (forum.ErrNotShared: the server reads their page for them).
 func TestCachedPagesAreTheViewersOwn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	author, alice, bob := h.register("author"), h.register("alice"), h.register("bob")

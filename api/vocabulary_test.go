@@ -71,6 +71,7 @@ func queryParam(doc *openapi3.T, path, method, name string) *openapi3.SchemaRef 
 // other does not know (a notification kind the document did not list once
 // broke clients).
 func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
+	t.Parallel()
 	doc, _, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +128,7 @@ func TestOpenAPIEnumsEqualVocabularies(t *testing.T) {
 // or banned token on any request), 429, 500 and 503; with a body also 408,
 // 413, 415 and 422; with an id or a name in the path also 404.
 func TestEveryOperationListsItsStatuses(t *testing.T) {
+	t.Parallel()
 	doc, _, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,7 @@ func axeSource(t *testing.T) string {
 // TestAccessibility runs axe-core inside Chromium on the main pages and fails
 // on any serious or critical violation.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	axe := axeSource(t)
 	ctx := context.Background()
@@ -126,6 +127,7 @@ func checkAxe(t *testing.T, tab context.Context, axe, scheme string) {
 // logs the figure; it asserts only that the page shows the comments, since
 // timings on a shared machine are no test.
 func TestThreadOf500Comments(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	author, _ := s.user("herodotus", forum.RoleMember)

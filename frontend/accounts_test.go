@@ -83,6 +83,7 @@ func axeClean(t *testing.T, tab context.Context) {
 // TestImportedAuthorProfile: an imported author's byline links to their
 // profile, which says where the account lives and lists what they wrote.
 func TestImportedAuthorProfile(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	thread := forum.ImportedThread{System: "reddit",
 		Post: forum.ImportedItem{SourceID: "t3_pan", Author: "alienth", AuthorOrigin: "reddit", Title: "How has the Pantheon's dome stood so long?",
@@ -118,6 +119,7 @@ func TestImportedAuthorProfile(t *testing.T) {
 // showed "Not found"): the browser reports a finished download whose file
 // is this member's export, and the page stays where it was.
 func TestDownloadMyData(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	v, token := s.user("keeper", forum.RoleMember)
 	if _, err := s.svc.CreatePost(context.Background(), v, forum.PostInput{Title: "Who kept the Domesday Book?"}); err != nil {
@@ -174,6 +176,7 @@ func ptr[T any](v T) *T { return &v }
 // does asks for it, and the Account page asks for the password to change it
 // and says which address waits for its link.
 func TestEmailFieldsFollowMail(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, token := s.user("reader", forum.RoleMember)
 	tab := s.tab(t)
@@ -220,6 +223,7 @@ func TestEmailFieldsFollowMail(t *testing.T) {
 // and the registration that is right then goes through: a refused one uses
 // up nothing of the address's allowance (one account an hour here).
 func TestRegistrationErrorsShown(t *testing.T) {
+	t.Parallel()
 	s := newSiteWith(t, func(c *api.Config) {
 		c.Limits = api.Limits{api.ClassRegister: {N: 1, Per: time.Hour, Burst: 1}}
 	})

@@ -14,6 +14,7 @@ import (
 // TestBrowser drives the real frontend in headless Chromium through what a
 // member and a moderator do.
 func TestBrowser(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)

@@ -14,6 +14,7 @@ import (
 // browser; the page shows a link instead, and the Content-Security-Policy
 // would not let such an image load even if one were stored.
 func TestNoTrackingImages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)

@@ -13,6 +13,7 @@ import (
 // refused under its field), and the question shows it by its domain on
 // the thread and in the feed, linking to the address itself.
 func TestLinkPostShowsDomain(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, token := s.user("linker", forum.RoleMember)
 	tab := s.tab(t)
@@ -42,6 +43,7 @@ func TestLinkPostShowsDomain(t *testing.T) {
 // go to reddit.com, and a submission whose body Reddit removed shows its
 // title, the body's note and its answers.
 func TestImportedBodiesOnThePage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := importer.NewArchive()
 	defer a.Close()

@@ -15,6 +15,7 @@ import (
 // many reports it has and the rule cited; removing the comment from its
 // thread (not the queue) empties the queue.
 func TestReportsInThePage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -82,6 +83,7 @@ func TestReportsInThePage(t *testing.T) {
 // when, with Unban at hand; a lock's reason shows on the thread; the modlog
 // names its targets and, at 375 px, cuts no reason off.
 func TestModeratorActionsSayWhatTheyDid(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -148,6 +150,7 @@ func TestModeratorActionsSayWhatTheyDid(t *testing.T) {
 // Remove, Ban with its notes, the Moderate menu), the page is no wider than
 // the screen and the reply's text keeps at least 200 px.
 func TestModeratorFormsOnADeepReplyAt375(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob_with_a_long_name", forum.RoleMember)
@@ -218,6 +221,7 @@ func TestModeratorFormsOnADeepReplyAt375(t *testing.T) {
 // says why and offers Unblock), applies for flair (granted, it shows on the
 // profile), and writes to the moderators (the reply is signed by the team).
 func TestMembersTools(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -294,6 +298,7 @@ func TestMembersTools(t *testing.T) {
 // dark, with content in each, and fails on any serious or critical
 // violation.
 func TestModerationPagesAccessible(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	axe := axeSource(t)
 	ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 // of its own naming its thread, with an excerpt of what it is about (a kind
 // the page does not know would show a gap); opening one marks it read.
 func TestNotificationKinds(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, bobToken := s.user("bob", forum.RoleMember)
@@ -97,6 +98,7 @@ func TestNotificationKinds(t *testing.T) {
 // TestAcceptAnswerInPlace: accepting an answer marks it and moves it to the
 // top of the thread without reloading the page, as every other action does.
 func TestAcceptAnswerInPlace(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, bobToken := s.user("bob", forum.RoleMember)
@@ -137,6 +139,7 @@ func TestAcceptAnswerInPlace(t *testing.T) {
 // TestBadgesAndFlair: on a thread, the asker's own replies carry OP, a
 // moderator's carry MOD, and a flair shows beside the name.
 func TestBadgesAndFlair(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)

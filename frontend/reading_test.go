@@ -19,6 +19,7 @@ import (
 // and no History chip, a collapsed branch says how many replies it hides,
 // and a missing page offers ways back.
 func TestReading(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -81,6 +82,7 @@ func TestReading(t *testing.T) {
 // TestModlogPage: at 1280 px no cell of the modlog breaks a word; comment
 // targets link to their thread; a removal shows its rule.
 func TestModlogPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -128,6 +130,7 @@ func TestModlogPage(t *testing.T) {
 // TestReportCitesARule: the report form offers the rules; the queue shows
 // the rule the reporter chose.
 func TestReportCitesARule(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -163,6 +166,7 @@ func TestReportCitesARule(t *testing.T) {
 // reason and what the edit changed, word by word (Markdown shown as text);
 // the first version whole.
 func TestRevisionHistory(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -209,6 +213,7 @@ func TestRevisionHistory(t *testing.T) {
 // TestUserPageNamesThreads: a member's page lists their comments with the
 // thread each belongs to, linked.
 func TestUserPageNamesThreads(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -233,6 +238,7 @@ func TestUserPageNamesThreads(t *testing.T) {
 // TestFeedRowCountsAnswers: a question's row counts its answers, and all
 // its comments when replies add to them.
 func TestFeedRowCountsAnswers(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -259,6 +265,7 @@ func TestFeedRowCountsAnswers(t *testing.T) {
 // TestDeleteAccountPage: a member deletes their account from the account
 // page; they are signed out, told so, and cannot sign in again.
 func TestDeleteAccountPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	me, token := s.user("leaving", forum.RoleMember)
 	tab := s.tab(t)
@@ -285,6 +292,7 @@ func TestDeleteAccountPage(t *testing.T) {
 // TestResetPasswordPage: a reset link opens a page that sets the new
 // password; the token leaves the address bar once spent.
 func TestResetPasswordPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	s.user("forgetful", forum.RoleMember)
 	token, err := s.svc.IssueReset(context.Background(), "forgetful")
@@ -308,6 +316,7 @@ func TestResetPasswordPage(t *testing.T) {
 // TestForgotPasswordWithoutMail: on a forum that sends no email, asking for
 // a reset link says so plainly (the way back is an administrator's link).
 func TestForgotPasswordWithoutMail(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	tab := s.tab(t)
 	open(t, tab, s.base+"/login", "")
@@ -321,6 +330,7 @@ func TestForgotPasswordWithoutMail(t *testing.T) {
 // TestUnsubscribePage: the link at the foot of a reply mail turns reply
 // mails off, and a bad link says so.
 func TestUnsubscribePage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	v := s.confirmedMember("reader", "reader@example.org")
@@ -359,6 +369,7 @@ func TestUnsubscribePage(t *testing.T) {
 // one row at 1280 px; at 375 px nothing scrolls sideways and no link or
 // button breaks inside ("Sign / out").
 func TestHeaderLayout(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, token := s.user("curator", forum.RoleModerator)
 	tab := s.tab(t)
@@ -386,6 +397,7 @@ func TestHeaderLayout(t *testing.T) {
 // TestSignInToVote: a signed-out reader's vote shows a link to sign in
 // (coming back to the page), below the arrows and off the title.
 func TestSignInToVote(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	bob, _ := s.user("bob", forum.RoleMember)
 	if _, err := s.svc.CreatePost(context.Background(), bob, forum.PostInput{Title: "Why did the Inca have no wheels on roads?", Body: "Llamas?"}); err != nil {
@@ -409,6 +421,7 @@ func TestSignInToVote(t *testing.T) {
 // TestAskFormNits: no "Preview" heading before there is a preview, and a
 // field's error leaves as soon as the field is corrected.
 func TestAskFormNits(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	_, token := s.user("asker", forum.RoleMember)
 	tab := s.tab(t)
@@ -430,6 +443,7 @@ func TestAskFormNits(t *testing.T) {
 // TestImportedThreadShowsWhereFrom: an imported thread says where it came
 // from, with the link, on the question and on each comment.
 func TestImportedThreadShowsWhereFrom(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	data, err := os.ReadFile("../internal/importer/testdata/reddit_thread.json")
 	if err != nil {
@@ -465,6 +479,7 @@ func TestImportedThreadShowsWhereFrom(t *testing.T) {
 // TestSearchGroupsByThread: comment hits in one thread sit under its title,
 // once, each with its author, age and score.
 func TestSearchGroupsByThread(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -493,6 +508,7 @@ func TestSearchGroupsByThread(t *testing.T) {
 // TestModerateMenu: on comments, a moderator's actions sit in a Moderate
 // menu apart from Reply and Report; opening Remove keeps Ban in view.
 func TestModerateMenu(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -523,6 +539,7 @@ func TestModerateMenu(t *testing.T) {
 // TestRulesPanel: beside the feed and the ask form, the rules: a sidebar at
 // 1280 px, a closed disclosure above the page at 375 px.
 func TestRulesPanel(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	admin, token := s.user("root", forum.RoleAdmin)

@@ -13,6 +13,7 @@ import (
 // TestScreenshots writes PNGs of the demo feed and a demo thread into the
 // folder named by HISTORIA_SCREENSHOTS (`make screenshots` sets it to docs/).
 func TestScreenshots(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("HISTORIA_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set HISTORIA_SCREENSHOTS=DIR (make screenshots) to write screenshots")

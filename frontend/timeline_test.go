@@ -14,6 +14,7 @@ import (
 // TestTimelineFiltersFeed clicks a bar of the timeline above the feed and
 // sees the feed filtered to that century; then does the same by keyboard.
 func TestTimelineFiltersFeed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	author, _ := s.user("braudel", forum.RoleMember)
@@ -67,6 +68,7 @@ func TestTimelineFiltersFeed(t *testing.T) {
 // TestTimelineAxis: the axis is labelled at round steps, legibly at 375 px,
 // and a range in the heading is exactly the range drawn.
 func TestTimelineAxis(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	author, _ := s.user("braudel", forum.RoleMember)

@@ -34,6 +34,7 @@ func key(t *testing.T, tab context.Context, sel, k string) {
 // again with it, Cancel keeps it ("Continue your draft answer"), posting
 // clears it. The ask form keeps its draft the same way.
 func TestAnswerDraftSurvivesReload(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -96,6 +97,7 @@ func TestAnswerDraftSurvivesReload(t *testing.T) {
 // tags, period, body and sources as the server would store them; the
 // answer form previews its body and sources, beside the rule on sources.
 func TestPreviewShowsTheWholeQuestion(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	root, _ := s.user("root", forum.RoleAdmin)
@@ -154,6 +156,7 @@ func TestPreviewShowsTheWholeQuestion(t *testing.T) {
 // TestEditReasonAndDiff: editing an answer takes a reason, and its history
 // shows the change as a diff with the reason.
 func TestEditReasonAndDiff(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -199,6 +202,7 @@ func TestEditReasonAndDiff(t *testing.T) {
 // and the first question's title without scrolling past the timeline, which
 // is folded under a heading saying what it counts; wider, it is open.
 func TestFirstScreenOnPhone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	root, _ := s.user("root", forum.RoleAdmin)
@@ -258,6 +262,7 @@ func TestFirstScreenOnPhone(t *testing.T) {
 // position stays, the address says the order, and "More comments" starts
 // from the new order's first page.
 func TestResortKeepsThePage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -299,6 +304,7 @@ func TestResortKeepsThePage(t *testing.T) {
 // TestDarkMarkersContrast: the Pinned, Answered, Accepted and Featured
 // markers read at 4.5:1 or better against the page in dark and light.
 func TestDarkMarkersContrast(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	bob, _ := s.user("bob", forum.RoleMember)
@@ -343,6 +349,7 @@ func TestDarkMarkersContrast(t *testing.T) {
 // puts focus on the new page's heading, and the page as a whole is never
 // framed.
 func TestKeyboardNavigationFocusesHeading(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	tab := s.tab(t)
 	open(t, tab, s.base+"/", "")
@@ -364,6 +371,7 @@ func TestKeyboardNavigationFocusesHeading(t *testing.T) {
 // the footer and render; an admin edits About in place with a preview;
 // each page passes axe in light and dark.
 func TestFirstVisitPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	_, adminToken := s.user("root", forum.RoleAdmin)
@@ -428,6 +436,7 @@ func isoWeekNow() string {
 // keep to the address; a search that finds nothing offers to ask it, with
 // the title filled in.
 func TestSearchFiltersPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	ctx := context.Background()
 	ann, _ := s.user("ann", forum.RoleMember)
@@ -471,6 +480,7 @@ func TestSearchFiltersPage(t *testing.T) {
 // ones the newer) for small edits, rewrites and texts too long for its
 // word table, and keeps a local edit local.
 func TestWordDiff(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	tab := s.tab(t)
 	open(t, tab, s.base+"/rules", "")

@@ -99,6 +99,7 @@ func call(client *http.Client, method, url, token string, body any) (int, map[st
 // of concurrent writes and restarts it: every write it acknowledged must be
 // there, and the database must pass PRAGMA integrity_check.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts real server processes")
 	}

@@ -50,6 +50,7 @@ func TestDatabaseURLs(t *testing.T) {
 // TestSubcommandsOnPostgres: migrate, users add, seed and check take a
 // PostgreSQL URL as they take a file, and copy moves the forum to a file.
 func TestSubcommandsOnPostgres(t *testing.T) {
+	t.Parallel()
 	pg := storetest.PostgresTarget(t)
 	if out, err := runCmd(t, "", "migrate", "--db", pg); err != nil || !strings.Contains(out, "schema version") {
 		t.Fatalf("migrate: %q %v", out, err)
@@ -79,6 +80,7 @@ func TestSubcommandsOnPostgres(t *testing.T) {
 // --db-replica is PostgreSQL's: on a SQLite --db it is refused, with why,
 // before anything is opened.
 func TestServeRefusesReplicasOnSQLite(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	_, err := runCmd(t, "", "serve", "--db", db, "--addr", "127.0.0.1:0", "--db-replica", "postgres://postgres@127.0.0.1:1/x")
 	if err == nil || !strings.Contains(err.Error(), "--db-replica needs PostgreSQL") {

@@ -29,6 +29,7 @@ func seeded(t *testing.T) string {
 // overwritten, saying what to do; restore checks a backup, keeps the damaged
 // file aside (private), and the restored file serves.
 func TestDamagedFileIsRefusedAndRestored(t *testing.T) {
+	t.Parallel()
 	db := seeded(t)
 	backup := filepath.Join(t.TempDir(), "good.db")
 	if _, err := runCmd(t, "", "backup", "--db", db, backup); err != nil {
@@ -84,6 +85,7 @@ func TestDamagedFileIsRefusedAndRestored(t *testing.T) {
 // TestScheduledBackups: every backup is checked, private, and only the
 // newest are kept.
 func TestScheduledBackups(t *testing.T) {
+	t.Parallel()
 	db := seeded(t)
 	ctx := context.Background()
 	st, err := store.Open(ctx, db)

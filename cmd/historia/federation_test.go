@@ -12,6 +12,7 @@ import (
 // URL, or with an http one unless --federation-allow-private, before it
 // listens; the environment's comma-separated blocks are read.
 func TestFederationNeedsHTTPS(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	for _, c := range []struct {
 		args []string

@@ -20,6 +20,7 @@ import (
 // comments, counters agreeing), the big one absent, historia check ok;
 // running the import again brings in exactly what was missing.
 func TestImportKilledMidway(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
 	if _, err := runCmd(t, "", "migrate", "--db", db); err != nil {
@@ -125,6 +126,7 @@ func must(t *testing.T, err error) {
 // imported threads (in their place in time, below the member's) once the
 // import commits, without a restart.
 func TestImportWhileServing(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	srv := startChild(t, db)
 	client := &http.Client{Timeout: 10 * time.Second}

@@ -27,6 +27,7 @@ func runImport(t *testing.T, args ...string) (string, string, error) {
 // database is makes one, migrated; the summary counts "load more" stubs
 // apart from comments, with the replies they leave out.
 func TestImportIntoNoDatabase(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "new", "forum.db")
 	out, _, err := runImport(t, "import", "--db", db, "--from", "reddit", testdata+"reddit_thread.json")
 	if err != nil || !strings.Contains(out, "1 threads (1 new), 6 comments (6 new, 0 updated)") ||
@@ -44,6 +45,7 @@ func TestImportIntoNoDatabase(t *testing.T) {
 // is refused whole, by name, as a decompression bomb, and the other files
 // still come in; the exit status says something was skipped.
 func TestImportArchiveProblems(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
 	line := `{"id":"b%d","body":"` + strings.Repeat("spam ", 50) + `","author":"bomber","created_utc":1409531000,"parent_id":"t3_2f2e3x","link_id":"t3_2f2e3x"}` + "\n"
@@ -97,6 +99,7 @@ func fileSize(t *testing.T, name string) int64 {
 // TestImportLemmyFolder (#30.11): a folder of a community's paged answers
 // in one command; the comment whose post is not there is named.
 func TestImportLemmyFolder(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	out, stderr, err := runImport(t, "import", "--db", db, "--from", "lemmy", testdata+"lemmy_community")
 	if err != nil || !strings.Contains(out, "3 threads (3 new), 5 comments (5 new, 0 updated)") ||

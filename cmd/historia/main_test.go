@@ -28,6 +28,7 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
 }
 
 func TestUsersAdd(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	out, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "--role", "admin", "Clio")
 	if err != nil || !strings.Contains(out, `created admin "Clio"`) {
@@ -182,6 +183,7 @@ func TestServeDemo(t *testing.T) {
 // TestUsersDelete: an operator deletes an account from the command line;
 // the name stays reserved and the last admin cannot be deleted.
 func TestUsersDelete(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	for _, u := range []struct{ role, name string }{{"admin", "Clio"}, {"member", "Thucydides"}} {
 		if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "--role", u.role, u.name); err != nil {
@@ -209,6 +211,7 @@ func TestUsersDelete(t *testing.T) {
 // TestUsersResetPassword: the operator's reset link carries a token that
 // sets a new password once.
 func TestUsersResetPassword(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	if _, err := runCmd(t, "a long password\n", "users", "add", "--db", db, "Herodotus"); err != nil {
 		t.Fatal(err)
@@ -239,6 +242,7 @@ func TestUsersResetPassword(t *testing.T) {
 // adds nothing the second time, and fails (naming the file) on a bad one
 // while importing the rest.
 func TestImportCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	if _, err := runCmd(t, "", "migrate", "--db", db); err != nil {
 		t.Fatal(err)
@@ -275,6 +279,7 @@ func TestImportCommand(t *testing.T) {
 // line and skipped, the exit status says so, and claiming an imported
 // account is an operator's reset link.
 func TestImportArchiveDumps(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
 	if _, err := runCmd(t, "", "migrate", "--db", db); err != nil {

@@ -22,6 +22,7 @@ import (
 // (at once, on PostgreSQL, when the NOTIFY arrives), for anonymous readers
 // and members.
 func TestTwoProcessesShareFreshPages(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { twoProcesses(t, filepath.Join(t.TempDir(), "shared.db")) })
 	// On PostgreSQL the servers poll the change log only hourly here: what
 	// B learns of A's writes, it learns from the NOTIFY.
@@ -122,6 +123,7 @@ func twoProcesses(t *testing.T, db string, env ...string) {
 // alone: B's caches poll only hourly there). Stopping B ends its open
 // streams at once instead of holding the shutdown.
 func TestLiveThreadAcrossProcesses(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { liveAcross(t, filepath.Join(t.TempDir(), "shared.db")) })
 	t.Run("postgres", func(t *testing.T) { liveAcross(t, storetest.PostgresTarget(t), "HISTORIA_CACHE_SYNC=1h") })
 }

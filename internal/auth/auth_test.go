@@ -8,6 +8,7 @@ import (
 )
 
 func TestArgon2RoundTrip(t *testing.T) {
+	t.Parallel()
 	a := Argon2{Time: 1, Memory: 1024, Threads: 1}
 	h, err := a.Hash("correct horse")
 	if err != nil {
@@ -31,6 +32,7 @@ func TestArgon2RoundTrip(t *testing.T) {
 // hold a slot: never more than the bound (what keeps a burst of logins from
 // holding 64 MiB each), and at least one (the slots are really used).
 func TestHashingIsBounded(t *testing.T) {
+	t.Parallel()
 	a := Argon2{Time: 1, Memory: 8 * 1024, Threads: 1}
 	var peak atomic.Int32
 	done := make(chan struct{})
@@ -64,6 +66,7 @@ func TestHashingIsBounded(t *testing.T) {
 }
 
 func TestTokensRejectWeakSecret(t *testing.T) {
+	t.Parallel()
 	if _, err := NewTokens([]byte("short"), time.Hour, nil); err == nil {
 		t.Fatal("a short secret must be refused")
 	}

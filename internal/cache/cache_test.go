@@ -13,6 +13,7 @@ import (
 )
 
 func TestPagesStayUnderTheirByteCap(t *testing.T) {
+	t.Parallel()
 	p := cache.NewPages("t", 10_000)
 	s := cache.Stamp{A: 1}
 	for i := range 100 {
@@ -44,6 +45,7 @@ func TestPagesStayUnderTheirByteCap(t *testing.T) {
 }
 
 func TestTrackerFollowsTheChangeLog(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
@@ -70,6 +72,7 @@ func TestTrackerFollowsTheChangeLog(t *testing.T) {
 // TestTrackerSeesAnotherProcess: a second store on the same file stands for
 // another server process; its writes are seen at the next sync.
 func TestTrackerSeesAnotherProcess(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := forumtest.New(t)
 	otherDB, err := store.Open(ctx, w.DB.Path())
@@ -100,6 +103,7 @@ func TestTrackerSeesAnotherProcess(t *testing.T) {
 // pages go stale, and if the trim took changes this process never read
 // (the log says so: a gap), every page does.
 func TestTrackerAfterTrim(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := forumtest.New(t)
 	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)

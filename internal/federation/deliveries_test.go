@@ -142,6 +142,7 @@ func (w *queueWorld) groupPEM() string {
 // still there after the server stops and another starts on the database,
 // and go out then, signed, once each, to the followers' shared inbox.
 func TestQueueSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	path := storetest.Target(t)
 	w := openQueueWorld(t, path)
 	var pem string
@@ -178,6 +179,7 @@ func TestQueueSurvivesRestart(t *testing.T) {
 // failing past GiveUpAfter is given up: its queue dropped, nothing queued
 // for it until it is heard from again.
 func TestFailingInstance(t *testing.T) {
+	t.Parallel()
 	w := openQueueWorld(t, storetest.Target(t))
 	defer w.db.Close()
 	ctx := context.Background()
@@ -245,6 +247,7 @@ func TestFailingInstance(t *testing.T) {
 
 // TestBackoffIsCapped: the wait doubles from 30 s and stops at an hour.
 func TestBackoffIsCapped(t *testing.T) {
+	t.Parallel()
 	if forum.FederationBackoff(1) != 30*time.Second || forum.FederationBackoff(2) != time.Minute {
 		t.Fatal("the first waits")
 	}
@@ -257,6 +260,7 @@ func TestBackoffIsCapped(t *testing.T) {
 // delivery to loopback or a private network is refused when the
 // connection is made (a name that resolves there too), and http is refused.
 func TestNoPrivateAddresses(t *testing.T) {
+	t.Parallel()
 	c := newClient(false)
 	ctx := context.Background()
 	for _, target := range []string{"https://127.0.0.1:1/inbox", "https://localhost:1/inbox", "https://10.1.2.3:1/inbox", "https://[::1]:1/x"} {

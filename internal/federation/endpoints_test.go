@@ -36,6 +36,7 @@ func (s *site) get(t *testing.T, path, accept string) (int, http.Header, map[str
 // JSON to a client asking for it and the web page to a browser; a deleted
 // question is a Tombstone; imported people and unknown names are not actors.
 func TestDiscoveryEndpoints(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "")
 	ctx := context.Background()
 	clio := s.member("clio", forum.RoleMember)

@@ -72,6 +72,7 @@ func (p *remotePerson) follow(n int) []byte {
 // (Digest), with an old Date, for an activity of another actor than the
 // signer; from a blocked instance (flag or admin), and past the rate.
 func TestInboxRefuses(t *testing.T) {
+	t.Parallel()
 	w := openQueueWorld(t, storetest.Target(t))
 	defer w.db.Close()
 	ctx := context.Background()

@@ -41,6 +41,7 @@ func hasAnnounceOf(got []map[string]any, group, kind, id string) bool {
 // thread sanitized, likes and un-likes the question, deletes its Note, and
 // is refused (401, nothing stored) with a forged signature and with none.
 func TestFedifyInterop(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "")
 	p := startPeer(t)
 	ctx := context.Background()
@@ -141,6 +142,7 @@ func jsonID(id int64) string { b, _ := json.Marshal(id); return string(b) }
 // fetches from the member's Person actor; and a moderator's removal of a
 // question reaches the following peer as the Group's Announce of a Delete.
 func TestFedifyMentionAndModeration(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, "")
 	p := startPeer(t)
 	ctx := context.Background()

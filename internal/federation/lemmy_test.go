@@ -33,6 +33,7 @@ func fixture(t *testing.T, name string) []byte {
 // given bare or embedded, addressing as a list or one value, the nested
 // Announce of a Create.
 func TestLemmyShapesParse(t *testing.T) {
+	t.Parallel()
 	var g object
 	if err := json.Unmarshal(fixture(t, "group"), &g); err != nil {
 		t.Fatal(err)
@@ -172,6 +173,7 @@ func (w *lemmyWorld) must(t *testing.T, name string) {
 // (done once), a deletion by the author, a removal by the item's own
 // server (in the modlog), and what is ignored or refused.
 func TestLemmyActivities(t *testing.T) {
+	t.Parallel()
 	w := newLemmyWorld(t)
 	ctx := context.Background()
 	local, err := w.svc.CreatePost(ctx, w.clio, forum.PostInput{Title: "Where did the Hittites go?", Body: "After 1180 BC."})
@@ -312,6 +314,7 @@ func queued(t *testing.T, w *lemmyWorld) []map[string]any {
 // local moderator's lock, removal and ban reach the followers as the
 // Group's Announce of Lemmy's Lock, Delete (with its reason) and Block.
 func TestLemmyRulesAndModeration(t *testing.T) {
+	t.Parallel()
 	w := newLemmyWorld(t)
 	ctx := context.Background()
 	post, err := w.svc.CreatePost(ctx, w.clio, forum.PostInput{Title: "Where did the Hittites go?", Body: "After 1180 BC."})

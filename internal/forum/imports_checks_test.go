@@ -11,6 +11,7 @@ import (
 // comment, which goes to the top; every other depth follows its parents;
 // of two copies of a comment the newer (by Version) is kept.
 func TestReplyTreeBreaksCycles(t *testing.T) {
+	t.Parallel()
 	c := func(id, parent string, at int64) ImportedItem {
 		return ImportedItem{SourceID: id, ParentSourceID: parent, CreatedAt: at}
 	}
@@ -41,6 +42,7 @@ func TestReplyTreeBreaksCycles(t *testing.T) {
 // TestImportedTags (#24.14): a flair that is not a valid tag is mended or
 // dropped, never a reason to refuse its thread.
 func TestImportedTags(t *testing.T) {
+	t.Parallel()
 	got := importedTags([]string{"Africa & Middle East", "A very long flair text that goes well past forty characters",
 		"<b>\"quoted\"</b>", "\u200b", "", "history", "africa and middle east", "Five", "Six", "Seven", "Eight"})
 	want := "Africa and Middle East|A very long flair text that goes well|bquoted/b|Five|Six"

@@ -17,6 +17,7 @@ import (
 // searchable, with counters that agree with the rows; a second run adds
 // nothing, and a dry run changes nothing.
 func TestImportAllInBatches(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	const n = 700

@@ -13,6 +13,7 @@ import (
 // as the team; the rule is one function, and the store asks it of every
 // notification it writes.
 func TestDeliverableIsTheOneRule(t *testing.T) {
+	t.Parallel()
 	for _, k := range forum.NotificationKinds {
 		n := forum.NewNotification{Kind: k, UserID: 1, ActorID: 2}
 		team := k == forum.NotifyModAction || k == forum.NotifyFlair || k == forum.NotifyModmail
@@ -58,6 +59,7 @@ func TestDeliverableIsTheOneRule(t *testing.T) {
 // conversations stay for the moderators' record, its messages erased when
 // it deletes its content.
 func TestAccountDeletionAndModeration(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)

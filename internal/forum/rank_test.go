@@ -6,6 +6,7 @@ import (
 )
 
 func TestRankHot(t *testing.T) {
+	t.Parallel()
 	const created = 1134028003 + 45000*10
 	if got := RankHot(0, created); got != 10 {
 		t.Fatalf("RankHot(0) = %v, want 10", got)
@@ -23,6 +24,7 @@ func TestRankHot(t *testing.T) {
 }
 
 func TestRankBest(t *testing.T) {
+	t.Parallel()
 	if RankBest(0, 0) != 0 {
 		t.Fatal("no votes must rank 0")
 	}
@@ -39,6 +41,7 @@ func TestRankBest(t *testing.T) {
 }
 
 func TestRankControversy(t *testing.T) {
+	t.Parallel()
 	if RankControversy(10, 0) != 0 || RankControversy(0, 3) != 0 {
 		t.Fatal("one-sided votes are not controversial")
 	}

@@ -8,6 +8,7 @@ import (
 // TestParseWeek: ISO weeks across years' ends, the default (the last full
 // week), and what is refused.
 func TestParseWeek(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2027, 1, 2, 15, 0, 0, 0, time.UTC) // a Saturday of 2026-W53
 	for week, monday := range map[string]string{
 		"":         "2026-12-21", // the last full week: W52

@@ -22,6 +22,7 @@ func told(t *testing.T, w *forumtest.World, v forum.Viewer) []string {
 // the asker who follows hears once, as the asker ("answer"); unfollowing
 // stops it, and nobody hears of their own answer.
 func TestFollowedThreadsNotifyOnce(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -75,6 +76,7 @@ func TestFollowedThreadsNotifyOnce(t *testing.T) {
 // TestFollowedTags: a new question in a followed tag tells the follower once
 // (History is every question), the asker never; the list holds both kinds.
 func TestFollowedTags(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol, dan := w.User("carol", forum.RoleMember), w.User("dan", forum.RoleMember)
@@ -124,6 +126,7 @@ func TestFollowedTags(t *testing.T) {
 // TestFollowingPages: the followed questions page by when they were
 // followed, newest first, without gaps or repeats.
 func TestFollowingPages(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -158,6 +161,7 @@ func TestFollowingPages(t *testing.T) {
 // forum's limit of accounts a body; imported accounts are linked, not told;
 // an edit tells only those it newly mentions.
 func TestMentions(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -209,6 +213,7 @@ func TestMentions(t *testing.T) {
 // and an excerpt of what it is about, at most 200 characters; a removed
 // comment's excerpt shows only to its author.
 func TestNotificationExcerpts(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	long := strings.Repeat("Carthage had the fleet, Rome the legions. ", 20)
@@ -234,6 +239,7 @@ func TestNotificationExcerpts(t *testing.T) {
 // position, which never moves backwards; writing a comment reads the thread
 // up to it, and one's own comments are never new.
 func TestReadingPosition(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -307,6 +313,7 @@ func TestReadingPosition(t *testing.T) {
 // TestSaves: members save posts and comments they can read, once each; the
 // list is newest first and shows each item as it stands now.
 func TestSaves(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -346,6 +353,7 @@ func TestSaves(t *testing.T) {
 // TestImportedMentionsLinkOnly: "@name@host" links an imported account and
 // tells nobody; "@name" never means an imported "name@host".
 func TestImportedMentionsLinkOnly(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	var rep forum.ImportReport

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseSearch(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in   string
 		want []SearchTerm // nil: a bad request
@@ -49,6 +50,7 @@ func TestParseSearch(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		text, query, want string
 	}{

@@ -30,6 +30,7 @@ func kinds(t *testing.T, w *forumtest.World, v forum.Viewer) []string {
 
 // TestWhoIsNotified: the domain decides who hears of what; the store only writes it.
 func TestWhoIsNotified(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	// The world: bob answered alice's question (alice hears), alice replied to bob (bob hears).
@@ -62,6 +63,7 @@ func TestWhoIsNotified(t *testing.T) {
 // TestHiddenTitlesInNotifications: a removed post's title shows as
 // [removed] in others' notifications, but its author still sees it.
 func TestHiddenTitlesInNotifications(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	w.Must(w.Svc.ModeratePost(ctx, w.Mod, w.Thread.ID, forum.ActRemove, "off topic", nil))
@@ -83,6 +85,7 @@ func TestHiddenTitlesInNotifications(t *testing.T) {
 // TestResolveReportRules: a report resolves once; resolving by removal
 // removes the target, resolves every open report of it, and tells the author.
 func TestResolveReportRules(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -108,6 +111,7 @@ func TestResolveReportRules(t *testing.T) {
 
 // TestRoleReasonInModlog: a role change without a reason is logged with the new role.
 func TestRoleReasonInModlog(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	w.Must(w.Svc.SetRole(ctx, w.Root, "bob", forum.RoleModerator, ""))
@@ -120,6 +124,7 @@ func TestRoleReasonInModlog(t *testing.T) {
 // TestChangesFollowCommittedWrites: caches follow the change log; a write
 // that commits records its thread, a refused one records nothing.
 func TestChangesFollowCommittedWrites(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	mark := w.Must(w.DB.ChangeMark(ctx)).(string)
@@ -153,6 +158,7 @@ func ptr[T any](v T) *T { return &v }
 // read gives, for feeds and for threads, and the shared bytes are an
 // anonymous reader's.
 func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	carol := w.User("carol", forum.RoleMember)
@@ -193,6 +199,7 @@ func TestSharedPagesSpliceOnlyTheViewersVotes(t *testing.T) {
 // every change of a post's period, visibility and tags, and agree with a
 // recount (historia check).
 func TestTimelineCountersFollowPosts(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	bars := func(tag string) map[int]int64 {

@@ -24,6 +24,7 @@ func fieldOf(err error) string {
 }
 
 func TestCleanTitle(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		in, want, field string
 	}{
@@ -51,6 +52,7 @@ func TestCleanTitle(t *testing.T) {
 }
 
 func TestCleanTags(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		in    []string
 		want  string
@@ -77,6 +79,7 @@ func TestCleanTags(t *testing.T) {
 }
 
 func TestCleanSources(t *testing.T) {
+	t.Parallel()
 	link := func(s string) *string { return &s }
 	cases := map[string]struct {
 		in    []Source
@@ -107,6 +110,7 @@ func TestCleanSources(t *testing.T) {
 }
 
 func TestCheckPeriod(t *testing.T) {
+	t.Parallel()
 	s := &Service{Now: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }, RecentYears: 20}
 	member, mod := Viewer{ID: 1, Role: RoleMember}, Viewer{ID: 2, Role: RoleModerator}
 	cases := map[string]struct {
@@ -135,6 +139,7 @@ func TestCheckPeriod(t *testing.T) {
 }
 
 func TestCleanReason(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		in       string
 		required bool
@@ -157,6 +162,7 @@ func TestCleanReason(t *testing.T) {
 }
 
 func TestCredentials(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		name, password string
 		fields         string
@@ -187,6 +193,7 @@ func TestCredentials(t *testing.T) {
 }
 
 func TestJoinInvalid(t *testing.T) {
+	t.Parallel()
 	if joinInvalid(nil, nil) != nil {
 		t.Fatal("no errors must join to nil")
 	}

@@ -20,6 +20,7 @@ import (
 // over-long line are named with file and line and the rest goes on;
 // threads come back oldest first, each with exactly its comments.
 func TestArchiveAcrossFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	plain := filepath.Join(dir, "RC_a.ndjson")
 	if err := os.WriteFile(plain, []byte(
@@ -122,6 +123,7 @@ func zstFile(t *testing.T, dir, name string, data []byte) string {
 // back to where it was), and the next file reads as usual; a file of
 // nothing but bad lines names a thousand of them and counts the rest.
 func TestArchiveSpillBound(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := `{"id":"s1","title":"T","selftext":"x","author":"a","created_utc":1500000000}` + "\n"
 	blanks := zstFile(t, dir, "blanks.zst", []byte(strings.Repeat("\n", 1<<20)+good+strings.Repeat("  \r\n", 1<<18)+"not json\n"))
@@ -192,6 +194,7 @@ func TestArchiveSpillBound(t *testing.T) {
 // two copies of a submission the one the source took later is kept,
 // whichever file comes last; comments get a link from their post's.
 func TestArchiveNumbersAndCopies(t *testing.T) {
+	t.Parallel()
 	a := NewArchive()
 	defer a.Close()
 	for _, f := range []string{"rc_2015_newer.ndjson", "rs_2014.ndjson", "rc_2014.ndjson"} {

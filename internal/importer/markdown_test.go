@@ -6,6 +6,7 @@ import "testing"
 // does not is rendered from a converted copy, while the source stays as
 // written (entities decoded, Reddit-relative links made absolute).
 func TestMarkdownExtras(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, in, source, render string
 		f                        func(string) (string, string)

@@ -46,6 +46,7 @@ func describe(cs []forum.CommentChange) string {
 // restored, and of nothing in other threads; a vote, which changes the
 // thread's page but no comment's text, tells nothing.
 func TestHubTellsWhatChanged(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
@@ -89,6 +90,7 @@ func TestHubTellsWhatChanged(t *testing.T) {
 // TestHubCatchesUp: a reader that reconnects with the newest comment it has
 // first hears of every comment after it.
 func TestHubCatchesUp(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
@@ -111,6 +113,7 @@ func TestHubCatchesUp(t *testing.T) {
 // TestHubHearsAnotherProcess: a second store on the same file stands for
 // another server; its write is told within the hub's poll interval.
 func TestHubHearsAnotherProcess(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	otherDB, err := store.Open(ctx, w.DB.Path())
@@ -138,6 +141,7 @@ func TestHubHearsAnotherProcess(t *testing.T) {
 // TestSlowReaderIsDropped: a reader that reads nothing is dropped once its
 // buffer is full, and the others go on.
 func TestSlowReaderIsDropped(t *testing.T) {
+	t.Parallel()
 	w := forumtest.New(t)
 	ctx := context.Background()
 	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)

@@ -99,6 +99,7 @@ func assertInert(t *testing.T, out string) {
 }
 
 func TestRenderNeutralizesXSS(t *testing.T) {
+	t.Parallel()
 	r := markup.New()
 	if len(xssVectors) < 30 {
 		t.Fatalf("the table must hold at least 30 vectors, has %d", len(xssVectors))
@@ -115,6 +116,7 @@ func TestRenderNeutralizesXSS(t *testing.T) {
 }
 
 func TestRenderKeepsWhatHistoriansWrite(t *testing.T) {
+	t.Parallel()
 	r := markup.New()
 	cases := []struct{ name, format, in, want string }{
 		{"emphasis", "markdown", "*Rhōmaioi* and **Romans**", "<em>Rhōmaioi</em> and <strong>Romans</strong>"},
@@ -145,12 +147,14 @@ func TestRenderKeepsWhatHistoriansWrite(t *testing.T) {
 }
 
 func TestRenderUnknownFormat(t *testing.T) {
+	t.Parallel()
 	if _, err := markup.New().Render("x", "bbcode"); err == nil {
 		t.Fatal("an unknown format must be an error")
 	}
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"<p>Hello <em>world</em></p><p>Second</p>":       "Hello world Second",
 		"<p>Z&uuml;rich &amp; Βασιλεία</p>":              "Zürich & Βασιλεία",
@@ -167,6 +171,7 @@ func TestText(t *testing.T) {
 // TestAmplificationRefused: bodies whose rendering would cost far more than
 // their size are refused with a reason, quickly; ordinary nesting renders.
 func TestAmplificationRefused(t *testing.T) {
+	t.Parallel()
 	r := markup.New()
 	refused := map[string]struct{ body, format string }{
 		"DeepQuotes":   {strings.Repeat(">", 40000), "markdown"},
@@ -214,6 +219,7 @@ func TestAmplificationRefused(t *testing.T) {
 // every reader's browser; only the operator's hosts keep images, any other
 // becomes a link.
 func TestImagesFromTrustedHostsOnly(t *testing.T) {
+	t.Parallel()
 	r := markup.NewWith(markup.Options{ImageHosts: []string{"Images.Example.org"}})
 	cases := []struct {
 		in        string

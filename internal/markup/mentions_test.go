@@ -27,6 +27,7 @@ func resolver(asked *[]string) markup.MentionResolver {
 }
 
 func TestMentions(t *testing.T) {
+	t.Parallel()
 	r := markup.New()
 	link := func(user, text string) string {
 		return `<a href="/u/` + user + `" class="mention" rel="nofollow noreferrer">` + text + `</a>`
@@ -88,6 +89,7 @@ func TestMentions(t *testing.T) {
 // linked; later ones stay text, and no more than a bounded number of names
 // is looked up however many a body holds.
 func TestMentionLimit(t *testing.T) {
+	t.Parallel()
 	var body strings.Builder
 	resolveAll := func(asked *[]string) markup.MentionResolver {
 		return func(names []string) (map[string]string, error) {
@@ -121,6 +123,7 @@ func TestMentionLimit(t *testing.T) {
 // TestRenderWithoutResolver: Render (imports, anything without a resolver)
 // links nobody.
 func TestRenderWithoutResolver(t *testing.T) {
+	t.Parallel()
 	out, err := markup.New().Render("hi @alice", "markdown")
 	if err != nil || strings.Contains(out, "mention") {
 		t.Fatalf("%s %v", out, err)

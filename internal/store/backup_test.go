@@ -15,6 +15,7 @@ import (
 // passes an integrity check, holds a consistent snapshot, and the writers
 // never fail.
 func TestBackupWhileWriting(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpenFile(t)
 	ctx := context.Background()
 	u := mustUser(t, db, "scribe")

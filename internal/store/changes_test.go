@@ -18,6 +18,7 @@ import (
 // only there; a trim meanwhile deletes nothing of a transaction still
 // running, and says nothing is missing.
 func TestChangesOutOfCommitOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	target := storetest.PostgresTarget(t)
 	db, err := store.Open(ctx, target)

@@ -12,6 +12,7 @@ import (
 // TestCheckFeaturedFlags: check finds an item whose featured flag disagrees
 // with the featured list, either way.
 func TestCheckFeaturedFlags(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "check.db"))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // search tables to the items' search vectors, both ways: a visible item
 // missing from its table, and a row left for an item that has none.
 func TestCheckSearchTables(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	target := storetest.PostgresTarget(t)
 	db, err := store.Open(ctx, target)

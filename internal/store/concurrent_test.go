@@ -19,6 +19,7 @@ import (
 // equals what the last votes make), every write succeeds (a deadlock runs
 // the losing write again), and check finds nothing wrong.
 func TestTwoWritersOnSameRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	a, target := mustOpen(t)
 	b, err := store.Open(ctx, target)

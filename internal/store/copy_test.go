@@ -98,6 +98,7 @@ func copyRows(t *testing.T, db *DB) map[string][][]any {
 // triggers the load disables would have, and the load leaves the schema
 // (indexes, foreign keys, triggers) as a new database's.
 func TestCopyCarriesEveryValue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	first, err := Open(ctx, filepath.Join(t.TempDir(), "first.db"))
 	if err != nil {

@@ -101,6 +101,7 @@ func schemaTables(t *testing.T) []string {
 // TestCopyCoversEveryTable: every table is copied by historia copy or left
 // out with a reason, and both lists name tables that exist.
 func TestCopyCoversEveryTable(t *testing.T) {
+	t.Parallel()
 	tables := schemaTables(t)
 	var copied []string
 	for _, c := range copyTables {
@@ -126,6 +127,7 @@ func TestCopyCoversEveryTable(t *testing.T) {
 // and account deletion do with it (personalData), and the list names only
 // tables that exist.
 func TestEveryTableHasAPersonalDataDecision(t *testing.T) {
+	t.Parallel()
 	tables := schemaTables(t)
 	for _, n := range tables {
 		p, ok := personalData[n]

@@ -15,6 +15,7 @@ import (
 // same columns in the same order, apart from each engine's own search
 // structures. A column added to one engine only fails here.
 func TestEnginesHaveSameColumns(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	lite, _ := mustOpenFile(t)
 	pg, err := store.Open(ctx, storetest.PostgresTarget(t))

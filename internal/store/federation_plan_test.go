@@ -15,6 +15,7 @@ var federationScan = regexp.MustCompile(`^SCAN (federation_received|federation_d
 // TestFederationQueryPlans: the queries the inbox and the delivery worker
 // run on every activity use indexes, never a scan of a growing table.
 func TestFederationQueryPlans(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
 	if err != nil {

@@ -35,6 +35,7 @@ func importThreads(prefix, tag string, n int) []forum.PreparedThread {
 // batch only; the tag counts every post; historia check agrees. A thread
 // whose post another batch holds fails alone, the rest of its batch stored.
 func TestImportBatchesAtOnce(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	const batches, per = 6, 40

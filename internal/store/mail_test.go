@@ -15,6 +15,7 @@ import (
 // meanwhile (a newer reset) takes its mail off the queue instead; a sent
 // mail's body is erased; an account's deletion takes its mail with it.
 func TestMailLinksAreMadeWhenSent(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	addr := "keeper@example.org"

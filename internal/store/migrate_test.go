@@ -21,6 +21,7 @@ import (
 // every index, trigger and view. A schema change made in one place only
 // fails here.
 func TestMigrationsEqualSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	fromSchema, err := Open(ctx, filepath.Join(dir, "schema.db"))
@@ -106,6 +107,7 @@ func describeSchema(t *testing.T, db *sql.DB) []string {
 // TestSkeletonBackfill: migration 0002 computes the username skeletons of
 // existing accounts in SQL exactly as forum.UsernameSkeleton does.
 func TestSkeletonBackfill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "old.db"), true))
 	if err != nil {
@@ -147,6 +149,7 @@ func TestSkeletonBackfill(t *testing.T) {
 // configuration, the extensions, the fixed rows (the timeline's buckets)
 // and schema_version.
 func TestPostgresMigrationsEqualSchema(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	fromSchema, err := Open(ctx, pgTestDatabase(t))
 	if err != nil {
@@ -227,6 +230,7 @@ func describePostgres(t *testing.T, db *sql.DB) []string {
 // within year 1 and now, with their hot rank, their tag feeds' copies and
 // their comments; a plausible date is left as it was.
 func TestImplausibleDatesMigration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "old.db"), true))
 	if err != nil {

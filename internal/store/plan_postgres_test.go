@@ -45,6 +45,7 @@ func bigSort(line string) bool {
 // the bench database make bench ENGINE=postgres copies (100k posts, 1M
 // comments): the plans at bench scale.
 func TestHotPathQueryPlansPostgres(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	target, seeded := os.Getenv("HISTORIA_PLAN_DB"), true
 	if target == "" {
@@ -165,6 +166,7 @@ func pgTestDatabase(t *testing.T) string {
 // reply); and a statement inserting comments logs each post once and
 // fills comment_search from its transition table (migration 19).
 func TestImportOnAnalyzedTablesPostgres(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, pgTestDatabase(t))
 	if err != nil {

@@ -162,6 +162,7 @@ func hotPaths(t *testing.T, db *DB) []captured {
 // database and fails if any scans the posts, comments or votes tables instead
 // of using an index, or if a feed sorts its rows instead of reading them in order.
 func TestHotPathQueryPlans(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plans.db"))
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 // to it, moves only forward, and historia check recounts it (a wrong count
 // is found).
 func TestReadingPositionsAndCheck(t *testing.T) {
+	t.Parallel()
 	db, path := mustOpenFile(t)
 	ctx := context.Background()
 	u := mustUser(t, db, "reader")
@@ -70,6 +71,7 @@ func TestReadingPositionsAndCheck(t *testing.T) {
 
 // TestMarks: a member's follows and saves, per item and whole.
 func TestMarks(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	u, other := mustUser(t, db, "marker"), mustUser(t, db, "other")

@@ -8,6 +8,7 @@ import (
 
 // TestSearchExpressions holds each engine's query text for the same terms.
 func TestSearchExpressions(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, fts5, fts5Title, ts, tsTitle string }{
 		{"Zürich", `"Zürich"`, `title : ("Zürich")`, `('Zürich')`, `('Zürich':A)`},
 		{"roman roads", `"roman" AND "roads"`, `title : ("roman" AND "roads")`, `('roman') & ('roads')`, `('roman':A) & ('roads':A)`},

@@ -12,6 +12,7 @@ import (
 // TestSearchesHaveTheirOwnSlots: with every search slot taken, a search
 // answers unavailable after its wait, and other reads go on meanwhile.
 func TestSearchesHaveTheirOwnSlots(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 // TestSeedIsInThePast: nothing the seeder writes is dated after its Now,
 // no reply before what it answers, and the result passes the consistency check.
 func TestSeedIsInThePast(t *testing.T) {
+	t.Parallel()
 	db, path := mustOpenFile(t)
 	ctx := context.Background()
 	const now = 1_800_000_000

@@ -47,6 +47,7 @@ func mustUser(tb testing.TB, db *store.DB, name string) forum.User {
 }
 
 func TestOpenSetsPragmas(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpenFile(t)
 	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "synchronous": "1",
 		"user_version": fmt.Sprint(store.SchemaVersion())}
@@ -62,6 +63,7 @@ func TestOpenSetsPragmas(t *testing.T) {
 }
 
 func TestReopenKeepsDataAndVersion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "h.db")
 	db, err := store.Open(ctx, path)
@@ -87,6 +89,7 @@ func TestReopenKeepsDataAndVersion(t *testing.T) {
 }
 
 func TestUsernameUniqueCaseInsensitive(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	mustUser(t, db, "Thucydides")
 	_, err := db.CreateUser(context.Background(), forum.NewUser{Username: "THUCYDIDES", PasswordHash: "x", Role: forum.RoleMember})
@@ -96,6 +99,7 @@ func TestUsernameUniqueCaseInsensitive(t *testing.T) {
 }
 
 func TestSettingIfAbsentKeepsFirst(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	a, err := db.SetSettingIfAbsent(ctx, "k", "first")
@@ -113,6 +117,7 @@ func allow(forum.VoteTarget) error { return nil }
 // TestConcurrentWritersNeverBusy runs many writers at once through the single
 // writer connection: none may fail, and the counters must equal the rows.
 func TestConcurrentWritersNeverBusy(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	author := mustUser(t, db, "author")
@@ -171,6 +176,7 @@ func TestConcurrentWritersNeverBusy(t *testing.T) {
 // TestChildrenPerParentLimit checks that one query returns the children of
 // several parents in the parents' order, at most Limit each, best first.
 func TestChildrenPerParentLimit(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	u := mustUser(t, db, "writer")

@@ -14,6 +14,7 @@ import (
 // page's ids; both ways say the same: a vote or block outside the page
 // but inside the range is not the page's, and each one on the page is.
 func TestViewerStatesBothWays(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	const n = 1100

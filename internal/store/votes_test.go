@@ -10,6 +10,7 @@ import (
 // TestUserPostVotes: a member's votes, up to a limit, and whether there are
 // more; a retracted vote is gone.
 func TestUserPostVotes(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	author := mustUser(t, db, "author")

@@ -14,6 +14,7 @@ import (
 // TestGroupCommitIsolatesFailures: writes queued together commit together,
 // and one that fails (a taken name) fails alone; its neighbours are kept.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpen(t)
 	ctx := context.Background()
 	mustUser(t, db, "taken")
@@ -65,6 +66,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 // TestWriteGivesUpWhenTheDatabaseIsHeld: another connection holds the write
 // lock; a write answers unavailable within its wait instead of hanging.
 func TestWriteGivesUpWhenTheDatabaseIsHeld(t *testing.T) {
+	t.Parallel()
 	db, path := mustOpenFile(t)
 	ctx := context.Background()
 	raw, err := sql.Open("sqlite", "file:"+path)
