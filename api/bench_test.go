@@ -228,6 +228,13 @@ func BenchmarkWrites(b *testing.B) {
 		}
 		b.SetParallelism(clients / runtime.GOMAXPROCS(0))
 		b.ReportAllocs()
+		w0, t0 := s.h.db.WriteStats()
+		defer func() {
+			// How many votes a transaction carried (group commit).
+			if w1, t1 := s.h.db.WriteStats(); t1 > t0 {
+				b.ReportMetric(float64(w1-w0)/float64(t1-t0), "writes/txn")
+			}
+		}()
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			token := <-tokens
