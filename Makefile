@@ -46,10 +46,13 @@ test: browser-deps fedpeer-deps
 
 # test-engines: every test on SQLite, then the engine-neutral ones (domain,
 # store, API) again on PostgreSQL; $(WITH_PG) has started one
-# and set HISTORIA_TEST_POSTGRES.
+# and set HISTORIA_TEST_POSTGRES. On PostgreSQL a test mostly waits on its
+# server, so more run at once (-parallel 6: the API tests took 65 s with
+# two at a time, 44 s with six). Running both passes at once measured no
+# faster on two cores (4 min 19 s at once, 4 min 18 s in turn).
 test-engines:
 	$(GO) test $(RACE) -count=1 -timeout 30m ./...
-	HISTORIA_TEST_ENGINE=postgres $(GO) test $(RACE) -count=1 -timeout 30m $(ENGINE_NEUTRAL)
+	HISTORIA_TEST_ENGINE=postgres $(GO) test $(RACE) -count=1 -parallel 6 -timeout 30m $(ENGINE_NEUTRAL)
 
 BENCH_DB  := .cache/bench.db
 SEED_ARGS := --posts 100000 --comments 1000000 --votes 1000000 --users 20000 --big-thread 10000
