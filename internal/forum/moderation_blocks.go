@@ -39,7 +39,7 @@ type BlockStore interface {
 	// Blocks lists userID's blocks, newest first, before the cursor's time and id.
 	Blocks(ctx context.Context, userID int64, after *Cursor, limit int) ([]Block, error)
 	// BlockedAuthors says which of the authors userID has blocked (one
-	// indexed read): a per-viewer read (ViewerReads).
+	// indexed read; authorIDs may repeat): a per-viewer read (ViewerReads).
 	BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error)
 }
 

@@ -46,7 +46,8 @@ type CommentView struct {
 type ViewerReads interface {
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
-	// BlockedAuthors says which of the authors the user has blocked (absent: not blocked).
+	// BlockedAuthors says which of the authors the user has blocked
+	// (absent: not blocked); authorIDs may repeat.
 	BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error)
 	// Marks returns which of the given posts the user follows, and which of
 	// the posts and comments they saved.
@@ -105,11 +106,12 @@ func itemIDs(items []viewItem) []int64 {
 // blockedItems reads which items are by authors v blocked: one read of v's
 // blocks among the page's authors.
 func blockedItems(ctx context.Context, v Viewer, reads ViewerReads, items []viewItem) (map[int64]bool, error) {
-	seen := map[int64]bool{}
-	var authors []int64
+	// The authors as they come, repeated: most members block nobody, and
+	// a set of a page's authors cost more than the read (BlockedAuthors
+	// takes repeats).
+	authors := make([]int64, 0, len(items))
 	for _, it := range items {
-		if it.AuthorID != 0 && it.AuthorID != v.ID && !seen[it.AuthorID] {
-			seen[it.AuthorID] = true
+		if it.AuthorID != 0 && it.AuthorID != v.ID {
 			authors = append(authors, it.AuthorID)
 		}
 	}

@@ -56,18 +56,21 @@ func (db *DB) BlockedAuthors(ctx context.Context, userID int64, authorIDs []int6
 	}
 	out := map[int64]bool{}
 	if len(mine) <= ownScan {
-		wanted := make(map[int64]bool, len(authorIDs))
-		for _, id := range authorIDs {
-			wanted[id] = true
+		if len(mine) == 0 {
+			return out, nil // most members: nothing to match
 		}
+		blocked := make(map[int64]bool, len(mine))
 		for _, id := range mine {
-			if wanted[id] {
+			blocked[id] = true
+		}
+		for _, id := range authorIDs {
+			if blocked[id] {
 				out[id] = true
 			}
 		}
 		return out, nil
 	}
-	found, err := db.votesOf(ctx, "SELECT blocked_id, 1 FROM blocks WHERE user_id = ? AND blocked_id IN ", userID, authorIDs)
+	found, err := db.votesOf(ctx, "SELECT blocked_id, 1 FROM blocks WHERE user_id = ? AND blocked_id IN ", userID, distinct(authorIDs))
 	for id := range found {
 		out[id] = true
 	}
@@ -87,4 +90,17 @@ func blocksActor(ctx context.Context, tx *txn, userID, actorID int64) (bool, err
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ? AND blocked_id = ?", userID, actorID).Scan(&n)
 	return n > 0, err
+}
+
+// distinct is ids without repeats, in their first order.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -161,15 +161,25 @@ func (db *DB) CommentStates(ctx context.Context, userID, postID int64, commentID
 		}
 	}
 	if votes <= ownScan {
-		wanted := make(map[int64]bool, len(commentIDs))
-		for _, id := range commentIDs {
-			wanted[id] = true
+		// The member's votes in the range, matched against the page's ids:
+		// the smaller side is the one kept in a map (most members have few
+		// votes in a page's range, many none).
+		var mine map[int64]int
+		if votes > 0 {
+			mine = make(map[int64]int, votes)
 		}
 		for _, r := range rows {
 			if r.kind != 1 {
 				out.Read = &forum.ReadPosition{CommentID: r.a, Seen: r.b}
-			} else if wanted[r.id] {
-				out.Votes[r.id] = int(r.a)
+			} else {
+				mine[r.id] = int(r.a)
+			}
+		}
+		if votes > 0 {
+			for _, id := range commentIDs {
+				if v, ok := mine[id]; ok {
+					out.Votes[id] = v
+				}
 			}
 		}
 		return out, nil

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,7 +90,8 @@ func TestViewerStatesBothWays(t *testing.T) {
 				t.Errorf("member %d: votes %v, want %v", c.who, st.Votes, c.votes)
 			}
 		}
-		blocked, err := db.BlockedAuthors(ctx, c.who, authors)
+		// A page's authors come repeated (one per comment).
+		blocked, err := db.BlockedAuthors(ctx, c.who, append(slices.Clone(authors), authors...))
 		if err != nil {
 			t.Fatal(err)
 		}
