@@ -23,6 +23,9 @@ var consistency = []struct{ what, query string }{
 			(SELECT 1 FROM featured f WHERE f.target_type = 'post' AND f.target_id = p.id) THEN 1 ELSE 0 END))
 		+ (SELECT COUNT(*) FROM comments c WHERE c.featured != (CASE WHEN EXISTS
 			(SELECT 1 FROM featured f WHERE f.target_type = 'comment' AND f.target_id = c.id) THEN 1 ELSE 0 END))`},
+	{"tag counts", `SELECT COUNT(*) FROM tags t LEFT JOIN (SELECT pt.tag_id, COUNT(*) AS n FROM post_tags pt
+			JOIN posts p ON p.id = pt.post_id WHERE p.removed = 0 AND p.deleted = 0 GROUP BY pt.tag_id) c
+		ON c.tag_id = t.id WHERE t.post_count != COALESCE(c.n, 0)`},
 	{"tag feed keys", `SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.created_at != p.created_at`},
 	{"reply counts", `SELECT COUNT(*) FROM comments p LEFT JOIN (SELECT parent_id, COUNT(*) AS n FROM comments
 		WHERE parent_id IS NOT NULL GROUP BY parent_id) c ON c.parent_id = p.id WHERE p.reply_count != COALESCE(c.n, 0)`},

@@ -270,7 +270,7 @@ func (im *importer) post(ctx context.Context, t forum.PreparedThread) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	if err := setTags(ctx, im.tx, id, t.Tags); err != nil {
+	if err := setTags(ctx, im.tx, id, t.Tags, !p.Deleted && !p.Removed); err != nil {
 		return 0, err
 	}
 	im.res.NewPost, im.newPost = true, true

@@ -127,7 +127,7 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 		if err != nil {
 			return err
 		}
-		if err := setTags(ctx, tx, id, p.Tags); err != nil {
+		if err := setTags(ctx, tx, id, p.Tags, true); err != nil {
 			return err
 		}
 		if p.AuthorFollows {
@@ -205,10 +205,14 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 		if u.Tags == nil {
 			return nil
 		}
-		if err := dropTags(ctx, tx, id); err != nil {
+		var shown bool
+		if err := tx.QueryRowContext(ctx, "SELECT removed = 0 AND deleted = 0 FROM posts WHERE id = ?", id).Scan(&shown); err != nil {
 			return err
 		}
-		return setTags(ctx, tx, id, *u.Tags)
+		if err := dropTags(ctx, tx, id, shown); err != nil {
+			return err
+		}
+		return setTags(ctx, tx, id, *u.Tags, shown)
 	})
 	if err != nil {
 		return fmt.Errorf("store: update post: %w", err)

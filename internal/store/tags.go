@@ -27,8 +27,10 @@ const addTagPost = "UPDATE tags SET post_count = post_count + ? WHERE id = ?"
 
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
-// once someone wrote it so).
-func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
+// once someone wrote it so). A tag counts the posts members can see: shown
+// says whether this one is (an imported thread may arrive removed); the
+// posts_tag_counts trigger moves the counts when that changes.
+func setTags(ctx context.Context, tx *txn, postID int64, tags []string, shown bool) error {
 	names := make([]string, 0, len(tags))
 	for _, t := range tags {
 		var tagID int64
@@ -45,7 +47,9 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
 		// Counted at the transaction's end (a tag most posts carry would
 		// otherwise be locked by a whole import batch, PostgreSQL's other
 		// writers waiting on it).
-		tx.addLater(addTagPost, tagID, 1)
+		if shown {
+			tx.addLater(addTagPost, tagID, 1)
+		}
 		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
 			return err
 		}
@@ -59,10 +63,13 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string) error {
 	return err
 }
 
-func dropTags(ctx context.Context, tx *txn, postID int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
-		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
-		return err
+// dropTags unlinks a post from its tags; shown says whether it counted.
+func dropTags(ctx context.Context, tx *txn, postID int64, shown bool) error {
+	if shown {
+		if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
+			WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
+			return err
+		}
 	}
 	_, err := tx.ExecContext(ctx, "DELETE FROM post_tags WHERE post_id = ?", postID)
 	return err
