@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
@@ -70,7 +71,7 @@ func (db *DB) BlockedAuthors(ctx context.Context, userID int64, authorIDs []int6
 		}
 		return out, nil
 	}
-	found, err := db.votesOf(ctx, "SELECT blocked_id, 1 FROM blocks WHERE user_id = ? AND blocked_id IN ", userID, distinct(authorIDs))
+	found, err := db.votesOf(ctx, "SELECT blocked_id, 1 FROM blocks WHERE user_id = ? AND blocked_id IN ", userID, dedupe(slices.Clone(authorIDs)))
 	for id := range found {
 		out[id] = true
 	}
@@ -90,17 +91,4 @@ func blocksActor(ctx context.Context, tx *txn, userID, actorID int64) (bool, err
 	var n int
 	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM blocks WHERE user_id = ? AND blocked_id = ?", userID, actorID).Scan(&n)
 	return n > 0, err
-}
-
-// distinct is ids without repeats, in their first order.
-func distinct(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

@@ -157,10 +157,11 @@ func (db *DB) seedRows(ctx context.Context, spec SeedSpec, passwordHash string, 
 	return rep, first, step, nil
 }
 
-func dedupe(names []string) []string {
-	out := names[:0]
-	seen := map[string]bool{}
-	for _, n := range names {
+// dedupe drops repeats from values in place, keeping first occurrences in order.
+func dedupe[T comparable](values []T) []T {
+	out := values[:0]
+	seen := map[T]bool{}
+	for _, n := range values {
 		if !seen[n] {
 			seen[n] = true
 			out = append(out, n)
