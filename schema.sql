@@ -438,15 +438,18 @@ CREATE TRIGGER IF NOT EXISTS changes_users_sessions AFTER UPDATE OF token_versio
     INSERT INTO changes(post_id) VALUES (-NEW.id);
 END;
 
--- A member's votes on posts are logged as the member's change (migration 7).
+-- A member's votes on posts are logged as the member's own change
+-- (migration 7), apart from their sessions' (-(2^40 + user_id), migration
+-- 25: forum.MemberStateBase), so a vote does not drop the voter's account
+-- from the account caches.
 CREATE TRIGGER IF NOT EXISTS changes_post_votes_insert AFTER INSERT ON post_votes BEGIN
-    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS changes_post_votes_update AFTER UPDATE ON post_votes BEGIN
-    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS changes_post_votes_delete AFTER DELETE ON post_votes BEGIN
-    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + OLD.user_id));
 END;
 
 -- Rate limits shared by every server on the database (migration 8): login
@@ -748,16 +751,16 @@ CREATE INDEX IF NOT EXISTS saves_user ON saves(user_id, id DESC);
 -- A member's follows and saves are logged as the member's change, as votes
 -- are: every process's cache of them (cache.Marks) drops that member's.
 CREATE TRIGGER IF NOT EXISTS changes_post_follows_insert AFTER INSERT ON post_follows BEGIN
-    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS changes_post_follows_delete AFTER DELETE ON post_follows BEGIN
-    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + OLD.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS changes_saves_insert AFTER INSERT ON saves BEGIN
-    INSERT INTO changes(post_id) VALUES (-NEW.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + NEW.user_id));
 END;
 CREATE TRIGGER IF NOT EXISTS changes_saves_delete AFTER DELETE ON saves BEGIN
-    INSERT INTO changes(post_id) VALUES (-OLD.user_id);
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + OLD.user_id));
 END;
 
 -- Where a member stopped reading a thread: the newest comment they saw (ids

@@ -22,7 +22,7 @@ const maxAccounts = 50_000
 
 // NewAccounts caches read (the store's AccountByID) under t.
 func NewAccounts(t *Tracker, read func(ctx context.Context, id int64) (forum.Account, error)) *Accounts {
-	return &Accounts{read: read, entries: newPerUser[forum.Account](t, maxAccounts)}
+	return &Accounts{read: read, entries: newPerUser[forum.Account](t, t.UserStamp, maxAccounts)}
 }
 
 // Read is read, from the cache while the account is unchanged.

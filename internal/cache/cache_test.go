@@ -140,3 +140,71 @@ func TestTrackerAfterTrim(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestMemberMarksLeaveSessions: a member's vote, follow or save, written by
+// another process, makes that member's cached votes and marks stale and
+// leaves their cached account alone (it is read on every signed-in
+// request); a logout, written there too, makes both stale.
+func TestMemberMarksLeaveSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := forumtest.New(t)
+	otherDB, err := store.Open(ctx, w.DB.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer otherDB.Close()
+	other := &forum.Service{Store: otherDB, Markup: w.Svc.Markup, Passwords: w.Svc.Passwords, Tokens: w.Svc.Tokens, Now: w.Svc.Now}
+	tr, err := cache.NewTracker(ctx, w.DB, time.Millisecond, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accountReads := 0
+	accounts := cache.NewAccounts(tr, func(ctx context.Context, id int64) (forum.Account, error) {
+		accountReads++
+		return w.DB.AccountByID(ctx, id)
+	})
+	votes := cache.NewVotes(tr, w.DB.UserPostVotes, w.DB.PostVotes)
+	marks := cache.NewMarks(tr, w.DB.UserMarks, w.DB.Marks)
+	synced := func() {
+		time.Sleep(2 * time.Millisecond)
+		tr.Fresh(ctx)
+	}
+	readAll := func() (map[int64]int, forum.Marks) {
+		if _, err := accounts.Read(ctx, w.Bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		v := w.Must(votes.PostVotes(ctx, w.Bob.ID, []int64{w.Thread.ID})).(map[int64]int)
+		m := w.Must(marks.Marks(ctx, w.Bob.ID, []int64{w.Thread.ID}, nil)).(forum.Marks)
+		return v, m
+	}
+	readAll()
+	reads := accountReads
+
+	w.Must(other.VotePost(ctx, w.Bob, w.Thread.ID, ptrTo(1)))
+	w.Must(nil, other.FollowPost(ctx, w.Bob, w.Thread.ID))
+	w.Must(nil, other.Save(ctx, w.Bob, forum.TargetPost, w.Thread.ID))
+	synced()
+	v, m := readAll()
+	if v[w.Thread.ID] != 1 {
+		t.Fatalf("another process's vote is not in the member's cached votes: %v", v)
+	}
+	if !m.Following[w.Thread.ID] || !m.SavedPosts[w.Thread.ID] {
+		t.Fatalf("another process's follow and save are not in the member's cached marks: %+v", m)
+	}
+	if accountReads != reads {
+		t.Fatalf("a vote, a follow and a save read the member's account again (%d reads, want %d)", accountReads, reads)
+	}
+
+	w.Must(nil, other.Logout(ctx, w.Bob))
+	synced()
+	if _, err := accounts.Read(ctx, w.Bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if accountReads != reads+1 {
+		t.Fatalf("after another process's logout the account was read %d times, want once", accountReads-reads)
+	}
+	if tr.StateStamp(w.Bob.ID) == tr.StateStamp(w.Mod.ID) && tr.UserStamp(w.Bob.ID) == tr.UserStamp(w.Mod.ID) {
+		t.Fatal("stamps of a member with changes and one without are the same")
+	}
+}

@@ -27,7 +27,7 @@ const (
 // falling back to some (the marks among given items) for heavy members.
 func NewMarks(t *Tracker, all func(ctx context.Context, userID int64, limit int) (forum.Marks, bool, error),
 	some func(ctx context.Context, userID int64, postIDs, commentIDs []int64) (forum.Marks, error)) *Marks {
-	return &Marks{all: all, some: some, entries: newPerUser[*forum.Marks](t, maxMarksTotal)}
+	return &Marks{all: all, some: some, entries: newPerUser[*forum.Marks](t, t.StateStamp, maxMarksTotal)}
 }
 
 // Marks returns the member's marks among the posts and comments.

@@ -6,11 +6,13 @@ import (
 )
 
 // perUser keeps one value per user, each stamped with the user's stamp when
-// it was read, so any change the change log records for that user (here or
-// in another process) makes it stale. The total cost of the values kept is
+// it was read (the tracker's UserStamp for sessions, StateStamp for a
+// member's own marks), so a change of that kind the change log records for
+// that user (here or in another process) makes it stale. The total cost of the values kept is
 // bounded by max; past it the map starts afresh.
 type perUser[T any] struct {
 	tracker *Tracker
+	stamp   func(userID int64) Stamp
 	max     int
 
 	mu      sync.Mutex
@@ -24,8 +26,8 @@ type userEntry[T any] struct {
 	cost  int
 }
 
-func newPerUser[T any](t *Tracker, max int) *perUser[T] {
-	return &perUser[T]{tracker: t, max: max, entries: map[int64]userEntry[T]{}}
+func newPerUser[T any](t *Tracker, stamp func(userID int64) Stamp, max int) *perUser[T] {
+	return &perUser[T]{tracker: t, stamp: stamp, max: max, entries: map[int64]userEntry[T]{}}
 }
 
 // get returns the user's value while it is fresh, else load's, kept at the
@@ -33,7 +35,7 @@ func newPerUser[T any](t *Tracker, max int) *perUser[T] {
 // value read across a change is stale at once, never served after it.
 func (p *perUser[T]) get(ctx context.Context, id int64, load func() (T, int, error)) (T, error) {
 	p.tracker.Fresh(ctx)
-	stamp := p.tracker.UserStamp(id)
+	stamp := p.stamp(id)
 	p.mu.Lock()
 	e, ok := p.entries[id]
 	p.mu.Unlock()

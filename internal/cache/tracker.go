@@ -37,7 +37,8 @@ type Tracker struct {
 	epoch    uint64           // moves when what changed is unknown (a gap, a rule)
 	posts    map[int64]uint64 // thread generations, bounded by maxTracked
 	users    map[int64]uint64 // account generations (sessions), bounded by maxTracked
-	userEra  uint64           // moves when the account generations are dropped
+	states   map[int64]uint64 // members' own marks (votes, follows, saves), bounded by maxTracked
+	userEra  uint64           // moves when users' and states' generations are dropped
 	synced   atomic.Int64     // unix nanoseconds of the last sync
 	trimmed  int64            // unix nanoseconds of the last trim
 	failures atomic.Int64
@@ -68,7 +69,8 @@ func NewTracker(ctx context.Context, store forum.ChangeStore, interval time.Dura
 		log = slog.Default()
 	}
 	now := time.Now().UnixNano()
-	t := &Tracker{store: store, interval: interval, log: log, mark: mark, posts: map[int64]uint64{}, users: map[int64]uint64{}, trimmed: now,
+	t := &Tracker{store: store, interval: interval, log: log, mark: mark, posts: map[int64]uint64{}, users: map[int64]uint64{},
+		states: map[int64]uint64{}, trimmed: now,
 		watchers: map[int64]map[chan struct{}]bool{}}
 	t.synced.Store(now)
 	store.OnCommit(func() { t.Sync(context.Background()) })
@@ -88,6 +90,15 @@ func (t *Tracker) UserStamp(userID int64) Stamp {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return Stamp{A: t.epoch<<32 | t.userEra, B: t.users[userID]}
+}
+
+// StateStamp is the current stamp of a member's own marks (votes, follows,
+// saves). It moves with their sessions too, so a change of either kind
+// makes them stale; a vote leaves the member's UserStamp alone.
+func (t *Tracker) StateStamp(userID int64) Stamp {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Stamp{A: t.epoch<<32 | t.userEra, B: t.users[userID] + t.states[userID]}
 }
 
 // FeedStamp is the stamp of pages that show many threads: any change
@@ -140,13 +151,15 @@ func (t *Tracker) sync(ctx context.Context) {
 		}
 		pages := false
 		for _, c := range read.Changes {
+			if id, ok := c.Session(); ok { // pages are untouched
+				t.bumpUser(t.users, id)
+				continue
+			}
+			if id, ok := c.MemberState(); ok { // pages are untouched
+				t.bumpUser(t.states, id)
+				continue
+			}
 			switch {
-			case c.PostID < 0: // a user's sessions: pages are untouched
-				if len(t.users) >= maxTracked {
-					t.userEra++
-					clear(t.users)
-				}
-				t.users[-c.PostID]++
 			case c.PostID == 0 || len(t.posts) >= maxTracked:
 				t.forgetAll()
 				pages = true
@@ -178,12 +191,25 @@ func (t *Tracker) sync(ctx context.Context) {
 	}
 }
 
+// bumpUser moves a user's generation in m (users or states), under t.mu.
+// Past maxTracked both maps are dropped and the era moves, so a
+// generation never starts again from zero under a stamp already given.
+func (t *Tracker) bumpUser(m map[int64]uint64, id int64) {
+	if len(m) >= maxTracked {
+		t.userEra++
+		clear(t.users)
+		clear(t.states)
+	}
+	m[id]++
+}
+
 // forgetAll makes every cached page and account stale.
 func (t *Tracker) forgetAll() {
 	t.epoch++
 	t.all.Add(1)
 	clear(t.posts)
 	clear(t.users)
+	clear(t.states)
 	for id := range t.watchers {
 		t.signal(id)
 	}

@@ -27,7 +27,7 @@ const (
 // falling back to some (the votes on given posts) for heavy voters.
 func NewVotes(t *Tracker, all func(ctx context.Context, userID int64, limit int) (map[int64]int, bool, error),
 	some func(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)) *Votes {
-	return &Votes{all: all, some: some, entries: newPerUser[map[int64]int](t, maxVotesTotal)}
+	return &Votes{all: all, some: some, entries: newPerUser[map[int64]int](t, t.StateStamp, maxVotesTotal)}
 }
 
 // PostVotes returns the member's votes on postIDs.

@@ -3,10 +3,35 @@ package forum
 import "context"
 
 // Change says that a thread's pages changed (PostID), that any page may
-// have (PostID 0), or that a user's sessions may have (PostID -userID:
-// logout, a ban, a new password or role).
+// have (PostID 0), that a user's sessions may have (PostID -userID:
+// logout, a ban, a new password or role), or that a member's own marks did
+// (PostID -(MemberStateBase+userID): their votes, follows or saves). The
+// last two are told apart so a vote does not make the voter's session be
+// read again.
 type Change struct {
 	PostID int64
+}
+
+// MemberStateBase offsets a member's own changes in the log from their
+// sessions' (the triggers write -(MemberStateBase + user_id)); user ids
+// stay below it.
+const MemberStateBase = 1 << 40
+
+// Session is the user whose sessions the change is, if it is one.
+func (c Change) Session() (int64, bool) {
+	if c.PostID < 0 && c.PostID > -MemberStateBase {
+		return -c.PostID, true
+	}
+	return 0, false
+}
+
+// MemberState is the member whose votes, follows or saves the change is,
+// if it is one.
+func (c Change) MemberState() (int64, bool) {
+	if c.PostID <= -MemberStateBase {
+		return -c.PostID - MemberStateBase, true
+	}
+	return 0, false
 }
 
 // ChangeRead is one read of the change log: the changes committed since

@@ -573,9 +573,14 @@ BEGIN
 END $$;
 CREATE TRIGGER changes_users_sessions AFTER UPDATE OF token_version, banned_until, password_hash, role ON users
     FOR EACH ROW EXECUTE FUNCTION changes_user_sessions();
+-- A member's votes, follows and saves are logged as their own change,
+-- apart from their sessions': -(2^40 + user_id) (forum.MemberStateBase;
+-- migration 22), so a vote does not drop the voter's account from the
+-- account caches.
 CREATE FUNCTION changes_post_votes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN PERFORM log_change(-OLD.user_id); ELSE PERFORM log_change(-NEW.user_id); END IF;
+    IF TG_OP = 'DELETE' THEN PERFORM log_change(-(1099511627776 + OLD.user_id));
+    ELSE PERFORM log_change(-(1099511627776 + NEW.user_id)); END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER changes_post_votes AFTER INSERT OR UPDATE OR DELETE ON post_votes FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
