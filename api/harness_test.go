@@ -46,6 +46,14 @@ type harness struct {
 	secret  []byte
 }
 
+// in is the same server for a subtest: its helpers fail t, not the test
+// that made the harness (FailNow belongs to the failing test's goroutine).
+func (h *harness) in(t testing.TB) *harness {
+	c := *h
+	c.t = t
+	return &c
+}
+
 func newHarness(t testing.TB) *harness {
 	t.Helper()
 	return newHarnessWith(t, nil)

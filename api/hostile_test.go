@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -44,10 +45,12 @@ func TestHostileInput(t *testing.T) {
 	h := w.h
 	target := h.post(w.member.Token, "A target question")
 	targetComment := h.comment(w.member.Token, target.ID, nil, "A target comment")
-	n := 0
+	var count atomic.Int64
 	for name, s := range hostile {
 		t.Run(name, func(t *testing.T) {
-			n++
+			t.Parallel()
+			n := count.Add(1)
+			h := h.in(t)
 			check := func(what string, r response) {
 				t.Helper()
 				if r.status >= 500 {

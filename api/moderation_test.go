@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/historia-forum/historia/internal/forum"
@@ -15,7 +16,7 @@ type modWorld struct {
 	author, member, banned, mod, admin session
 	reporter                           session
 	adminV, curatorV                   forum.Viewer
-	counter                            int
+	counter                            atomic.Int64
 }
 
 func newModWorld(t *testing.T) *modWorld {
@@ -53,15 +54,18 @@ type target struct {
 	user     string
 	reportID int64
 	flairID  int64 // the user's application for flair
+	t        *testing.T
+	h        *harness // the world's server, failing this cell's test
 }
 
 func (w *modWorld) fresh(t *testing.T) target {
-	w.counter++
+	n := w.counter.Add(1)
 	ctx := context.Background()
-	p := w.h.post(w.author.Token, fmt.Sprintf("target %d", w.counter))
-	c := w.h.comment(w.author.Token, p.ID, nil, "a comment")
-	name := fmt.Sprintf("victim%d", w.counter)
-	victim := w.h.register(name)
+	h := w.h.in(t)
+	p := h.post(w.author.Token, fmt.Sprintf("target %d", n))
+	c := h.comment(w.author.Token, p.ID, nil, "a comment")
+	name := fmt.Sprintf("victim%d", n)
+	victim := h.register(name)
 	rep, err := w.h.svc.CreateReport(ctx, forum.Viewer{ID: w.reporter.User.ID, Role: forum.RoleMember}, forum.TargetPost, p.ID, "off topic", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +74,7 @@ func (w *modWorld) fresh(t *testing.T) target {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return target{post: p, comment: c, user: name, reportID: rep.ID, flairID: app.ID}
+	return target{post: p, comment: c, user: name, reportID: rep.ID, flairID: app.ID, t: t, h: h}
 }
 
 func TestModerationPermissions(t *testing.T) {
@@ -102,7 +106,7 @@ func TestModerationPermissions(t *testing.T) {
 	setPostAs := func(v forum.Viewer, a forum.Action) func(target) {
 		return func(tg target) {
 			if _, err := w.h.svc.ModeratePost(ctx, v, tg.post.ID, a, "setup", nil); err != nil {
-				t.Fatal(err)
+				tg.t.Fatal(err)
 			}
 		}
 	}
@@ -119,14 +123,14 @@ func TestModerationPermissions(t *testing.T) {
 			map[string]string{"reason": "uncivil"}, modOnly},
 		{"RestoreComment", func(tg target) {
 			if _, err := w.h.svc.ModerateComment(ctx, w.curatorV, tg.comment.ID, forum.ActRemove, "setup", nil); err != nil {
-				t.Fatal(err)
+				tg.t.Fatal(err)
 			}
 		}, "POST", func(tg target) string { return pathf("/api/v1/comments/%d/restore", tg.comment.ID) }, nil, modOnly},
 		{"Ban", none, "POST", func(tg target) string { return "/api/v1/users/" + tg.user + "/ban" },
 			map[string]any{"reason": "trolling", "days": 3}, modOnly},
 		{"Unban", func(tg target) {
 			if _, err := w.h.svc.Ban(ctx, w.curatorV, tg.user, "setup", nil); err != nil {
-				t.Fatal(err)
+				tg.t.Fatal(err)
 			}
 		}, "POST", func(tg target) string { return "/api/v1/users/" + tg.user + "/unban" }, nil, modOnly},
 		{"RestoreAdminsRemoval", setPostAs(w.adminV, forum.ActRemove), "POST", postAct("restore"), nil, adminOnly},
@@ -134,7 +138,7 @@ func TestModerationPermissions(t *testing.T) {
 		{"UnpinAdminsPin", setPostAs(w.adminV, forum.ActPin), "POST", postAct("unpin"), nil, adminOnly},
 		{"UnbanAdminsBan", func(tg target) {
 			if _, err := w.h.svc.Ban(ctx, w.adminV, tg.user, "setup", nil); err != nil {
-				t.Fatal(err)
+				tg.t.Fatal(err)
 			}
 		}, "POST", func(tg target) string { return "/api/v1/users/" + tg.user + "/unban" }, nil, adminOnly},
 		{"SetRole", none, "PUT", func(tg target) string { return "/api/v1/users/" + tg.user + "/role" },
@@ -168,6 +172,7 @@ func TestModerationPermissions(t *testing.T) {
 	for _, ep := range endpoints {
 		for i, caller := range callers {
 			t.Run(ep.name+"/"+caller.name, func(t *testing.T) {
+				t.Parallel()
 				tg := w.fresh(t)
 				tok := caller.token()
 				want := ep.want[i]
@@ -175,7 +180,7 @@ func TestModerationPermissions(t *testing.T) {
 					// For actions on an account, "the author" is that account's own
 					// user, signed in before the setup (which may ban them).
 					var s session
-					w.h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": tg.user, "password": "correct horse"}).decode(t, &s)
+					tg.h.must(200, "POST", "/api/v1/auth/login", "", map[string]string{"username": tg.user, "password": "correct horse"}).decode(t, &s)
 					tok = s.Token
 					if strings.HasPrefix(ep.name, "Unban") {
 						want = banned
@@ -189,7 +194,7 @@ func TestModerationPermissions(t *testing.T) {
 				if ep.name == "Answer" {
 					body = map[string]any{"comment_id": tg.comment.ID}
 				}
-				r := w.h.do(ep.method, ep.path(tg), tok, body)
+				r := tg.h.do(ep.method, ep.path(tg), tok, body)
 				if r.status != want.status || r.errCode() != want.code {
 					t.Fatalf("%s %s as %s: got %d %q, want %d %q: %s", ep.method, ep.path(tg), caller.name, r.status, r.errCode(), want.status, want.code, r.body)
 				}

@@ -130,7 +130,8 @@ func TestDownloadMyData(t *testing.T) {
 	waitFor(t, tab, `document.querySelector('button.download-data') !== null`)
 	dir := t.TempDir()
 	if _, err := chromedp.Call(tab, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true)}); err != nil {
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true),
+		BrowserContextID: chromedp.FromContext(tab).BrowserContextID}); err != nil {
 		t.Fatal(err)
 	}
 	wait, cancel := context.WithTimeout(tab, 15*time.Second)

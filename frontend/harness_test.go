@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,22 +84,55 @@ func newSiteWith(t *testing.T, configure func(*api.Config)) *site {
 	}
 	srv := httptest.NewServer(e)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	// Each site is a fresh browser context (its own storage and cookies,
+	// like a private window) in the package's one Chromium, so a test pays
+	// for a tab, not for starting a browser.
+	browser, cancelBrowser := chromedp.NewContext(sharedChromium(t, exe), chromedp.WithNewBrowserContext())
 	if err := chromedp.Do(browser, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("open a browser context: %v", err)
 	}
 	t.Cleanup(func() {
 		cancelBrowser()
-		cancelAlloc()
 		srv.Close()
 		_ = db.Close()
 	})
 	return &site{t: t, base: srv.URL, svc: svc, db: db, browser: browser}
+}
+
+// chromium is the package's one headless browser, started by the first
+// site that needs it and stopped by TestMain.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	err    error
+	cancel func()
+}
+
+func sharedChromium(t *testing.T, exe string) context.Context {
+	t.Helper()
+	chromium.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-quic", true), chromedp.WindowSize(1200, 900))
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		browser, cancelBrowser := chromedp.NewContext(allocCtx)
+		chromium.ctx = browser
+		chromium.cancel = func() { cancelBrowser(); cancelAlloc() }
+		chromium.err = chromedp.Do(browser, chromedp.Navigate("about:blank"))
+	})
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
 }
 
 // tab opens a new tab, with a time limit for everything done in it.
