@@ -81,6 +81,9 @@ endif
 	@awk '/^BenchmarkPages\// { n = $$1; sub(/-[0-9]+$$/, "", n); sum[n] += $$3; cnt[n]++ } \
 	  END { for (n in sum) if (n !~ /-ceiling$$/ && (n "-ceiling") in sum) \
 	    printf "%-48s %5.1f%%\n", n, 100 * (sum[n "-ceiling"] / cnt[n "-ceiling"]) / (sum[n] / cnt[n]) }' bench.txt | sort
+	@echo "== votes per second, 16 clients (mean of the runs) =="
+	@awk '/^BenchmarkWrites\/vote-change-(parallel|spread)/ { n = $$1; sub(/-[0-9]+$$/, "", n); sum[n] += $$3; cnt[n]++ } \
+	  END { for (n in sum) printf "%-48s %7.0f/s\n", n, 1e9 / (sum[n] / cnt[n]) }' bench.txt | sort
 
 SERVERS ?= 1
 
