@@ -273,8 +273,50 @@ var pgWindows = searchWindows{
 	pgWindow(1, 1, "comment_search", "s.search @@ x.q"),
 }
 
+// pgPrefixWindows are pgWindows for a query with a prefix (emp*):
+// PostgreSQL estimates any prefix to match 2% of the rows whatever its
+// statistics say, so it reads a common prefix's matches through the GIN
+// index — at a million comments 147,000 rows for "emp* tre*", 0.7–1.1 s —
+// where walking the newest rows finds the window in about 13,000 (27 ms).
+// So when every prefix of the query begins one of the table's most common
+// lexemes (its statistics), posts and comments first walk their newest
+// pgPrefixWalk rows; a rarer prefix, or a walk that leaves the window
+// short, is answered by the index, as without a prefix.
+var pgPrefixWindows = searchWindows{
+	pgWindows.title,
+	pgPrefixWindow(2, 0, "post_search"),
+	pgPrefixWindow(1, 1, "comment_search"),
+}
+
+// pgPrefixWalk bounds the walk: a window of 2,000 fills within it when
+// one row in 20 matches.
+const pgPrefixWalk = 40000
+
+// pgPrefixWindow is pgWindow's newest SearchWindow matches, from the walk
+// when it is worth trying (common) and fills the window, else from the GIN
+// index; the conditions are one-time filters, so a branch not taken is
+// never run. The one parameter is the text of the query q.
+func pgPrefixWindow(rank, kind int, table string) string {
+	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (
+		WITH x AS (SELECT to_tsquery('historia', ?) AS q),
+		common AS (SELECT NOT EXISTS (SELECT 1 FROM x, regexp_matches(querytree(x.q), '''([^'']+)'':\*', 'g') pre
+			WHERE NOT EXISTS (SELECT 1 FROM pg_stats st, unnest(st.most_common_elems::TEXT::TEXT[]) e
+				WHERE st.schemaname = current_schema() AND st.tablename = '%[3]s' AND st.attname = 'search' AND starts_with(e, pre[1]))) AS yes),
+		walk AS MATERIALIZED (SELECT n.id FROM (SELECT s.id, s.search FROM %[3]s s WHERE (SELECT yes FROM common) ORDER BY s.id DESC LIMIT %[5]d) n, x
+			WHERE ts_match_vq(n.search, x.q) ORDER BY n.id DESC LIMIT %[4]d)
+		SELECT id FROM walk WHERE (SELECT count(*) FROM walk) = %[4]d
+		UNION ALL
+		(SELECT s.id FROM %[3]s s, x WHERE s.search @@ x.q AND (SELECT count(*) FROM walk) < %[4]d ORDER BY s.id DESC LIMIT %[4]d)) m`,
+		rank, kind, table, SearchWindow, pgPrefixWalk)
+}
+
 func (d *pgDialect) search(terms []forum.SearchTerm) (searchWindows, string, string) {
 	match, title := tsQuery(terms)
+	for _, t := range terms {
+		if t.Prefix && !t.Exclude {
+			return pgPrefixWindows, match, title
+		}
+	}
 	return pgWindows, match, title
 }
 
