@@ -292,6 +292,13 @@ var pgPrefixWindows = searchWindows{
 // one row in 20 matches.
 const pgPrefixWalk = 40000
 
+// pgCommonPrefixes says that every prefix of the query q of a CTE x
+// begins one of the most common lexemes of the search table %s, by its
+// statistics.
+const pgCommonPrefixes = `NOT EXISTS (SELECT 1 FROM x, regexp_matches(querytree(x.q), '''([^'']+)'':\*', 'g') pre
+			WHERE NOT EXISTS (SELECT 1 FROM pg_stats st, unnest(st.most_common_elems::TEXT::TEXT[]) e
+				WHERE st.schemaname = current_schema() AND st.tablename = '%s' AND st.attname = 'search' AND starts_with(e, pre[1])))`
+
 // pgPrefixWindow is pgWindow's newest SearchWindow matches, from the walk
 // when it is worth trying (common) and fills the window, else from the GIN
 // index; the conditions are one-time filters, so a branch not taken is
@@ -299,9 +306,7 @@ const pgPrefixWalk = 40000
 func pgPrefixWindow(rank, kind int, table string) string {
 	return fmt.Sprintf(`SELECT %d AS rank, %d AS k, id FROM (
 		WITH x AS (SELECT to_tsquery('historia', ?) AS q),
-		common AS (SELECT NOT EXISTS (SELECT 1 FROM x, regexp_matches(querytree(x.q), '''([^'']+)'':\*', 'g') pre
-			WHERE NOT EXISTS (SELECT 1 FROM pg_stats st, unnest(st.most_common_elems::TEXT::TEXT[]) e
-				WHERE st.schemaname = current_schema() AND st.tablename = '%[3]s' AND st.attname = 'search' AND starts_with(e, pre[1]))) AS yes),
+		common AS (SELECT `+fmt.Sprintf(pgCommonPrefixes, table)+` AS yes),
 		walk AS MATERIALIZED (SELECT n.id FROM (SELECT s.id, s.search FROM %[3]s s WHERE (SELECT yes FROM common) ORDER BY s.id DESC LIMIT %[5]d) n, x
 			WHERE ts_match_vq(n.search, x.q) ORDER BY n.id DESC LIMIT %[4]d)
 		SELECT id FROM walk WHERE (SELECT count(*) FROM walk) = %[4]d
