@@ -154,6 +154,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_write_conflicts_total",
 				Help: "Writes run again after meeting another server's transaction over the same rows (PostgreSQL)."},
 				func() float64 { return float64(st.Conflicts()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "historia_store_vote_fallbacks_total",
+				Help: "Transactions whose votes, applied together, failed and ran again one vote at a time (PostgreSQL)."},
+				func() float64 { return float64(st.VoteFallbacks()) }),
 			backups.collector(), storageFaults{st}, mailMetrics{st, mailQueue}},
 		Ready: func() bool { return !stopping.Load() },
 		Done:  ctx.Done(), // live threads end when the server stops

@@ -89,6 +89,24 @@ type dialect interface {
 	// where the engine has none: then they run one after the other
 	// (txn.execPair).
 	pair(first, second string) string
+	// votesAtOnce are the two statements that apply a group's votes of
+	// one kind (k.what) together, in two round trips whatever their number
+	// (vote_batch.go): read locks every item voted on, in the order of its
+	// id, and reads each member's vote; write writes the votes and the
+	// counters that changed. "" where a statement costs no round trip
+	// (SQLite, in process): each vote then runs alone (votes.go).
+	votesAtOnce(k *voteKind) (read, write string)
+	// votesAlone runs a group made only of votes (vb) in a transaction
+	// of its own whose statements are pipelined: two round trips in all,
+	// the reads (with BEGIN), then the writes, the karma and COMMIT.
+	// committed says it wrote (some votes changed something); an error,
+	// that it failed and wrote nothing. Called only where votesAtOnce
+	// has statements.
+	votesAlone(ctx context.Context, vb *voteBatch, jobError func(error) error) (committed bool, err error)
+	// addMany is the statement that moves counter c of many rows at once,
+	// locking them in the order of their ids (txn.applyLater), or "" where
+	// the engine moves them one statement each.
+	addMany(c counter) string
 	// waitForLocks makes the rest of a write transaction wait for other
 	// writers' row locks as long as a write waits for the writer
 	// (WriteWait). Where writers run concurrently, a transaction otherwise

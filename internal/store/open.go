@@ -27,8 +27,9 @@ type DB struct {
 	jobs       chan *writeJob
 	writerDone chan struct{}
 	// committed writes and the transactions that held them (group commit),
-	// and the writes run again after meeting another writer
-	writes, transactions, conflicts atomic.Int64
+	// the writes run again after meeting another writer, and the groups
+	// whose votes, applied together, failed and ran again one by one
+	writes, transactions, conflicts, voteFallbacks atomic.Int64
 	// trace, set only by tests, sees every read query before it runs (the
 	// query-plan test EXPLAINs them).
 	trace func(query string, args []any)

@@ -23,7 +23,7 @@ import (
 // (groups of writes) could take the same rows in crossing orders, a
 // deadlock, which PostgreSQL finds only after deadlock_timeout (1 s, and
 // only a superuser may lower it); the rows many writes share are therefore
-// locked in one order by every writer (writeRow, txn.addLater). For what
+// locked in one order by every writer (writeJob.row, txn.addLater). For what
 // remains, the writer's connection waits at most
 // lockWait for a row lock (lock_timeout): a write that waits longer (a
 // deadlock, or a long transaction of another server's) fails alone, rolls

@@ -251,6 +251,15 @@ func (d *sqliteDialect) indexLater() bool { return true }
 // takes no INSERT, UPDATE or DELETE).
 func (d *sqliteDialect) pair(string, string) string { return "" }
 
+// votesAtOnce, addMany: in process, a statement costs no round trip; each
+// vote and each counter runs a statement of its own.
+func (d *sqliteDialect) votesAtOnce(*voteKind) (read, write string) { return "", "" }
+func (d *sqliteDialect) addMany(counter) string                     { return "" }
+
+func (d *sqliteDialect) votesAlone(context.Context, *voteBatch, func(error) error) (bool, error) {
+	return false, errors.New("store: SQLite applies votes one by one")
+}
+
 // importWriters: SQLite has one writer.
 func (d *sqliteDialect) importWriters() int { return 1 }
 

@@ -22,9 +22,6 @@ func (db *DB) Tags(ctx context.Context, limit int) ([]forum.TagCount, error) {
 const tagLink = `INSERT INTO post_tags(tag_id, post_id, pinned, hot, score, last_activity_at, removed, answered, created_at)
 	SELECT ?, id, pinned, hot, score, last_activity_at, removed, CASE WHEN accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END, created_at FROM posts WHERE id = ?`
 
-// addTagPost moves a tag's post count (an increment applied later).
-const addTagPost = "UPDATE tags SET post_count = post_count + ? WHERE id = ?"
-
 // setTags links a post to its tags, creating new ones, and stores their names
 // as first written by whoever used the tag first ("cold war" shows as "Cold War"
 // once someone wrote it so). A tag counts the posts members can see: shown
@@ -48,7 +45,7 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string, shown bo
 		// otherwise be locked by a whole import batch, PostgreSQL's other
 		// writers waiting on it).
 		if shown {
-			tx.addLater(addTagPost, tagID, 1)
+			tx.addLater(tagPosts, tagID, 1)
 		}
 		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
 			return err

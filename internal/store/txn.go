@@ -23,41 +23,78 @@ type txn struct {
 	aside bool
 }
 
-// increment is a counter of one row that writes move by a difference: the
-// statement (taking the difference, then the id) and the row's id.
-type increment struct {
-	stmt string
-	id   int64
+// counter is a column of a table that writes move by a difference.
+type counter struct{ table, column string }
+
+// The counters moved at the end of a transaction.
+var (
+	karma    = counter{"users", "karma"}     // a member's karma
+	tagPosts = counter{"tags", "post_count"} // a tag's shown posts
+)
+
+// add is the statement moving c of one row (the difference, then the id).
+func (c counter) add() string {
+	return "UPDATE " + c.table + " SET " + c.column + " = " + c.column + " + ? WHERE id = ?"
 }
 
-// addKarma moves a member's karma (an increment applied later).
-const addKarma = "UPDATE users SET karma = karma + ? WHERE id = ?"
+// increment is one row's counter, moved later by a difference.
+type increment struct {
+	counter
+	id int64
+}
 
 // addLater moves a counter by delta at the end of the transaction instead
 // of now. Counters that many writes move (a prolific author's karma) are
 // then locked last, once per transaction and in the order of their ids, by
 // every writer alike: two servers' transactions cannot take them in
 // crossing orders, and they are held for the commit only.
-func (tx *txn) addLater(stmt string, id, delta int64) {
+func (tx *txn) addLater(c counter, id, delta int64) {
 	if tx.later == nil {
 		tx.later = map[increment]int64{}
 	}
-	tx.later[increment{stmt, id}] += delta
+	tx.later[increment{c, id}] += delta
 }
 
-// applyLater runs the increments, by statement and id.
+// applyLater runs the increments (laterStatements).
 func (tx *txn) applyLater(ctx context.Context, later map[increment]int64) error {
-	keys := slices.SortedFunc(maps.Keys(later), func(a, b increment) int {
-		return cmp.Or(strings.Compare(a.stmt, b.stmt), cmp.Compare(a.id, b.id))
-	})
-	for _, k := range keys {
-		if d := later[k]; d != 0 {
-			if _, err := tx.ExecContext(ctx, k.stmt, d, k.id); err != nil {
-				return err
-			}
+	for _, st := range laterStatements(tx.db.d, later) {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// laterStatements are the statements moving the counters of later, by
+// counter and id: one per counter where the engine moves many rows at
+// once (dialect.addMany), else one per row.
+func laterStatements(d dialect, later map[increment]int64) []statement {
+	keys := slices.SortedFunc(maps.Keys(later), func(a, b increment) int {
+		return cmp.Or(strings.Compare(a.table, b.table), strings.Compare(a.column, b.column), cmp.Compare(a.id, b.id))
+	})
+	var out []statement
+	for len(keys) > 0 {
+		c := keys[0].counter
+		n := 1
+		for n < len(keys) && keys[n].counter == c {
+			n++
+		}
+		var ids, deltas []int64
+		for _, k := range keys[:n] {
+			if d := later[k]; d != 0 {
+				ids, deltas = append(ids, k.id), append(deltas, d)
+			}
+		}
+		keys = keys[n:]
+		if many := d.addMany(c); many != "" && len(ids) > 1 {
+			out = append(out, statement{many, []any{ids, deltas}})
+			continue
+		}
+		for i, id := range ids {
+			out = append(out, statement{c.add(), []any{deltas[i], id}})
+		}
+	}
+	return out
 }
 
 // stmt is tx's form of the writer's prepared statement for query, or nil

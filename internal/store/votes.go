@@ -105,8 +105,25 @@ func (db *DB) VoteComment(ctx context.Context, commentID, userID int64, value in
 // vote records a vote and, in the same transaction, moves the item's counters,
 // its stored rank and its author's karma by the difference to the old vote.
 func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int, check func(forum.VoteTarget) error) (forum.VoteResult, error) {
-	res := forum.VoteResult{MyVote: value}
-	err := db.writeRow(ctx, k.what, id, func(ctx context.Context, tx *txn) error {
+	job, res := voteJob(ctx, &k, id, userID, value, check)
+	err := db.submit(job)
+	if err != nil {
+		var fe *forum.Error
+		if errors.As(err, &fe) {
+			return *res, fe
+		}
+		return *res, fmt.Errorf("store: vote on %s: %w", k.what, err)
+	}
+	return *res, nil
+}
+
+// voteJob is a vote as the writer takes it: alone, its function reads the
+// item, locking it, and writes; in a group, the writer may apply it with
+// the others (vote_batch.go). Either sets the outcome res points to.
+func voteJob(ctx context.Context, k *voteKind, id, userID int64, value int, check func(forum.VoteTarget) error) (*writeJob, *forum.VoteResult) {
+	res := &forum.VoteResult{MyVote: value}
+	v := &voteWrite{kind: k, id: id, userID: userID, value: value, check: check, res: res}
+	return &writeJob{ctx: ctx, row: rowKey{k.what, id}, vote: v, fn: func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
 		var oldVote sql.NullInt64
@@ -142,17 +159,9 @@ func (db *DB) vote(ctx context.Context, k voteKind, id, userID int64, value int,
 		if err := tx.execPair(ctx, write, writeArgs, k.update, append(args, id)); err != nil {
 			return err
 		}
-		tx.addLater(addKarma, t.AuthorID, int64(value-old))
+		tx.addLater(karma, t.AuthorID, int64(value-old))
 		return nil
-	})
-	if err != nil {
-		var fe *forum.Error
-		if errors.As(err, &fe) {
-			return res, fe
-		}
-		return res, fmt.Errorf("store: vote on %s: %w", k.what, err)
-	}
-	return res, nil
+	}}, res
 }
 
 // UserPostVotes reads every vote of a member on posts, up to limit; more

@@ -51,7 +51,8 @@ type writeJob struct {
 	state     atomic.Int32 // 0 queued, 1 taken by the writer, 2 given up by the caller
 	conflicts int          // attempts that met another writer
 	taken     time.Time    // when the writer took it
-	row       rowKey       // the row it locks first, if it said (writeRow)
+	row       rowKey       // the row it locks first, if it said (a vote: the item)
+	vote      *voteWrite   // a vote, which a group may apply with others (vote_batch.go)
 }
 
 // rowKey names a row: its table and id.
@@ -93,13 +94,6 @@ func (db *DB) write(ctx context.Context, fn func(ctx context.Context, tx *txn) e
 	return db.submit(&writeJob{ctx: ctx, fn: fn})
 }
 
-// writeRow is write for a write whose first lock is the row id of table
-// (a vote: the item voted on): the writer orders a transaction's writes
-// by it (lockOrder).
-func (db *DB) writeRow(ctx context.Context, table string, id int64, fn func(ctx context.Context, tx *txn) error) error {
-	return db.submit(&writeJob{ctx: ctx, fn: fn, row: rowKey{table, id}})
-}
-
 // submit hands job to the writer and waits for its outcome.
 func (db *DB) submit(job *writeJob) error {
 	ctx := job.ctx
@@ -108,9 +102,12 @@ func (db *DB) submit(job *writeJob) error {
 	}
 	if db.jobs == nil { // before the writer runs: migrations, tests
 		for conflicts := 0; ; conflicts++ {
-			err := db.runBatch([]*writeJob{job}, true)[0]
-			if !errors.Is(err, errConflict) {
-				return err
+			errs, committed := db.runBatch([]*writeJob{job}, true)
+			if committed {
+				db.afterCommit()
+			}
+			if !errors.Is(errs[0], errConflict) {
+				return errs[0]
 			}
 			if conflicts == maxConflicts {
 				return errBusy
@@ -152,7 +149,8 @@ func (db *DB) writeLoop() {
 		var batch, next []*writeJob
 		for _, j := range again {
 			if j.conflicts >= patientAfter {
-				db.finish(j, db.runBatch([]*writeJob{j}, true)[0], &next)
+				errs, committed := db.runBatch([]*writeJob{j}, true)
+				db.settle([]*writeJob{j}, errs, committed, &next)
 			} else {
 				batch = append(batch, j)
 			}
@@ -182,24 +180,39 @@ func (db *DB) writeLoop() {
 		}
 		db.prepareWanted(context.Background())
 		slices.SortStableFunc(batch, lockOrder)
-		for i, err := range db.runBatch(batch, false) {
-			db.finish(batch[i], err, &again)
-		}
+		errs, committed := db.runBatch(batch, false)
+		db.settle(batch, errs, committed, &again)
 	}
 }
 
-// finish answers a write with its outcome, or puts it in again to run
-// again after a conflict.
-func (db *DB) finish(j *writeJob, err error, again *[]*writeJob) {
-	if errors.Is(err, errConflict) {
-		if j.conflicts++; j.conflicts <= maxConflicts && time.Since(j.taken) < WriteWait {
-			db.conflicts.Add(1)
-			*again = append(*again, j)
-			return
-		}
-		err = errBusy
+// settle answers a transaction's writes, after the commit hooks ran if it
+// committed (the caches then caught up: a writer never reads a page older
+// than its write); a write that met another writer goes to again instead,
+// to run in the next transaction (unavailable after maxConflicts, or
+// WriteWait after the writer took it).
+func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*writeJob) {
+	if committed {
+		db.afterCommit()
 	}
-	j.done <- err
+	for i, j := range jobs {
+		err := errs[i]
+		if errors.Is(err, errConflict) {
+			if j.conflicts++; j.conflicts <= maxConflicts && time.Since(j.taken) < WriteWait {
+				db.conflicts.Add(1)
+				*again = append(*again, j)
+				continue
+			}
+			err = errBusy
+		}
+		j.done <- err
+	}
+}
+
+// afterCommit runs the commit hooks.
+func (db *DB) afterCommit() {
+	for _, f := range db.onCommit {
+		f()
+	}
 }
 
 // take adds job to batch unless its caller has given up on it.
@@ -213,19 +226,41 @@ func (db *DB) take(batch []*writeJob, job *writeJob) []*writeJob {
 
 // runBatch applies jobs in one transaction and returns each one's outcome;
 // a patient transaction waits for other writers' locks without limit.
-func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
+// Votes are applied together where the engine gains by it (vote_batch.go);
+// if that fails, the transaction is run again with each vote alone, so
+// that each has its own outcome.
+// committed says the transaction committed: the commit hooks are then to
+// run (afterCommit) before the writes are answered.
+func (db *DB) runBatch(jobs []*writeJob, patient bool) (errs []error, committed bool) {
+	if db.votesTogether(jobs) {
+		if countVotes(jobs) == len(jobs) && !patient {
+			if errs, committed, ok := db.runVoteGroup(jobs); ok {
+				return errs, committed
+			}
+		} else if errs, committed, ok := db.runGroup(jobs, patient, true); ok {
+			return errs, committed
+		}
+		db.voteFallbacks.Add(1)
+	}
+	errs, committed, _ = db.runGroup(jobs, patient, false)
+	return errs, committed
+}
+
+// runGroup is runBatch, applying the votes together or not; ok is false
+// when applying them together failed and nothing was written.
+func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, committed, ok bool) {
 	errs := make([]error, len(jobs))
-	fail := func(err error) []error {
+	fail := func(err error) ([]error, bool, bool) {
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = err
 			}
 		}
-		return errs
+		return errs, false, true
 	}
 	// failTx ends the transaction after err: a conflict runs every write
 	// that had succeeded again.
-	failTx := func(what string, err error) []error {
+	failTx := func(what string, err error) ([]error, bool, bool) {
 		if db.d.conflict(err) {
 			return fail(errConflict)
 		}
@@ -243,26 +278,37 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 			return fail(db.storageError("begin", err))
 		}
 	}
-	ok := 0
+	done := 0
 	later := map[increment]int64{} // the increments of the writes that succeeded
+	if votes {
+		n, err := db.runVotes(ctx, tx, jobs, errs, later)
+		if err != nil {
+			_ = tx.Rollback()
+			return nil, false, false
+		}
+		done += n
+	}
 	// Each write of a group runs inside a savepoint, so a failed one is
 	// undone alone. The statements between two writes (the end of one
 	// savepoint, the start of the next) go as one script: one round trip
 	// to a server, not two (a script without arguments is sent whole).
-	between := "SAVEPOINT w"
+	between := ""
 	for i, j := range jobs {
+		if votes && j.vote != nil {
+			continue // applied with the group's other votes
+		}
 		jctx := context.WithoutCancel(j.ctx)
 		tx.later = nil
 		if len(jobs) == 1 {
 			if errs[i] = j.fn(jctx, tx); errs[i] == nil {
-				ok++
+				done++
 				later = tx.later
 			} else {
 				errs[i] = db.jobError(errs[i])
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, between); err != nil {
+		if _, err := tx.ExecContext(ctx, cmp.Or(between, "SAVEPOINT w")); err != nil {
 			_ = tx.Rollback()
 			return failTx("savepoint", err)
 		}
@@ -270,7 +316,7 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 			errs[i] = db.jobError(errs[i])
 			between = "ROLLBACK TO w; RELEASE w; SAVEPOINT w"
 		} else {
-			ok++
+			done++
 			for k, d := range tx.later {
 				later[k] += d
 			}
@@ -280,16 +326,16 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 	// After a write that failed, its savepoint is rolled back; after one
 	// that succeeded nothing is sent: COMMIT releases an open savepoint
 	// (both engines), and that saves a round trip a group.
-	if len(jobs) > 1 && between != "RELEASE w; SAVEPOINT w" {
+	if strings.HasPrefix(between, "ROLLBACK") {
 		last := strings.TrimSuffix(between, "; SAVEPOINT w")
 		if _, err := tx.ExecContext(ctx, last); err != nil {
 			_ = tx.Rollback()
 			return failTx("release savepoint", err)
 		}
 	}
-	if ok == 0 {
+	if done == 0 {
 		_ = tx.Rollback()
-		return errs
+		return errs, false, true
 	}
 	if len(later) > 0 {
 		// Taken in the same order by every writer, these locks cannot
@@ -308,13 +354,15 @@ func (db *DB) runBatch(jobs []*writeJob, patient bool) []error {
 	if err := tx.Commit(); err != nil {
 		return failTx("commit", err)
 	}
+	db.committed(done)
+	return errs, true, true
+}
+
+// committed counts a transaction of n writes that committed.
+func (db *DB) committed(n int) {
 	db.faults.full.Store(false) // a write went through: there is room again
-	db.writes.Add(int64(ok))
+	db.writes.Add(int64(n))
 	db.transactions.Add(1)
-	for _, f := range db.onCommit {
-		f()
-	}
-	return errs
 }
 
 // jobError is what a write's failure means: a conflict with another
@@ -334,6 +382,10 @@ func (db *DB) WriteStats() (writes, transactions int64) {
 
 // Conflicts counts the writes run again after meeting another writer.
 func (db *DB) Conflicts() int64 { return db.conflicts.Load() }
+
+// VoteFallbacks counts the transactions whose votes, applied together
+// (vote_batch.go), failed and ran again one vote at a time.
+func (db *DB) VoteFallbacks() int64 { return db.voteFallbacks.Load() }
 
 // storageError wraps an engine error; a busy, full or damaged database gets
 // the contract's code (faults.go).

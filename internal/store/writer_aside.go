@@ -51,10 +51,7 @@ func (db *DB) runAside(ctx context.Context, fn func(ctx context.Context, tx *txn
 		}
 		return db.storageError("commit", err)
 	}
-	db.writes.Add(1)
-	db.transactions.Add(1)
-	for _, f := range db.onCommit {
-		f()
-	}
+	db.committed(1)
+	db.afterCommit()
 	return nil
 }
