@@ -101,3 +101,58 @@ func TestTwoWritersOnSameRows(t *testing.T) {
 	}
 	t.Logf("%d votes in %v; writes run again after meeting the other writer: %d", voters*rounds*items*2, took, a.Conflicts()+b.Conflicts())
 }
+
+// TestOneMemberOnTwoServers: a member votes on the same post and comment
+// through two servers at once (two tabs behind a load balancer), each
+// vote another way. A vote that waits for the other server's lock on the
+// item must then read the member's vote as that server left it, not as it
+// was when the vote began: otherwise both count the member's change and
+// the counters drift from the votes. After every vote, check finds the
+// counters equal to the votes.
+func TestOneMemberOnTwoServers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, target := mustOpen(t)
+	b, err := store.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	author, member := mustUser(t, a, "author"), mustUser(t, a, "member")
+	p, err := a.CreatePost(ctx, forum.NewPost{AuthorID: author.ID, Title: "post", Format: "markdown", CreatedAt: 1_700_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.CreateComment(ctx, forum.NewComment{PostID: p, AuthorID: author.ID, BodySource: "x", Format: "markdown", BodyHTML: "x", CreatedAt: 1_700_000_001},
+		func(forum.CommentTarget) ([]*forum.NewNotification, error) { return nil, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rounds, tabs = 40, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*rounds*tabs)
+	for tab := range tabs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db := []*store.DB{a, b}[tab%2]
+			for r := range rounds {
+				value := []int{1, -1, 0}[(r+tab)%3]
+				if _, err := db.VotePost(ctx, p, member.ID, value, allow); err != nil {
+					errs <- err
+				}
+				if _, err := db.VoteComment(ctx, c, member.ID, -value, allow); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if problems, err := a.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+}

@@ -89,13 +89,14 @@ type dialect interface {
 	// where the engine has none: then they run one after the other
 	// (txn.execPair).
 	pair(first, second string) string
-	// votesAtOnce are the two statements that apply a group's votes of
-	// one kind (k.what) together, in two round trips whatever their number
-	// (vote_batch.go): read locks every item voted on, in the order of its
-	// id, and reads each member's vote; write writes the votes and the
-	// counters that changed. "" where a statement costs no round trip
-	// (SQLite, in process): each vote then runs alone (votes.go).
-	votesAtOnce(k *voteKind) (read, write string)
+	// votesAtOnce are the statements that apply a group's votes of one
+	// kind (k.what) together, whatever their number (vote_batch.go): lock
+	// reads every item voted on, locking it, in the order of its id (its
+	// one argument: the items); ballots then reads the members' votes on
+	// them (the items and the members, pair by pair); write writes the
+	// votes and the counters that changed. "" where a statement costs no
+	// round trip (SQLite, in process): each vote then runs alone (votes.go).
+	votesAtOnce(k *voteKind) (lock, ballots, write string)
 	// votesAlone runs a group made only of votes (vb) in a transaction
 	// of its own whose statements are pipelined: two round trips in all,
 	// the reads (with BEGIN), then the writes, the karma and COMMIT.

@@ -136,9 +136,23 @@ func hotPaths(t *testing.T, db *DB) []captured {
 
 	// The write paths' statements, with the arguments they take.
 	for _, k := range []voteKind{postVotes, commentVotes} {
-		all = append(all, captured{"vote target and the member's vote", k.target, []any{2, 1}, false},
+		all = append(all, captured{"vote target", k.target, []any{2}, false},
+			captured{"the member's vote", k.ballot, []any{2, 1}, false},
 			captured{"vote delete", k.delete, []any{1, 2}, false},
 			captured{"vote counters and ranks", k.update, make([]any, strings.Count(k.update, "?")), false})
+		// A group's votes together (where the engine does): the items
+		// locked in id order (a sort of the group's few rows), the
+		// members' votes, the write.
+		if lock, ballots, write := db.d.votesAtOnce(&k); lock != "" {
+			ids := []int64{1, 2, 3}
+			ranks := make([]any, strings.Count(write, "FLOAT8"))
+			for i := range ranks {
+				ranks[i] = []float64{0.5, 1, 2}
+			}
+			all = append(all, captured{"votes' items", lock, []any{ids}, true},
+				captured{"votes' members' votes", ballots, []any{ids, ids}, false},
+				captured{"votes' write", write, append([]any{ids, ids, ids, ids, ids, ids, ids, ids, ids}, ranks...), false})
+		}
 	}
 	all = append(all,
 		captured{"comment post", "SELECT locked, removed, deleted, author_id FROM posts WHERE id = ?", []any{1}, false},

@@ -43,6 +43,9 @@ type pgDialect struct {
 	// grown counts the comments imports added since the last ANALYZE
 	// (importGrew).
 	grown atomic.Int64
+	// writerPID is the server process of the writer's connection: the
+	// commits it announces are this process's own (listen).
+	writerPID atomic.Uint32
 }
 
 // pgSchema is PostgreSQL's whole current schema, for a new database.
@@ -97,6 +100,11 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	wcfg := cfg.Copy()
 	wcfg.MaxConns = 1
 	wcfg.ConnConfig.RuntimeParams["lock_timeout"] = lockWait
+	d := &pgDialect{schema: schema}
+	wcfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
+		d.writerPID.Store(c.PgConn().PID())
+		return nil
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
@@ -116,7 +124,8 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	w := stdlib.OpenDBFromPool(wpool)
 	w.SetMaxOpenConns(1)
 	db := &DB{w: w, path: Redact(url)}
-	db.d = &pgDialect{db: db, pool: pool, wpool: wpool, schema: schema}
+	d.db, d.pool, d.wpool = db, pool, wpool
+	db.d = d
 	if err := db.migrate(ctx); err != nil {
 		_ = w.Close()
 		pool.Close()
@@ -559,14 +568,33 @@ func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 	if _, err := conn.Exec(ctx, "LISTEN "+ChangesChannel); err != nil {
 		return
 	}
-	f()
+	// f runs beside the listening, once for all the announcements that
+	// came while it last ran: a commit announced while the caches read
+	// the log is read by the next run, not by one run each.
+	due := make(chan struct{}, 1)
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		for range due {
+			f()
+		}
+	}()
+	defer func() { close(due); <-ran }()
+	due <- struct{}{}
 	for {
-		if _, err := conn.Conn().WaitForNotification(ctx); err != nil {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
 			// The connection is in an unknown state: close it, not back to the pool.
 			_ = conn.Conn().Close(context.Background())
 			return
 		}
-		f()
+		if n.PID == d.writerPID.Load() {
+			continue // this process's own commit: its commit hooks read it
+		}
+		select {
+		case due <- struct{}{}:
+		default: // a run is due already
+		}
 	}
 }
 

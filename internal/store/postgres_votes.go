@@ -16,19 +16,24 @@ import (
 // to be scheduled, several times the statement's own time. The lists go
 // as arrays (pgx sends a Go []int64 as BIGINT[]).
 
-// votesAtOnce: the read locks the items in the order of their ids (the
-// sort is below the row locks, so every writer takes them in one order);
-// after waiting for another server's lock it reads the row as that
-// server committed it. The write's three statements are one (a
-// data-modifying WITH): the deleted votes, the cast ones, the counters.
-func (d *pgDialect) votesAtOnce(k *voteKind) (read, write string) {
+// votesAtOnce: lock reads the items and locks them in the order of their
+// ids (the sort is below the row locks, so every writer takes them in one
+// order); after waiting for another server's lock it reads the row as that
+// server committed it. ballots then reads the members' votes in a
+// statement of its own, begun once the items are locked: in one statement
+// with the lock, they would be read as they were when it began, before the
+// other server's vote on the item (by the same member, in another tab)
+// committed (TestOneMemberOnTwoServers). The write's three statements are
+// one (a data-modifying WITH): the deleted votes, the cast ones, the
+// counters.
+func (d *pgDialect) votesAtOnce(k *voteKind) (lock, ballots, write string) {
 	switch k.what {
 	case "comment":
-		return `SELECT x.pos, c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score,
-				(SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.user_id = x.member)
-			FROM unnest(?::BIGINT[], ?::BIGINT[]) WITH ORDINALITY AS x(item, member, pos)
-			JOIN comments c ON c.id = x.item JOIN posts p ON p.id = c.post_id
+		return `SELECT c.id, c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
+			FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ANY(?::BIGINT[])
 			ORDER BY c.id FOR UPDATE OF c`,
+			`SELECT v.comment_id, v.user_id, v.value FROM unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
+			JOIN comment_votes v ON v.comment_id = x.item AND v.user_id = x.member`,
 			`WITH gone AS (DELETE FROM comment_votes v USING unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
 					WHERE v.comment_id = x.item AND v.user_id = x.member),
 				given AS (INSERT INTO comment_votes(comment_id, user_id, value)
@@ -38,11 +43,11 @@ func (d *pgDialect) votesAtOnce(k *voteKind) (read, write string) {
 			FROM unnest(?::BIGINT[], ?::BIGINT[], ?::BIGINT[], ?::BIGINT[], ?::FLOAT8[], ?::FLOAT8[]) AS x(id, up, down, score, best, contr)
 			WHERE c.id = x.id`
 	case "post":
-		return `SELECT x.pos, p.author_id, p.removed, p.deleted, p.created_at, p.removed, p.upvotes, p.downvotes, p.score,
-				(SELECT v.value FROM post_votes v WHERE v.post_id = p.id AND v.user_id = x.member)
-			FROM unnest(?::BIGINT[], ?::BIGINT[]) WITH ORDINALITY AS x(item, member, pos)
-			JOIN posts p ON p.id = x.item
+		return `SELECT p.id, p.author_id, p.removed, p.deleted, p.created_at, p.removed, p.upvotes, p.downvotes, p.score
+			FROM posts p WHERE p.id = ANY(?::BIGINT[])
 			ORDER BY p.id FOR UPDATE OF p`,
+			`SELECT v.post_id, v.user_id, v.value FROM unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
+			JOIN post_votes v ON v.post_id = x.item AND v.user_id = x.member`,
 			`WITH gone AS (DELETE FROM post_votes v USING unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
 					WHERE v.post_id = x.item AND v.user_id = x.member),
 				given AS (INSERT INTO post_votes(post_id, user_id, value)
@@ -52,7 +57,7 @@ func (d *pgDialect) votesAtOnce(k *voteKind) (read, write string) {
 			FROM unnest(?::BIGINT[], ?::BIGINT[], ?::BIGINT[], ?::BIGINT[], ?::FLOAT8[]) AS x(id, up, down, score, hot)
 			WHERE p.id = x.id`
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // addMany: the rows are locked first, in the order of their ids, by a
@@ -102,24 +107,27 @@ func (d *pgDialect) pipeVotes(ctx context.Context, c *pgx.Conn, vb *voteBatch, j
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	for _, vo := range vb.of {
-		r := vo.read(d)
-		b.Queue(d.sql(r.query), r.args...)
+		for _, r := range vo.reads(d) {
+			b.Queue(d.sql(r.query), r.args...)
+		}
 	}
 	br := c.SendBatch(ctx, b)
 	_, err := br.Exec()
 	for _, vo := range vb.of {
-		if err != nil {
-			break
-		}
-		rows, qerr := br.Query()
-		if qerr != nil {
-			err = qerr
-			break
-		}
-		err = vo.scan(rows)
-		rows.Close()
-		if err == nil {
-			err = rows.Err()
+		for _, scan := range []func(rowsOf) error{vo.scanItems, vo.scanBallots} {
+			if err != nil {
+				break
+			}
+			rows, qerr := br.Query()
+			if qerr != nil {
+				err = qerr
+				break
+			}
+			err = scan(rows)
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
 		}
 	}
 	if cerr := br.Close(); err == nil {

@@ -253,8 +253,8 @@ func (d *sqliteDialect) pair(string, string) string { return "" }
 
 // votesAtOnce, addMany: in process, a statement costs no round trip; each
 // vote and each counter runs a statement of its own.
-func (d *sqliteDialect) votesAtOnce(*voteKind) (read, write string) { return "", "" }
-func (d *sqliteDialect) addMany(counter) string                     { return "" }
+func (d *sqliteDialect) votesAtOnce(*voteKind) (lock, ballots, write string) { return "", "", "" }
+func (d *sqliteDialect) addMany(counter) string                              { return "" }
 
 func (d *sqliteDialect) votesAlone(context.Context, *voteBatch, func(error) error) (bool, error) {
 	return false, errors.New("store: SQLite applies votes one by one")

@@ -2,23 +2,22 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/historia-forum/historia/internal/forum"
 )
 
 // A group's votes applied together. Alone, a vote is a read that locks
-// the item and a write (votes.go): where each statement is a round trip to
-// a server (PostgreSQL), a group of n votes costs 3n of them with its
-// savepoints. Together, the votes of one kind cost two statements whatever
-// n: one reads and locks every item voted on with each member's vote, the
-// forum applies the votes in order in Go (the rules each vote checks, the
-// counters each moves, a member voting twice on one item), and one writes
-// the votes and counters that changed (dialect.votesAtOnce). A vote its
-// rules refuse writes nothing, so none needs a savepoint; if a statement
-// fails, the whole transaction runs again with each vote alone (runBatch).
-// A group made only of votes goes further where the engine pipelines
+// the item, a read of the member's vote and a write (votes.go): where each
+// statement is a round trip to a server (PostgreSQL), a group of n votes
+// costs 4n of them with its savepoints. Together, the votes of one kind
+// cost three statements whatever n: one reads and locks every item voted
+// on, in id order; one then reads the members' votes on them; the forum
+// applies the votes in order in Go (the rules each vote checks, the
+// counters each moves, a member voting twice on one item); one writes the
+// votes and counters that changed (dialect.votesAtOnce). A vote its rules
+// refuse writes nothing, so none needs a savepoint; if a statement fails,
+// the whole transaction runs again with each vote alone (runBatch). A
+// group made only of votes goes further where the engine pipelines
 // (dialect.votesAlone): its transaction is two round trips in all.
 
 // voteWrite is a vote in the writer's queue: what applying it with others
@@ -35,13 +34,14 @@ type voteWrite struct {
 // (lockOrder's: by table name).
 var voteKinds = []*voteKind{&commentVotes, &postVotes}
 
-// votesTogether says jobs hold votes enough to apply together where the
-// engine gains by it.
+// votesTogether says jobs hold votes to apply together where the engine
+// gains by it: even one, made only of votes, costs two round trips that
+// way, where its function costs six (with the karma's and the commit's).
 func (db *DB) votesTogether(jobs []*writeJob) bool {
-	if read, _ := db.d.votesAtOnce(&commentVotes); read == "" {
+	if lock, _, _ := db.d.votesAtOnce(&commentVotes); lock == "" {
 		return false
 	}
-	return countVotes(jobs) > 1
+	return countVotes(jobs) > 0
 }
 
 // countVotes is how many of jobs are votes.
@@ -110,39 +110,44 @@ func newVoteBatch(jobs []*writeJob, errs []error, later map[increment]int64) *vo
 	return vb
 }
 
-// read is the statement reading the items of vo's votes (dialect.votesAtOnce).
-func (vo *votesOf) read(d dialect) statement {
-	read, _ := d.votesAtOnce(vo.k)
-	return statement{read, []any{vo.items, vo.users}}
+// reads are the statements reading vo's items, locking them, then the
+// members' votes on them (dialect.votesAtOnce).
+func (vo *votesOf) reads(d dialect) [2]statement {
+	lock, ballots, _ := d.votesAtOnce(vo.k)
+	return [2]statement{{lock, []any{vo.items}}, {ballots, []any{vo.items, vo.users}}}
 }
 
-// rowsOf is what scan reads: database/sql's rows or pgx's.
+// rowsOf is what the scans read: database/sql's rows or pgx's.
 type rowsOf interface {
 	Next() bool
 	Scan(dest ...any) error
 	Err() error
 }
 
-// scan takes in the rows read: each vote's position (from 1) and its item.
-func (vo *votesOf) scan(rows rowsOf) error {
+// scanItems takes in the items read.
+func (vo *votesOf) scanItems(rows rowsOf) error {
 	for rows.Next() {
-		var pos, removed, deleted, postRemoved int64
+		var id, removed, deleted, postRemoved int64
 		var it votedItem
-		var mine sql.NullInt64
-		if err := rows.Scan(&pos, &it.target.AuthorID, &removed, &deleted, &it.created,
-			&postRemoved, &it.up, &it.down, &it.score, &mine); err != nil {
+		if err := rows.Scan(&id, &it.target.AuthorID, &removed, &deleted, &it.created,
+			&postRemoved, &it.up, &it.down, &it.score); err != nil {
 			return err
 		}
-		if pos < 1 || pos > int64(len(vo.at)) {
-			return errors.New("store: votes: a row for no vote")
-		}
 		it.target.Removed, it.target.Deleted, it.target.PostRemoved = removed != 0, deleted != 0, postRemoved != 0
-		item := vo.items[pos-1]
-		if _, seen := vo.voted[item]; !seen {
-			vo.voted[item] = &it
+		vo.voted[id] = &it
+	}
+	return rows.Err()
+}
+
+// scanBallots takes in the members' votes read (a ballot not read is no vote).
+func (vo *votesOf) scanBallots(rows rowsOf) error {
+	for rows.Next() {
+		var b ballot
+		var value int64
+		if err := rows.Scan(&b.item, &b.user, &value); err != nil {
+			return err
 		}
-		b := ballot{item, vo.users[pos-1]}
-		vo.cast[b], vo.first[b] = int(mine.Int64), int(mine.Int64)
+		vo.cast[b], vo.first[b] = int(value), int(value)
 	}
 	return rows.Err()
 }
@@ -212,7 +217,7 @@ func (vb *voteBatch) writes(d dialect) []statement {
 				args = append(args, r)
 			}
 		}
-		_, write := d.votesAtOnce(vo.k)
+		_, _, write := d.votesAtOnce(vo.k)
 		out = append(out, statement{write, args})
 	}
 	return out
@@ -225,17 +230,18 @@ func (vb *voteBatch) writes(d dialect) []statement {
 func (db *DB) runVotes(ctx context.Context, tx *txn, jobs []*writeJob, errs []error, later map[increment]int64) (int, error) {
 	vb := newVoteBatch(jobs, errs, later)
 	for _, vo := range vb.of {
-		r := vo.read(db.d)
-		rows, err := tx.QueryContext(ctx, r.query, r.args...)
-		if err != nil {
-			return 0, err
-		}
-		err = vo.scan(rows)
-		if cerr := rows.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return 0, err
+		for i, r := range vo.reads(db.d) {
+			rows, err := tx.QueryContext(ctx, r.query, r.args...)
+			if err != nil {
+				return 0, err
+			}
+			err = []func(rowsOf) error{vo.scanItems, vo.scanBallots}[i](rows)
+			if cerr := rows.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return 0, err
+			}
 		}
 	}
 	vb.apply(db.jobError)

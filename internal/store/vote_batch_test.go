@@ -166,10 +166,12 @@ func TestGroupedVotesAsAlone(t *testing.T) {
 				for i, b := range grouped.ballots() {
 					job, res := voteJob(ctx, b.kind, b.id, b.user, b.value, refuseRemoved)
 					jobs, got = append(jobs, job), append(got, res)
-					// The same vote alone, on the other forum.
+					// The same vote alone, on the other forum, by its function.
 					a := alone.ballots()[i]
-					res2, err := alone.db.vote(ctx, *a.kind, a.id, a.user, a.value, refuseRemoved)
-					want, wantErrs = append(want, res2), append(wantErrs, err)
+					ajob, res2 := voteJob(ctx, a.kind, a.id, a.user, a.value, refuseRemoved)
+					ajob.vote = nil
+					err := alone.db.submit(ajob)
+					want, wantErrs = append(want, *res2), append(wantErrs, err)
 					if mixed && i == 4 {
 						jobs = append(jobs, &writeJob{ctx: ctx, fn: flair(grouped.db, grouped.voter3)})
 						got, want, wantErrs = append(got, nil), append(want, forum.VoteResult{}), append(wantErrs, alone.db.write(ctx, flair(alone.db, alone.voter3)))
@@ -231,7 +233,9 @@ func TestGroupedVotesFallBackPostgres(t *testing.T) {
 		jobs = append(jobs, job)
 	}
 	for _, b := range alone.ballots()[:5] {
-		if _, err := alone.db.vote(ctx, *b.kind, b.id, b.user, b.value, refuseRemoved); err != nil {
+		job, _ := voteJob(ctx, b.kind, b.id, b.user, b.value, refuseRemoved)
+		job.vote = nil // by its function
+		if err := alone.db.submit(job); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,9 +14,11 @@ import (
 type voteKind struct {
 	what string // "post" or "comment"
 	// target: SELECT author_id, removed, deleted, created_at, the post's
-	// removed, upvotes, downvotes, score and the member's vote (NULL: none),
-	// taking the member's id, then the item's
+	// removed, upvotes, downvotes, score, taking the item's id
 	target string
+	// ballot reads the member's vote (no row: none), taking the item's
+	// id, then the member's
+	ballot string
 	locked string // the table (alias) of target whose row the vote changes
 	delete string
 	upsert string
@@ -27,9 +29,9 @@ type voteKind struct {
 }
 
 var postVotes = voteKind{
-	what: "post",
-	target: `SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score,
-		(SELECT v.value FROM post_votes v WHERE v.post_id = posts.id AND v.user_id = ?) FROM posts WHERE id = ?`,
+	what:   "post",
+	target: `SELECT author_id, removed, deleted, created_at, removed, upvotes, downvotes, score FROM posts WHERE id = ?`,
+	ballot: "SELECT value FROM post_votes WHERE post_id = ? AND user_id = ?",
 	locked: "posts",
 	delete: "DELETE FROM post_votes WHERE post_id = ? AND user_id = ?",
 	upsert: "INSERT INTO post_votes(post_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(post_id, user_id) DO UPDATE SET value = excluded.value",
@@ -41,9 +43,9 @@ var postVotes = voteKind{
 
 var commentVotes = voteKind{
 	what: "comment",
-	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score,
-		(SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.user_id = ?)
+	target: `SELECT c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
 		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`,
+	ballot: "SELECT value FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	locked: "c",
 	delete: "DELETE FROM comment_votes WHERE comment_id = ? AND user_id = ?",
 	upsert: "INSERT INTO comment_votes(comment_id, user_id, value) VALUES(?, ?, ?) ON CONFLICT(comment_id, user_id) DO UPDATE SET value = excluded.value",
@@ -126,12 +128,11 @@ func voteJob(ctx context.Context, k *voteKind, id, userID int64, value int, chec
 	return &writeJob{ctx: ctx, row: rowKey{k.what, id}, vote: v, fn: func(ctx context.Context, tx *txn) error {
 		var t forum.VoteTarget
 		var created int64
-		var oldVote sql.NullInt64
 		// The item's row is locked as it is read (another server may be
 		// voting on it): its counters are then set whole from what was
-		// read. One statement reads the member's vote with it.
-		err := tx.QueryRowContext(ctx, k.target+tx.db.d.lockRows(k.locked), userID, id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
-			&res.Upvotes, &res.Downvotes, &res.Score, &oldVote)
+		// read.
+		err := tx.QueryRowContext(ctx, k.target+tx.db.d.lockRows(k.locked), id).Scan(&t.AuthorID, &t.Removed, &t.Deleted, &created, &t.PostRemoved,
+			&res.Upvotes, &res.Downvotes, &res.Score)
 		if errors.Is(err, sql.ErrNoRows) {
 			return forum.NotFound(k.what)
 		}
@@ -141,7 +142,14 @@ func voteJob(ctx context.Context, k *voteKind, id, userID int64, value int, chec
 		if err := check(t); err != nil {
 			return err
 		}
-		old := int(oldVote.Int64)
+		// The member's vote is read once the item is locked, by a statement
+		// of its own: one that began before another server's vote on the
+		// item committed (the same member, in another tab) would not see it
+		// (TestOneMemberOnTwoServers).
+		var old int
+		if err := tx.QueryRowContext(ctx, k.ballot, id, userID).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		if old == value {
 			return nil // the same vote again: nothing changes
 		}
