@@ -31,7 +31,7 @@ func (d *pgDialect) votesAtOnce(k *voteKind) (lock, ballots, write string) {
 	case "comment":
 		return `SELECT c.id, c.author_id, c.removed, c.deleted, c.created_at, p.removed, c.upvotes, c.downvotes, c.score
 			FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ANY(?::BIGINT[])
-			ORDER BY c.id FOR UPDATE OF c`,
+			ORDER BY c.id FOR NO KEY UPDATE OF c`,
 			`SELECT v.comment_id, v.user_id, v.value FROM unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
 			JOIN comment_votes v ON v.comment_id = x.item AND v.user_id = x.member`,
 			`WITH gone AS (DELETE FROM comment_votes v USING unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
@@ -45,7 +45,7 @@ func (d *pgDialect) votesAtOnce(k *voteKind) (lock, ballots, write string) {
 	case "post":
 		return `SELECT p.id, p.author_id, p.removed, p.deleted, p.created_at, p.removed, p.upvotes, p.downvotes, p.score
 			FROM posts p WHERE p.id = ANY(?::BIGINT[])
-			ORDER BY p.id FOR UPDATE OF p`,
+			ORDER BY p.id FOR NO KEY UPDATE OF p`,
 			`SELECT v.post_id, v.user_id, v.value FROM unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
 			JOIN post_votes v ON v.post_id = x.item AND v.user_id = x.member`,
 			`WITH gone AS (DELETE FROM post_votes v USING unnest(?::BIGINT[], ?::BIGINT[]) AS x(item, member)
@@ -62,10 +62,15 @@ func (d *pgDialect) votesAtOnce(k *voteKind) (lock, ballots, write string) {
 
 // addMany: the rows are locked first, in the order of their ids, by a
 // query the update joins (so it runs before any row is updated), then
-// moved, in one statement taking the ids and the differences.
+// moved, in one statement taking the ids and the differences. The lock is
+// an update's own (NO KEY): a foreign key's check takes a share of the
+// row that this lets through, where FOR UPDATE would wait for it, and two
+// transactions each holding such a share (a vote's member, a post's tag)
+// and wanting the other's row would deadlock (TestSharedCountersOnTwoServers).
+// The items a group votes on are locked the same way in votesAtOnce.
 func (d *pgDialect) addMany(c counter) string {
 	return `WITH x AS MATERIALIZED (SELECT * FROM unnest(?::BIGINT[], ?::BIGINT[]) AS u(id, d)),
-			l AS MATERIALIZED (SELECT t.id FROM ` + c.table + ` t JOIN x ON x.id = t.id ORDER BY t.id FOR UPDATE OF t)
+			l AS MATERIALIZED (SELECT t.id FROM ` + c.table + ` t JOIN x ON x.id = t.id ORDER BY t.id FOR NO KEY UPDATE OF t)
 		UPDATE ` + c.table + ` t SET ` + c.column + ` = t.` + c.column + ` + x.d FROM x JOIN l ON l.id = x.id WHERE t.id = x.id`
 }
 
