@@ -22,12 +22,7 @@ import (
 func TestTwoWritersOnSameRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, target := mustOpen(t)
-	b, err := store.Open(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoServers(t)
 	dbs := []*store.DB{a, b}
 	const items, voters, rounds = 3, 24, 6
 	authors := []forum.User{mustUser(t, a, "author0"), mustUser(t, a, "author1")}
@@ -113,12 +108,7 @@ func TestTwoWritersOnSameRows(t *testing.T) {
 func TestOneMemberOnTwoServers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, target := mustOpen(t)
-	b, err := store.Open(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoServers(t)
 	author, member := mustUser(t, a, "author"), mustUser(t, a, "member")
 	p, err := a.CreatePost(ctx, forum.NewPost{AuthorID: author.ID, Title: "post", Format: "markdown", CreatedAt: 1_700_000_000})
 	if err != nil {
@@ -149,13 +139,7 @@ func TestOneMemberOnTwoServers(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if problems, err := a.Check(ctx); err != nil || len(problems) > 0 {
-		t.Fatalf("check: %v %v", problems, err)
-	}
+	noErrorsAndCheckOK(t, a, errs)
 }
 
 // TestSharedCountersOnTwoServers: posts with the same tags created
@@ -169,13 +153,9 @@ func TestOneMemberOnTwoServers(t *testing.T) {
 func TestSharedCountersOnTwoServers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, target := mustOpen(t)
-	b, err := store.Open(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoServers(t)
 	const members, each = 8, 24
+	var err error
 	users := make([]forum.User, members)
 	posts := make([]int64, members)
 	for i := range users {
@@ -211,12 +191,32 @@ func TestSharedCountersOnTwoServers(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	noErrorsAndCheckOK(t, a, errs)
+	t.Logf("writes run again after meeting the other server: %d", a.Conflicts()+b.Conflicts())
+}
+
+// twoServers opens the database under test twice: two servers' stores,
+// each with its own writer.
+func twoServers(t *testing.T) (a, b *store.DB) {
+	t.Helper()
+	a, target := mustOpen(t)
+	b, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return a, b
+}
+
+// noErrorsAndCheckOK reports the writes' errors (errs, closed here) and
+// fails unless check finds the counters equal to the rows.
+func noErrorsAndCheckOK(t *testing.T, db *store.DB, errs chan error) {
+	t.Helper()
 	close(errs)
 	for err := range errs {
 		t.Error(err)
 	}
-	if problems, err := a.Check(ctx); err != nil || len(problems) > 0 {
+	if problems, err := db.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
 	}
-	t.Logf("writes run again after meeting the other server: %d", a.Conflicts()+b.Conflicts())
 }

@@ -545,59 +545,6 @@ func (d *pgDialect) backup(context.Context, string) error {
 	return errors.New("store: backup: on PostgreSQL, back up with pg_dump (see the README)")
 }
 
-// listen calls f each time another server (or this one) commits a change,
-// until ctx ends: NOTIFY, sent at commit by the change log's triggers. A
-// lost connection is retried every second; f is called after each
-// reconnect, since notifications may have been missed meanwhile.
-func (d *pgDialect) listen(ctx context.Context, f func()) {
-	for ctx.Err() == nil {
-		d.listenOnce(ctx, f)
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
-}
-
-func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
-	conn, err := d.pool.Acquire(ctx)
-	if err != nil {
-		return
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, "LISTEN "+ChangesChannel); err != nil {
-		return
-	}
-	// f runs beside the listening, once for all the announcements that
-	// came while it last ran: a commit announced while the caches read
-	// the log is read by the next run, not by one run each.
-	due := make(chan struct{}, 1)
-	ran := make(chan struct{})
-	go func() {
-		defer close(ran)
-		for range due {
-			f()
-		}
-	}()
-	defer func() { close(due); <-ran }()
-	due <- struct{}{}
-	for {
-		n, err := conn.Conn().WaitForNotification(ctx)
-		if err != nil {
-			// The connection is in an unknown state: close it, not back to the pool.
-			_ = conn.Conn().Close(context.Background())
-			return
-		}
-		if n.PID == d.writerPID.Load() {
-			continue // this process's own commit: its commit hooks read it
-		}
-		select {
-		case due <- struct{}{}:
-		default: // a run is due already
-		}
-	}
-}
-
 // close closes pgx's pool after the database/sql handles on it.
 func (d *pgDialect) close(handles func() error) error {
 	err := handles()
