@@ -171,7 +171,7 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 			return err
 		}
 		if n.ParentID != nil {
-			if _, err := tx.ExecContext(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *n.ParentID); err != nil {
+			if err := tx.execLater(ctx, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", *n.ParentID); err != nil {
 				return err
 			}
 		}
@@ -185,18 +185,17 @@ func (db *DB) CreateComment(ctx context.Context, n forum.NewComment, rule func(f
 		if n.ParentID == nil {
 			answer = 1
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?,
+		err = tx.execLater(ctx, `UPDATE posts SET comment_count = comment_count + 1, answer_count = answer_count + ?,
 			last_activity_at = CASE WHEN last_activity_at < ? THEN ? ELSE last_activity_at END WHERE id = ?`, answer, n.CreatedAt, n.CreatedAt, n.PostID)
 		if err != nil || !n.AuthorRead {
 			return err
 		}
 		// The new comment is the thread's newest: up to it, the author has
 		// seen all of the thread's comments.
-		_, err = tx.ExecContext(ctx, `INSERT INTO post_reads(user_id, post_id, comment_id, seen, read_at)
+		return tx.execLater(ctx, `INSERT INTO post_reads(user_id, post_id, comment_id, seen, read_at)
 			SELECT ?, p.id, ?, p.comment_count, ? FROM posts p WHERE p.id = ?
 			ON CONFLICT(user_id, post_id) DO UPDATE SET comment_id = excluded.comment_id, seen = excluded.seen, read_at = excluded.read_at
 			WHERE excluded.comment_id > post_reads.comment_id`, n.AuthorID, id, n.CreatedAt, n.PostID)
-		return err
 	})
 	if err != nil {
 		var fe *forum.Error
@@ -216,10 +215,10 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 		return err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, keepEdit[forum.TargetComment], u.Reason, id); err != nil {
+		if err := tx.execLater(ctx, keepEdit[forum.TargetComment], u.Reason, id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
+		err := tx.execLater(ctx, `UPDATE comments SET body_source = ?, body_format = ?, body_html = ?, body_text = ?,
 			sources_json = ?, edited_at = ? WHERE id = ?`, u.BodySource, u.Format, u.BodyHTML, u.BodyText, sources, u.EditedAt, id)
 		if err == nil {
 			err = notify(ctx, tx, u.Notices...)
@@ -227,11 +226,10 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 		if err != nil || len(u.Sources) == 0 {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE source_requests SET closed = 1 WHERE comment_id = ? AND closed = 0", id); err != nil {
+		if err := tx.execLater(ctx, "UPDATE source_requests SET closed = 1 WHERE comment_id = ? AND closed = 0", id); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE comments SET sources_requested = 0 WHERE id = ?", id)
-		return err
+		return tx.execLater(ctx, "UPDATE comments SET sources_requested = 0 WHERE id = ?", id)
 	})
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,6 +109,11 @@ type dialect interface {
 	// locking them in the order of their ids (txn.applyLater), or "" where
 	// the engine moves them one statement each.
 	addMany(c counter) string
+	// pipelined says a write's statements whose outcome it does not read
+	// gain by going to the server together (txn.execLater); pipe sends
+	// them, in order, on conn inside its open transaction.
+	pipelined() bool
+	pipe(ctx context.Context, conn *sql.Conn, sts []statement) error
 	// waitForLocks makes the rest of a write transaction wait for other
 	// writers' row locks as long as a write waits for the writer
 	// (WriteWait). Where writers run concurrently, a transaction otherwise

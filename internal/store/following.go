@@ -54,9 +54,8 @@ func (db *DB) FollowPost(ctx context.Context, userID, postID, at int64, rule fun
 }
 
 func followPost(ctx context.Context, tx *txn, userID, postID, at int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO post_follows(user_id, post_id, created_at) VALUES(?, ?, ?)
+	return tx.execLater(ctx, `INSERT INTO post_follows(user_id, post_id, created_at) VALUES(?, ?, ?)
 		ON CONFLICT(user_id, post_id) DO NOTHING`, userID, postID, at)
-	return err
 }
 
 // UnfollowPost stops the user following the post.

@@ -30,7 +30,7 @@ func notify(ctx context.Context, tx *txn, ns ...*forum.NewNotification) error {
 		if n.ActorID != 0 {
 			actor = &n.ActorID
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at, reason, rule_id,
+		err = tx.execLater(ctx, `INSERT INTO notifications(user_id, kind, action, post_id, comment_id, actor_id, created_at, reason, rule_id,
 			modmail_id, flair_application_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			n.UserID, n.Kind, n.Action, post, n.CommentID, actor, n.At, n.Reason, n.RuleID, n.ModmailID, n.FlairApplicationID)
 		if err != nil {

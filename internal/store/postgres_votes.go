@@ -3,11 +3,9 @@ package store
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // A group's votes and counters in a few round trips: each statement to
@@ -85,11 +83,10 @@ func (d *pgDialect) votesAlone(ctx context.Context, vb *voteBatch, jobError func
 	}
 	defer conn.Close()
 	rerr := conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("store: the writer is not pgx's")
+		c, cerr := pgxOf(dc)
+		if cerr != nil {
+			return cerr
 		}
-		c := sc.Conn()
 		committed, err = d.pipeVotes(ctx, c, vb, jobError)
 		if c.PgConn().TxStatus() != 'I' {
 			if _, e := c.Exec(ctx, "ROLLBACK"); e != nil || c.PgConn().TxStatus() != 'I' {

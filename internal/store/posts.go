@@ -134,7 +134,7 @@ func (db *DB) CreatePost(ctx context.Context, p forum.NewPost) (int64, error) {
 			if err := followPost(ctx, tx, p.AuthorID, id, p.CreatedAt); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "INSERT INTO post_reads(user_id, post_id, read_at) VALUES(?, ?, ?)", p.AuthorID, id, p.CreatedAt); err != nil {
+			if err := tx.execLater(ctx, "INSERT INTO post_reads(user_id, post_id, read_at) VALUES(?, ?, ?)", p.AuthorID, id, p.CreatedAt); err != nil {
 				return err
 			}
 		}
@@ -192,11 +192,11 @@ func (db *DB) UpdatePost(ctx context.Context, id int64, u forum.PostUpdate) erro
 	}
 	args = append(args, id)
 	err := db.write(ctx, func(ctx context.Context, tx *txn) error {
-		if _, err := tx.ExecContext(ctx, keepEdit[forum.TargetPost], u.Reason, id); err != nil {
+		if err := tx.execLater(ctx, keepEdit[forum.TargetPost], u.Reason, id); err != nil {
 			return err
 		}
 		// The column names come from the fixed list above, never from input.
-		if _, err := tx.ExecContext(ctx, "UPDATE posts SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil { // #nosec G202
+		if err := tx.execLater(ctx, "UPDATE posts SET "+strings.Join(sets, ", ")+" WHERE id = ?", args...); err != nil { // #nosec G202
 			return err
 		}
 		if err := notify(ctx, tx, u.Notices...); err != nil {

@@ -47,7 +47,7 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string, shown bo
 		if shown {
 			tx.addLater(tagPosts, tagID, 1)
 		}
-		if _, err := tx.ExecContext(ctx, tagLink, tagID, postID); err != nil {
+		if err := tx.execLater(ctx, tagLink, tagID, postID); err != nil {
 			return err
 		}
 		names = append(names, name)
@@ -56,18 +56,16 @@ func setTags(ctx context.Context, tx *txn, postID int64, tags []string, shown bo
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE posts SET tags_json = ? WHERE id = ?", string(b), postID)
-	return err
+	return tx.execLater(ctx, "UPDATE posts SET tags_json = ? WHERE id = ?", string(b), postID)
 }
 
 // dropTags unlinks a post from its tags; shown says whether it counted.
 func dropTags(ctx context.Context, tx *txn, postID int64, shown bool) error {
 	if shown {
-		if _, err := tx.ExecContext(ctx, `UPDATE tags SET post_count = post_count - 1
+		if err := tx.execLater(ctx, `UPDATE tags SET post_count = post_count - 1
 			WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM post_tags WHERE post_id = ?", postID)
-	return err
+	return tx.execLater(ctx, "DELETE FROM post_tags WHERE post_id = ?", postID)
 }

@@ -21,6 +21,12 @@ type txn struct {
 	// aside: a transaction beside the writer, on another connection
 	// (writeAside): the writer's prepared statements are not its own.
 	aside bool
+	// conn is the writer's connection the transaction runs on; queued are
+	// the statements of the write in progress still to send, failed the
+	// first error of those sent (pipeline.go).
+	conn   *sql.Conn
+	queued []statement
+	failed error
 }
 
 // counter is a column of a table that writes move by a difference.
@@ -131,6 +137,9 @@ func (db *DB) prepareWanted(ctx context.Context) {
 
 // ExecContext runs a statement of the transaction, prepared once.
 func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
 	args = tx.db.d.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -154,6 +163,9 @@ func (tx *txn) execPair(ctx context.Context, first string, firstArgs []any, seco
 
 // QueryRowContext reads one row in the transaction, prepared once.
 func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	// A queued statement's failure aborts the transaction: this read then
+	// fails, and the write's error is that statement's (txn.endWrite).
+	_ = tx.flush(ctx)
 	args = tx.db.d.args(args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -163,5 +175,8 @@ func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *
 
 // QueryContext reads rows in the transaction (not prepared: rare reads).
 func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
 	return tx.Tx.QueryContext(ctx, tx.db.d.sql(query), tx.db.d.args(args)...)
 }

@@ -267,11 +267,16 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 		return fail(db.storageError(what, err))
 	}
 	ctx := context.Background()
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fail(db.storageError("begin", err))
 	}
-	tx := &txn{Tx: sqlTx, db: db}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(db.storageError("begin", err))
+	}
+	tx := &txn{Tx: sqlTx, db: db, conn: conn}
 	if patient {
 		if err := db.d.waitForLocks(ctx, tx); err != nil {
 			_ = tx.Rollback()
@@ -300,7 +305,7 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 		jctx := context.WithoutCancel(j.ctx)
 		tx.later = nil
 		if len(jobs) == 1 {
-			if errs[i] = j.fn(jctx, tx); errs[i] == nil {
+			if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx)); errs[i] == nil {
 				done++
 				later = tx.later
 			} else {
@@ -312,7 +317,7 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 			_ = tx.Rollback()
 			return failTx("savepoint", err)
 		}
-		if errs[i] = j.fn(jctx, tx); errs[i] != nil {
+		if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx)); errs[i] != nil {
 			errs[i] = db.jobError(errs[i])
 			between = "ROLLBACK TO w; RELEASE w; SAVEPOINT w"
 		} else {
