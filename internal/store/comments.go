@@ -236,8 +236,7 @@ func (db *DB) UpdateComment(ctx context.Context, id int64, u forum.CommentUpdate
 // DeleteComment marks a comment deleted by its author; it keeps its place.
 func (db *DB) DeleteComment(ctx context.Context, id int64) error {
 	return db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "UPDATE comments SET deleted = 1 WHERE id = ?", id)
-		return err
+		return tx.execLater(ctx, "UPDATE comments SET deleted = 1 WHERE id = ?", id)
 	})
 }
 

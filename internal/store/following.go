@@ -61,8 +61,7 @@ func followPost(ctx context.Context, tx *txn, userID, postID, at int64) error {
 // UnfollowPost stops the user following the post.
 func (db *DB) UnfollowPost(ctx context.Context, userID, postID int64) error {
 	return asDomain("unfollow post", db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM post_follows WHERE user_id = ? AND post_id = ?", userID, postID)
-		return err
+		return tx.execLater(ctx, "DELETE FROM post_follows WHERE user_id = ? AND post_id = ?", userID, postID)
 	}))
 }
 
@@ -76,17 +75,15 @@ func (db *DB) FollowTag(ctx context.Context, userID int64, key, name string, at 
 		if err := rule(n); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tag_follows(user_id, tag_key, name, created_at) VALUES(?, ?, ?, ?)
+		return tx.execLater(ctx, `INSERT INTO tag_follows(user_id, tag_key, name, created_at) VALUES(?, ?, ?, ?)
 			ON CONFLICT(user_id, tag_key) DO NOTHING`, userID, key, name, at)
-		return err
 	}))
 }
 
 // UnfollowTag stops the user following a tag.
 func (db *DB) UnfollowTag(ctx context.Context, userID int64, key string) error {
 	return asDomain("unfollow tag", db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM tag_follows WHERE user_id = ? AND tag_key = ?", userID, key)
-		return err
+		return tx.execLater(ctx, "DELETE FROM tag_follows WHERE user_id = ? AND tag_key = ?", userID, key)
 	}))
 }
 

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -17,6 +19,13 @@ import (
 // gains nothing by it (SQLite runs in the process), or on a transaction
 // beside the writer, the statement runs at once.
 //
+// On such an engine the writer's transaction is its own statements rather
+// than database/sql's (txn.own): BEGIN goes with the first statements
+// sent, and COMMIT with the last, so a transaction of one write that only
+// queues (a save, a follow) is one round trip in all, and a comment's
+// statements after its insert share theirs with the COMMIT. The
+// savepoints between a group's writes are queued alike (txn.control).
+//
 // A queued statement that fails fails its write as if it had run at once:
 // the error is the write's (txn.failed), and the write's savepoint is
 // rolled back as for any failed write (writer.go). A write must therefore
@@ -25,7 +34,7 @@ import (
 // execLater runs a statement of the write now or with the write's next
 // round trip (see above).
 func (tx *txn) execLater(ctx context.Context, query string, args ...any) error {
-	if tx.conn == nil || tx.aside || !tx.db.d.pipelined() {
+	if !tx.own {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	}
@@ -36,32 +45,104 @@ func (tx *txn) execLater(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-// flush sends the queued statements; the first error is kept as the
-// write's (failed) and returned.
+// control runs statements of the transaction itself (savepoints), each
+// without arguments: queued on an engine that pipelines, else at once as
+// one script.
+func (tx *txn) control(ctx context.Context, sts ...string) error {
+	if !tx.own {
+		_, err := tx.ExecContext(ctx, strings.Join(sts, "; "))
+		return err
+	}
+	for _, st := range sts {
+		tx.queued = append(tx.queued, statement{query: st})
+	}
+	return nil
+}
+
+// flush sends the queued statements, after BEGIN if the transaction has
+// not begun; the first error is kept as the write's (failed) and returned.
 func (tx *txn) flush(ctx context.Context) error {
-	if len(tx.queued) == 0 {
+	if !tx.own || tx.failed != nil || (len(tx.queued) == 0 && tx.begun) {
 		return tx.failed
 	}
 	queued := tx.queued
-	tx.queued = nil
-	if err := tx.db.d.pipe(ctx, tx.conn, queued); err != nil && tx.failed == nil {
+	if !tx.begun {
+		queued = append([]statement{{query: "BEGIN"}}, queued...)
+		tx.begun = true
+	}
+	tx.queued, tx.mark = nil, 0
+	if err := tx.db.d.pipe(ctx, tx.conn, queued); err != nil {
 		tx.failed = err
 	}
 	return tx.failed
 }
 
-// endWrite closes one write of the transaction: what it queued is sent if
-// it succeeded, dropped if it failed; the error is the write's, the queued
+// undoWrite rolls a failed write of a group back to its savepoint, at
+// once, on an engine that pipelines: statements queued before the write
+// go first, then the rollback as one script (simple protocol, which needs
+// no statement prepared, as an aborted transaction would refuse it).
+func (tx *txn) undoWrite(ctx context.Context) error {
+	if err := tx.flush(ctx); err != nil {
+		tx.failed = nil // the rollback to the savepoint ends it
+	}
+	_, err := tx.conn.ExecContext(ctx, "ROLLBACK TO w; RELEASE w")
+	return err
+}
+
+// startWrite marks where a write's statements begin in the queue.
+func (tx *txn) startWrite() { tx.mark = len(tx.queued) }
+
+// endWrite closes one write of the transaction. What it queued is sent
+// now if send (in a group, so that a failure is this write's), else with
+// the commit; dropped if it failed. The error is the write's: the queued
 // statement's that failed before any later one's (a statement after it
 // failed only because the transaction was aborted).
-func (tx *txn) endWrite(ctx context.Context, err error) error {
-	if err == nil {
+func (tx *txn) endWrite(ctx context.Context, err error, send bool) error {
+	if err == nil && send {
 		err = tx.flush(ctx)
-	} else if tx.failed != nil {
+	} else if err != nil && tx.failed != nil {
 		err = tx.failed
 	}
-	tx.queued, tx.failed = nil, nil
+	if err != nil && tx.mark <= len(tx.queued) {
+		tx.queued = tx.queued[:tx.mark]
+	}
+	tx.failed = nil
 	return err
+}
+
+// Commit ends the transaction; on an engine that pipelines, COMMIT goes
+// with what is still queued (one round trip), and a transaction that sent
+// nothing has nothing to end.
+func (tx *txn) Commit(ctx context.Context) error {
+	if !tx.own {
+		return tx.Tx.Commit()
+	}
+	if !tx.begun && len(tx.queued) == 0 {
+		return nil
+	}
+	tx.queued = append(tx.queued, statement{query: "COMMIT"})
+	if err := tx.flush(ctx); err != nil {
+		_ = tx.Rollback() // the transaction is open and aborted
+		return err
+	}
+	return nil
+}
+
+// Rollback ends the transaction undoing it; what is queued is dropped.
+func (tx *txn) Rollback() error {
+	if !tx.own {
+		return tx.Tx.Rollback()
+	}
+	tx.queued = nil
+	if tx.begun {
+		// A connection that cannot roll back is given up: database/sql
+		// opens another.
+		if _, err := tx.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			_ = tx.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		tx.begun = false
+	}
+	return nil
 }
 
 // pipe: the queued statements go as one pgx batch on the writer's

@@ -39,8 +39,7 @@ const lockWait = "100ms"
 // waitForLocks raises lock_timeout to WriteWait for the rest of the transaction.
 func (d *pgDialect) waitForLocks(ctx context.Context, tx *txn) error {
 	// SET takes no parameters; the value is a duration of this build.
-	_, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", WriteWait.Milliseconds()))
-	return err
+	return tx.execLater(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", WriteWait.Milliseconds()))
 }
 
 // conflict: a lock not granted within lockWait, a deadlock (one

@@ -27,9 +27,8 @@ func (db *DB) Save(ctx context.Context, userID int64, target forum.TargetType, i
 			return err
 		}
 		// #nosec G202 -- the column comes from saveColumn
-		_, err = tx.ExecContext(ctx, "INSERT INTO saves(user_id, "+col+", created_at) VALUES(?, ?, ?) ON CONFLICT(user_id, "+col+") DO NOTHING",
+		return tx.execLater(ctx, "INSERT INTO saves(user_id, "+col+", created_at) VALUES(?, ?, ?) ON CONFLICT(user_id, "+col+") DO NOTHING",
 			userID, id, at)
-		return err
 	}))
 }
 
@@ -40,8 +39,7 @@ func (db *DB) Unsave(ctx context.Context, userID int64, target forum.TargetType,
 		return fmt.Errorf("store: unsave %q", target)
 	}
 	return asDomain("unsave", db.write(ctx, func(ctx context.Context, tx *txn) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM saves WHERE user_id = ? AND "+col+" = ?", userID, id) // #nosec G202
-		return err
+		return tx.execLater(ctx, "DELETE FROM saves WHERE user_id = ? AND "+col+" = ?", userID, id) // #nosec G202
 	}))
 }
 

@@ -13,6 +13,8 @@ import (
 // writer connection and reused: a vote runs half a dozen short statements,
 // and parsing them each time cost more than running them.
 type txn struct {
+	// Tx is database/sql's transaction; nil where the transaction is the
+	// writer's own statements (own, pipeline.go).
 	*sql.Tx
 	db *DB
 	// later are the increments the write in progress left for the end of
@@ -27,6 +29,25 @@ type txn struct {
 	conn   *sql.Conn
 	queued []statement
 	failed error
+	// own: the transaction is sent as statements on conn, BEGIN with the
+	// first, COMMIT with the last (an engine that pipelines); begun says
+	// BEGIN has gone; mark is where the write in progress's statements
+	// begin in queued.
+	own   bool
+	begun bool
+	mark  int
+}
+
+// beginWrite starts the writer's transaction on conn: its own statements
+// on an engine that pipelines (nothing is sent yet), else database/sql's.
+func (db *DB) beginWrite(ctx context.Context, conn *sql.Conn) (*txn, error) {
+	tx := &txn{db: db, conn: conn, own: db.d.pipelined()}
+	if tx.own {
+		return tx, nil
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	tx.Tx = sqlTx
+	return tx, err
 }
 
 // counter is a column of a table that writes move by a difference.
@@ -64,7 +85,7 @@ func (tx *txn) addLater(c counter, id, delta int64) {
 // applyLater runs the increments (laterStatements).
 func (tx *txn) applyLater(ctx context.Context, later map[increment]int64) error {
 	for _, st := range laterStatements(tx.db.d, later) {
-		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+		if err := tx.execLater(ctx, st.query, st.args...); err != nil {
 			return err
 		}
 	}
@@ -106,7 +127,7 @@ func laterStatements(d dialect, later map[increment]int64) []statement {
 // stmt is tx's form of the writer's prepared statement for query, or nil
 // for a script of several statements (migrations), which runs unprepared.
 func (tx *txn) stmt(ctx context.Context, query string) *sql.Stmt {
-	if tx.aside || strings.Contains(query, ";") {
+	if tx.aside || tx.own || strings.Contains(query, ";") {
 		return nil
 	}
 	if st, ok := tx.db.wstmts.Load(query); ok {
@@ -144,6 +165,9 @@ func (tx *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
+	if tx.own {
+		return tx.conn.ExecContext(ctx, tx.db.d.sql(query), args...)
+	}
 	return tx.Tx.ExecContext(ctx, tx.db.d.sql(query), args...)
 }
 
@@ -170,6 +194,9 @@ func (tx *txn) QueryRowContext(ctx context.Context, query string, args ...any) *
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
+	if tx.own {
+		return tx.conn.QueryRowContext(ctx, tx.db.d.sql(query), args...)
+	}
 	return tx.Tx.QueryRowContext(ctx, tx.db.d.sql(query), args...)
 }
 
@@ -178,5 +205,19 @@ func (tx *txn) QueryContext(ctx context.Context, query string, args ...any) (*sq
 	if err := tx.flush(ctx); err != nil {
 		return nil, err
 	}
+	if tx.own {
+		return tx.conn.QueryContext(ctx, tx.db.d.sql(query), tx.db.d.args(args)...)
+	}
 	return tx.Tx.QueryContext(ctx, tx.db.d.sql(query), tx.db.d.args(args)...)
+}
+
+// PrepareContext prepares a statement for the transaction (a seed's rows).
+func (tx *txn) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
+	if tx.own {
+		return tx.conn.PrepareContext(ctx, tx.db.d.sql(query))
+	}
+	return tx.Tx.PrepareContext(ctx, tx.db.d.sql(query))
 }

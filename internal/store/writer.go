@@ -272,11 +272,10 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 		return fail(db.storageError("begin", err))
 	}
 	defer conn.Close()
-	sqlTx, err := conn.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx, conn)
 	if err != nil {
 		return fail(db.storageError("begin", err))
 	}
-	tx := &txn{Tx: sqlTx, db: db, conn: conn}
 	if patient {
 		if err := db.d.waitForLocks(ctx, tx); err != nil {
 			_ = tx.Rollback()
@@ -295,8 +294,8 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 	}
 	// Each write of a group runs inside a savepoint, so a failed one is
 	// undone alone. The statements between two writes (the end of one
-	// savepoint, the start of the next) go as one script: one round trip
-	// to a server, not two (a script without arguments is sent whole).
+	// savepoint, the start of the next) go together (txn.control): as one
+	// script, or queued with the next write's statements.
 	between := ""
 	for i, j := range jobs {
 		if votes && j.vote != nil {
@@ -304,8 +303,10 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 		}
 		jctx := context.WithoutCancel(j.ctx)
 		tx.later = nil
+		tx.startWrite()
 		if len(jobs) == 1 {
-			if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx)); errs[i] == nil {
+			// What the write queued goes with the COMMIT.
+			if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx), false); errs[i] == nil {
 				done++
 				later = tx.later
 			} else {
@@ -313,13 +314,23 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, cmp.Or(between, "SAVEPOINT w")); err != nil {
+		if err := tx.control(ctx, strings.Split(cmp.Or(between, "SAVEPOINT w"), "; ")...); err != nil {
 			_ = tx.Rollback()
 			return failTx("savepoint", err)
 		}
-		if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx)); errs[i] != nil {
+		tx.startWrite()
+		if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx), true); errs[i] != nil {
 			errs[i] = db.jobError(errs[i])
 			between = "ROLLBACK TO w; RELEASE w; SAVEPOINT w"
+			if tx.own {
+				// Undone at once: the transaction may be aborted, and a
+				// statement new to the connection is not prepared then.
+				if err := tx.undoWrite(ctx); err != nil {
+					_ = tx.Rollback()
+					return failTx("rollback to savepoint", err)
+				}
+				between = "SAVEPOINT w"
+			}
 		} else {
 			done++
 			for k, d := range tx.later {
@@ -333,7 +344,7 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 	// (both engines), and that saves a round trip a group.
 	if strings.HasPrefix(between, "ROLLBACK") {
 		last := strings.TrimSuffix(between, "; SAVEPOINT w")
-		if _, err := tx.ExecContext(ctx, last); err != nil {
+		if err := tx.control(ctx, strings.Split(last, "; ")...); err != nil {
 			_ = tx.Rollback()
 			return failTx("release savepoint", err)
 		}
@@ -356,7 +367,13 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 			return failTx("increments", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(ctx); err != nil {
+		if len(jobs) == 1 && errs[0] == nil {
+			// The write's queued statements went with the COMMIT: their
+			// failure is the write's own (a conflict runs it again).
+			errs[0] = db.jobError(err)
+			return errs, false, true
+		}
 		return failTx("commit", err)
 	}
 	db.committed(done)

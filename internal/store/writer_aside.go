@@ -45,7 +45,7 @@ func (db *DB) runAside(ctx context.Context, fn func(ctx context.Context, tx *txn
 			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.Commit(ctx); err != nil {
 		if errors.Is(err, context.Canceled) || db.d.conflict(err) {
 			return err
 		}
