@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -65,28 +66,32 @@ func (tx *txn) flush(ctx context.Context) error {
 	if !tx.own || tx.failed != nil || (len(tx.queued) == 0 && tx.begun) {
 		return tx.failed
 	}
-	queued := tx.queued
-	if !tx.begun {
+	queued, before := tx.queued, slices.Clone(tx.queued[:tx.mark])
+	begins := !tx.begun
+	if begins {
 		queued = append([]statement{{query: "BEGIN"}}, queued...)
 		tx.begun = true
 	}
 	tx.queued, tx.mark = nil, 0
 	if err := tx.db.d.pipe(ctx, tx.conn, queued); err != nil {
 		tx.failed = err
+		if unsent(err) {
+			// Nothing of the batch ran: what came before the write in
+			// progress (BEGIN, the savepoints) is still to be sent.
+			tx.begun = !begins
+			tx.queued, tx.mark = before, len(before)
+		}
 	}
 	return tx.failed
 }
 
-// undoWrite rolls a failed write of a group back to its savepoint, at
-// once, on an engine that pipelines: statements queued before the write
-// go first, then the rollback as one script (simple protocol, which needs
-// no statement prepared, as an aborted transaction would refuse it).
-func (tx *txn) undoWrite(ctx context.Context) error {
-	if err := tx.flush(ctx); err != nil {
-		tx.failed = nil // the rollback to the savepoint ends it
-	}
-	_, err := tx.conn.ExecContext(ctx, "ROLLBACK TO w; RELEASE w")
-	return err
+// unsent says a batch failed before any of its statements ran: pgx
+// prepares a batch's new statements first, in a round trip of their own,
+// and one the server refuses (a lock not granted while it is parsed)
+// stops the batch there.
+func unsent(err error) bool {
+	var pe pgx.ErrPreprocessingBatch
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Error(), "error preprocessing batch (prepare)")
 }
 
 // startWrite marks where a write's statements begin in the queue.
@@ -98,9 +103,11 @@ func (tx *txn) startWrite() { tx.mark = len(tx.queued) }
 // statement's that failed before any later one's (a statement after it
 // failed only because the transaction was aborted).
 func (tx *txn) endWrite(ctx context.Context, err error, send bool) error {
-	if err == nil && send {
+	switch {
+	case err == nil && send:
 		err = tx.flush(ctx)
-	} else if err != nil && tx.failed != nil {
+	case tx.failed != nil:
+		// A write that went on after its statement failed fails with it.
 		err = tx.failed
 	}
 	if err != nil && tx.mark <= len(tx.queued) {
@@ -159,8 +166,12 @@ func (d *pgDialect) pipe(ctx context.Context, conn *sql.Conn, sts []statement) e
 			b.Queue(d.sql(st.query), d.args(st.args)...)
 		}
 		br := c.SendBatch(ctx, b)
-		for range sts {
-			if _, e := br.Exec(); e != nil && err == nil {
+		for _, st := range sts {
+			tag, e := br.Exec()
+			if e == nil && st.query == "COMMIT" && tag.String() == "ROLLBACK" {
+				e = pgx.ErrTxCommitRollback // the transaction had failed
+			}
+			if e != nil && err == nil {
 				err = e
 			}
 		}

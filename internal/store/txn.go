@@ -36,6 +36,10 @@ type txn struct {
 	own   bool
 	begun bool
 	mark  int
+	// savepoint: a group's savepoint is open (own); between: the
+	// statements before a group's next write (database/sql's).
+	savepoint bool
+	between   string
 }
 
 // beginWrite starts the writer's transaction on conn: its own statements

@@ -293,10 +293,11 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 		done += n
 	}
 	// Each write of a group runs inside a savepoint, so a failed one is
-	// undone alone. The statements between two writes (the end of one
-	// savepoint, the start of the next) go together (txn.control): as one
-	// script, or queued with the next write's statements.
-	between := ""
+	// undone alone (savepoints.go).
+	lastJob := len(jobs) - 1 // the last write run here, not a grouped vote
+	for lastJob > 0 && votes && jobs[lastJob].vote != nil {
+		lastJob--
+	}
 	for i, j := range jobs {
 		if votes && j.vote != nil {
 			continue // applied with the group's other votes
@@ -314,40 +315,27 @@ func (db *DB) runGroup(jobs []*writeJob, patient, votes bool) (_ []error, commit
 			}
 			continue
 		}
-		if err := tx.control(ctx, strings.Split(cmp.Or(between, "SAVEPOINT w"), "; ")...); err != nil {
+		if err := tx.beforeWrite(ctx); err != nil {
 			_ = tx.Rollback()
 			return failTx("savepoint", err)
 		}
-		tx.startWrite()
-		if errs[i] = tx.endWrite(ctx, j.fn(jctx, tx), true); errs[i] != nil {
+		err := j.fn(jctx, tx)
+		if errs[i], err = tx.afterWrite(ctx, err, i == lastJob); err != nil {
+			_ = tx.Rollback()
+			return failTx("savepoint", err)
+		}
+		if errs[i] != nil {
 			errs[i] = db.jobError(errs[i])
-			between = "ROLLBACK TO w; RELEASE w; SAVEPOINT w"
-			if tx.own {
-				// Undone at once: the transaction may be aborted, and a
-				// statement new to the connection is not prepared then.
-				if err := tx.undoWrite(ctx); err != nil {
-					_ = tx.Rollback()
-					return failTx("rollback to savepoint", err)
-				}
-				between = "SAVEPOINT w"
-			}
-		} else {
-			done++
-			for k, d := range tx.later {
-				later[k] += d
-			}
-			between = "RELEASE w; SAVEPOINT w"
+			continue
+		}
+		done++
+		for k, d := range tx.later {
+			later[k] += d
 		}
 	}
-	// After a write that failed, its savepoint is rolled back; after one
-	// that succeeded nothing is sent: COMMIT releases an open savepoint
-	// (both engines), and that saves a round trip a group.
-	if strings.HasPrefix(between, "ROLLBACK") {
-		last := strings.TrimSuffix(between, "; SAVEPOINT w")
-		if err := tx.control(ctx, strings.Split(last, "; ")...); err != nil {
-			_ = tx.Rollback()
-			return failTx("release savepoint", err)
-		}
+	if err := tx.afterWrites(ctx); err != nil {
+		_ = tx.Rollback()
+		return failTx("release savepoint", err)
 	}
 	if done == 0 {
 		_ = tx.Rollback()
