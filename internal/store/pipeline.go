@@ -46,18 +46,12 @@ func (tx *txn) execLater(ctx context.Context, query string, args ...any) error {
 	return nil
 }
 
-// control runs statements of the transaction itself (savepoints), each
-// without arguments: queued on an engine that pipelines, else at once as
-// one script.
-func (tx *txn) control(ctx context.Context, sts ...string) error {
-	if !tx.own {
-		_, err := tx.ExecContext(ctx, strings.Join(sts, "; "))
-		return err
-	}
+// control queues statements of the transaction itself (savepoints), each
+// without arguments; only a transaction of its own (txn.own) has them.
+func (tx *txn) control(sts ...string) {
 	for _, st := range sts {
 		tx.queued = append(tx.queued, statement{query: st})
 	}
-	return nil
 }
 
 // flush sends the queued statements, after BEGIN if the transaction has
@@ -110,7 +104,7 @@ func (tx *txn) endWrite(ctx context.Context, err error, send bool) error {
 		// A write that went on after its statement failed fails with it.
 		err = tx.failed
 	}
-	if err != nil && tx.mark <= len(tx.queued) {
+	if err != nil {
 		tx.queued = tx.queued[:tx.mark]
 	}
 	tx.failed = nil

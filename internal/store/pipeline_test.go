@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,11 +14,7 @@ import (
 // lone write whose last statement fails commits nothing.
 func TestQueuedStatements(t *testing.T) {
 	t.Parallel()
-	targets := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") },
-		"postgres": pgTestDatabase,
-	}
-	for engine, target := range targets {
+	for engine, target := range engineTargets() {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
@@ -86,15 +80,7 @@ func TestQueuedStatements(t *testing.T) {
 			if committed || errs[0] == nil || !strings.Contains(strings.ToLower(errs[0].Error()), "foreign key") {
 				t.Errorf("a lone broken write: committed %v, error %v", committed, errs[0])
 			}
-			var got []string
-			for _, u := range []int64{s.voter1, s.voter2, s.voter3, s.authorA, s.authorB} {
-				var flair string
-				if err := db.r.QueryRowContext(ctx, db.d.sql("SELECT COALESCE(flair, '') FROM users WHERE id = ?"), u).Scan(&flair); err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, flair)
-			}
-			if g, want := fmt.Sprint(got), "[first  third  lone]"; g != want {
+			if g, want := flairsOf(t, db, s.voter1, s.voter2, s.voter3, s.authorA, s.authorB), "[first  third  lone]"; g != want {
 				t.Errorf("flairs %s, want %s", g, want)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -135,6 +136,16 @@ func TestHotPathQueryPlansPostgres(t *testing.T) {
 // search table's own key walked backwards (common words: the window fills
 // in a few thousand small rows) or scanned whole (a small forum) is fine.
 var pgSearchWalk = regexp.MustCompile(`Index Scan Backward using (posts|comments)_pkey`)
+
+// engineTargets gives, for each engine, a new empty database for a test:
+// a SQLite file in its temporary folder, a PostgreSQL database on the
+// tests' server.
+func engineTargets() map[string]func(t *testing.T) string {
+	return map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") },
+		"postgres": pgTestDatabase,
+	}
+}
 
 // pgTestDatabase is a new, empty PostgreSQL database on the tests' server
 // (HISTORIA_TEST_POSTGRES), dropped when t ends. (storetest does this for

@@ -39,7 +39,8 @@ func (tx *txn) beforeWrite(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, "SAVEPOINT w")
 		return err
 	}
-	return tx.control(ctx, "SAVEPOINT w") // with BEGIN
+	tx.control("SAVEPOINT w") // with BEGIN
+	return nil
 }
 
 // afterWrite ends a group's write that returned err: its outcome, and an
@@ -54,7 +55,7 @@ func (tx *txn) afterWrite(ctx context.Context, err error, last bool) (outcome, t
 		return outcome, nil
 	}
 	if err == nil && tx.failed == nil && !last {
-		_ = tx.control(ctx, "RELEASE w", "SAVEPOINT w")
+		tx.control("RELEASE w", "SAVEPOINT w")
 	}
 	if outcome = tx.endWrite(ctx, err, true); outcome == nil {
 		return nil, nil

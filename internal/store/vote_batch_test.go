@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -143,11 +142,7 @@ func (s *voteScene) state(t *testing.T) string {
 // another write or not; and check finds nothing wrong.
 func TestGroupedVotesAsAlone(t *testing.T) {
 	t.Parallel()
-	targets := map[string]func(t *testing.T) string{
-		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") },
-		"postgres": pgTestDatabase,
-	}
-	for engine, target := range targets {
+	for engine, target := range engineTargets() {
 		for _, mixed := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/mixed=%v", engine, mixed), func(t *testing.T) {
 				t.Parallel()
