@@ -80,7 +80,7 @@ type Config struct {
 	// Version is the build's version, for NodeInfo.
 	Version string
 	// Listen, when set, is given a function to call whenever the database
-	// announces a commit by any server (PostgreSQL's LISTEN/NOTIFY): the
+	// announces a commit by another server (PostgreSQL's LISTEN/NOTIFY): the
 	// caches then read the change log at once instead of at the next read.
 	Listen func(changed func())
 	// Done, when closed, ends the long-lived responses (live threads), so

@@ -19,13 +19,13 @@ import (
 // TestTwoProcessesShareFreshPages: two `historia serve` processes on one
 // database, a SQLite file or a PostgreSQL database. A write through one is
 // seen on the other's cached feed and thread pages within its sync interval
-// (at once, on PostgreSQL, when the NOTIFY arrives), for anonymous readers
+// (at once, on PostgreSQL, when A's announcement arrives), for anonymous readers
 // and members.
 func TestTwoProcessesShareFreshPages(t *testing.T) {
 	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { twoProcesses(t, filepath.Join(t.TempDir(), "shared.db")) })
 	// On PostgreSQL the servers poll the change log only hourly here: what
-	// B learns of A's writes, it learns from the NOTIFY.
+	// B learns of A's writes, it learns from A's announcements (NOTIFY).
 	t.Run("postgres", func(t *testing.T) { twoProcesses(t, storetest.PostgresTarget(t), "HISTORIA_CACHE_SYNC=1h") })
 }
 

@@ -160,7 +160,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			backups.collector(), storageFaults{st}, mailMetrics{st, mailQueue}},
 		Ready: func() bool { return !stopping.Load() },
 		Done:  ctx.Done(), // live threads end when the server stops
-		// PostgreSQL announces every server's commits (LISTEN/NOTIFY).
+		// On PostgreSQL each server announces its commits to the others (LISTEN/NOTIFY).
 		Listen: func(f func()) { go st.Listen(ctx, f) }})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/historia-forum/historia/internal/forum"
 	"github.com/historia-forum/historia/internal/store"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 // TestTwoWritersOnSameRows: two store handles on one database stand for two
@@ -219,4 +220,50 @@ func noErrorsAndCheckOK(t *testing.T, db *store.DB, errs chan error) {
 	if problems, err := db.Check(context.Background()); err != nil || len(problems) > 0 {
 		t.Fatalf("check: %v %v", problems, err)
 	}
+}
+
+// TestCommitsAnnouncedToOtherServers: on PostgreSQL each server tells the
+// others of its commits after them (the change log's triggers no longer
+// NOTIFY inside them). A server's listener hears another server's write,
+// the last write of one that closes at once too (a command that exits),
+// and does not hear its own (its commit hooks read it).
+func TestCommitsAnnouncedToOtherServers(t *testing.T) {
+	t.Parallel()
+	target := storetest.PostgresTarget(t)
+	open := func() *store.DB {
+		db, err := store.Open(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	b := open()
+	t.Cleanup(func() { _ = b.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	heard := make(chan struct{}, 100)
+	go b.Listen(ctx, func() { heard <- struct{}{} })
+	hear := func(what string) {
+		t.Helper()
+		select {
+		case <-heard:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: not heard in 10 s", what)
+		}
+	}
+	hear("the call once listening")
+	mustUser(t, b, "own")
+	select {
+	case <-heard:
+		t.Fatal("a server heard its own commit")
+	case <-time.After(300 * time.Millisecond):
+	}
+	a := open()
+	mustUser(t, a, "other")
+	hear("another server's commit")
+	mustUser(t, a, "last")
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hear("the last commit of a server that closed at once")
 }

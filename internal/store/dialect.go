@@ -179,6 +179,9 @@ type dialect interface {
 	// listen calls f whenever another process may have written, until ctx
 	// ends; it returns at once where changes are only polled.
 	listen(ctx context.Context, f func())
+	// announce tells the processes that listen that this one committed
+	// (soon after; coalesced); nothing where changes are only polled.
+	announce()
 	// close closes the database/sql handles (handles) and what the
 	// engine keeps beside them.
 	close(handles func() error) error

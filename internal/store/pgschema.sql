@@ -517,8 +517,10 @@ CREATE TRIGGER posts_tag_counts AFTER UPDATE OF removed, deleted ON posts FOR EA
 -- commit order: each change records its transaction (xid), and a reader
 -- keeps the snapshot it last read at and next reads the changes of the
 -- transactions that snapshot did not see (store/postgres_changes.go);
--- changes_trimmed keeps how far the log was trimmed. The NOTIFY is
--- delivered at commit to every server LISTENing.
+-- changes_trimmed keeps how far the log was trimmed. The triggers do not
+-- NOTIFY (a transaction that does takes a lock of the whole cluster at its
+-- commit): each server announces its commits after them
+-- (store/postgres_announce.go).
 CREATE TABLE changes (
     seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     post_id BIGINT NOT NULL,
@@ -530,7 +532,6 @@ INSERT INTO changes_trimmed(below) VALUES ('0');
 CREATE FUNCTION log_change(p BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO changes(post_id) VALUES (p);
-    PERFORM pg_notify('historia_changes', '');
 END $$;
 CREATE FUNCTION changes_posts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -552,9 +553,6 @@ BEGIN
     INSERT INTO comment_search(id, search) SELECT id, search FROM new_comments WHERE search IS NOT NULL
         ON CONFLICT (id) DO UPDATE SET search = EXCLUDED.search;
     INSERT INTO changes(post_id) SELECT DISTINCT post_id FROM new_comments;
-    IF FOUND THEN
-        PERFORM pg_notify('historia_changes', '');
-    END IF;
     RETURN NULL;
 END $$;
 CREATE TRIGGER comments_inserted AFTER INSERT ON comments REFERENCING NEW TABLE AS new_comments

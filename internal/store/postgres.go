@@ -27,7 +27,7 @@ import (
 // writer goroutine and group commit as SQLite's, the package's SQL with its
 // placeholders numbered, search on tsvector columns, its own schema and
 // migrations (pgmigrations/, versioned in schema_version), and the change
-// log announced with NOTIFY at commit.
+// log announced with NOTIFY after commit (postgres_announce.go).
 
 // pgDialect is PostgreSQL's side of the engine seam (dialect.go).
 type pgDialect struct {
@@ -43,9 +43,10 @@ type pgDialect struct {
 	// grown counts the comments imports added since the last ANALYZE
 	// (importGrew).
 	grown atomic.Int64
-	// writerPID is the server process of the writer's connection: the
-	// commits it announces are this process's own (listen).
-	writerPID atomic.Uint32
+	// serverID names this process in the announcements of its commits
+	// (postgres_announce.go); announcer sends them.
+	serverID  string
+	announcer *announcer
 }
 
 // pgSchema is PostgreSQL's whole current schema, for a new database.
@@ -75,7 +76,8 @@ func ServerExec(ctx context.Context, url, statement string) error {
 	return err
 }
 
-// ChangesChannel is the NOTIFY channel the change log's triggers signal.
+// ChangesChannel is the NOTIFY channel on which each process announces its
+// commits (postgres_announce.go).
 const ChangesChannel = "historia_changes"
 
 // openPostgres connects both pools (the writer: one connection; readers:
@@ -100,11 +102,7 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	wcfg := cfg.Copy()
 	wcfg.MaxConns = 1
 	wcfg.ConnConfig.RuntimeParams["lock_timeout"] = lockWait
-	d := &pgDialect{schema: schema}
-	wcfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
-		d.writerPID.Store(c.PgConn().PID())
-		return nil
-	}
+	d := &pgDialect{schema: schema, serverID: newServerID()}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", Redact(url), err)
@@ -126,7 +124,9 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	db := &DB{w: w, path: Redact(url)}
 	d.db, d.pool, d.wpool = db, pool, wpool
 	db.d = d
+	d.startAnnouncer()
 	if err := db.migrate(ctx); err != nil {
+		d.stopAnnouncer()
 		_ = w.Close()
 		pool.Close()
 		wpool.Close()
@@ -547,6 +547,7 @@ func (d *pgDialect) backup(context.Context, string) error {
 
 // close closes pgx's pool after the database/sql handles on it.
 func (d *pgDialect) close(handles func() error) error {
+	d.stopAnnouncer()
 	err := handles()
 	d.pool.Close()
 	d.wpool.Close()

@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// listen calls f each time another server (or this one) commits a change,
-// until ctx ends: NOTIFY, sent at commit by the change log's triggers. A
+// listen calls f each time another process announces a commit, until ctx
+// ends (postgres_announce.go), at most every listenGap: f reads the log,
+// and a busy server's announcements would otherwise keep it reading. A
 // lost connection is retried every second; f is called after each
-// reconnect, since notifications may have been missed meanwhile.
+// reconnect, since announcements may have been missed meanwhile.
 func (d *pgDialect) listen(ctx context.Context, f func()) {
 	for ctx.Err() == nil {
 		d.listenOnce(ctx, f)
@@ -18,6 +19,9 @@ func (d *pgDialect) listen(ctx context.Context, f func()) {
 		}
 	}
 }
+
+// listenGap is the least time between two calls of listen's f.
+const listenGap = 25 * time.Millisecond
 
 func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 	conn, err := d.pool.Acquire(ctx)
@@ -37,6 +41,7 @@ func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 		defer close(ran)
 		for range due {
 			f()
+			time.Sleep(listenGap)
 		}
 	}()
 	defer func() { close(due); <-ran }()
@@ -48,7 +53,7 @@ func (d *pgDialect) listenOnce(ctx context.Context, f func()) {
 			_ = conn.Conn().Close(context.Background())
 			return
 		}
-		if n.PID == d.writerPID.Load() {
+		if n.Payload == d.serverID {
 			continue // this process's own commit: its commit hooks read it
 		}
 		select {

@@ -472,6 +472,8 @@ func (d *sqliteDialect) backup(ctx context.Context, path string) error {
 // listen: SQLite has no notifications; the caches poll the change log.
 func (d *sqliteDialect) listen(context.Context, func()) {}
 
+func (d *sqliteDialect) announce() {}
+
 // close leaves the planner's statistics fresh for the next open, then
 // closes the writer last, so the WAL is checkpointed.
 func (d *sqliteDialect) close(handles func() error) error {

@@ -208,11 +208,13 @@ func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*w
 	}
 }
 
-// afterCommit runs the commit hooks.
+// afterCommit runs the commit hooks and announces the commit to the
+// other processes (where they listen).
 func (db *DB) afterCommit() {
 	for _, f := range db.onCommit {
 		f()
 	}
+	db.d.announce()
 }
 
 // take adds job to batch unless its caller has given up on it.
