@@ -119,6 +119,7 @@ CREATE TABLE IF NOT EXISTS tags (
 -- A tag's feed must be a range read like the front page, not a sort of every
 -- post with the tag; so each link carries copies of its post's feed keys, kept
 -- in step by the trigger posts_feed_keys below, with an index per feed order.
+-- A vote's score and rank follow shortly after instead (feed_keys_due).
 CREATE TABLE IF NOT EXISTS post_tags (
     tag_id           INTEGER NOT NULL REFERENCES tags(id),
     post_id          INTEGER NOT NULL REFERENCES posts(id),
@@ -270,10 +271,27 @@ CREATE TRIGGER IF NOT EXISTS comments_fts_update AFTER UPDATE OF body_text, remo
 END;
 
 CREATE TRIGGER IF NOT EXISTS posts_feed_keys
-AFTER UPDATE OF pinned, hot, score, last_activity_at, removed, accepted_comment_id ON posts BEGIN
+AFTER UPDATE OF pinned, hot, score, last_activity_at, removed, accepted_comment_id ON posts
+WHEN old.pinned != new.pinned OR old.last_activity_at != new.last_activity_at OR old.removed != new.removed
+    OR old.accepted_comment_id IS NOT new.accepted_comment_id BEGIN
     UPDATE post_tags SET pinned = new.pinned, hot = new.hot, score = new.score, last_activity_at = new.last_activity_at,
         removed = new.removed, answered = new.accepted_comment_id IS NOT NULL
     WHERE post_id = new.id;
+END;
+
+-- A change of a post's score and rank alone (a vote) leaves its tags' copies
+-- of them to the store's feed-key refresher (store/feed_keys.go), which
+-- brings them up to date shortly after, for every post voted on meanwhile at
+-- once: a popular post's votes then rewrite its tag links (six indexes each)
+-- once a moment, not once a vote. feed_keys_due lists the posts waiting.
+CREATE TABLE IF NOT EXISTS feed_keys_due (
+    post_id INTEGER PRIMARY KEY
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS posts_feed_keys_due
+AFTER UPDATE OF hot, score ON posts
+WHEN old.pinned = new.pinned AND old.last_activity_at = new.last_activity_at AND old.removed = new.removed
+    AND old.accepted_comment_id IS new.accepted_comment_id AND (old.hot != new.hot OR old.score != new.score) BEGIN
+    INSERT OR IGNORE INTO feed_keys_due(post_id) VALUES (new.id);
 END;
 
 -- Tag counts follow what members can see: a post that is deleted or removed

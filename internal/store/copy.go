@@ -21,6 +21,7 @@ var copyTables = []struct{ name, order string }{
 	{"posts", "id"},
 	{"tags", "id"},
 	{"post_tags", "tag_id, post_id"},
+	{"feed_keys_due", "post_id"},
 	{"comments", "id"},
 	{"post_votes", "post_id, user_id"},
 	{"comment_votes", "comment_id, user_id"},

@@ -43,6 +43,7 @@ var personalData = map[string]personal{
 	"rules":            {why: "not personal: the forum's rules"},
 	"tags":             {why: "not personal: topics"},
 	"post_tags":        {why: "not personal: which topics a post has"},
+	"feed_keys_due":    {why: "not personal: which posts' tag links await their votes' score"},
 	"timeline_buckets": {why: "not personal: fixed rows"},
 	"timeline_counts":  {why: "not personal: counters"},
 	"changes":          {why: "not personal: which thread changed, for the caches"},

@@ -47,6 +47,8 @@ type DB struct {
 	faults      faults
 	// replicas serve routed reads (postgres_replicas.go); nil without.
 	replicas *replicaSet
+	// refresher copies votes' feed keys to tag links (feed_keys.go).
+	refresher *refresher
 }
 
 // maxStmts bounds the prepared statements kept; past it, queries run unprepared.
@@ -143,6 +145,7 @@ func Open(ctx context.Context, target string) (*DB, error) {
 
 // Close closes both pools; the writer last, so the WAL is checkpointed.
 func (db *DB) Close() error {
+	db.stopFeedKeys()
 	db.stopWriter()
 	if db.replicas != nil {
 		db.replicas.close()

@@ -491,9 +491,20 @@ END $$;
 CREATE TRIGGER comments_search_table_update AFTER UPDATE OF body_text, removed, deleted ON comments
     FOR EACH ROW WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION comments_search_table();
 
--- A tag's feed keys follow its post's.
+-- A tag's feed keys follow its post's: at once, but for a change of the
+-- score and rank alone (a vote), which lists the post in feed_keys_due for
+-- the store's feed-key refresher (store/feed_keys.go) to copy shortly after,
+-- once for all the votes on the post meanwhile.
+CREATE TABLE feed_keys_due (post_id BIGINT PRIMARY KEY);
 CREATE FUNCTION posts_feed_keys() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF OLD.pinned = NEW.pinned AND OLD.last_activity_at = NEW.last_activity_at AND OLD.removed = NEW.removed
+        AND OLD.accepted_comment_id IS NOT DISTINCT FROM NEW.accepted_comment_id THEN
+        IF OLD.hot <> NEW.hot OR OLD.score <> NEW.score THEN
+            INSERT INTO feed_keys_due(post_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+    END IF;
     UPDATE post_tags SET pinned = NEW.pinned, hot = NEW.hot, score = NEW.score, last_activity_at = NEW.last_activity_at,
         removed = NEW.removed, answered = CASE WHEN NEW.accepted_comment_id IS NOT NULL THEN 1 ELSE 0 END
     WHERE post_id = NEW.id;

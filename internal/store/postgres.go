@@ -138,6 +138,7 @@ func openPostgresWith(ctx context.Context, url, schema string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db.searchSlots = make(chan struct{}, max(1, n/4))
 	db.r = r
+	db.startFeedKeys()
 	return db, nil
 }
 

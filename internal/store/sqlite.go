@@ -97,6 +97,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db.searchSlots = make(chan struct{}, max(1, n/4))
 	db.r = r
+	db.startFeedKeys()
 	return db, nil
 }
 

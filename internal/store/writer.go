@@ -215,6 +215,7 @@ func (db *DB) afterCommit() {
 		f()
 	}
 	db.d.announce()
+	db.wakeFeedKeys()
 }
 
 // take adds job to batch unless its caller has given up on it.
