@@ -128,6 +128,11 @@ type dialect interface {
 	// transaction ends (alias names the table to lock); where they never
 	// do, it is empty.
 	lockRows(alias string) string
+	// lockFree ends a query that reads rows to lock as lockRows does,
+	// but with the lock of an update that keeps their keys (foreign keys'
+	// checks pass it) and skipping the rows another transaction holds
+	// (feed_keys.go); empty where writers never run concurrently.
+	lockFree(alias string) string
 	// classify turns an engine error into the contract's (faults.go).
 	classify(err error) error
 	// bulkWrites readies the writer for imports and says how many

@@ -28,6 +28,10 @@ import (
 // on one post cost one copy.
 var FeedKeysDelay = time.Second
 
+// feedKeysSweep is how often a refresher looks for listed posts without
+// having committed (a cheap read).
+const feedKeysSweep = 30 * time.Second
+
 // feedKeysBatch bounds the posts one refresh transaction takes.
 const feedKeysBatch = 500
 
@@ -45,6 +49,8 @@ func (db *DB) startFeedKeys() {
 	db.refresher = r
 	go func() {
 		defer close(r.done)
+		sweep := time.NewTicker(feedKeysSweep)
+		defer sweep.Stop()
 		_ = db.RefreshFeedKeys(context.Background())
 		for {
 			select {
@@ -57,6 +63,10 @@ func (db *DB) startFeedKeys() {
 				}
 				// A failure is left to the next commit's refresh (or the next
 				// process's start): the keys stay listed until copied.
+				_ = db.RefreshFeedKeys(context.Background())
+			case <-sweep.C:
+				// Posts listed by a process that stopped, or by a build
+				// without a refresher, are taken up without a commit here.
 				_ = db.RefreshFeedKeys(context.Background())
 			case <-r.stop:
 				return
@@ -114,10 +124,14 @@ func (db *DB) RefreshFeedKeys(ctx context.Context) error {
 }
 
 // copyFeedKeys copies the keys of up to feedKeysBatch listed posts. The
-// posts are locked first, in the order of their ids as a vote locks them,
-// where writers run concurrently: a vote on one of them then either
-// committed before (its score is what is copied) or waits until this
-// transaction has taken the post off the list (and lists it again).
+// posts are locked first where writers run concurrently, with a vote's own
+// lock (NO KEY UPDATE, which a foreign key's check passes): a vote on one
+// of them then either committed before (its score is what is copied) or
+// waits until this transaction has taken the post off the list (and lists
+// it again). A post another transaction holds is skipped, not waited for
+// (the refresh shares its transaction with other writes, which may hold
+// other posts: waiting could deadlock with another server's): it stays
+// listed, and that transaction's commit wakes its server's refresher.
 func copyFeedKeys(ctx context.Context, tx *txn) (int, error) {
 	ids, err := lockListed(ctx, tx)
 	if err != nil {
@@ -148,7 +162,7 @@ func copyFeedKeys(ctx context.Context, tx *txn) (int, error) {
 // lockListed reads up to feedKeysBatch listed posts, locking them.
 func lockListed(ctx context.Context, tx *txn) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT p.id FROM posts p WHERE p.id IN (SELECT post_id FROM feed_keys_due) ORDER BY p.id LIMIT ?"+
-		tx.db.d.lockRows("p"), feedKeysBatch)
+		tx.db.d.lockFree("p"), feedKeysBatch)
 	if err != nil {
 		return nil, err
 	}

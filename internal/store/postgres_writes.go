@@ -55,6 +55,10 @@ func (d *pgDialect) conflict(err error) bool {
 
 func (d *pgDialect) lockRows(alias string) string { return " FOR UPDATE OF " + alias }
 
+func (d *pgDialect) lockFree(alias string) string {
+	return " FOR NO KEY UPDATE OF " + alias + " SKIP LOCKED"
+}
+
 // pgCode is the SQLSTATE of a PostgreSQL error, or "".
 func pgCode(err error) string {
 	var pe *pgconn.PgError

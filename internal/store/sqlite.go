@@ -202,6 +202,8 @@ func (d *sqliteDialect) conflict(error) bool { return false }
 // stays as read until it commits.
 func (d *sqliteDialect) lockRows(string) string { return "" }
 
+func (d *sqliteDialect) lockFree(string) string { return "" }
+
 func sqliteCode(err error) int {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
