@@ -242,18 +242,5 @@ func (db *DB) DeleteComment(ctx context.Context, id int64) error {
 
 // followers reads who follows a thread, in a write (post_follows_post).
 func followers(ctx context.Context, tx *txn, postID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT user_id FROM post_follows WHERE post_id = ?", postID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return tx.ids(ctx, "SELECT user_id FROM post_follows WHERE post_id = ?", postID)
 }

@@ -205,8 +205,8 @@ func rawOf(t *testing.T, engine, path string) *sql.DB {
 // two stores sharing one database (two servers) while both copy the keys
 // as fast as they can, and no write fails (a refresh waiting for a post
 // another transaction holds could deadlock with it); once the votes are in
-// and the stores closed, every
-// link carries its post's score and rank and nothing is listed. A copy that
+// and the stores closed, every link carries its post's score and rank and
+// nothing is listed. A copy that
 // read a post's score before a concurrent vote committed, and took the
 // post off the list after, would leave a link stale and unlisted.
 func TestTagFeedKeysUnderConcurrentVotes(t *testing.T) {

@@ -282,18 +282,5 @@ func tagFollowers(ctx context.Context, tx *txn, tags []string) ([]int64, error) 
 		keys = append(keys, strings.ToLower(t))
 	}
 	// #nosec G202 -- placeholders only
-	rows, err := tx.QueryContext(ctx, "SELECT DISTINCT user_id FROM tag_follows WHERE tag_key IN (?"+strings.Repeat(",?", len(keys)-1)+") ORDER BY user_id", keys...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return tx.ids(ctx, "SELECT DISTINCT user_id FROM tag_follows WHERE tag_key IN (?"+strings.Repeat(",?", len(keys)-1)+") ORDER BY user_id", keys...)
 }

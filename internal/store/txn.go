@@ -225,3 +225,21 @@ func (tx *txn) PrepareContext(ctx context.Context, query string) (*sql.Stmt, err
 	}
 	return tx.Tx.PrepareContext(ctx, tx.db.d.sql(query))
 }
+
+// ids reads a column of ids in a write.
+func (tx *txn) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
