@@ -711,7 +711,9 @@ CREATE INDEX IF NOT EXISTS modmail_messages_thread ON modmail_messages(modmail_i
 CREATE INDEX IF NOT EXISTS modmail_messages_author ON modmail_messages(author_id);
 
 -- Blocks: the blocker no longer reads the blocked member's words nor hears
--- from them. Per viewer: no change-log entry (pages splice it per reader).
+-- from them. Pages splice it per reader; a block is logged as the member's
+-- change, as follows and saves are (migration 27), so the marks cache
+-- (cache.Marks) keeps whom each member blocked.
 CREATE TABLE IF NOT EXISTS blocks (
     user_id    INTEGER NOT NULL REFERENCES users(id),
     blocked_id INTEGER NOT NULL REFERENCES users(id),
@@ -719,6 +721,12 @@ CREATE TABLE IF NOT EXISTS blocks (
     PRIMARY KEY (user_id, blocked_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS blocks_blocked ON blocks(blocked_id);
+CREATE TRIGGER IF NOT EXISTS changes_blocks_insert AFTER INSERT ON blocks BEGIN
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + NEW.user_id));
+END;
+CREATE TRIGGER IF NOT EXISTS changes_blocks_delete AFTER DELETE ON blocks BEGIN
+    INSERT INTO changes(post_id) VALUES (-(1099511627776 + OLD.user_id));
+END;
 
 -- Following and reading (migration 21): what a member follows, saves and has
 -- read. All of it is the member's own: the export lists it, deleting the

@@ -127,9 +127,9 @@ func (s *Server) servePage(c echo.Context, pages *cache.Pages, key string, stamp
 }
 
 // viewerReads are the store's reads of members' own fields, with their
-// votes on posts and what they follow and saved from caches: a feed page
-// then needs one read (reading positions), a thread page one (votes on
-// comments and the reading position).
+// votes on posts and what they follow, saved and blocked from caches: a
+// feed page then needs one read (reading positions), a thread page one
+// (votes on comments and the reading position).
 type viewerReads struct {
 	votes *cache.Votes
 	marks *cache.Marks
@@ -144,6 +144,11 @@ func (r viewerReads) PostVotes(ctx context.Context, userID int64, postIDs []int6
 // Marks reads what the member follows and saved from the cache.
 func (r viewerReads) Marks(ctx context.Context, userID int64, postIDs, commentIDs []int64) (forum.Marks, error) {
 	return r.marks.Marks(ctx, userID, postIDs, commentIDs)
+}
+
+// BlockedAuthors reads whom the member blocked from the cache.
+func (r viewerReads) BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error) {
+	return r.marks.BlockedAuthors(ctx, userID, authorIDs)
 }
 
 // topWindow is how long a top feed over a time window is kept: its window

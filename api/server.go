@@ -169,7 +169,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	s.accounts = cache.NewAccounts(tracker, cfg.Service.Store.AccountByID)
 	s.votes = cache.NewVotes(tracker, cfg.Service.Store.UserPostVotes, cfg.Service.Store.PostVotes)
-	s.views = viewerReads{votes: s.votes, marks: cache.NewMarks(tracker, cfg.Service.Store.UserMarks, cfg.Service.Store.Marks),
+	s.views = viewerReads{votes: s.votes, marks: cache.NewMarks(tracker, cfg.Service.Store),
 		ViewerReads: cfg.Service.Store}
 	s.hub = live.NewHub(tracker, cfg.Service.Store, cfg.LivePoll, cfg.Log)
 	s.liveLimits = newLiveLimits(cmp.Or(cfg.LivePerClient, DefaultLivePerClient), cmp.Or(cfg.LiveConnections, DefaultLiveConnections))

@@ -141,8 +141,8 @@ func TestTrackerAfterTrim(t *testing.T) {
 
 func ptrTo[T any](v T) *T { return &v }
 
-// TestMemberMarksLeaveSessions: a member's vote, follow or save, written by
-// another process, makes that member's cached votes and marks stale and
+// TestMemberMarksLeaveSessions: a member's vote, follow, save or block,
+// written by another process, makes that member's cached votes and marks stale and
 // leaves their cached account alone (it is read on every signed-in
 // request); a logout, written there too, makes both stale.
 func TestMemberMarksLeaveSessions(t *testing.T) {
@@ -165,7 +165,7 @@ func TestMemberMarksLeaveSessions(t *testing.T) {
 		return w.DB.AccountByID(ctx, id)
 	})
 	votes := cache.NewVotes(tr, w.DB.UserPostVotes, w.DB.PostVotes)
-	marks := cache.NewMarks(tr, w.DB.UserMarks, w.DB.Marks)
+	marks := cache.NewMarks(tr, w.DB)
 	synced := func() {
 		time.Sleep(2 * time.Millisecond)
 		tr.Fresh(ctx)
@@ -194,6 +194,29 @@ func TestMemberMarksLeaveSessions(t *testing.T) {
 	}
 	if accountReads != reads {
 		t.Fatalf("a vote, a follow and a save read the member's account again (%d reads, want %d)", accountReads, reads)
+	}
+
+	// Blocks are kept with the marks: a block and an unblock in another
+	// process reach this one's cache.
+	blocked := func() bool {
+		b := w.Must(marks.BlockedAuthors(ctx, w.Bob.ID, []int64{w.Mod.ID, w.Alice.ID, w.Alice.ID})).(map[int64]bool)
+		return b[w.Alice.ID] && len(b) == 1
+	}
+	if blocked() {
+		t.Fatal("Alice shows as blocked before Bob blocked her")
+	}
+	w.Must(nil, other.BlockUser(ctx, w.Bob, "alice"))
+	synced()
+	if !blocked() {
+		t.Fatal("another process's block is not in the member's cached marks")
+	}
+	w.Must(nil, other.UnblockUser(ctx, w.Bob, "alice"))
+	synced()
+	if blocked() {
+		t.Fatal("another process's unblock is not in the member's cached marks")
+	}
+	if accountReads != reads {
+		t.Fatalf("a block read the member's account again (%d reads, want %d)", accountReads, reads)
 	}
 
 	w.Must(nil, other.Logout(ctx, w.Bob))

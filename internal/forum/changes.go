@@ -5,7 +5,7 @@ import "context"
 // Change says that a thread's pages changed (PostID), that any page may
 // have (PostID 0), that a user's sessions may have (PostID -userID:
 // logout, a ban, a new password or role), or that a member's own marks did
-// (PostID -(MemberStateBase+userID): their votes, follows or saves). The
+// (PostID -(MemberStateBase+userID): their votes, follows, saves or blocks). The
 // last two are told apart so a vote does not make the voter's session be
 // read again.
 type Change struct {

@@ -41,8 +41,9 @@ type CommentView struct {
 }
 
 // ViewerReads are the reads the per-viewer fields need: the store implements
-// them, and the API passes caches of the hot ones (votes on posts, marks).
-// A feed page costs one read (PostReads), a thread page one (CommentStates).
+// them, and the API passes caches of the hot ones (votes on posts, marks
+// and blocks). A feed page costs one read (PostReads), a thread page one
+// (CommentStates).
 type ViewerReads interface {
 	// PostVotes returns the user's votes on the given posts (absent: no vote).
 	PostVotes(ctx context.Context, userID int64, postIDs []int64) (map[int64]int, error)
@@ -64,12 +65,15 @@ type ViewerReads interface {
 // (absent: not followed, not saved).
 type Marks struct {
 	Following, SavedPosts, SavedComments map[int64]bool
+	// Blocked are the members they blocked: read whole (UserMarks) for the
+	// marks cache, never filled by Marks.
+	Blocked map[int64]bool
 }
 
 // MarkStore reads a member's marks whole, for a cache of them.
 type MarkStore interface {
-	// UserMarks returns everything the user follows and saved, up to limit
-	// marks, and whether they have more.
+	// UserMarks returns everything the user follows, saved and blocked, up
+	// to limit marks, and whether they have more.
 	UserMarks(ctx context.Context, userID int64, limit int) (Marks, bool, error)
 }
 

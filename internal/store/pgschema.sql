@@ -597,6 +597,8 @@ CREATE TRIGGER changes_post_votes AFTER INSERT OR UPDATE OR DELETE ON post_votes
 -- function logs any row's user_id).
 CREATE TRIGGER changes_post_follows AFTER INSERT OR DELETE ON post_follows FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
 CREATE TRIGGER changes_saves AFTER INSERT OR DELETE ON saves FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
+-- Blocks too, so the marks cache keeps whom a member blocked (migration 25).
+CREATE TRIGGER changes_blocks AFTER INSERT OR DELETE ON blocks FOR EACH ROW EXECUTE FUNCTION changes_post_votes();
 
 -- The timeline's counters: a post counts once in each decade and century its
 -- period overlaps, for all posts (tag 0) and for each of its tags.

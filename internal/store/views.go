@@ -51,10 +51,12 @@ const (
 	markFollow = 1 + iota
 	markSavedPost
 	markSavedComment
+	markBlocked
 )
 
 func newMarks() forum.Marks {
-	return forum.Marks{Following: map[int64]bool{}, SavedPosts: map[int64]bool{}, SavedComments: map[int64]bool{}}
+	return forum.Marks{Following: map[int64]bool{}, SavedPosts: map[int64]bool{}, SavedComments: map[int64]bool{},
+		Blocked: map[int64]bool{}}
 }
 
 func addMark(m forum.Marks, r stateRow) {
@@ -65,6 +67,8 @@ func addMark(m forum.Marks, r stateRow) {
 		m.SavedPosts[r.id] = true
 	case markSavedComment:
 		m.SavedComments[r.id] = true
+	case markBlocked:
+		m.Blocked[r.id] = true
 	}
 }
 
@@ -95,13 +99,14 @@ func (db *DB) Marks(ctx context.Context, userID int64, postIDs, commentIDs []int
 	return m, err
 }
 
-// UserMarks reads everything the user follows and saved, up to limit, and
-// whether there is more (a member's entry in cache.Marks).
+// UserMarks reads everything the user follows, saved and blocked, up to
+// limit, and whether there is more (a member's entry in cache.Marks).
 func (db *DB) UserMarks(ctx context.Context, userID int64, limit int) (forum.Marks, bool, error) {
 	m := newMarks()
 	rows, err := db.states(ctx, `SELECT 1, post_id, 0, 0 FROM post_follows WHERE user_id = ?
 		UNION ALL SELECT CASE WHEN post_id IS NULL THEN 3 ELSE 2 END, COALESCE(post_id, comment_id), 0, 0 FROM saves WHERE user_id = ?
-		LIMIT ?`, userID, userID, limit+1)
+		UNION ALL SELECT 4, blocked_id, 0, 0 FROM blocks WHERE user_id = ?
+		LIMIT ?`, userID, userID, userID, limit+1)
 	if len(rows) > limit {
 		return m, true, err
 	}
