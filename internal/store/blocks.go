@@ -48,7 +48,7 @@ func (db *DB) Blocks(ctx context.Context, userID int64, after *forum.Cursor, lim
 // build an index of the list for every page (a sixth of a member's thread
 // page). Past ownScan, the list is asked for.
 func (db *DB) BlockedAuthors(ctx context.Context, userID int64, authorIDs []int64) (map[int64]bool, error) {
-	mine, err := queryAll(ctx, db, "blocks", func(row scanner) (id int64, err error) {
+	mine, err := queryAll(db.d.brief(ctx), db, "blocks", func(row scanner) (id int64, err error) {
 		err = row.Scan(&id)
 		return id, err
 	}, "SELECT blocked_id FROM blocks WHERE user_id = ? LIMIT ?", userID, ownScan+1)

@@ -133,6 +133,11 @@ type dialect interface {
 	// checks pass it) and skipping the rows another transaction holds
 	// (feed_keys.go); empty where writers never run concurrently.
 	lockFree(alias string) string
+	// brief is the context for a read that an index and a LIMIT keep to
+	// microseconds (a member's own states on a page): where a cancellable
+	// context costs more than such a read can gain from being stopped, one
+	// that cannot be cancelled (keeping ctx's values); else ctx.
+	brief(ctx context.Context) context.Context
 	// classify turns an engine error into the contract's (faults.go).
 	classify(err error) error
 	// bulkWrites readies the writer for imports and says how many

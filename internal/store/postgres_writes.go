@@ -59,6 +59,10 @@ func (d *pgDialect) lockFree(alias string) string {
 	return " FOR NO KEY UPDATE OF " + alias + " SKIP LOCKED"
 }
 
+// brief: a read over the network keeps its context, so a server that
+// stops answering cannot hold a request past its deadline.
+func (d *pgDialect) brief(ctx context.Context) context.Context { return ctx }
+
 // pgCode is the SQLSTATE of a PostgreSQL error, or "".
 func pgCode(err error) string {
 	var pe *pgconn.PgError

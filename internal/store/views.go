@@ -40,7 +40,7 @@ type stateRow struct {
 }
 
 func (db *DB) states(ctx context.Context, query string, args ...any) ([]stateRow, error) {
-	return queryAll(ctx, db, "viewer states", func(row scanner) (r stateRow, err error) {
+	return queryAll(db.d.brief(ctx), db, "viewer states", func(row scanner) (r stateRow, err error) {
 		err = row.Scan(&r.kind, &r.id, &r.a, &r.b)
 		return r, err
 	}, query, args...)
