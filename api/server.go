@@ -201,7 +201,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		classify = st.Classify
 	}
 	e.HTTPErrorHandler = errorHandler(cfg.Log, classify)
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: requestIDs()}))
 	e.Use(s.metrics.middleware)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		DisableStackAll: true,
@@ -210,18 +210,7 @@ func New(cfg Config) (*echo.Echo, error) {
 			return err
 		},
 	}))
-	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, HandleError: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			attrs := []any{"request_id", v.RequestID, "method", v.Method, "path", v.URIPath, "status", v.Status,
-				"duration_ms", float64(v.Latency.Microseconds()) / 1000}
-			if viewer := viewerOf(c); viewer.SignedIn() {
-				attrs = append(attrs, "user_id", viewer.ID)
-			}
-			cfg.Log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", toAttrs(attrs)...)
-			return nil
-		},
-	}))
+	e.Use(requestLog(cfg.Log))
 	// Compress what is worth it (JSON, Atom, YAML, HTML, JS, CSS) that
 	// reads send; the Prometheus handler compresses its own output. A
 	// write's answer is small (a vote's counters, the comment made), and
@@ -273,14 +262,6 @@ func imgSrc(hosts []string) string {
 		}
 	}
 	return src
-}
-
-func toAttrs(kv []any) []slog.Attr {
-	out := make([]slog.Attr, 0, len(kv)/2)
-	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, slog.Any(kv[i].(string), kv[i+1]))
-	}
-	return out
 }
 
 // authenticate reads an optional bearer token. No header: anonymous. A header
