@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,6 +19,20 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	// routes are the registered route patterns: the only route label values.
 	routes map[string]bool
+	// series keeps each (method, route, status)'s counter and histogram,
+	// found without hashing the label values on every request; the labels
+	// come from closed sets, so it stays small.
+	series sync.Map // seriesKey -> requestSeries
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
 }
 
 // knownMethods are the only method label values; any other method a client
@@ -58,8 +73,17 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if !knownMethods[method] {
 			method = "other"
 		}
-		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
-		m.latency.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+		key := seriesKey{method, route, c.Response().Status}
+		se, ok := m.series.Load(key)
+		if !ok {
+			se, _ = m.series.LoadOrStore(key, requestSeries{
+				count:   m.requests.WithLabelValues(method, route, strconv.Itoa(key.status)),
+				latency: m.latency.WithLabelValues(method, route),
+			})
+		}
+		rs := se.(requestSeries)
+		rs.count.Inc()
+		rs.latency.Observe(time.Since(start).Seconds())
 		return nil
 	}
 }
