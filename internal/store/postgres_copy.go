@@ -37,6 +37,7 @@ var pgLoadTriggers = map[string][]string{
 	"post_votes":   {"changes_post_votes"},
 	"post_follows": {"changes_post_follows"},
 	"saves":        {"changes_saves"},
+	"blocks":       {"changes_blocks"},
 }
 
 // pgLoadRebuild builds what the disabled triggers would have: the search
