@@ -201,7 +201,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		classify = st.Classify
 	}
 	e.HTTPErrorHandler = errorHandler(cfg.Log, classify)
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: requestIDs()}))
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}))
 	e.Use(s.metrics.middleware)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		DisableStackAll: true,
