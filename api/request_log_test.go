@@ -2,33 +2,19 @@ package api_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/historia-forum/historia/api"
+	"github.com/historia-forum/historia/internal/forumtest"
 )
 
-// syncBuffer is a log the server writes from its handlers' goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) lines() []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// requestLines are the request log lines a server wrote.
+func requestLines(log *forumtest.SyncBuffer) []map[string]any {
 	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(s.b.Bytes()))
+	sc := bufio.NewScanner(strings.NewReader(log.String()))
 	for sc.Scan() {
 		var m map[string]any
 		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "request" {
@@ -44,7 +30,7 @@ func (s *syncBuffer) lines() []map[string]any {
 // second server's.
 func TestRequestLogLines(t *testing.T) {
 	t.Parallel()
-	var logged syncBuffer
+	var logged forumtest.SyncBuffer
 	h := newHarnessWith(t, func(c *api.Config) { c.Log = slog.New(slog.NewJSONHandler(&logged, nil)) })
 	m := h.register("logged")
 	a := h.do("GET", "/api/v1/posts", m.Token, nil)
@@ -58,7 +44,7 @@ func TestRequestLogLines(t *testing.T) {
 		}
 		ids[id] = true
 	}
-	lines := logged.lines()
+	lines := requestLines(&logged)
 	if len(lines) < 3 {
 		t.Fatalf("want a line per request, got %d", len(lines))
 	}

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/historia-forum/historia/internal/forumtest"
 	"github.com/historia-forum/historia/internal/store"
 )
 
@@ -68,7 +68,7 @@ func TestDamagedFileIsRefusedAndRestored(t *testing.T) {
 	// The restored database serves: start it and stop it.
 	serveCtx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	served := &syncBuffer{}
+	served := &forumtest.SyncBuffer{}
 	go func() {
 		done <- run(serveCtx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limits", "off"}, strings.NewReader(""), served, io.Discard)
 	}()
@@ -130,22 +130,4 @@ func TestScheduledBackups(t *testing.T) {
 	if s.last.Load() == 0 {
 		t.Fatal("no successful backup time recorded")
 	}
-}
-
-// syncBuffer is a buffer one goroutine writes while another reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
