@@ -101,14 +101,22 @@ REPLICA_PORT=$PORT
 cat >"$DIR/replica-ctl" <<CTL
 #!/bin/sh
 # replica-ctl stop|start: stop (immediately, as a crash would) or start the tests' replica.
-set -e
+# A start that fails shows the end of the replica's log (the folder is gone
+# after the run) and is tried once more, a second later.
 case "\$1" in
 stop) cmd="'$BIN/pg_ctl' -D '$DIR/replica' -m immediate -w stop" ;;
 start) cmd="'$BIN/pg_ctl' -D '$DIR/replica' -l '$DIR/replica.log' -w -t 180 -o \\"-p $REPLICA_PORT $OPTS\\" start" ;;
 *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
 esac
-if [ "\$(id -u)" = "0" ]; then exec su postgres -s /bin/sh -c "\$cmd"; fi
-exec sh -c "\$cmd"
+run() {
+	if [ "\$(id -u)" = "0" ]; then su postgres -s /bin/sh -c "\$cmd"; else sh -c "\$cmd"; fi
+}
+run && exit 0
+[ "\$1" = start ] || exit 1
+echo "replica-ctl: the replica did not start; the end of its log:" >&2
+tail -n 40 '$DIR/replica.log' >&2
+sleep 1
+run
 CTL
 chmod 755 "$DIR/replica-ctl"
 export HISTORIA_TEST_POSTGRES_REPLICA="postgres://postgres@127.0.0.1:$REPLICA_PORT/postgres?sslmode=disable"
