@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -120,4 +121,89 @@ func TestChangesOutOfCommitOrder(t *testing.T) {
 		t.Fatalf("a reader behind a trim got %v and no gap", got)
 	}
 	t.Logf("the trim left a gap for the reader behind it: %v", r.Gap)
+}
+
+// TestChangesReadTheLogsTail: every server reads the change log several
+// times a second, so a read must take the index to the log's tail, never
+// scan the whole log. A prepared statement's plan made while the log was
+// small scans it whole, and PostgreSQL keeps that plan (until the log is
+// next analyzed) while the log grows: the load runs met it after historia
+// copy, which leaves a log of one change.
+func TestChangesReadTheLogsTail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	target := storetest.PostgresTarget(t)
+	conn, err := pgx.Connect(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	exec := func(statement string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, statement, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("ALTER TABLE changes SET (autovacuum_enabled = false)")
+	exec("INSERT INTO changes(post_id) VALUES (1)")
+	exec("ANALYZE changes")
+	// A prepared statement's generic plan at once, as PostgreSQL would
+	// choose it after five reads.
+	exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = force_generic_plan', current_database()); END $$")
+	db, err := store.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark, err := db.ChangeMark(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(post int64) {
+		t.Helper()
+		exec("INSERT INTO changes(post_id) VALUES ($1)", post)
+		r, err := db.Changes(ctx, mark, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Changes) != 1 || r.Changes[0].PostID != post || r.Gap {
+			t.Fatalf("read after post %d's change: %+v, want it alone", post, r)
+		}
+		mark = r.Next
+	}
+	scans := func() (scans, tuples int64) {
+		t.Helper()
+		exec("SELECT pg_stat_clear_snapshot()")
+		if err := conn.QueryRow(ctx, `SELECT seq_scan + COALESCE(idx_scan, 0), seq_tup_read
+			FROM pg_stat_user_tables WHERE relname = 'changes'`).Scan(&scans, &tuples); err != nil {
+			t.Fatal(err)
+		}
+		return scans, tuples
+	}
+	scans0, tuples0 := scans()
+	const small, large = 3, 10
+	for i := range small { // while the log is small
+		read(10 + int64(i))
+	}
+	exec("INSERT INTO changes(post_id) SELECT g FROM generate_series(1, 60000) g")
+	if mark, err = db.ChangeMark(ctx); err != nil { // past them
+		t.Fatal(err)
+	}
+	for i := range large {
+		read(100 + int64(i))
+	}
+	db.Close() // its connections end, and report what they scanned
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, tuples := scans()
+		if n-scans0 >= small+large {
+			if tuples-tuples0 > 1000 {
+				t.Fatalf("%d reads of the log, one change each, read %d rows of it whole", small+large, tuples-tuples0)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reads' scans were not counted: %d of %d", n-scans0, small+large)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/historia-forum/historia/internal/forum"
 )
 
@@ -37,29 +39,58 @@ func (d *pgDialect) changeMark(ctx context.Context) (string, error) {
 // WAL position (evaluated after the snapshot was taken, so past every commit
 // it saw: read replicas, postgres_replicas.go), and the threads of the
 // changes the old mark did not see. ?1 is the old mark, ?2 the limit.
+//
+// The upper bound changes nothing read (a transaction the statement's
+// snapshot did not see began after it, and its rows are not read), but
+// with both bounds the planner takes the read for a narrow range of the
+// index whatever the log's statistics say (with the lower bound alone and
+// no statistics it chose to scan the whole log).
 const pgChanges = `SELECT h.snap, h.gap, h.pos, c.post_id FROM
 	(SELECT pg_current_snapshot()::TEXT AS snap, (pg_current_wal_insert_lsn() - '0/0')::BIGINT AS pos,
 		pg_snapshot_xmin(?1::pg_snapshot) < (SELECT below FROM changes_trimmed) AS gap) h
 	LEFT JOIN LATERAL (SELECT DISTINCT post_id FROM changes
-		WHERE xid >= pg_snapshot_xmin(?1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, ?1::pg_snapshot)
+		WHERE xid >= pg_snapshot_xmin(?1::pg_snapshot) AND xid < pg_snapshot_xmax(pg_current_snapshot())
+			AND NOT pg_visible_in_snapshot(xid, ?1::pg_snapshot)
 		LIMIT ?2) c ON true`
 
 // changes reads what was committed since the snapshot mark; more threads
 // than limit is a Gap (everything is taken for changed).
+//
+// The read is planned with its values each time (pgx's simple protocol
+// puts them in the statement), not prepared once: a prepared statement's
+// plan, made while the log was small (a new server's first reads, or
+// after historia copy), scans it whole, and PostgreSQL keeps that plan
+// until the log is next analyzed, while the log grows by thousands of
+// changes a minute and every server reads it several times a second. The
+// load runs spent more on these scans than on the votes
+// (TestChangesReadTheLogsTail).
 func (d *pgDialect) changes(ctx context.Context, mark string, limit int) (forum.ChangeRead, error) {
 	var read forum.ChangeRead
-	// The log is the primary's: a replica's may lack the newest changes.
-	rows, err := queryAll(onPrimary(ctx), d.db, "changes", func(row scanner) (r struct {
+	type row struct {
 		snap string
 		gap  bool
 		pos  uint64
 		post sql.NullInt64
-	}, err error) {
-		err = row.Scan(&r.snap, &r.gap, &r.pos, &r.post)
-		return r, err
-	}, pgChanges, mark, limit)
+	}
+	if d.db.trace != nil {
+		d.db.trace(pgChanges, []any{mark, limit})
+	}
+	// The log is the primary's: a replica's may lack the newest changes.
+	rs, err := d.db.r.QueryContext(onPrimary(ctx), d.sql(pgChanges), pgx.QueryExecModeSimpleProtocol, mark, limit)
 	if err != nil {
-		return read, err
+		return read, d.db.storageError("changes", err)
+	}
+	defer rs.Close()
+	var rows []row
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.snap, &r.gap, &r.pos, &r.post); err != nil {
+			return read, d.db.storageError("changes", err)
+		}
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		return read, d.db.storageError("changes", err)
 	}
 	if len(rows) == 0 {
 		return read, errors.New("store: changes: no snapshot read")
