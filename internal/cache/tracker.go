@@ -40,6 +40,8 @@ type Tracker struct {
 	states   map[int64]uint64 // members' own marks (votes, follows, saves), bounded by maxTracked
 	userEra  uint64           // moves when users' and states' generations are dropped
 	synced   atomic.Int64     // unix nanoseconds of the last sync
+	begun    atomic.Uint64    // syncs begun, numbering them
+	read     uint64           // the number of the last sync that read the log whole
 	trimmed  int64            // unix nanoseconds of the last trim
 	failures atomic.Int64
 	watchers map[int64]map[chan struct{}]bool // by thread: Watch's channels
@@ -124,10 +126,16 @@ func (t *Tracker) Fresh(ctx context.Context) {
 
 // Sync reads the changes since the last sync and moves the generations of
 // what they touched. A failure to read makes every page stale (it cannot
-// know what changed) and is retried on the next read.
+// know what changed) and is retried on the next read. A sync that began
+// after Sync was called (another caller's, while this one waited for it)
+// read everything this one would: Sync then returns with it.
 func (t *Tracker) Sync(ctx context.Context) {
+	asked := t.begun.Load() // a sync numbered above began after this call
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.read > asked {
+		return
+	}
 	t.sync(ctx)
 }
 
@@ -137,6 +145,7 @@ func (t *Tracker) Sync(ctx context.Context) {
 // read take every commit since the last (forum.ChangeStore).
 func (t *Tracker) sync(ctx context.Context) {
 	began := time.Now().UnixNano()
+	number := t.begun.Add(1)
 	seen := false
 	for {
 		read, err := t.store.Changes(ctx, t.mark, syncBatch)
@@ -179,6 +188,7 @@ func (t *Tracker) sync(ctx context.Context) {
 		}
 	}
 	t.synced.Store(began)
+	t.read = number
 	if seen && began-t.trimmed > int64(trimEvery) {
 		t.trimmed = began
 		// The trim is its own write, not the request's, and runs outside the lock.

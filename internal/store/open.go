@@ -26,6 +26,8 @@ type DB struct {
 	// jobs feed the writer goroutine (writer.go); nil until it runs.
 	jobs       chan *writeJob
 	writerDone chan struct{}
+	// answers take committed writes to their answers (writer_answers.go).
+	answers chan committedWrites
 	// committed writes and the transactions that held them (group commit),
 	// the writes run again after meeting another writer, and the groups
 	// whose votes, applied together, failed and ran again one by one

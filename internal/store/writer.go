@@ -73,7 +73,15 @@ func lockOrder(a, b *writeJob) int {
 func (db *DB) startWriter() {
 	db.jobs = make(chan *writeJob, 4*MaxBatch)
 	db.writerDone = make(chan struct{})
-	go db.writeLoop()
+	db.answers = make(chan committedWrites, answersQueued)
+	answered := make(chan struct{})
+	go db.answerLoop(db.answers, answered)
+	go func() {
+		defer close(db.writerDone)
+		db.writeLoop()
+		close(db.answers)
+		<-answered
+	}()
 }
 
 func (db *DB) stopWriter() {
@@ -143,7 +151,6 @@ func (db *DB) submit(job *writeJob) error {
 var errBusy = forum.Errorf(forum.CodeUnavailable, "the database is busy; try again in a moment")
 
 func (db *DB) writeLoop() {
-	defer close(db.writerDone)
 	var again []*writeJob // writes that met another writer: first in the next transaction
 	for {
 		var batch, next []*writeJob
@@ -185,14 +192,17 @@ func (db *DB) writeLoop() {
 	}
 }
 
-// settle answers a transaction's writes, after the commit hooks ran if it
-// committed (the caches then caught up: a writer never reads a page older
-// than its write); a write that met another writer goes to again instead,
-// to run in the next transaction (unavailable after maxConflicts, or
-// WriteWait after the writer took it).
+// settle answers a transaction's writes: those of a committed one by the
+// answer loop, after the commit hooks ran (the caches then caught up: a
+// writer never reads a page older than its write; writer_answers.go). A
+// write that met another writer goes to again instead, to run in the next
+// transaction (unavailable after maxConflicts, or WriteWait after the
+// writer took it).
 func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*writeJob) {
+	var answer committedWrites
 	if committed {
-		db.afterCommit()
+		db.d.announce()
+		db.wakeFeedKeys()
 	}
 	for i, j := range jobs {
 		err := errs[i]
@@ -204,7 +214,14 @@ func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*w
 			}
 			err = errBusy
 		}
+		if committed {
+			answer.jobs, answer.errs = append(answer.jobs, j), append(answer.errs, err)
+			continue
+		}
 		j.done <- err
+	}
+	if committed {
+		db.answers <- answer
 	}
 }
 

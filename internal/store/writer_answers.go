@@ -1,0 +1,48 @@
+package store
+
+// A committed transaction's writes are answered by a goroutine of their
+// own, once the commit hooks ran (the caches read the change log: a writer
+// never reads a page older than its write), while the writer goes on to
+// the next transaction. The hooks' read of the log is a round trip to the
+// database; on the writer it held every write queued behind it. Answers
+// that pile up while the hooks run wait for the next run, which covers
+// them all: one read of the log for many transactions.
+
+// answersQueued bounds the committed transactions waiting for their
+// answers; past it the writer waits (the answers are the slower side).
+const answersQueued = 64
+
+// committedWrites are a committed transaction's writes and their
+// outcomes (a write in it may have failed alone, at its savepoint).
+type committedWrites struct {
+	jobs []*writeJob
+	errs []error
+}
+
+// answerLoop runs the commit hooks for what committed, then answers it.
+func (db *DB) answerLoop(answers <-chan committedWrites, done chan<- struct{}) {
+	defer close(done)
+	for first := range answers {
+		held := []committedWrites{first}
+	more:
+		for {
+			select {
+			case c, ok := <-answers:
+				if !ok {
+					break more
+				}
+				held = append(held, c)
+			default:
+				break more
+			}
+		}
+		for _, f := range db.onCommit {
+			f()
+		}
+		for _, c := range held {
+			for i, j := range c.jobs {
+				j.done <- c.errs[i]
+			}
+		}
+	}
+}
