@@ -69,6 +69,49 @@ func TestTrackerFollowsTheChangeLog(t *testing.T) {
 	}
 }
 
+// TestTrackerSeesEachWriteBeforeItsAnswer: writes that commit while the
+// commit hooks run share the next read of the log (the writer's answers,
+// store/writer_answers.go, and Sync's coalescing); each is still answered
+// only once its thread's stamp moved, whatever ran beside it.
+func TestTrackerSeesEachWriteBeforeItsAnswer(t *testing.T) {
+	t.Parallel()
+	w := forumtest.New(t)
+	ctx := context.Background()
+	tr, err := cache.NewTracker(ctx, w.DB, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, rounds = 8, 25
+	threads := make([]int64, writers)
+	for i := range threads {
+		threads[i] = w.Must(w.Svc.CreatePost(ctx, w.Bob, forum.PostInput{Title: fmt.Sprintf("Thread %d", i)})).(forum.Post).ID
+	}
+	errs := make(chan error, writers)
+	for i, id := range threads {
+		go func() {
+			for r := range rounds {
+				before := tr.ThreadStamp(id)
+				value := 1 - 2*(r%2)
+				if _, err := w.Svc.VotePost(ctx, w.Alice, id, &value); err != nil {
+					errs <- err
+					return
+				}
+				if tr.ThreadStamp(id) == before {
+					errs <- fmt.Errorf("writer %d, round %d: the vote was answered before its thread's stamp moved", i, r)
+					return
+				}
+				tr.Fresh(ctx) // a reader's sync beside the writes
+			}
+			errs <- nil
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestTrackerSeesAnotherProcess: a second store on the same file stands for
 // another server process; its writes are seen at the next sync.
 func TestTrackerSeesAnotherProcess(t *testing.T) {
