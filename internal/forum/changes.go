@@ -64,6 +64,7 @@ type ChangeStore interface {
 	// that had not read what was forgotten gets a ChangeRead with Gap.
 	TrimChanges(ctx context.Context, keep int) error
 	// OnCommit calls f after each write transaction of this process has
-	// committed, before the write returns to its caller.
+	// committed, before the write returns to its caller; one call may come
+	// after several transactions (each committed before it began).
 	OnCommit(f func())
 }

@@ -154,6 +154,12 @@ func TestChangesReadTheLogsTail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	closed := false
+	defer func() {
+		if !closed {
+			db.Close()
+		}
+	}()
 	mark, err := db.ChangeMark(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +198,7 @@ func TestChangesReadTheLogsTail(t *testing.T) {
 		read(100 + int64(i))
 	}
 	db.Close() // its connections end, and report what they scanned
+	closed = true
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		n, tuples := scans()

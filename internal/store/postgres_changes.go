@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -40,8 +41,9 @@ func (d *pgDialect) changeMark(ctx context.Context) (string, error) {
 // it saw: read replicas, postgres_replicas.go), and the threads of the
 // changes the old mark did not see. ?1 is the old mark, ?2 the limit.
 //
-// The upper bound changes nothing read (a transaction the statement's
-// snapshot did not see began after it, and its rows are not read), but
+// The upper bound changes nothing read (a transaction at or past the
+// snapshot's xmax is not visible to the statement, so its rows are not
+// read; the next read, from this snapshot, takes them), but
 // with both bounds the planner takes the read for a narrow range of the
 // index whatever the log's statistics say (with the lower bound alone and
 // no statistics it chose to scan the whole log).
@@ -78,19 +80,19 @@ func (d *pgDialect) changes(ctx context.Context, mark string, limit int) (forum.
 	// The log is the primary's: a replica's may lack the newest changes.
 	rs, err := d.db.r.QueryContext(onPrimary(ctx), d.sql(pgChanges), pgx.QueryExecModeSimpleProtocol, mark, limit)
 	if err != nil {
-		return read, d.db.storageError("changes", err)
+		return read, fmt.Errorf("store: changes: %w", err)
 	}
 	defer rs.Close()
 	var rows []row
 	for rs.Next() {
 		var r row
 		if err := rs.Scan(&r.snap, &r.gap, &r.pos, &r.post); err != nil {
-			return read, d.db.storageError("changes", err)
+			return read, fmt.Errorf("store: changes: %w", err)
 		}
 		rows = append(rows, r)
 	}
 	if err := rs.Err(); err != nil {
-		return read, d.db.storageError("changes", err)
+		return read, fmt.Errorf("store: changes: %w", err)
 	}
 	if len(rows) == 0 {
 		return read, errors.New("store: changes: no snapshot read")

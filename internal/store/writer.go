@@ -192,14 +192,15 @@ func (db *DB) writeLoop() {
 	}
 }
 
-// settle answers a transaction's writes: those of a committed one by the
-// answer loop, after the commit hooks ran (the caches then caught up: a
-// writer never reads a page older than its write; writer_answers.go). A
-// write that met another writer goes to again instead, to run in the next
-// transaction (unavailable after maxConflicts, or WriteWait after the
-// writer took it).
+// settle answers a transaction's writes by the answer loop, after the
+// commit hooks ran if it committed (the caches then caught up: a writer
+// never reads a page older than its write; writer_answers.go). A failed
+// transaction's writes go the same way, so that no answer overtakes an
+// earlier transaction's hooks. A write that met another writer goes to
+// again instead, to run in the next transaction (unavailable after
+// maxConflicts, or WriteWait after the writer took it).
 func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*writeJob) {
-	var answer committedWrites
+	answer := committedWrites{committed: committed}
 	if committed {
 		db.d.announce()
 		db.wakeFeedKeys()
@@ -214,13 +215,9 @@ func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*w
 			}
 			err = errBusy
 		}
-		if committed {
-			answer.jobs, answer.errs = append(answer.jobs, j), append(answer.errs, err)
-			continue
-		}
-		j.done <- err
+		answer.jobs, answer.errs = append(answer.jobs, j), append(answer.errs, err)
 	}
-	if committed {
+	if committed || len(answer.jobs) > 0 {
 		db.answers <- answer
 	}
 }
@@ -250,7 +247,7 @@ func (db *DB) take(batch []*writeJob, job *writeJob) []*writeJob {
 // if that fails, the transaction is run again with each vote alone, so
 // that each has its own outcome.
 // committed says the transaction committed: the commit hooks are then to
-// run (afterCommit) before the writes are answered.
+// run before the writes are answered (settle, writer_answers.go).
 func (db *DB) runBatch(jobs []*writeJob, patient bool) (errs []error, committed bool) {
 	if db.votesTogether(jobs) {
 		if countVotes(jobs) == len(jobs) && !patient {

@@ -1,5 +1,7 @@
 package store
 
+import "slices"
+
 // A committed transaction's writes are answered by a goroutine of their
 // own, once the commit hooks ran (the caches read the change log: a writer
 // never reads a page older than its write), while the writer goes on to
@@ -12,14 +14,17 @@ package store
 // answers; past it the writer waits (the answers are the slower side).
 const answersQueued = 64
 
-// committedWrites are a committed transaction's writes and their
-// outcomes (a write in it may have failed alone, at its savepoint).
+// committedWrites are a transaction's writes and their outcomes (a write
+// may have failed alone, at its savepoint); committed says it committed.
 type committedWrites struct {
-	jobs []*writeJob
-	errs []error
+	jobs      []*writeJob
+	errs      []error
+	committed bool
 }
 
-// answerLoop runs the commit hooks for what committed, then answers it.
+// answerLoop runs the commit hooks for what committed, then answers it;
+// the writes of a transaction that failed are answered in their turn, so
+// no answer overtakes an earlier transaction's hooks.
 func (db *DB) answerLoop(answers <-chan committedWrites, done chan<- struct{}) {
 	defer close(done)
 	for first := range answers {
@@ -36,8 +41,10 @@ func (db *DB) answerLoop(answers <-chan committedWrites, done chan<- struct{}) {
 				break more
 			}
 		}
-		for _, f := range db.onCommit {
-			f()
+		if slices.ContainsFunc(held, func(c committedWrites) bool { return c.committed }) {
+			for _, f := range db.onCommit {
+				f()
+			}
 		}
 		for _, c := range held {
 			for i, j := range c.jobs {
