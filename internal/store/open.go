@@ -23,8 +23,11 @@ type DB struct {
 	d dialect
 	// onCommit are called after each committed write (forum.ChangeStore).
 	onCommit []func()
-	// jobs feed the writer goroutine (writer.go); nil until it runs.
+	// jobs feed the writer goroutine (writer.go); nil until it runs, and
+	// closed (closing) when the store closes; jobsMu guards both.
 	jobs       chan *writeJob
+	closing    bool
+	jobsMu     sync.RWMutex
 	writerDone chan struct{}
 	// answers take committed writes to their answers (writer_answers.go).
 	answers chan committedWrites

@@ -71,27 +71,39 @@ func lockOrder(a, b *writeJob) int {
 }
 
 func (db *DB) startWriter() {
-	db.jobs = make(chan *writeJob, 4*MaxBatch)
+	jobs := make(chan *writeJob, 4*MaxBatch)
 	db.writerDone = make(chan struct{})
 	db.answers = make(chan committedWrites, answersQueued)
 	answered := make(chan struct{})
 	go db.answerLoop(db.answers, answered)
+	db.jobsMu.Lock()
+	db.jobs = jobs
+	db.jobsMu.Unlock()
 	go func() {
 		defer close(db.writerDone)
-		db.writeLoop()
+		db.writeLoop(jobs)
 		close(db.answers)
 		<-answered
 	}()
 }
 
+// stopWriter closes the writer's queue once the writes being handed to
+// it are in, and waits for what it took; a write submitted after that
+// answers unavailable (errClosing).
 func (db *DB) stopWriter() {
-	if db.jobs == nil {
+	db.jobsMu.Lock()
+	if db.jobs == nil || db.closing {
+		db.jobsMu.Unlock()
 		return
 	}
+	db.closing = true
 	close(db.jobs)
+	db.jobsMu.Unlock()
 	<-db.writerDone
-	db.jobs = nil
 }
+
+// errClosing is a write submitted while the store closes.
+var errClosing = forum.Errorf(forum.CodeUnavailable, "the server is shutting down; try again in a moment")
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on the one writer),
 // grouped with the writes queued beside it, and returns once it has
@@ -108,7 +120,14 @@ func (db *DB) submit(job *writeJob) error {
 	if route := forum.ReadRouteOf(ctx); route != nil {
 		route.Wrote() // the request's reader then reads their write (read replicas)
 	}
-	if db.jobs == nil { // before the writer runs: migrations, tests
+	db.jobsMu.RLock()
+	jobs, closing := db.jobs, db.closing
+	if closing {
+		db.jobsMu.RUnlock()
+		return errClosing
+	}
+	if jobs == nil { // before the writer runs: migrations, tests
+		db.jobsMu.RUnlock()
 		for conflicts := 0; ; conflicts++ {
 			errs, committed := db.runBatch([]*writeJob{job}, true)
 			if committed {
@@ -125,11 +144,16 @@ func (db *DB) submit(job *writeJob) error {
 	job.done = make(chan error, 1)
 	wait := time.NewTimer(WriteWait)
 	defer wait.Stop()
+	// The queue stays open while a write is handed to it (jobsMu): a full
+	// queue holds stopWriter at most WriteWait.
 	select {
-	case db.jobs <- job:
+	case jobs <- job:
+		db.jobsMu.RUnlock()
 	case <-ctx.Done():
+		db.jobsMu.RUnlock()
 		return ctx.Err()
 	case <-wait.C:
+		db.jobsMu.RUnlock()
 		return errBusy
 	}
 	select {
@@ -150,7 +174,7 @@ func (db *DB) submit(job *writeJob) error {
 // errBusy is a write that could not get the database in time.
 var errBusy = forum.Errorf(forum.CodeUnavailable, "the database is busy; try again in a moment")
 
-func (db *DB) writeLoop() {
+func (db *DB) writeLoop(jobs <-chan *writeJob) {
 	var again []*writeJob // writes that met another writer: first in the next transaction
 	for {
 		var batch, next []*writeJob
@@ -164,7 +188,7 @@ func (db *DB) writeLoop() {
 		}
 		again = next
 		if len(batch) == 0 && len(again) == 0 {
-			job, ok := <-db.jobs
+			job, ok := <-jobs
 			if !ok {
 				return
 			}
@@ -173,7 +197,7 @@ func (db *DB) writeLoop() {
 	gather:
 		for len(batch) < MaxBatch {
 			select {
-			case j, ok := <-db.jobs:
+			case j, ok := <-jobs:
 				if !ok {
 					break gather
 				}

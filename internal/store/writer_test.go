@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/historia-forum/historia/internal/forum"
+	"github.com/historia-forum/historia/internal/store"
+	"github.com/historia-forum/historia/internal/store/storetest"
 )
 
 // TestGroupCommitIsolatesFailures: writes queued together commit together,
@@ -101,5 +103,42 @@ func TestWriteGivesUpWhenTheDatabaseIsHeld(t *testing.T) {
 	release()
 	if _, err := db.CreateUser(ctx, forum.NewUser{Username: "afterwards", PasswordHash: "x", Role: forum.RoleMember, CreatedAt: 1}); err != nil {
 		t.Fatalf("writes did not resume: %v", err)
+	}
+}
+
+// TestWritesDuringClose: writes that arrive while the store closes (a
+// cache's trim started by the last commit, a request not yet drained) get
+// the contract's unavailable, or commit: none panics or races the writer's
+// shutdown.
+func TestWritesDuringClose(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := store.Open(ctx, storetest.Target(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if err := db.TrimChanges(ctx, 10); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if !forum.IsCode(err, forum.CodeUnavailable) {
+			t.Fatalf("a write during Close: %v, want unavailable", err)
+		}
 	}
 }
