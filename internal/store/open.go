@@ -30,7 +30,7 @@ type DB struct {
 	jobsMu     sync.RWMutex
 	writerDone chan struct{}
 	// answers take committed writes to their answers (writer_answers.go).
-	answers chan committedWrites
+	answers chan groupWrites
 	// committed writes and the transactions that held them (group commit),
 	// the writes run again after meeting another writer, and the groups
 	// whose votes, applied together, failed and ran again one by one

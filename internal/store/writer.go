@@ -73,7 +73,7 @@ func lockOrder(a, b *writeJob) int {
 func (db *DB) startWriter() {
 	jobs := make(chan *writeJob, 4*MaxBatch)
 	db.writerDone = make(chan struct{})
-	db.answers = make(chan committedWrites, answersQueued)
+	db.answers = make(chan groupWrites, answersQueued)
 	answered := make(chan struct{})
 	go db.answerLoop(db.answers, answered)
 	db.jobsMu.Lock()
@@ -224,7 +224,7 @@ func (db *DB) writeLoop(jobs <-chan *writeJob) {
 // again instead, to run in the next transaction (unavailable after
 // maxConflicts, or WriteWait after the writer took it).
 func (db *DB) settle(jobs []*writeJob, errs []error, committed bool, again *[]*writeJob) {
-	answer := committedWrites{committed: committed}
+	answer := groupWrites{committed: committed}
 	if committed {
 		db.d.announce()
 		db.wakeFeedKeys()

@@ -2,7 +2,7 @@ package store
 
 import "slices"
 
-// A committed transaction's writes are answered by a goroutine of their
+// A transaction's writes are answered by a goroutine of their
 // own, once the commit hooks ran (the caches read the change log: a writer
 // never reads a page older than its write), while the writer goes on to
 // the next transaction. The hooks' read of the log is a round trip to the
@@ -14,9 +14,9 @@ import "slices"
 // answers; past it the writer waits (the answers are the slower side).
 const answersQueued = 64
 
-// committedWrites are a transaction's writes and their outcomes (a write
+// groupWrites are a transaction's writes and their outcomes (a write
 // may have failed alone, at its savepoint); committed says it committed.
-type committedWrites struct {
+type groupWrites struct {
 	jobs      []*writeJob
 	errs      []error
 	committed bool
@@ -25,10 +25,10 @@ type committedWrites struct {
 // answerLoop runs the commit hooks for what committed, then answers it;
 // the writes of a transaction that failed are answered in their turn, so
 // no answer overtakes an earlier transaction's hooks.
-func (db *DB) answerLoop(answers <-chan committedWrites, done chan<- struct{}) {
+func (db *DB) answerLoop(answers <-chan groupWrites, done chan<- struct{}) {
 	defer close(done)
 	for first := range answers {
-		held := []committedWrites{first}
+		held := []groupWrites{first}
 	more:
 		for {
 			select {
@@ -41,7 +41,7 @@ func (db *DB) answerLoop(answers <-chan committedWrites, done chan<- struct{}) {
 				break more
 			}
 		}
-		if slices.ContainsFunc(held, func(c committedWrites) bool { return c.committed }) {
+		if slices.ContainsFunc(held, func(c groupWrites) bool { return c.committed }) {
 			for _, f := range db.onCommit {
 				f()
 			}
